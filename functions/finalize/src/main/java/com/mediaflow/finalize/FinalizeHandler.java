@@ -1,0 +1,34 @@
+package com.mediaflow.finalize;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.mediaflow.shared.aws.AwsClients;
+import com.mediaflow.shared.aws.ObjectStore;
+import com.mediaflow.shared.aws.Queue;
+import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.lambda.SqsBatch;
+import com.mediaflow.shared.pipeline.Finalizer;
+
+/** Merges step results into the manifest; marks the item READY when every step is done. */
+public class FinalizeHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private final Finalizer finalizer;
+
+    public FinalizeHandler() {
+        this(Config.fromEnvironment());
+    }
+
+    public FinalizeHandler(Config config) {
+        this(new Finalizer(config, new ObjectStore(AwsClients.s3(config)), new Queue(AwsClients.sqs(config))));
+    }
+
+    FinalizeHandler(Finalizer finalizer) {
+        this.finalizer = finalizer;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        return SqsBatch.process(event, message -> finalizer.finalizeItem(message.getBody()));
+    }
+}

@@ -1,0 +1,71 @@
+package com.mediaflow.metadata;
+
+import com.mediaflow.shared.codec.ExifReader;
+import com.mediaflow.shared.codec.MediaProbe;
+import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.model.StepMessage;
+import com.mediaflow.shared.pipeline.MediaStep;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Dimensions, duration, codecs and frame rate from FFmpeg's probe; camera basics from EXIF. The
+ * coordinates of a GPS fix are never stored, only that one was present.
+ */
+public final class MetadataStep implements MediaStep {
+    public MetadataStep(Config config) {
+        // nothing configurable yet; the constructor keeps the shape every step shares
+    }
+
+    @Override
+    public String name() {
+        return "metadata";
+    }
+
+    @Override
+    public Output process(StepMessage message, Path original) {
+        MediaCategory category = MediaCategory.fromId(message.category());
+        Map<String, Object> meta = new TreeMap<>();
+        meta.put("mimeType", message.type());
+        if (category == MediaCategory.DOCUMENT) {
+            return new Output(List.of(), meta);
+        }
+        var probe = MediaProbe.probe(original);
+        putIfPresent(meta, "format", probe.format());
+        boolean quarterTurn = probe.rotation() != null && (probe.rotation() == 90 || probe.rotation() == 270);
+        if (probe.width() != null && probe.height() != null) {
+            meta.put("width", quarterTurn ? probe.height() : probe.width());
+            meta.put("height", quarterTurn ? probe.width() : probe.height());
+        }
+        putIfPresent(meta, "durationSeconds", probe.durationSeconds());
+        putIfPresent(meta, "videoCodec", probe.videoCodec());
+        putIfPresent(meta, "audioCodec", probe.audioCodec());
+        putIfPresent(meta, "frameRate", probe.frameRate());
+        putIfPresent(meta, "rotation", probe.rotation());
+        putIfPresent(meta, "audioChannels", probe.audioChannels());
+        putIfPresent(meta, "sampleRate", probe.sampleRate());
+        if (category == MediaCategory.IMAGE) {
+            var exif = ExifReader.read(original);
+            boolean turned = exif.orientation() >= 5 && exif.orientation() <= 8;
+            if (turned && probe.width() != null && probe.height() != null) {
+                meta.put("width", probe.height());
+                meta.put("height", probe.width());
+            }
+            meta.put("orientation", exif.orientation());
+            putIfPresent(meta, "cameraMake", exif.make());
+            putIfPresent(meta, "cameraModel", exif.model());
+            putIfPresent(meta, "captureTime", exif.captureTime());
+            meta.put("gpsPresent", exif.gpsPresent());
+        }
+        return new Output(List.of(), meta);
+    }
+
+    private static void putIfPresent(Map<String, Object> meta, String key, Object value) {
+        if (value != null) {
+            meta.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package com.mediaflow.validate;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.mediaflow.shared.aws.AwsClients;
+import com.mediaflow.shared.aws.ObjectStore;
+import com.mediaflow.shared.aws.Queue;
+import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.lambda.S3Notification;
+import com.mediaflow.shared.lambda.SqsBatch;
+import com.mediaflow.shared.pipeline.IngestService;
+
+/**
+ * Ingest: S3 ObjectCreated notifications arrive through the ingest queue. Each object is hashed,
+ * judged, stored content-addressed or quarantined, and fanned out to the processing steps.
+ */
+public class ValidateHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private final IngestService ingest;
+
+    /** What Lambda calls: configuration and clients are built once, at cold start. */
+    public ValidateHandler() {
+        this(Config.fromEnvironment());
+    }
+
+    /** For the embedded stack, which gives each function its own template environment. */
+    public ValidateHandler(Config config) {
+        this(new IngestService(config, new ObjectStore(AwsClients.s3(config)), new Queue(AwsClients.sqs(config))));
+    }
+
+    ValidateHandler(IngestService ingest) {
+        this.ingest = ingest;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        return SqsBatch.process(event, message -> {
+            for (var created : S3Notification.parse(message.getBody(), ingest.ingestBucket())) {
+                ingest.ingest(created);
+            }
+        });
+    }
+}

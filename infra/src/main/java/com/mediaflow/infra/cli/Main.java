@@ -1,0 +1,296 @@
+package com.mediaflow.infra.cli;
+
+import com.mediaflow.infra.stack.EmbeddedStack;
+import com.mediaflow.infra.stack.FunctionHost;
+import com.mediaflow.infra.stack.SqsEvents;
+import com.mediaflow.shared.aws.Hashing;
+import com.mediaflow.shared.format.Detector;
+import com.mediaflow.shared.format.MediaFormat;
+import com.mediaflow.shared.model.Json;
+import com.mediaflow.shared.validation.Validator;
+import com.mediaflow.shared.validation.Verdict;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/** {@code ./mediaflow}: demo, process, up, invoke, validate. Results on stdout, logs and progress on stderr. */
+public final class Main {
+    static final String USAGE = """
+            usage: mediaflow COMMAND [ARGS]
+              demo                                  put sample media through the whole pipeline and show what became of each
+              process [--out DIR] [--timeout S] PATH...
+                                                    upload files (or folders) to the local ingest bucket, wait, copy outputs
+                                                    to DIR/<mediaId>/ (default ./mediaflow-out); one JSON line per input
+              up [--data DIR]                       start the embedded stack and keep it running (Ctrl-C stops it)
+              invoke FUNCTION -e EVENT.json         run one function's handler with an event, like 'sam local invoke'
+              validate PATH...                      the validation verdict, offline, one JSON line per file
+            """;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Path root;
+
+    Main(PrintStream out, PrintStream err, Path root) {
+        this.out = out;
+        this.err = err;
+        this.root = root;
+    }
+
+    public static void main(String[] args) {
+        Path root = Path.of(System.getProperty("mediaflow.root", ".")).toAbsolutePath().normalize();
+        int code;
+        try {
+            code = new Main(System.out, System.err, root).run(args);
+        } catch (UsageException e) {
+            System.err.println("mediaflow: " + e.getMessage());
+            System.err.print(USAGE);
+            code = 2;
+        } catch (Exception e) {
+            System.err.println("mediaflow: " + e);
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    int run(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            err.print(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        List<String> rest = List.of(args).subList(1, args.length);
+        return switch (args[0]) {
+            case "demo" -> new Demo(this).run(rest);
+            case "process" -> process(rest);
+            case "up" -> up(rest);
+            case "invoke" -> invoke(rest);
+            case "validate" -> validate(rest);
+            default -> throw new UsageException("unknown command '" + args[0] + "'");
+        };
+    }
+
+    Path template() {
+        Path t = root.resolve("template.yaml");
+        if (!Files.isRegularFile(t)) {
+            throw new UsageException("no template.yaml in " + root + "; run ./mediaflow from the project, or set -Dmediaflow.root");
+        }
+        return t;
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    PrintStream err() {
+        return err;
+    }
+
+    Path root() {
+        return root;
+    }
+
+    // ---------------------------------------------------------------- process
+
+    int process(List<String> args) throws Exception {
+        Path outDir = Path.of("mediaflow-out");
+        Duration timeout = Duration.ofMinutes(15);
+        List<Path> inputs = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--out" -> outDir = Path.of(value(args, ++i, "--out"));
+                case "--timeout" -> timeout = Duration.ofSeconds(positive(value(args, ++i, "--timeout"), "--timeout"));
+                default -> {
+                    if (a.startsWith("--")) {
+                        throw new UsageException("unknown option " + a);
+                    }
+                    inputs.add(Path.of(a));
+                }
+            }
+        }
+        List<Path> files = expand(inputs);
+        if (files.isEmpty()) {
+            throw new UsageException("process needs at least one file or folder");
+        }
+        List<ResultLine> lines = processFiles(files, outDir, timeout);
+        for (ResultLine l : lines) {
+            out.println(Json.write(l));
+        }
+        return lines.stream().allMatch(l -> l.status().equals("READY") || l.status().equals("QUARANTINED")) ? 0 : 1;
+    }
+
+    List<ResultLine> processFiles(List<Path> files, Path outDir, Duration timeout) throws Exception {
+        long t0 = System.nanoTime();
+        err.println("mediaflow: starting the embedded stack...");
+        try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.defaults(template()).withWorkers(2))) {
+            err.printf("mediaflow: stack up in %.1f s; uploading %d file(s)%n", (System.nanoTime() - t0) / 1e9, files.size());
+            Pipeline pipeline = new Pipeline(stack, err, System.console() != null);
+            List<Pipeline.Upload> uploads = pipeline.upload(files);
+            pipeline.await(uploads, timeout);
+            List<ResultLine> lines = new ArrayList<>();
+            for (Pipeline.Upload u : uploads) {
+                lines.add(pipeline.collect(u, outDir));
+            }
+            err.printf("mediaflow: done in %.1f s; outputs under %s%n", (System.nanoTime() - t0) / 1e9, outDir.toAbsolutePath());
+            return lines;
+        }
+    }
+
+    static List<Path> expand(List<Path> inputs) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path p : inputs) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> walk = Files.walk(p)) {
+                    walk.filter(Files::isRegularFile).sorted().forEach(files::add);
+                }
+            } else if (Files.isRegularFile(p)) {
+                files.add(p);
+            } else {
+                throw new UsageException("no such file or folder: " + p);
+            }
+        }
+        return files;
+    }
+
+    // ---------------------------------------------------------------- up
+
+    int up(List<String> args) throws Exception {
+        EmbeddedStack.Options options = EmbeddedStack.Options.defaults(template()).withWorkers(2);
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--data")) {
+                options = options.withDataDir(Path.of(value(args, ++i, "--data")));
+            } else {
+                throw new UsageException("unknown argument to up: " + args.get(i));
+            }
+        }
+        long t0 = System.nanoTime();
+        EmbeddedStack stack = EmbeddedStack.start(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            err.println("\nmediaflow: stopping the embedded stack");
+            stack.close();
+            stopped.countDown();
+        }));
+        out.printf("Mediaflow embedded stack is up (%.1f s). Ctrl-C stops it.%n", (System.nanoTime() - t0) / 1e9);
+        out.println("  S3 endpoint:   " + stack.s3Endpoint());
+        out.println("  SQS endpoint:  " + stack.sqsEndpoint());
+        out.println("  credentials:   AWS_ACCESS_KEY_ID=" + EmbeddedStack.ACCESS_KEY + " AWS_SECRET_ACCESS_KEY=" + EmbeddedStack.SECRET_KEY
+                + " AWS_REGION=" + EmbeddedStack.REGION);
+        stack.buckets().forEach((id, name) -> out.printf("  bucket %-18s %s%n", id, name));
+        stack.queues().forEach((id, url) -> out.printf("  queue  %-18s %s%n", id, url));
+        out.println("Try:  aws --endpoint-url " + stack.s3Endpoint() + " s3 cp photo.jpg s3://" + stack.bucket("IngestBucket") + "/photo.jpg");
+        out.println("      aws --endpoint-url " + stack.s3Endpoint() + " s3 cp s3://" + stack.bucket("MediaBucket") + "/receipts/photo.jpg.json -");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- invoke
+
+    int invoke(List<String> args) throws Exception {
+        String function = null;
+        Path event = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("-e") || a.equals("--event")) {
+                event = Path.of(value(args, ++i, a));
+            } else if (a.startsWith("-")) {
+                throw new UsageException("unknown option " + a);
+            } else if (function == null) {
+                function = a;
+            } else {
+                throw new UsageException("invoke takes one FUNCTION, found also '" + a + "'");
+            }
+        }
+        if (function == null || event == null) {
+            throw new UsageException("invoke needs FUNCTION and -e EVENT.json");
+        }
+        if (!Files.isRegularFile(event)) {
+            throw new UsageException("no such event file: " + event);
+        }
+        try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.defaults(template()).withFunctions(false))) {
+            String logicalId = resolveFunction(stack, function);
+            FunctionHost host = stack.host(logicalId);
+            err.println("mediaflow: invoking " + logicalId + " (" + host.function().handler() + ") with " + event);
+            Object response = host.invoke(SqsEvents.fromJson(Files.readString(event)));
+            out.println(response instanceof SQSBatchResponse r ? SqsEvents.toJson(r) : Json.write(response));
+            return 0;
+        }
+    }
+
+    static String resolveFunction(EmbeddedStack stack, String name) {
+        Map<String, ?> functions = stack.functions();
+        if (functions.containsKey(name)) {
+            return name;
+        }
+        for (String id : functions.keySet()) {
+            if (id.equalsIgnoreCase(name + "Function") || id.equalsIgnoreCase(name)) {
+                return id;
+            }
+        }
+        throw new UsageException("no function '" + name + "' in template.yaml; expected one of " + functions.keySet()
+                + " (or their short names, e.g. validate)");
+    }
+
+    // ---------------------------------------------------------------- validate
+
+    int validate(List<String> args) throws Exception {
+        List<Path> files = expand(args.stream().map(Path::of).toList());
+        if (files.isEmpty()) {
+            throw new UsageException("validate needs at least one file or folder");
+        }
+        Validator validator = new Validator(Long.MAX_VALUE);
+        boolean allAccepted = true;
+        for (Path f : files) {
+            Hashing.Pass pass;
+            try (InputStream in = Files.newInputStream(f)) {
+                pass = Hashing.hash(in, Detector.HEAD_BYTES);
+            }
+            MediaFormat detected = Detector.detect(pass.head(), pass.headLength());
+            String declared = MediaFormat.byFileName(f.getFileName().toString()).map(MediaFormat::mimeType).orElse(null);
+            Verdict v = validator.judge(detected, pass.size(), declared, f.getFileName().toString());
+            allAccepted &= v.accepted();
+            out.println(Json.write(new ResultLine(f.toString(), v.accepted() ? "ACCEPTED" : "QUARANTINED", pass.sha256(),
+                    v.detectedType(), ResultLine.ReasonOut.of(v.reasons()), List.of(), Map.of("size", pass.size()))));
+        }
+        return allAccepted ? 0 : 1;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static String value(List<String> args, int i, String option) {
+        if (i >= args.size()) {
+            throw new UsageException(option + " needs a value");
+        }
+        return args.get(i);
+    }
+
+    private static long positive(String v, String option) {
+        try {
+            long n = Long.parseLong(v);
+            if (n <= 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " is '" + v + "', expected a whole number of seconds above 0");
+        }
+    }
+
+    /** Bad command line: printed with the usage, exit code 2. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

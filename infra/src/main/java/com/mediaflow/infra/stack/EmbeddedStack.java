@@ -1,0 +1,438 @@
+package com.mediaflow.infra.stack;
+
+import com.mediaflow.infra.template.Resolver;
+import com.mediaflow.infra.template.Template;
+import com.mediaflow.infra.template.Template.FunctionDef;
+import com.mediaflow.shared.aws.AwsClients;
+import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.model.Json;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The embedded local stack: ElasticMQ (SQS) and S3Proxy (S3) in this JVM, built from
+ * template.yaml. It creates the template's buckets and queues with their redrive policies, emits
+ * S3 event notifications for the buckets that declare them, and runs each function's real handler
+ * from its SQS event sources, with its template environment resolved to local values.
+ */
+public final class EmbeddedStack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
+
+    public static final String ACCESS_KEY = "mediaflow-local";
+    public static final String SECRET_KEY = "mediaflow-local-secret";
+    public static final String REGION = "us-east-1";
+    public static final String ACCOUNT = "000000000000";
+    public static final String STACK_NAME = "mediaflow";
+
+    /**
+     * @param dataDir where S3 keeps objects; null keeps them in memory
+     * @param runFunctions start the event source pollers (false: only buckets and queues)
+     * @param workers concurrent executions per event source
+     * @param retryDelay how soon a failed record is visible again
+     * @param parameters template parameter overrides
+     * @param environment extra environment for every function (wins over the template)
+     */
+    public record Options(Path template, Path dataDir, boolean runFunctions, int workers, Duration retryDelay,
+                          Map<String, String> parameters, Map<String, String> environment) {
+        public static Options defaults(Path template) {
+            return new Options(template, null, true, 1, Duration.ofSeconds(1), Map.of(), Map.of());
+        }
+
+        public Options withFunctions(boolean run) {
+            return new Options(template, dataDir, run, workers, retryDelay, parameters, environment);
+        }
+
+        public Options withWorkers(int n) {
+            return new Options(template, dataDir, runFunctions, n, retryDelay, parameters, environment);
+        }
+
+        public Options withDataDir(Path dir) {
+            return new Options(template, dir, runFunctions, workers, retryDelay, parameters, environment);
+        }
+
+        public Options withParameters(Map<String, String> p) {
+            return new Options(template, dataDir, runFunctions, workers, retryDelay, p, environment);
+        }
+
+        public Options withEnvironment(Map<String, String> e) {
+            return new Options(template, dataDir, runFunctions, workers, retryDelay, parameters, e);
+        }
+    }
+
+    private final Options options;
+    private final Template template;
+    private final SQSRestServer sqsServer;
+    private final S3Proxy s3Proxy;
+    private final URI sqsEndpoint;
+    private final URI s3Endpoint;
+    private final SqsClient sqs;
+    private final S3Client s3;
+    private final Map<String, String> parameters = new LinkedHashMap<>();
+    private final Map<String, String> bucketNames = new LinkedHashMap<>();
+    private final Map<String, String> queueUrls = new LinkedHashMap<>();
+    private final Map<String, String> queueArns = new LinkedHashMap<>();
+    private final List<String> deadLetterQueues = new ArrayList<>();
+    private final Map<String, FunctionDef> functions = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> environments = new ConcurrentHashMap<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final List<Thread> pollers = new ArrayList<>();
+    private final Path workDir;
+
+    private EmbeddedStack(Options options) throws Exception {
+        this.options = options;
+        this.template = Template.load(options.template());
+        parameters.putAll(template.parameterDefaults());
+        parameters.putAll(options.parameters());
+
+        long t0 = System.nanoTime();
+        this.sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort()
+                .withAWSAccountId(ACCOUNT).withAWSRegion(REGION).start();
+        int sqsPort = sqsServer.waitUntilStarted().localAddress().getPort();
+        this.sqsEndpoint = URI.create("http://127.0.0.1:" + sqsPort);
+        Config clientConfig = clientConfig();
+        this.sqs = AwsClients.sqs(clientConfig);
+
+        BlobStore blobs;
+        if (options.dataDir() != null) {
+            Files.createDirectories(options.dataDir());
+            blobs = new FilesystemNio2BlobStore(options.dataDir().toString());
+        } else {
+            blobs = new TransientNio2BlobStore();
+        }
+        NotifyingBlobStore notifying = new NotifyingBlobStore(blobs, new S3EventFactory(REGION, ACCESS_KEY),
+                (url, body) -> sqs.sendMessage(b -> b.queueUrl(url).messageBody(body)));
+        this.s3Proxy = S3Proxy.builder().blobStore(notifying).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
+        s3Proxy.start();
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (!"STARTED".equals(s3Proxy.getState())) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IllegalStateException("S3Proxy did not start within 30 s; state " + s3Proxy.getState());
+            }
+            Thread.sleep(10);
+        }
+        this.s3Endpoint = URI.create("http://127.0.0.1:" + s3Proxy.getPort());
+        this.s3 = AwsClients.s3(clientConfig());
+        this.workDir = Files.createTempDirectory("mediaflow-work-");
+
+        Resolver resolver = new Resolver(this::ref, this::attribute);
+        createBuckets(resolver);
+        createQueues(resolver);
+        configureNotifications(resolver, notifying);
+        for (FunctionDef f : template.functions()) {
+            functions.put(f.logicalId(), f);
+            environments.put(f.logicalId(), environmentOf(f, resolver));
+        }
+        LOG.info("embedded stack up in {} ms: S3 {} SQS {}", (System.nanoTime() - t0) / 1_000_000, s3Endpoint, sqsEndpoint);
+        if (options.runFunctions()) {
+            startPollers();
+        }
+    }
+
+    public static EmbeddedStack start(Options options) throws Exception {
+        return new EmbeddedStack(options);
+    }
+
+    // ------------------------------------------------------------------ resources
+
+    private void createBuckets(Resolver resolver) {
+        for (Template.Bucket b : template.buckets()) {
+            String name = resolver.resolveString(b.bucketName(), b.logicalId() + ".BucketName");
+            bucketNames.put(b.logicalId(), name);
+            s3.createBucket(r -> r.bucket(name));
+        }
+    }
+
+    private void createQueues(Resolver resolver) {
+        List<Template.QueueDef> defs = template.queues();
+        for (Template.QueueDef q : defs) {
+            Map<QueueAttributeName, String> attrs = new LinkedHashMap<>();
+            copyAttribute(q, "VisibilityTimeout", QueueAttributeName.VISIBILITY_TIMEOUT, attrs);
+            copyAttribute(q, "MessageRetentionPeriod", QueueAttributeName.MESSAGE_RETENTION_PERIOD, attrs);
+            copyAttribute(q, "DelaySeconds", QueueAttributeName.DELAY_SECONDS, attrs);
+            copyAttribute(q, "ReceiveMessageWaitTimeSeconds", QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, attrs);
+            String url = sqs.createQueue(r -> r.queueName(q.logicalId()).attributes(attrs)).queueUrl();
+            String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+                    .attributes().get(QueueAttributeName.QUEUE_ARN);
+            queueUrls.put(q.logicalId(), url);
+            queueArns.put(q.logicalId(), arn);
+        }
+        for (Template.QueueDef q : defs) {
+            Object redrive = q.properties().get("RedrivePolicy");
+            if (redrive == null) {
+                continue;
+            }
+            Object resolved = resolver.resolve(redrive, q.logicalId() + ".RedrivePolicy");
+            String json = Json.write(resolved);
+            sqs.setQueueAttributes(r -> r.queueUrl(queueUrls.get(q.logicalId()))
+                    .attributes(Map.of(QueueAttributeName.REDRIVE_POLICY, json)));
+            String dlqArn = String.valueOf(((Map<?, ?>) resolved).get("deadLetterTargetArn"));
+            queueArns.forEach((id, arn) -> {
+                if (arn.equals(dlqArn)) {
+                    deadLetterQueues.add(queueUrls.get(id));
+                }
+            });
+        }
+    }
+
+    private static void copyAttribute(Template.QueueDef q, String property, QueueAttributeName name, Map<QueueAttributeName, String> attrs) {
+        Object v = q.properties().get(property);
+        if (v != null) {
+            attrs.put(name, String.valueOf(v));
+        }
+    }
+
+    private void configureNotifications(Resolver resolver, NotifyingBlobStore notifying) {
+        for (Template.Bucket b : template.buckets()) {
+            List<NotifyingBlobStore.Target> targets = new ArrayList<>();
+            int n = 0;
+            for (Map<String, Object> qc : b.queueNotifications()) {
+                String where = b.logicalId() + ".QueueConfigurations[" + n++ + "]";
+                String arn = resolver.resolveString(qc.get("Queue"), where + ".Queue");
+                String url = urlForArn(arn, where);
+                String prefix = null;
+                String suffix = null;
+                Object filter = resolver.resolve(qc.get("Filter"), where + ".Filter");
+                if (filter instanceof Map<?, ?> f && f.get("S3Key") instanceof Map<?, ?> key && key.get("Rules") instanceof List<?> rules) {
+                    for (Object rule : rules) {
+                        Map<?, ?> r = (Map<?, ?>) rule;
+                        if ("prefix".equalsIgnoreCase(String.valueOf(r.get("Name")))) {
+                            prefix = String.valueOf(r.get("Value"));
+                        } else if ("suffix".equalsIgnoreCase(String.valueOf(r.get("Name")))) {
+                            suffix = String.valueOf(r.get("Value"));
+                        }
+                    }
+                }
+                targets.add(new NotifyingBlobStore.Target(b.logicalId() + "-notification-" + n,
+                        resolver.resolveString(qc.get("Event"), where + ".Event"), prefix, suffix, url));
+            }
+            notifying.configure(bucketNames.get(b.logicalId()), targets);
+        }
+    }
+
+    private String urlForArn(String arn, String where) {
+        for (var e : queueArns.entrySet()) {
+            if (e.getValue().equals(arn)) {
+                return queueUrls.get(e.getKey());
+            }
+        }
+        throw new IllegalArgumentException("template.yaml: " + where + " names queue " + arn + ", which the template does not declare");
+    }
+
+    private Map<String, String> environmentOf(FunctionDef f, Resolver resolver) {
+        Map<String, String> env = new LinkedHashMap<>();
+        f.environment().forEach((k, v) -> env.put(k, resolver.resolveString(v, f.logicalId() + ".Environment." + k)));
+        env.remove("JAVA_TOOL_OPTIONS"); // a JVM flag for Lambda; this JVM is already running
+        env.put(Config.AWS_REGION, REGION);
+        env.put(Config.AWS_ENDPOINT_URL_S3, s3Endpoint.toString());
+        env.put(Config.AWS_ENDPOINT_URL_SQS, sqsEndpoint.toString());
+        env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+        env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(f.memoryMb()));
+        env.put(Config.WORK_DIR, workDir.resolve(f.logicalId()).toString());
+        env.putAll(options.environment());
+        return env;
+    }
+
+    private String ref(String name) {
+        switch (name) {
+            case "AWS::StackName":
+                return STACK_NAME;
+            case "AWS::AccountId":
+                return ACCOUNT;
+            case "AWS::Region":
+                return REGION;
+            case "AWS::Partition":
+                return "aws";
+            case "AWS::URLSuffix":
+                return "amazonaws.com";
+            case "AWS::NoValue":
+                return "";
+            default:
+                break;
+        }
+        if (parameters.containsKey(name)) {
+            return parameters.get(name);
+        }
+        if (bucketNames.containsKey(name)) {
+            return bucketNames.get(name);
+        }
+        if (queueUrls.containsKey(name)) {
+            return queueUrls.get(name);
+        }
+        if ("AWS::Serverless::Function".equals(template.typeOf(name))) {
+            return name;
+        }
+        return null;
+    }
+
+    private String attribute(String name) {
+        String[] parts = name.split("\\.", 2);
+        String id = parts[0];
+        String attr = parts[1];
+        if (queueUrls.containsKey(id)) {
+            return switch (attr) {
+                case "Arn" -> queueArns.get(id);
+                case "QueueName" -> id;
+                case "QueueUrl" -> queueUrls.get(id);
+                default -> null;
+            };
+        }
+        if (bucketNames.containsKey(id)) {
+            return switch (attr) {
+                case "Arn" -> "arn:aws:s3:::" + bucketNames.get(id);
+                case "DomainName" -> bucketNames.get(id) + ".s3.amazonaws.com";
+                default -> null;
+            };
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ functions
+
+    private void startPollers() {
+        for (FunctionDef f : functions.values()) {
+            for (Template.EventSource source : f.events()) {
+                Resolver resolver = new Resolver(this::ref, this::attribute);
+                String arn = resolver.resolveString(source.queue(), f.logicalId() + ".Events." + source.name() + ".Queue");
+                String url = urlForArn(arn, f.logicalId() + ".Events." + source.name());
+                for (int i = 0; i < Math.max(1, options.workers()); i++) {
+                    EventSourcePoller poller = new EventSourcePoller(f.logicalId(), sqs, url, arn, REGION, source.batchSize(),
+                            source.reportBatchItemFailures(), () -> host(f.logicalId()), options.retryDelay(), running, inFlight);
+                    Thread t = new Thread(poller, f.logicalId() + "-" + source.name() + "-" + i);
+                    t.setDaemon(true);
+                    t.start();
+                    pollers.add(t);
+                }
+            }
+        }
+    }
+
+    /** A new execution environment of the function: its own handler instance, its template environment. */
+    public FunctionHost host(String functionLogicalId) {
+        FunctionDef f = functions.get(functionLogicalId);
+        if (f == null) {
+            throw new IllegalArgumentException("no function '" + functionLogicalId + "' in template.yaml; expected one of " + functions.keySet());
+        }
+        return new FunctionHost(f, environments.get(functionLogicalId));
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    public Template template() {
+        return template;
+    }
+
+    public URI s3Endpoint() {
+        return s3Endpoint;
+    }
+
+    public URI sqsEndpoint() {
+        return sqsEndpoint;
+    }
+
+    public S3Client s3() {
+        return s3;
+    }
+
+    public SqsClient sqs() {
+        return sqs;
+    }
+
+    public String bucket(String logicalId) {
+        String name = bucketNames.get(logicalId);
+        if (name == null) {
+            throw new IllegalArgumentException("no bucket '" + logicalId + "' in template.yaml; expected one of " + bucketNames.keySet());
+        }
+        return name;
+    }
+
+    public Map<String, String> buckets() {
+        return Map.copyOf(bucketNames);
+    }
+
+    public String queueUrl(String logicalId) {
+        String url = queueUrls.get(logicalId);
+        if (url == null) {
+            throw new IllegalArgumentException("no queue '" + logicalId + "' in template.yaml; expected one of " + queueUrls.keySet());
+        }
+        return url;
+    }
+
+    public Map<String, String> queues() {
+        return Map.copyOf(queueUrls);
+    }
+
+    public List<String> deadLetterQueues() {
+        return List.copyOf(deadLetterQueues);
+    }
+
+    public Map<String, FunctionDef> functions() {
+        return Map.copyOf(functions);
+    }
+
+    public Map<String, String> environment(String functionLogicalId) {
+        return environments.get(functionLogicalId);
+    }
+
+    /** A Config for a client of the stack (the CLI, a test): endpoints and credentials, no function settings. */
+    public Config clientConfig() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(Config.AWS_REGION, REGION);
+        env.put(Config.AWS_ENDPOINT_URL_SQS, sqsEndpoint.toString());
+        if (s3Endpoint != null) {
+            env.put(Config.AWS_ENDPOINT_URL_S3, s3Endpoint.toString());
+        }
+        env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
+        return Config.of(env);
+    }
+
+    /** Invocations under way right now, across all functions. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        for (Thread t : pollers) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
+            s3Proxy.stop();
+        } catch (Exception e) {
+            LOG.warn("S3Proxy did not stop cleanly: {}", e.toString());
+        }
+        sqsServer.stopAndWait();
+        s3.close();
+        sqs.close();
+    }
+}

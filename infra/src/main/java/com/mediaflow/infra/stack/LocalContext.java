@@ -1,0 +1,91 @@
+package com.mediaflow.infra.stack;
+
+import com.amazonaws.services.lambda.runtime.ClientContext;
+import com.amazonaws.services.lambda.runtime.CognitoIdentity;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.LambdaLogger;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A real Lambda {@link Context}: the function's name, memory and a deadline from its template Timeout. */
+public final class LocalContext implements Context {
+    private final String functionName;
+    private final int memoryMb;
+    private final long deadlineMillis;
+    private final String requestId = UUID.randomUUID().toString();
+    private final Logger log;
+
+    public LocalContext(String functionName, int timeoutSeconds, int memoryMb) {
+        this.functionName = functionName;
+        this.memoryMb = memoryMb;
+        this.deadlineMillis = System.currentTimeMillis() + timeoutSeconds * 1000L;
+        this.log = LoggerFactory.getLogger("lambda." + functionName);
+    }
+
+    @Override
+    public String getAwsRequestId() {
+        return requestId;
+    }
+
+    @Override
+    public String getLogGroupName() {
+        return "/aws/lambda/" + functionName;
+    }
+
+    @Override
+    public String getLogStreamName() {
+        return "local/" + requestId;
+    }
+
+    @Override
+    public String getFunctionName() {
+        return functionName;
+    }
+
+    @Override
+    public String getFunctionVersion() {
+        return "$LATEST";
+    }
+
+    @Override
+    public String getInvokedFunctionArn() {
+        return "arn:aws:lambda:us-east-1:000000000000:function:" + functionName;
+    }
+
+    @Override
+    public CognitoIdentity getIdentity() {
+        return null;
+    }
+
+    @Override
+    public ClientContext getClientContext() {
+        return null;
+    }
+
+    @Override
+    public int getRemainingTimeInMillis() {
+        return (int) Math.max(0, deadlineMillis - System.currentTimeMillis());
+    }
+
+    @Override
+    public int getMemoryLimitInMB() {
+        return memoryMb;
+    }
+
+    @Override
+    public LambdaLogger getLogger() {
+        return new LambdaLogger() {
+            @Override
+            public void log(String message) {
+                log.info(message);
+            }
+
+            @Override
+            public void log(byte[] message) {
+                log.info(new String(message, StandardCharsets.UTF_8));
+            }
+        };
+    }
+}

@@ -1,0 +1,73 @@
+package com.mediaflow.infra.stack;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mediaflow.shared.model.Json;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Builds S3 event notifications in AWS's exact JSON shape (event structure version 2.1), as S3
+ * puts them on an SQS queue. Keys are URL-encoded the way S3 encodes them (a space is '+').
+ */
+public final class S3EventFactory {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private final AtomicLong sequencer = new AtomicLong(System.currentTimeMillis() << 16);
+    private final String region;
+    private final String principal;
+
+    public S3EventFactory(String region, String principal) {
+        this.region = region;
+        this.principal = principal;
+    }
+
+    /**
+     * @param eventName e.g. ObjectCreated:Put, ObjectCreated:Copy, ObjectCreated:CompleteMultipartUpload
+     * @param etag without quotes
+     */
+    public String objectCreated(String eventName, String configurationId, String bucket, String key, long size, String etag) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        ArrayNode records = root.putArray("Records");
+        ObjectNode r = records.addObject();
+        r.put("eventVersion", "2.1");
+        r.put("eventSource", "aws:s3");
+        r.put("awsRegion", region);
+        r.put("eventTime", TIME.format(Instant.now()));
+        r.put("eventName", eventName);
+        r.putObject("userIdentity").put("principalId", "AWS:" + principal);
+        r.putObject("requestParameters").put("sourceIPAddress", "127.0.0.1");
+        ObjectNode response = r.putObject("responseElements");
+        response.put("x-amz-request-id", randomHex(8).toUpperCase());
+        response.put("x-amz-id-2", randomHex(32));
+        ObjectNode s3 = r.putObject("s3");
+        s3.put("s3SchemaVersion", "1.0");
+        s3.put("configurationId", configurationId);
+        ObjectNode b = s3.putObject("bucket");
+        b.put("name", bucket);
+        b.putObject("ownerIdentity").put("principalId", principal);
+        b.put("arn", "arn:aws:s3:::" + bucket);
+        ObjectNode o = s3.putObject("object");
+        o.put("key", encodeKey(key));
+        o.put("size", size);
+        o.put("eTag", etag.replace("\"", ""));
+        o.put("sequencer", String.format("%016X", sequencer.incrementAndGet()));
+        return Json.write(root);
+    }
+
+    public static String encodeKey(String key) {
+        // S3 uses form encoding for keys in events, but leaves '/' and a few others alone.
+        return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/").replace("*", "%2A").replace("%7E", "~");
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] b = new byte[bytes];
+        ThreadLocalRandom.current().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

@@ -1,0 +1,191 @@
+package com.mediaflow.infra.template;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * template.yaml as the embedded stack needs it: its parameters, buckets, queues and functions,
+ * with SAM's Globals merged into each function the way SAM merges them.
+ */
+public final class Template {
+    public record Bucket(String logicalId, Object bucketName, List<Map<String, Object>> queueNotifications) {
+    }
+
+    public record QueueDef(String logicalId, Map<String, Object> properties) {
+    }
+
+    public record EventSource(String name, Object queue, int batchSize, boolean reportBatchItemFailures) {
+    }
+
+    public record FunctionDef(String logicalId, String codeUri, String handler, String runtime, int timeoutSeconds,
+                              int memoryMb, Map<String, Object> environment, List<EventSource> events) {
+        public String handlerClass() {
+            int sep = handler.indexOf("::");
+            return sep < 0 ? handler : handler.substring(0, sep);
+        }
+
+        public String handlerMethod() {
+            int sep = handler.indexOf("::");
+            return sep < 0 ? "handleRequest" : handler.substring(sep + 2);
+        }
+    }
+
+    private final Path file;
+    private final Map<String, Object> root;
+    private final Map<String, Object> resources;
+
+    private Template(Path file, Map<String, Object> root) {
+        this.file = file;
+        this.root = root;
+        this.resources = map(root.get("Resources"), "Resources");
+    }
+
+    public static Template load(Path file) throws IOException {
+        return new Template(file, CfnYaml.load(file));
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public Map<String, Object> resources() {
+        return resources;
+    }
+
+    public String typeOf(String logicalId) {
+        Object r = resources.get(logicalId);
+        return r == null ? null : (String) map(r, logicalId).get("Type");
+    }
+
+    /** Parameter name to its Default, as text. */
+    public Map<String, String> parameterDefaults() {
+        Map<String, String> out = new LinkedHashMap<>();
+        Object params = root.get("Parameters");
+        if (params != null) {
+            map(params, "Parameters").forEach((name, def) -> {
+                Object d = map(def, name).get("Default");
+                if (d != null) {
+                    out.put(name, String.valueOf(d));
+                }
+            });
+        }
+        return out;
+    }
+
+    public List<Bucket> buckets() {
+        List<Bucket> out = new ArrayList<>();
+        forType("AWS::S3::Bucket", (id, props) -> {
+            List<Map<String, Object>> notifications = new ArrayList<>();
+            Object nc = props.get("NotificationConfiguration");
+            if (nc != null) {
+                Object qcs = map(nc, id + ".NotificationConfiguration").get("QueueConfigurations");
+                if (qcs != null) {
+                    for (Object qc : list(qcs, id + ".QueueConfigurations")) {
+                        notifications.add(map(qc, id + ".QueueConfiguration"));
+                    }
+                }
+            }
+            out.add(new Bucket(id, props.getOrDefault("BucketName", id.toLowerCase()), notifications));
+        });
+        return out;
+    }
+
+    public List<QueueDef> queues() {
+        List<QueueDef> out = new ArrayList<>();
+        forType("AWS::SQS::Queue", (id, props) -> out.add(new QueueDef(id, props)));
+        return out;
+    }
+
+    public List<FunctionDef> functions() {
+        Map<String, Object> globals = Map.of();
+        Object g = root.get("Globals");
+        if (g != null && map(g, "Globals").get("Function") != null) {
+            globals = map(map(g, "Globals").get("Function"), "Globals.Function");
+        }
+        Map<String, Object> gl = globals;
+        List<FunctionDef> out = new ArrayList<>();
+        forType("AWS::Serverless::Function", (id, props) -> {
+            Map<String, Object> env = new LinkedHashMap<>(variables(gl));
+            env.putAll(variables(props));
+            List<EventSource> events = new ArrayList<>();
+            Object ev = props.get("Events");
+            if (ev != null) {
+                map(ev, id + ".Events").forEach((name, def) -> {
+                    Map<String, Object> e = map(def, id + ".Events." + name);
+                    if ("SQS".equals(e.get("Type"))) {
+                        Map<String, Object> p = map(e.get("Properties"), id + ".Events." + name + ".Properties");
+                        Object types = p.getOrDefault("FunctionResponseTypes", List.of());
+                        events.add(new EventSource(name, p.get("Queue"), intOf(p.getOrDefault("BatchSize", 10)),
+                                list(types, "FunctionResponseTypes").contains("ReportBatchItemFailures")));
+                    }
+                });
+            }
+            out.add(new FunctionDef(id, (String) props.get("CodeUri"), (String) props.get("Handler"),
+                    (String) props.getOrDefault("Runtime", gl.get("Runtime")),
+                    intOf(props.getOrDefault("Timeout", gl.getOrDefault("Timeout", 3))),
+                    intOf(props.getOrDefault("MemorySize", gl.getOrDefault("MemorySize", 128))), env, events));
+        });
+        return out;
+    }
+
+    /** A function's merged properties where Globals supply what it lacks (e.g. Architectures). */
+    public Object functionProperty(String logicalId, String name) {
+        Map<String, Object> props = map(map(resources.get(logicalId), logicalId).get("Properties"), logicalId + ".Properties");
+        if (props.containsKey(name)) {
+            return props.get(name);
+        }
+        Object g = root.get("Globals");
+        if (g == null) {
+            return null;
+        }
+        Object fn = map(g, "Globals").get("Function");
+        return fn == null ? null : map(fn, "Globals.Function").get(name);
+    }
+
+    private Map<String, Object> variables(Map<String, Object> props) {
+        Object env = props.get("Environment");
+        if (env == null) {
+            return Map.of();
+        }
+        Object vars = map(env, "Environment").get("Variables");
+        return vars == null ? Map.of() : map(vars, "Environment.Variables");
+    }
+
+    private interface ResourceVisitor {
+        void visit(String logicalId, Map<String, Object> properties);
+    }
+
+    private void forType(String type, ResourceVisitor visitor) {
+        resources.forEach((id, def) -> {
+            Map<String, Object> r = map(def, id);
+            if (type.equals(r.get("Type"))) {
+                Object props = r.get("Properties");
+                visitor.visit(id, props == null ? Map.of() : map(props, id + ".Properties"));
+            }
+        });
+    }
+
+    private static int intOf(Object o) {
+        return o instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(o));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o, String where) {
+        if (o instanceof Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
+        throw new IllegalArgumentException("template.yaml: expected a mapping at " + where + ", found " + o);
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object o, String where) {
+        if (o instanceof List<?> l) {
+            return (List<Object>) l;
+        }
+        throw new IllegalArgumentException("template.yaml: expected a list at " + where + ", found " + o);
+    }
+}

@@ -1,0 +1,47 @@
+package com.mediaflow.shared.aws;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * Reads a stream once: SHA-256 of every byte, the byte count, and the first bytes kept for
+ * detection. Memory stays at the head buffer plus one read buffer, whatever the object's size.
+ */
+public final class Hashing {
+    /** The outcome of one pass. {@code head} holds {@code headLength} valid bytes. */
+    public record Pass(String sha256, long size, byte[] head, int headLength) {
+    }
+
+    private Hashing() {
+    }
+
+    public static Pass hash(InputStream in, int headBytes) throws IOException {
+        MessageDigest digest = sha256();
+        byte[] head = new byte[headBytes];
+        int headLength = 0;
+        byte[] buf = new byte[256 * 1024];
+        long size = 0;
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            digest.update(buf, 0, n);
+            if (headLength < headBytes) {
+                int take = Math.min(n, headBytes - headLength);
+                System.arraycopy(buf, 0, head, headLength, take);
+                headLength += take;
+            }
+            size += n;
+        }
+        return new Pass(HexFormat.of().formatHex(digest.digest()), size, head, headLength);
+    }
+
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package com.mediaflow.shared.aws;
+
+import com.mediaflow.shared.error.StorageException;
+import com.mediaflow.shared.model.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** The S3 operations the pipeline uses, with failures turned into {@link StorageException}s that name the object. */
+public final class ObjectStore {
+    private final S3Client s3;
+
+    public ObjectStore(S3Client s3) {
+        this.s3 = s3;
+    }
+
+    public S3Client client() {
+        return s3;
+    }
+
+    public ResponseInputStream<GetObjectResponse> open(String bucket, String key) {
+        try {
+            return s3.getObject(GetObjectRequest.builder().bucket(bucket).key(key).build());
+        } catch (SdkException e) {
+            throw new StorageException("GET " + uri(bucket, key) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens the object only if it still has this ETag; empty when it is gone or was replaced. */
+    public Optional<ResponseInputStream<GetObjectResponse>> openIfMatch(String bucket, String key, String etag) {
+        try {
+            var req = GetObjectRequest.builder().bucket(bucket).key(key);
+            if (etag != null && !etag.isBlank()) {
+                req.ifMatch(quoted(etag));
+            }
+            return Optional.of(s3.getObject(req.build()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw new StorageException("GET " + uri(bucket, key) + " failed: " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new StorageException("GET " + uri(bucket, key) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public Optional<HeadObjectResponse> head(String bucket, String key) {
+        try {
+            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw new StorageException("HEAD " + uri(bucket, key) + " failed: " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new StorageException("HEAD " + uri(bucket, key) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public boolean exists(String bucket, String key) {
+        return head(bucket, key).isPresent();
+    }
+
+    public <T> Optional<T> getJson(String bucket, String key, Class<T> type) {
+        try {
+            byte[] bytes = s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build()).asByteArray();
+            return Optional.of(Json.read(bytes, type));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw new StorageException("GET " + uri(bucket, key) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public void putJson(String bucket, String key, Object value) {
+        putBytes(bucket, key, Json.bytes(value), "application/json");
+    }
+
+    public void putBytes(String bucket, String key, byte[] bytes, String contentType) {
+        try {
+            s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(),
+                    RequestBody.fromBytes(bytes));
+        } catch (SdkException e) {
+            throw new StorageException("PUT " + uri(bucket, key) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Server-side copy, guarded by the source's ETag so that bytes replaced since they were hashed
+     * are never stored under the old hash. Returns false when the source no longer matches.
+     */
+    public boolean copyIfMatch(String srcBucket, String srcKey, String srcEtag, String dstBucket, String dstKey, String contentType) {
+        try {
+            var req = CopyObjectRequest.builder()
+                    .sourceBucket(srcBucket).sourceKey(srcKey)
+                    .destinationBucket(dstBucket).destinationKey(dstKey)
+                    .metadataDirective(MetadataDirective.REPLACE)
+                    .contentType(contentType);
+            if (srcEtag != null && !srcEtag.isBlank()) {
+                req.copySourceIfMatch(quoted(srcEtag));
+            }
+            s3.copyObject(req.build());
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 404) {
+                return false;
+            }
+            throw new StorageException("COPY " + uri(srcBucket, srcKey) + " to " + uri(dstBucket, dstKey) + " failed: " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new StorageException("COPY " + uri(srcBucket, srcKey) + " to " + uri(dstBucket, dstKey) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public void delete(String bucket, String key) {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(key));
+        } catch (SdkException e) {
+            throw new StorageException("DELETE " + uri(bucket, key) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Downloads to a file; the caller deletes it. */
+    public Path download(String bucket, String key, Path target) {
+        try (InputStream in = open(bucket, key)) {
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new StorageException("download of " + uri(bucket, key) + " to " + target + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public static String uri(String bucket, String key) {
+        return "s3://" + bucket + "/" + key;
+    }
+
+    private static String quoted(String etag) {
+        return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
+    }
+}

@@ -1,0 +1,158 @@
+package com.mediaflow.shared.config;
+
+import com.mediaflow.shared.error.ConfigException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every environment variable Mediaflow reads, in one place. A function builds one Config at cold
+ * start, from {@code System.getenv()} on Lambda or from the template's resolved environment on the
+ * embedded stack, and reads what it needs then: a missing variable fails the cold start with its
+ * name, never a request later.
+ */
+public final class Config {
+    public static final String AWS_REGION = "AWS_REGION";
+    /** Set only off AWS: the embedded stack's or LocalStack's endpoint for S3 and SQS. */
+    public static final String AWS_ENDPOINT_URL = "AWS_ENDPOINT_URL";
+    /** Service-specific endpoints, as the AWS SDKs name them; they win over AWS_ENDPOINT_URL. */
+    public static final String AWS_ENDPOINT_URL_S3 = "AWS_ENDPOINT_URL_S3";
+    public static final String AWS_ENDPOINT_URL_SQS = "AWS_ENDPOINT_URL_SQS";
+    public static final String INGEST_BUCKET = "INGEST_BUCKET";
+    public static final String MEDIA_BUCKET = "MEDIA_BUCKET";
+    public static final String QUARANTINE_BUCKET = "QUARANTINE_BUCKET";
+    /** Validate's fan-out: one line per step, {@code name categories queueUrl}. */
+    public static final String PIPELINE_STEPS = "PIPELINE_STEPS";
+    public static final String FINALIZE_QUEUE_URL = "FINALIZE_QUEUE_URL";
+    public static final String COMPLETION_QUEUE_URL = "COMPLETION_QUEUE_URL";
+    public static final String MAX_UPLOAD_BYTES = "MAX_UPLOAD_BYTES";
+    public static final String THUMBNAIL_SIZES = "THUMBNAIL_SIZES";
+    public static final String POSTER_MAX_SIDE = "POSTER_MAX_SIDE";
+    public static final String JPEG_QUALITY = "JPEG_QUALITY";
+    public static final String WORK_DIR = "WORK_DIR";
+
+    /** Every name above, for the test that checks template.yaml names nothing else. */
+    public static final List<String> ALL = List.of(AWS_REGION, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SQS, INGEST_BUCKET, MEDIA_BUCKET,
+            QUARANTINE_BUCKET, PIPELINE_STEPS, FINALIZE_QUEUE_URL, COMPLETION_QUEUE_URL, MAX_UPLOAD_BYTES,
+            THUMBNAIL_SIZES, POSTER_MAX_SIDE, JPEG_QUALITY, WORK_DIR);
+
+    private final Map<String, String> env;
+
+    private Config(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    public static Config fromEnvironment() {
+        return new Config(System.getenv());
+    }
+
+    public static Config of(Map<String, String> env) {
+        return new Config(env);
+    }
+
+    public String region() {
+        return optional(AWS_REGION).orElse("us-east-1");
+    }
+
+    public Optional<URI> s3Endpoint() {
+        return endpoint(AWS_ENDPOINT_URL_S3).or(() -> endpoint(AWS_ENDPOINT_URL));
+    }
+
+    public Optional<URI> sqsEndpoint() {
+        return endpoint(AWS_ENDPOINT_URL_SQS).or(() -> endpoint(AWS_ENDPOINT_URL));
+    }
+
+    /** True when some endpoint is overridden, i.e. we are not talking to AWS itself. */
+    public boolean local() {
+        return s3Endpoint().isPresent() || sqsEndpoint().isPresent();
+    }
+
+    private Optional<URI> endpoint(String name) {
+        return optional(name).map(v -> {
+            try {
+                return URI.create(v);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name + " is '" + v + "', expected a URL such as http://127.0.0.1:4566", e);
+            }
+        });
+    }
+
+    public String ingestBucket() {
+        return require(INGEST_BUCKET);
+    }
+
+    public String mediaBucket() {
+        return require(MEDIA_BUCKET);
+    }
+
+    public String quarantineBucket() {
+        return require(QUARANTINE_BUCKET);
+    }
+
+    public String finalizeQueueUrl() {
+        return require(FINALIZE_QUEUE_URL);
+    }
+
+    public String completionQueueUrl() {
+        return require(COMPLETION_QUEUE_URL);
+    }
+
+    public List<StepRoute> pipelineSteps() {
+        return StepRoute.parseAll(require(PIPELINE_STEPS), PIPELINE_STEPS);
+    }
+
+    public long maxUploadBytes() {
+        return longValue(MAX_UPLOAD_BYTES, 4L * 1024 * 1024 * 1024, 1, Long.MAX_VALUE);
+    }
+
+    public List<Integer> thumbnailSizes() {
+        String raw = optional(THUMBNAIL_SIZES).orElse("320");
+        List<Integer> sizes = new ArrayList<>();
+        for (String part : raw.split(",")) {
+            sizes.add((int) parseLong(THUMBNAIL_SIZES, part.trim(), 16, 8192));
+        }
+        return List.copyOf(sizes);
+    }
+
+    public int posterMaxSide() {
+        return (int) longValue(POSTER_MAX_SIDE, 1280, 16, 8192);
+    }
+
+    public int jpegQuality() {
+        return (int) longValue(JPEG_QUALITY, 85, 1, 100);
+    }
+
+    public Path workDir() {
+        return Path.of(optional(WORK_DIR).orElse(System.getProperty("java.io.tmpdir")));
+    }
+
+    public Optional<String> optional(String name) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
+    }
+
+    public String require(String name) {
+        return optional(name).orElseThrow(() -> new ConfigException(
+                "environment variable " + name + " is not set; expected it in the function's Environment in template.yaml"));
+    }
+
+    private long longValue(String name, long dflt, long min, long max) {
+        return optional(name).map(v -> parseLong(name, v, min, max)).orElse(dflt);
+    }
+
+    private static long parseLong(String name, String v, long min, long max) {
+        long parsed;
+        try {
+            parsed = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " is '" + v + "', expected a whole number from " + min + " to " + max, e);
+        }
+        if (parsed < min || parsed > max) {
+            throw new ConfigException(name + " is " + parsed + ", expected a whole number from " + min + " to " + max);
+        }
+        return parsed;
+    }
+}

@@ -1,0 +1,81 @@
+package com.mediaflow.shared.lambda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mediaflow.shared.error.MalformedEventException;
+import com.mediaflow.shared.model.Json;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the S3 event notification that S3 puts on an SQS queue. S3 events are hostile input: the
+ * key is URL-encoded, the size may be missing, and the bucket must be the one this function
+ * serves before any call is made for it.
+ */
+public final class S3Notification {
+    /** One created object. {@code key} is already URL-decoded. */
+    public record ObjectCreated(String eventName, String bucket, String key, long size, String etag, String sequencer) {
+    }
+
+    private S3Notification() {
+    }
+
+    /**
+     * @return the ObjectCreated records in the message body; empty for S3's {@code s3:TestEvent}
+     * @throws MalformedEventException if the body is not an S3 notification, or names another bucket
+     */
+    public static List<ObjectCreated> parse(String body, String expectedBucket) {
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(body);
+        } catch (Exception e) {
+            throw new MalformedEventException("expected an S3 event notification in the SQS body, found invalid JSON", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new MalformedEventException("expected an S3 event notification object in the SQS body, found " + root);
+        }
+        if ("s3:TestEvent".equals(root.path("Event").asText())) {
+            return List.of();
+        }
+        JsonNode records = root.get("Records");
+        if (records == null || !records.isArray()) {
+            throw new MalformedEventException("expected an S3 event notification with a Records array, found keys " + fieldNames(root));
+        }
+        List<ObjectCreated> out = new ArrayList<>();
+        for (JsonNode r : records) {
+            String eventName = r.path("eventName").asText("");
+            if (!eventName.startsWith("ObjectCreated:")) {
+                continue;
+            }
+            String bucket = r.path("s3").path("bucket").path("name").asText(null);
+            String rawKey = r.path("s3").path("object").path("key").asText(null);
+            if (bucket == null || rawKey == null || rawKey.isEmpty()) {
+                throw new MalformedEventException("S3 record " + eventName + " lacks s3.bucket.name or s3.object.key");
+            }
+            if (!bucket.equals(expectedBucket)) {
+                throw new MalformedEventException("S3 record names bucket '" + bucket + "', expected '" + expectedBucket + "'");
+            }
+            JsonNode obj = r.path("s3").path("object");
+            long size = obj.path("size").asLong(-1);
+            out.add(new ObjectCreated(eventName, bucket, decodeKey(rawKey), size,
+                    obj.path("eTag").asText(null), obj.path("sequencer").asText(null)));
+        }
+        return out;
+    }
+
+    /** S3 encodes keys in events as application/x-www-form-urlencoded: '+' is a space. */
+    public static String decodeKey(String raw) {
+        try {
+            return URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEventException("S3 object key '" + raw + "' is not valid URL encoding", e);
+        }
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}

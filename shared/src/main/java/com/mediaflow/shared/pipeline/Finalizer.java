@@ -1,0 +1,102 @@
+package com.mediaflow.shared.pipeline;
+
+import com.mediaflow.shared.aws.Keys;
+import com.mediaflow.shared.aws.ObjectStore;
+import com.mediaflow.shared.aws.Queue;
+import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.error.MalformedEventException;
+import com.mediaflow.shared.error.StorageException;
+import com.mediaflow.shared.model.CompletionEvent;
+import com.mediaflow.shared.model.Json;
+import com.mediaflow.shared.model.Manifest;
+import com.mediaflow.shared.model.MediaStatus;
+import com.mediaflow.shared.model.Output;
+import com.mediaflow.shared.model.StepDone;
+import com.mediaflow.shared.model.StepResult;
+import com.mediaflow.shared.validation.Reason;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Merges the step results into the manifest once every step that applies has reported. The
+ * manifest is rebuilt from the stored step results each time, never patched, so finalize is
+ * idempotent and order-independent; it is written only on the move to a terminal state, so a slow
+ * finalize can never overwrite a newer one with an older picture.
+ */
+public final class Finalizer {
+    private static final Logger LOG = LoggerFactory.getLogger(Finalizer.class);
+
+    private final ObjectStore store;
+    private final Queue queue;
+    private final String mediaBucket;
+    private final String completionQueue;
+    private final String quarantineBucket;
+
+    public Finalizer(Config config, ObjectStore store, Queue queue) {
+        this.store = store;
+        this.queue = queue;
+        this.mediaBucket = config.mediaBucket();
+        this.quarantineBucket = config.quarantineBucket();
+        this.completionQueue = config.completionQueueUrl();
+    }
+
+    public void finalizeItem(String messageBody) {
+        StepDone done = Json.read(messageBody, StepDone.class);
+        if (done.mediaId() == null || !done.mediaId().matches("[0-9a-f]{64}")) {
+            throw new MalformedEventException("finalize message mediaId is '" + done.mediaId() + "', expected 64 hex digits");
+        }
+        String id = done.mediaId();
+        Manifest manifest = store.getJson(mediaBucket, Keys.manifest(id), Manifest.class)
+                .orElseThrow(() -> new StorageException("manifest " + ObjectStore.uri(mediaBucket, Keys.manifest(id))
+                        + " does not exist yet; expected validate to have written it. Will retry.", null));
+        if (manifest.terminal()) {
+            LOG.info("{} is already {}; nothing to do", id, manifest.status());
+            return;
+        }
+        Map<String, String> steps = new TreeMap<>();
+        List<Output> outputs = new ArrayList<>();
+        Map<String, Object> metadata = new TreeMap<>(manifest.metadata());
+        List<Reason> reasons = new ArrayList<>(manifest.reasons());
+        boolean failed = false;
+        for (String step : manifest.steps().keySet()) {
+            Optional<StepResult> result = store.getJson(mediaBucket, Keys.stepResult(id, step), StepResult.class);
+            if (result.isEmpty()) {
+                steps.put(step, Manifest.PENDING);
+                continue;
+            }
+            steps.put(step, Manifest.DONE);
+            outputs.addAll(result.get().outputs());
+            metadata.putAll(result.get().metadata());
+            reasons.addAll(result.get().reasons());
+            failed |= result.get().failed();
+        }
+        if (steps.containsValue(Manifest.PENDING)) {
+            LOG.info("{}: {} reported; waiting for {}", id, done.step(), steps);
+            return;
+        }
+        MediaStatus status = failed ? MediaStatus.QUARANTINED : MediaStatus.READY;
+        Manifest.Location original = manifest.original();
+        if (failed) {
+            // A decoder refused what validation let through: the bytes move to quarantine, and the
+            // item publishes nothing. The media-bucket copy goes only once the outcome is recorded.
+            Manifest.Location moved = new Manifest.Location(quarantineBucket, Keys.quarantinedOriginal(id));
+            store.copyIfMatch(original.bucket(), original.key(), null, moved.bucket(), moved.key(), "application/octet-stream");
+            store.putJson(quarantineBucket, Keys.quarantineReasons(id), reasons);
+            original = moved;
+            outputs.clear();
+        }
+        Manifest terminal = new Manifest(id, status, manifest.type(), manifest.category(), manifest.size(),
+                original, steps, reasons, outputs, metadata);
+        store.putJson(mediaBucket, Keys.manifest(id), terminal);
+        if (failed) {
+            store.delete(mediaBucket, Keys.original(id));
+        }
+        queue.send(completionQueue, new CompletionEvent(id, status, manifest.type(), Keys.manifest(id), null, reasons));
+        LOG.info("{} is {} with {} outputs", id, status, outputs.size());
+    }
+}

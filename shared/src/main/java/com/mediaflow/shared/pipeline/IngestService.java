@@ -1,0 +1,170 @@
+package com.mediaflow.shared.pipeline;
+
+import com.mediaflow.shared.aws.Hashing;
+import com.mediaflow.shared.aws.Keys;
+import com.mediaflow.shared.aws.ObjectStore;
+import com.mediaflow.shared.aws.Queue;
+import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.config.StepRoute;
+import com.mediaflow.shared.error.StorageException;
+import com.mediaflow.shared.format.Detector;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.lambda.S3Notification.ObjectCreated;
+import com.mediaflow.shared.model.CompletionEvent;
+import com.mediaflow.shared.model.Manifest;
+import com.mediaflow.shared.model.MediaStatus;
+import com.mediaflow.shared.model.Receipt;
+import com.mediaflow.shared.model.StepMessage;
+import com.mediaflow.shared.validation.Validator;
+import com.mediaflow.shared.validation.Verdict;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The validate step's work for one uploaded object: hash it in one streaming pass, judge it,
+ * store it content-addressed (or in quarantine), and fan out to the steps that apply to its type.
+ *
+ * <p>Idempotent: the receipt is written last, so a redelivered event whose receipt exists is a
+ * no-op, and every write before it is content-addressed or conditional.
+ */
+public final class IngestService {
+    private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+
+    private final ObjectStore store;
+    private final Queue queue;
+    private final Validator validator;
+    private final String ingestBucket;
+    private final String mediaBucket;
+    private final String quarantineBucket;
+    private final String completionQueue;
+    private final List<StepRoute> steps;
+
+    public IngestService(Config config, ObjectStore store, Queue queue) {
+        this.store = store;
+        this.queue = queue;
+        this.validator = new Validator(config.maxUploadBytes());
+        this.ingestBucket = config.ingestBucket();
+        this.mediaBucket = config.mediaBucket();
+        this.quarantineBucket = config.quarantineBucket();
+        this.completionQueue = config.completionQueueUrl();
+        this.steps = config.pipelineSteps();
+    }
+
+    public String ingestBucket() {
+        return ingestBucket;
+    }
+
+    public void ingest(ObjectCreated object) {
+        String receiptKey = Keys.receipt(object.key());
+        Optional<Receipt> previous = store.getJson(mediaBucket, receiptKey, Receipt.class);
+        if (previous.isPresent() && sameEtag(previous.get().etag(), object.etag())) {
+            LOG.info("s3://{}/{} already has its receipt; redelivery ignored", ingestBucket, object.key());
+            return;
+        }
+        var opened = store.openIfMatch(ingestBucket, object.key(), object.etag());
+        if (opened.isEmpty()) {
+            LOG.warn("s3://{}/{} with ETag {} is gone or was replaced; its replacement has its own event",
+                    ingestBucket, object.key(), object.etag());
+            return;
+        }
+        Hashing.Pass pass;
+        String declaredType;
+        String etag;
+        try (var in = opened.get()) {
+            declaredType = in.response().contentType();
+            etag = in.response().eTag();
+            pass = Hashing.hash(in, Detector.HEAD_BYTES);
+        } catch (IOException e) {
+            throw new StorageException("reading " + ObjectStore.uri(ingestBucket, object.key()) + " failed: " + e.getMessage(), e);
+        }
+        var detected = Detector.detect(pass.head(), pass.headLength());
+        Verdict verdict = validator.judge(detected, pass.size(), declaredType, object.key());
+        String mediaId = pass.sha256();
+        LOG.info("s3://{}/{}: {} bytes, sha256 {}, detected {}, accepted {}, reasons {}", ingestBucket, object.key(),
+                pass.size(), mediaId, detected.mimeType(), verdict.accepted(), verdict.reasons());
+
+        Receipt receipt = verdict.accepted()
+                ? accept(object, etag, declaredType, pass, verdict)
+                : quarantine(object, etag, declaredType, pass, verdict);
+        store.putJson(mediaBucket, receiptKey, receipt);
+    }
+
+    private Receipt accept(ObjectCreated object, String etag, String declaredType, Hashing.Pass pass, Verdict verdict) {
+        String mediaId = pass.sha256();
+        Optional<Manifest> existing = store.getJson(mediaBucket, Keys.manifest(mediaId), Manifest.class);
+        if (existing.isPresent()) {
+            Manifest m = existing.get();
+            LOG.info("{} is a duplicate of media {} ({}); nothing is processed again", object.key(), mediaId, m.status());
+            if (m.terminal()) {
+                queue.send(completionQueue, new CompletionEvent(mediaId, m.status(), m.type(), Keys.manifest(mediaId),
+                        object.key(), m.reasons()));
+            }
+            return new Receipt(ingestBucket, object.key(), etag, pass.size(), declaredType, mediaId,
+                    verdict.detectedType(), m.status() == MediaStatus.QUARANTINED ? MediaStatus.QUARANTINED : MediaStatus.PROCESSING,
+                    verdict.reasons(), true);
+        }
+        if (!store.copyIfMatch(ingestBucket, object.key(), etag, mediaBucket, Keys.original(mediaId), verdict.detectedType())) {
+            throw new StorageException("s3://" + ingestBucket + "/" + object.key()
+                    + " changed while it was validated (ETag " + etag + " no longer matches); will retry", null);
+        }
+        MediaCategory category = verdict.detected().category();
+        Map<String, String> pending = new LinkedHashMap<>();
+        for (StepRoute route : steps) {
+            if (route.appliesTo(category)) {
+                pending.put(route.name(), Manifest.PENDING);
+            }
+        }
+        boolean nothingToDo = pending.isEmpty();
+        Manifest manifest = new Manifest(mediaId, nothingToDo ? MediaStatus.READY : MediaStatus.PROCESSING,
+                verdict.detectedType(), category.id(), pass.size(),
+                new Manifest.Location(mediaBucket, Keys.original(mediaId)), pending, verdict.reasons(), List.of(), Map.of());
+        // Fan out before the manifest exists: a crash in between is retried and sends again, which
+        // the steps tolerate; a manifest without its messages would stall forever.
+        for (StepRoute route : steps) {
+            if (route.appliesTo(category)) {
+                queue.send(route.queueUrl(), new StepMessage(mediaId, route.name(), verdict.detectedType(), category.id(),
+                        mediaBucket, Keys.original(mediaId)));
+            }
+        }
+        store.putJson(mediaBucket, Keys.manifest(mediaId), manifest);
+        if (nothingToDo) {
+            queue.send(completionQueue, new CompletionEvent(mediaId, MediaStatus.READY, manifest.type(), Keys.manifest(mediaId), null, List.of()));
+        }
+        return new Receipt(ingestBucket, object.key(), etag, pass.size(), declaredType, mediaId, verdict.detectedType(),
+                MediaStatus.PROCESSING, verdict.reasons(), false);
+    }
+
+    private Receipt quarantine(ObjectCreated object, String etag, String declaredType, Hashing.Pass pass, Verdict verdict) {
+        String mediaId = pass.sha256();
+        if (!store.exists(quarantineBucket, Keys.quarantinedOriginal(mediaId))
+                && !store.copyIfMatch(ingestBucket, object.key(), etag, quarantineBucket, Keys.quarantinedOriginal(mediaId),
+                        "application/octet-stream")) {
+            throw new StorageException("s3://" + ingestBucket + "/" + object.key()
+                    + " changed while it was validated (ETag " + etag + " no longer matches); will retry", null);
+        }
+        store.putJson(quarantineBucket, Keys.quarantineReasons(mediaId), new Receipt(ingestBucket, object.key(), etag,
+                pass.size(), declaredType, mediaId, verdict.detectedType(), MediaStatus.QUARANTINED, verdict.reasons(), false));
+        if (verdict.contentRejected() && !store.exists(mediaBucket, Keys.manifest(mediaId))) {
+            store.putJson(mediaBucket, Keys.manifest(mediaId), new Manifest(mediaId, MediaStatus.QUARANTINED,
+                    verdict.detectedType(), verdict.detected().category().id(), pass.size(),
+                    new Manifest.Location(quarantineBucket, Keys.quarantinedOriginal(mediaId)), Map.of(),
+                    verdict.reasons(), List.of(), Map.of()));
+        }
+        queue.send(completionQueue, new CompletionEvent(mediaId, MediaStatus.QUARANTINED, verdict.detectedType(),
+                Keys.manifest(mediaId), object.key(), verdict.reasons()));
+        return new Receipt(ingestBucket, object.key(), etag, pass.size(), declaredType, mediaId, verdict.detectedType(),
+                MediaStatus.QUARANTINED, verdict.reasons(), false);
+    }
+
+    private static boolean sameEtag(String a, String b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        return a.replace("\"", "").equals(b.replace("\"", ""));
+    }
+}

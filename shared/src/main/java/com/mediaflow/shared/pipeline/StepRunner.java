@@ -1,0 +1,105 @@
+package com.mediaflow.shared.pipeline;
+
+import com.mediaflow.shared.aws.Keys;
+import com.mediaflow.shared.aws.ObjectStore;
+import com.mediaflow.shared.aws.Queue;
+import com.mediaflow.shared.codec.Rendition;
+import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.shared.error.MalformedEventException;
+import com.mediaflow.shared.error.StorageException;
+import com.mediaflow.shared.model.Json;
+import com.mediaflow.shared.model.Output;
+import com.mediaflow.shared.model.StepDone;
+import com.mediaflow.shared.model.StepMessage;
+import com.mediaflow.shared.model.StepResult;
+import com.mediaflow.shared.validation.Reason;
+import com.mediaflow.shared.validation.ReasonCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link MediaStep} for one queue message: fetch the original, process it, store the
+ * renditions under fixed keys, store the step's result, tell finalize. Running it twice for the
+ * same message writes the same objects again and sends one more (harmless) notice to finalize.
+ */
+public final class StepRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
+
+    private final MediaStep step;
+    private final ObjectStore store;
+    private final Queue queue;
+    private final String mediaBucket;
+    private final String finalizeQueue;
+    private final Path workDir;
+
+    public StepRunner(MediaStep step, Config config, ObjectStore store, Queue queue) {
+        this.step = step;
+        this.store = store;
+        this.queue = queue;
+        this.mediaBucket = config.mediaBucket();
+        this.finalizeQueue = config.finalizeQueueUrl();
+        this.workDir = config.workDir();
+    }
+
+    public void run(String messageBody) {
+        StepMessage message = Json.read(messageBody, StepMessage.class);
+        if (message.mediaId() == null || !message.mediaId().matches("[0-9a-f]{64}")) {
+            throw new MalformedEventException("step message mediaId is '" + message.mediaId() + "', expected 64 hex digits");
+        }
+        if (!mediaBucket.equals(message.bucket())) {
+            throw new MalformedEventException("step message names bucket '" + message.bucket() + "', expected '" + mediaBucket + "'");
+        }
+        String resultKey = Keys.stepResult(message.mediaId(), step.name());
+        Optional<StepResult> done = store.getJson(mediaBucket, resultKey, StepResult.class);
+        if (done.isPresent()) {
+            LOG.info("{} for {} already done; telling finalize again", step.name(), message.mediaId());
+            queue.send(finalizeQueue, new StepDone(message.mediaId(), step.name()));
+            return;
+        }
+        StepResult result = process(message);
+        store.putJson(mediaBucket, resultKey, result);
+        queue.send(finalizeQueue, new StepDone(message.mediaId(), step.name()));
+    }
+
+    private StepResult process(StepMessage message) {
+        Path original = null;
+        try {
+            Files.createDirectories(workDir);
+            original = Files.createTempFile(workDir, step.name() + "-", ".bin");
+            store.download(mediaBucket, message.key(), original);
+            long started = System.nanoTime();
+            MediaStep.Output out = step.process(message, original);
+            List<Output> outputs = new ArrayList<>();
+            for (Rendition r : out.renditions()) {
+                String key = Keys.rendition(message.mediaId(), step.name(), r.name());
+                store.putBytes(mediaBucket, key, r.bytes(), r.contentType());
+                outputs.add(new Output(r.kind(), key, r.contentType(), r.width(), r.height(), (long) r.bytes().length));
+            }
+            LOG.info("{} for {} made {} renditions in {} ms", step.name(), message.mediaId(), outputs.size(),
+                    (System.nanoTime() - started) / 1_000_000);
+            return new StepResult(message.mediaId(), step.name(), outputs, out.metadata(), List.of());
+        } catch (CodecException e) {
+            LOG.warn("{} could not process {}: {}", step.name(), message.mediaId(), e.getMessage());
+            return new StepResult(message.mediaId(), step.name(), List.of(), Map.of(),
+                    List.of(Reason.error(ReasonCode.DECODE_FAILED, step.name() + ": " + e.getMessage())));
+        } catch (IOException e) {
+            throw new StorageException("scratch file in " + workDir + " for " + message.mediaId() + " failed: " + e.getMessage(), e);
+        } finally {
+            if (original != null) {
+                try {
+                    Files.deleteIfExists(original);
+                } catch (IOException e) {
+                    LOG.warn("could not delete scratch file {}", original, e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package com.mediaflow.shared.validation;
+
+/**
+ * Stable, machine-readable reasons for a verdict. Names never change once published; the README
+ * lists them. {@link #perUpload()} marks checks that depend on how an upload was declared (its
+ * name or Content-Type) rather than on its bytes: they are judged anew for every upload, even of
+ * bytes already stored.
+ */
+public enum ReasonCode {
+    EMPTY(false, "the object has no bytes"),
+    SIZE_LIMIT(false, "the object is larger than MAX_UPLOAD_BYTES"),
+    UNSUPPORTED_TYPE(false, "the content is not a format Mediaflow processes"),
+    EXECUTABLE(false, "the content is an executable program or script"),
+    ARCHIVE_DISGUISED(false, "the content is an archive (ZIP, APK, JAR, IPA, RAR, 7z, gzip) declared as media"),
+    ACTIVE_MARKUP(false, "the content is HTML or SVG, which can carry script"),
+    TYPE_MISMATCH(true, "the declared Content-Type or extension would make a client open the content as something else"),
+    STRUCTURE_INVALID(false, "the content breaks its format's rules"),
+    TRUNCATED(false, "the content ends before its structure does"),
+    DECODE_FAILED(false, "a decoder could not read content that validation accepted");
+
+    private final boolean perUpload;
+    private final String meaning;
+
+    ReasonCode(boolean perUpload, String meaning) {
+        this.perUpload = perUpload;
+        this.meaning = meaning;
+    }
+
+    public boolean perUpload() {
+        return perUpload;
+    }
+
+    /** One line for the README's table of codes. */
+    public String meaning() {
+        return meaning;
+    }
+}
