@@ -5,6 +5,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_get_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
@@ -131,9 +132,31 @@ final class FfmpegSupport {
     static byte[] encodeStill(Frame frame, int srcPixFmt, int codecId, int dstPixFmt, int qscale,
             Path file) {
         init();
+        AVCodec codec = avcodec_find_encoder(codecId);
+        if (codec == null) {
+            throw new CodecException("Cannot encode " + file + ": expected FFmpeg to have a "
+                    + codecName(codecId) + " encoder, found none");
+        }
+        return encodeStill(frame, srcPixFmt, codec, dstPixFmt, qscale, file);
+    }
+
+    /** As {@link #encodeStill(Frame, int, int, int, int, Path)}, by encoder name ("libwebp"). */
+    static byte[] encodeStill(Frame frame, int srcPixFmt, String encoderName, int dstPixFmt,
+            int qscale, Path file) {
+        init();
+        AVCodec codec = avcodec_find_encoder_by_name(encoderName);
+        if (codec == null) {
+            throw new CodecException("Cannot encode " + file + ": expected FFmpeg to have the "
+                    + encoderName + " encoder, found none");
+        }
+        return encodeStill(frame, srcPixFmt, codec, dstPixFmt, qscale, file);
+    }
+
+    private static byte[] encodeStill(Frame frame, int srcPixFmt, AVCodec codec, int dstPixFmt,
+            int qscale, Path file) {
         int w = frame.imageWidth;
         int h = frame.imageHeight;
-        String what = codecName(codecId) + " " + w + "x" + h + " for " + file;
+        String what = codec.name().getString() + " " + w + "x" + h + " for " + file;
         AVFrame src = av_frame_alloc();
         AVFrame dst = av_frame_alloc();
         AVPacket pkt = av_packet_alloc();
@@ -158,11 +181,6 @@ final class FfmpegSupport {
             check(sws_scale_frame(sws, dst, src), "convert the picture to "
                     + pixelFormatName(dstPixFmt), what);
 
-            AVCodec codec = avcodec_find_encoder(codecId);
-            if (codec == null) {
-                throw new CodecException("Cannot encode " + what + ": expected FFmpeg to have the "
-                        + codecName(codecId) + " encoder, found none");
-            }
             ctx = avcodec_alloc_context3(codec);
             ctx.width(w).height(h).pix_fmt(dstPixFmt).time_base(av_make_q(1, 25));
             if (qscale > 0) {
@@ -171,7 +189,7 @@ final class FfmpegSupport {
                 ctx.qmin(1).qmax(31);
                 dst.quality(qscale * FF_QP2LAMBDA);
             }
-            if (av_pix_fmt_desc_get(dstPixFmt).name().getString().startsWith("yuvj")) {
+            if (pixelFormatName(dstPixFmt).startsWith("yuvj")) {
                 ctx.color_range(AVCOL_RANGE_JPEG);
                 dst.color_range(AVCOL_RANGE_JPEG);
             }

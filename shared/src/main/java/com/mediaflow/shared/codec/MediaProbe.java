@@ -1,12 +1,12 @@
 package com.mediaflow.shared.codec;
 
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+
 import java.nio.file.Path;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FrameGrabber;
-
-import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 
 import com.mediaflow.shared.error.CodecException;
 
@@ -60,8 +60,9 @@ public final class MediaProbe {
             } else if (video) {
                 long declared = videoStreamFrames(g);
                 long estimated = g.getLengthInVideoFrames();
-                frames = declared > 0 ? (Integer) (int) declared
-                        : estimated > 0 ? (Integer) (int) estimated : null;
+                long known = declared > 0 ? declared : estimated;
+                frames = known > 0 && known <= Integer.MAX_VALUE ? Integer.valueOf((int) known)
+                        : null;
             }
             return new ProbeResult(format, width, height, duration, videoCodec, audioCodec,
                     frameRate, rotation, channels, sampleRate, frames);

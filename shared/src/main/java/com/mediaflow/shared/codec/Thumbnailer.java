@@ -1,6 +1,7 @@
 package com.mediaflow.shared.codec;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB0;
@@ -11,7 +12,9 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.javacv.FFmpegFrameFilter;
@@ -27,12 +30,22 @@ import com.mediaflow.shared.error.CodecException;
 /**
  * Makes JPEG thumbnails of images and posters of videos with FFmpeg (through JavaCV).
  *
- * <p>Pipeline: decode once to packed RGBA; one full-size filter graph flattens transparency onto
- * white ({@code color} + {@code overlay}) and applies the EXIF orientation or display-matrix
- * rotation ({@code transpose}/{@code hflip}/{@code vflip}); then, per box, {@code scale} with
- * Lanczos to fit inside the box (never upscaling) and an mjpeg encode (yuvj420p, full range).
- * Opaque sources skip the flattening: their RGBA buffer is declared as RGB0, the alpha byte
- * ignored.
+ * <p>Pipeline, one decode per call:
+ * <ol>
+ *   <li>Decode to packed RGBA with {@code FFmpegFrameGrabber}. JPEGs much larger than every box
+ *       are decoded with the mjpeg decoder's {@code lowres} (1/2, 1/4 or 1/8 size in the DCT
+ *       domain, like libvips' shrink-on-load), keeping at least 1.5x the largest box.
+ *   <li>Transparent sources only: flatten onto white ({@code color} + {@code overlay}) at decoded
+ *       size. Opaque sources declare their RGBA buffer as RGB0 and skip this.
+ *   <li>Per box, largest first: {@code scale} with Lanczos to fit inside the box (never
+ *       upscaling), then the EXIF orientation or display-matrix rotation ({@code transpose},
+ *       {@code hflip}, {@code vflip}), so the transform touches only thumbnail-sized pixels.
+ *       Smaller boxes are scaled from the previous, larger output.
+ *   <li>Encode with the mjpeg encoder (yuvj420p, full range, fixed qscale) in memory.
+ * </ol>
+ *
+ * <p>Frames cross the JavaCV/FFmpeg boundary only in packed formats: JavaCV's filter push/pull
+ * carry a single plane, so planar YUV through {@code FFmpegFrameFilter} is corrupted.
  *
  * <p>Thread-safe: instances hold only the quality; every call opens its own FFmpeg contexts.
  */
@@ -50,8 +63,10 @@ public final class Thumbnailer {
     private final int qscale;
 
     /**
-     * @param jpegQuality 1-100 on libjpeg's scale (85 is a good default for thumbnails); mapped
-     *     to the mjpeg encoder's fixed qscale so the quantisation tables match libjpeg's
+     * @param jpegQuality 1-100 on libjpeg's scale (85 is a good default for thumbnails), mapped
+     *     to the mjpeg encoder's fixed qscale so the quantisation roughly matches libjpeg's at
+     *     that quality (see {@link FfmpegSupport#qscaleForQuality(int)})
+     * @throws IllegalArgumentException outside 1-100
      */
     public Thumbnailer(int jpegQuality) {
         this.qscale = FfmpegSupport.qscaleForQuality(jpegQuality);
@@ -74,9 +89,12 @@ public final class Thumbnailer {
     public List<Rendition> imageThumbnails(Path source, int exifOrientation,
             List<Integer> boxSizes) {
         List<Target> targets = thumbnailTargets(boxSizes);
+        if (targets.isEmpty()) {
+            return List.of();
+        }
         String file = source.toAbsolutePath().toString();
         int largestBox = targets.stream().mapToInt(Target::box).max().orElse(0);
-        int lowres = 0;
+        int lowres;
         try (FFmpegFrameGrabber grabber = openGrabber(file, 0)) {
             start(grabber, file, "an image");
             if (!grabber.hasVideo()) {
@@ -138,14 +156,15 @@ public final class Thumbnailer {
         targets.add(new Target(Rendition.POSTER, "poster.jpg", maxPosterSide));
         targets.addAll(thumbnailTargets(boxSizes));
         String file = source.toAbsolutePath().toString();
-        try (FFmpegFrameGrabber grabber = openGrabber(file)) {
+        try (FFmpegFrameGrabber grabber = openGrabber(file, 0)) {
             start(grabber, file, "a video");
             if (!grabber.hasVideo()) {
                 throw new CodecException("Cannot make a poster of " + file
                         + ": expected a video stream, found none (format " + grabber.getFormat()
                         + ", audio " + grabber.hasAudio() + ")");
             }
-            int rotation = MediaProbe.clockwiseRotation(grabber.getDisplayRotation());
+            Transform upright = Transform.ofRotation(
+                    MediaProbe.clockwiseRotation(grabber.getDisplayRotation()));
             boolean alpha = FfmpegSupport.hasAlpha(nativePixelFormat(grabber));
             Frame best = null;
             double bestLuma = -1;
@@ -157,7 +176,8 @@ public final class Thumbnailer {
                     }
                     double luma = meanLuma(frame);
                     if (luma > BLACK_LUMA) {
-                        return render(file, frame, alpha, rotationFilter(rotation), targets);
+                        return render(file, frame, alpha, upright, storedSize(grabber, frame),
+                                targets);
                     }
                     LOG.debug("Frame at {} us of {} is dark (mean luma {}), trying later", ts,
                             file, luma);
@@ -173,7 +193,7 @@ public final class Thumbnailer {
                     throw new CodecException("Cannot make a poster of " + file
                             + ": expected at least one decodable video frame, found none");
                 }
-                return render(file, best, alpha, rotationFilter(rotation), targets);
+                return render(file, best, alpha, upright, storedSize(grabber, best), targets);
             } finally {
                 if (best != null) {
                     best.close();
@@ -192,26 +212,40 @@ public final class Thumbnailer {
      * (and for 0 or out-of-range values, which mean "no transform").
      */
     static String orientationFilter(int exifOrientation) {
-        return switch (exifOrientation) {
-            case 2 -> "hflip";                 // mirrored horizontally
-            case 3 -> "hflip,vflip";           // rotated 180
-            case 4 -> "vflip";                 // mirrored vertically
-            case 5 -> "transpose=cclock_flip"; // transpose=0: the matrix transpose
-            case 6 -> "transpose=clock";       // transpose=1: stored 90 CCW, rotate 90 CW
-            case 7 -> "transpose=clock_flip";  // transpose=3: the anti-transpose
-            case 8 -> "transpose=cclock";      // transpose=2: stored 90 CW, rotate 90 CCW
-            default -> null;
-        };
+        return Transform.ofExif(exifOrientation).filter();
     }
 
     /** Filters that rotate a picture clockwise by 0/90/180/270 degrees (ffmpeg's autorotate). */
     static String rotationFilter(int clockwiseDegrees) {
-        return switch (clockwiseDegrees) {
-            case 90 -> "transpose=clock";
-            case 180 -> "hflip,vflip";
-            case 270 -> "transpose=cclock";
-            default -> null;
-        };
+        return Transform.ofRotation(clockwiseDegrees).filter();
+    }
+
+    /** A pixel transform as FFmpeg filters (null = identity) and whether it swaps the axes. */
+    record Transform(String filter, boolean swapsAxes) {
+
+        static final Transform NONE = new Transform(null, false);
+
+        static Transform ofExif(int orientation) {
+            return switch (orientation) {
+                case 2 -> new Transform("hflip", false);                // mirrored horizontally
+                case 3 -> new Transform("hflip,vflip", false);          // rotated 180
+                case 4 -> new Transform("vflip", false);                // mirrored vertically
+                case 5 -> new Transform("transpose=cclock_flip", true); // 0: matrix transpose
+                case 6 -> new Transform("transpose=clock", true);       // 1: rotate 90 CW
+                case 7 -> new Transform("transpose=clock_flip", true);  // 3: anti-transpose
+                case 8 -> new Transform("transpose=cclock", true);      // 2: rotate 90 CCW
+                default -> NONE;
+            };
+        }
+
+        static Transform ofRotation(int clockwiseDegrees) {
+            return switch (clockwiseDegrees) {
+                case 90 -> new Transform("transpose=clock", true);
+                case 180 -> new Transform("hflip,vflip", false);
+                case 270 -> new Transform("transpose=cclock", true);
+                default -> NONE;
+            };
+        }
     }
 
     /** Size of a {@code w x h} picture scaled to fit inside a square box, never enlarged. */
@@ -224,6 +258,22 @@ public final class Thumbnailer {
         int tw = w >= h ? box : Math.max(1, (int) Math.round(w * s));
         int th = h > w ? box : Math.max(1, (int) Math.round(h * s));
         return new int[] {tw, th};
+    }
+
+    /**
+     * The decoder's {@code lowres} (decode at 1/2^n size) to use: the largest n the decoder
+     * supports (JPEG: 3) that still leaves 1.5 times the largest box, else 0. Like libvips'
+     * shrink-on-load: the DCT does the coarse reduction, Lanczos the final one.
+     */
+    static int lowresFor(int codecId, int width, int height, int largestBox) {
+        AVCodec decoder = avcodec_find_decoder(codecId);
+        int max = decoder == null ? 0 : decoder.max_lowres();
+        int longest = Math.max(width, height);
+        int n = 0;
+        while (n < max && (longest >> (n + 1)) * 2L >= 3L * largestBox) {
+            n++;
+        }
+        return n;
     }
 
     // --- pipeline ---------------------------------------------------------------------------
@@ -243,18 +293,20 @@ public final class Thumbnailer {
         return targets;
     }
 
-    private static FFmpegFrameGrabber openGrabber(String file) {
+    private static FFmpegFrameGrabber openGrabber(String file, int lowres) {
         FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file);
         grabber.setPixelFormat(AV_PIX_FMT_RGBA);
         // Untrusted files: never follow references (HLS, concat, ...) to other protocols, and do
         // not let image2 treat a '%' in the file name as a sequence pattern.
         grabber.setOption("protocol_whitelist", "file");
         grabber.setOption("pattern_type", "none");
+        if (lowres > 0) {
+            grabber.setVideoOption("lowres", Integer.toString(lowres));
+        }
         return grabber;
     }
 
-    private static void start(FFmpegFrameGrabber grabber, String file, String expected)
-            throws FrameGrabber.Exception {
+    private static void start(FFmpegFrameGrabber grabber, String file, String expected) {
         try {
             grabber.start();
         } catch (FrameGrabber.Exception e) {
@@ -263,16 +315,31 @@ public final class Thumbnailer {
         }
     }
 
-    /** The decoder's own pixel format of the first video stream, or AV_PIX_FMT_NONE. */
-    private static int nativePixelFormat(FFmpegFrameGrabber grabber) {
+    private static AVCodecParameters videoParameters(FFmpegFrameGrabber grabber) {
         AVFormatContext fc = grabber.getFormatContext();
         for (int i = 0; fc != null && i < fc.nb_streams(); i++) {
             AVCodecParameters par = fc.streams(i).codecpar();
             if (par.codec_type() == AVMEDIA_TYPE_VIDEO) {
-                return par.format();
+                return par;
             }
         }
-        return AV_PIX_FMT_NONE;
+        return null;
+    }
+
+    /** The decoder's own pixel format of the first video stream, or AV_PIX_FMT_NONE. */
+    private static int nativePixelFormat(FFmpegFrameGrabber grabber) {
+        AVCodecParameters par = videoParameters(grabber);
+        return par == null ? AV_PIX_FMT_NONE : par.format();
+    }
+
+    /** Full stored size (before lowres) from the stream, else the decoded frame's size. */
+    private static int[] storedSize(FFmpegFrameGrabber grabber, Frame decoded) {
+        AVCodecParameters par = videoParameters(grabber);
+        if (par != null && par.width() >= decoded.imageWidth
+                && par.height() >= decoded.imageHeight) {
+            return new int[] {par.width(), par.height()};
+        }
+        return new int[] {decoded.imageWidth, decoded.imageHeight};
     }
 
     private static long[] posterCandidates(long durationUs) {
@@ -290,8 +357,6 @@ public final class Thumbnailer {
         try {
             if (ts > 0) {
                 grabber.setTimestamp(ts);
-            } else if (grabber.getTimestamp() > 0) {
-                grabber.setTimestamp(0);
             }
             Frame frame = grabber.grabImage();
             return frame == null || frame.image == null ? null : frame;
@@ -323,71 +388,114 @@ public final class Thumbnailer {
     }
 
     /**
-     * Runs the full-size preparation graph (flatten, orient) once, then scales and encodes for
-     * every target. {@code decoded} is packed RGBA.
+     * Renders every target from one decoded packed-RGBA frame.
+     *
+     * <ol>
+     *   <li>Transparent sources are flattened onto white once, at decoded size (flattening after
+     *       scaling would let the colour of invisible pixels bleed into the edges).
+     *   <li>Targets go largest first. Each is scaled from the smallest earlier output that is
+     *       still at least as large (already upright), else from the decoded frame, in which
+     *       case scaling happens before the orientation transform so that transform only ever
+     *       touches thumbnail-sized pixels.
+     * </ol>
+     *
+     * @param stored full stored size {w, h} (the decoded frame may be smaller with lowres)
      */
-    private List<Rendition> render(String file, Frame decoded, boolean alpha, String orient,
-            List<Target> targets) {
-        int w = decoded.imageWidth;
-        int h = decoded.imageHeight;
-        String prepare = preparationGraph(w, h, alpha, orient);
-        int inputFormat = alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB0;
-        try (FFmpegFrameFilter prep = prepare == null ? null
-                : new FFmpegFrameFilter(prepare, w, h)) {
+    private List<Rendition> render(String file, Frame decoded, boolean alpha, Transform upright,
+            int[] stored, List<Target> targets) {
+        int uprightW = upright.swapsAxes() ? stored[1] : stored[0];
+        int uprightH = upright.swapsAxes() ? stored[0] : stored[1];
+        List<FFmpegFrameFilter> filters = new ArrayList<>();
+        Rendition[] out = new Rendition[targets.size()];
+        try {
             Frame base = decoded;
-            int baseFormat = inputFormat;
-            if (prep != null) {
-                base = filterOnce(prep, decoded, inputFormat, file);
+            int baseFormat = alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB0;
+            if (alpha) {
+                base = runFilter(filters, flattenGraph(decoded.imageWidth, decoded.imageHeight),
+                        decoded, baseFormat, file);
                 baseFormat = AV_PIX_FMT_RGB24;
             }
-            List<Rendition> out = new ArrayList<>(targets.size());
-            for (Target t : targets) {
-                int[] size = fitInside(base.imageWidth, base.imageHeight, t.box());
-                byte[] jpeg;
-                if (size[0] == base.imageWidth && size[1] == base.imageHeight) {
-                    jpeg = encodeJpeg(base, baseFormat, file);
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                order.add(i);
+            }
+            order.sort(Comparator.comparingInt((Integer i) -> targets.get(i).box()).reversed());
+
+            Frame previous = null; // smallest upright RGB24 output so far
+            for (int i : order) {
+                Target t = targets.get(i);
+                int[] size = fitInside(uprightW, uprightH, t.box());
+                Frame result;
+                int resultFormat;
+                if (previous != null && previous.imageWidth >= size[0]
+                        && previous.imageHeight >= size[1]) {
+                    result = sameSize(previous, size) ? previous
+                            : runFilter(filters, scaleGraph(size[0], size[1]), previous,
+                                    AV_PIX_FMT_RGB24, file);
+                    resultFormat = AV_PIX_FMT_RGB24;
                 } else {
-                    String graph = "scale=w=" + size[0] + ":h=" + size[1] + ":flags="
-                            + SCALE_FLAGS + ",format=rgb24";
-                    try (FFmpegFrameFilter scale = new FFmpegFrameFilter(graph, base.imageWidth,
-                            base.imageHeight)) {
-                        Frame small = filterOnce(scale, base, baseFormat, file);
-                        if (small.imageWidth != size[0] || small.imageHeight != size[1]) {
-                            throw new CodecException("Cannot scale " + file + " for " + t.name()
-                                    + ": expected " + size[0] + "x" + size[1] + ", found "
-                                    + small.imageWidth + "x" + small.imageHeight);
-                        }
-                        jpeg = encodeJpeg(small, AV_PIX_FMT_RGB24, file);
+                    int sw = upright.swapsAxes() ? size[1] : size[0];
+                    int sh = upright.swapsAxes() ? size[0] : size[1];
+                    List<String> graph = new ArrayList<>();
+                    if (base.imageWidth != sw || base.imageHeight != sh) {
+                        graph.add(scaleGraph(sw, sh));
+                    }
+                    if (upright.filter() != null) {
+                        graph.add(upright.filter());
+                    }
+                    if (graph.isEmpty()) {
+                        result = base;
+                        resultFormat = baseFormat;
+                    } else {
+                        graph.add("format=rgb24");
+                        result = runFilter(filters, String.join(",", graph), base, baseFormat,
+                                file);
+                        resultFormat = AV_PIX_FMT_RGB24;
                     }
                 }
-                out.add(new Rendition(t.kind(), t.name(), "image/jpeg", jpeg, size[0], size[1]));
+                if (!sameSize(result, size)) {
+                    throw new CodecException("Cannot render " + t.name() + " of " + file
+                            + ": expected " + size[0] + "x" + size[1] + ", found "
+                            + result.imageWidth + "x" + result.imageHeight);
+                }
+                byte[] jpeg = FfmpegSupport.encodeStill(result, resultFormat, AV_CODEC_ID_MJPEG,
+                        AV_PIX_FMT_YUVJ420P, qscale, Path.of(file));
+                out[i] = new Rendition(t.kind(), t.name(), "image/jpeg", jpeg, size[0], size[1]);
+                if (resultFormat == AV_PIX_FMT_RGB24) {
+                    previous = result;
+                }
             }
-            return out;
+            return List.of(out);
         } catch (FrameFilter.Exception e) {
-            throw new CodecException("Cannot filter " + file + " (" + w + "x" + h
-                    + "): expected FFmpeg's filter graph to run, found: " + e.getMessage(), e);
+            throw new CodecException("Cannot filter " + file + " (" + decoded.imageWidth + "x"
+                    + decoded.imageHeight + "): expected FFmpeg's filter graph to run, found: "
+                    + e.getMessage(), e);
+        } finally {
+            closeAll(filters, file);
         }
     }
 
-    private static String preparationGraph(int w, int h, boolean alpha, String orient) {
-        List<String> parts = new ArrayList<>();
-        if (alpha) {
-            parts.add("color=c=white:s=" + w + "x" + h + ",format=rgb24[mf_bg];"
-                    + "[mf_bg][in]overlay=format=auto:shortest=1");
-        }
-        if (orient != null) {
-            parts.add(orient);
-        }
-        if (parts.isEmpty()) {
-            return null;
-        }
-        parts.add("format=rgb24");
-        return String.join(",", parts);
+    private static boolean sameSize(Frame f, int[] size) {
+        return f.imageWidth == size[0] && f.imageHeight == size[1];
     }
 
-    /** Pushes one packed frame through a fresh filter and returns its single output frame. */
-    private static Frame filterOnce(FFmpegFrameFilter filter, Frame in, int pixelFormat,
-            String file) throws FrameFilter.Exception {
+    private static String flattenGraph(int w, int h) {
+        return "color=c=white:s=" + w + "x" + h + ",format=rgb24[mf_bg];"
+                + "[mf_bg][in]overlay=format=auto:shortest=1,format=rgb24";
+    }
+
+    private static String scaleGraph(int w, int h) {
+        return "scale=w=" + w + ":h=" + h + ":flags=" + SCALE_FLAGS + ",format=rgb24";
+    }
+
+    /**
+     * Pushes one packed frame through a new filter and returns its single output frame, which
+     * stays valid until the filter (added to {@code filters}) is closed.
+     */
+    private static Frame runFilter(List<FFmpegFrameFilter> filters, String graph, Frame in,
+            int pixelFormat, String file) throws FrameFilter.Exception {
+        FFmpegFrameFilter filter = new FFmpegFrameFilter(graph, in.imageWidth, in.imageHeight);
+        filters.add(filter);
         filter.setPixelFormat(pixelFormat);
         filter.start();
         filter.push(in, pixelFormat);
@@ -397,14 +505,20 @@ public final class Thumbnailer {
             out = filter.pull();
         }
         if (out == null || out.image == null) {
-            throw new CodecException("Cannot filter " + file + " with '" + filter.getFilters()
+            throw new CodecException("Cannot filter " + file + " with '" + graph
                     + "': expected one output picture, found none");
         }
         return out;
     }
 
-    private byte[] encodeJpeg(Frame frame, int pixelFormat, String file) {
-        return FfmpegSupport.encodeStill(frame, pixelFormat, AV_CODEC_ID_MJPEG, AV_PIX_FMT_YUVJ420P,
-                qscale, Path.of(file));
+    private static void closeAll(List<FFmpegFrameFilter> filters, String file) {
+        for (FFmpegFrameFilter f : filters) {
+            try {
+                f.close();
+            } catch (FrameFilter.Exception e) {
+                LOG.warn("Cannot release an FFmpeg filter graph used for {}: {}", file,
+                        e.getMessage());
+            }
+        }
     }
 }
