@@ -31,7 +31,9 @@ public final class Main {
                                                     upload files (or folders) to the local ingest bucket, wait, copy outputs
                                                     to DIR/<mediaId>/ (default ./mediaflow-out); one JSON line per input
               up [--data DIR]                       start the embedded stack and keep it running (Ctrl-C stops it)
-              invoke FUNCTION -e EVENT.json         run one function's handler with an event, like 'sam local invoke'
+              invoke FUNCTION -e EVENT.json [--put FILE=s3://BUCKET/KEY]...
+                                                    run one function's handler with an event on a fresh local stack,
+                                                    like 'sam local invoke'; --put stores a file there first
               validate PATH...                      the validation verdict, offline, one JSON line per file
             """;
 
@@ -198,10 +200,13 @@ public final class Main {
     int invoke(List<String> args) throws Exception {
         String function = null;
         Path event = null;
+        List<String> puts = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("-e") || a.equals("--event")) {
                 event = Path.of(value(args, ++i, a));
+            } else if (a.equals("--put")) {
+                puts.add(value(args, ++i, a));
             } else if (a.startsWith("-")) {
                 throw new UsageException("unknown option " + a);
             } else if (function == null) {
@@ -217,6 +222,9 @@ public final class Main {
             throw new UsageException("no such event file: " + event);
         }
         try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.defaults(template()).withFunctions(false))) {
+            for (String put : puts) {
+                put(stack, put);
+            }
             String logicalId = resolveFunction(stack, function);
             FunctionHost host = stack.host(logicalId);
             err.println("mediaflow: invoking " + logicalId + " (" + host.function().handler() + ") with " + event);
@@ -224,6 +232,26 @@ public final class Main {
             out.println(response instanceof SQSBatchResponse r ? SqsEvents.toJson(r) : Json.write(response));
             return 0;
         }
+    }
+
+    private void put(EmbeddedStack stack, String spec) {
+        int eq = spec.indexOf("=s3://");
+        if (eq < 0) {
+            throw new UsageException("--put is '" + spec + "', expected FILE=s3://BUCKET/KEY");
+        }
+        Path file = Path.of(spec.substring(0, eq));
+        String rest = spec.substring(eq + "=s3://".length());
+        int slash = rest.indexOf('/');
+        if (!Files.isRegularFile(file) || slash <= 0 || slash == rest.length() - 1) {
+            throw new UsageException("--put is '" + spec + "', expected an existing FILE=s3://BUCKET/KEY");
+        }
+        String bucket = rest.substring(0, slash);
+        String key = rest.substring(slash + 1);
+        if (!stack.buckets().containsValue(bucket)) {
+            throw new UsageException("--put names bucket '" + bucket + "'; the local stack has " + stack.buckets().values());
+        }
+        stack.s3().putObject(b -> b.bucket(bucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromFile(file));
+        err.println("mediaflow: stored " + file + " at s3://" + bucket + "/" + key);
     }
 
     static String resolveFunction(EmbeddedStack stack, String name) {

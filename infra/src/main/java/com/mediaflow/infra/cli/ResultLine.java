@@ -1,5 +1,6 @@
 package com.mediaflow.infra.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.mediaflow.shared.validation.Reason;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Map;
  *
  * @param status READY, QUARANTINED or FAILED from {@code process}; ACCEPTED or QUARANTINED from {@code validate}
  */
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record ResultLine(String file, String status, String mediaId, String type, List<ReasonOut> reasons,
                          List<OutputOut> outputs, Map<String, Object> metadata) {
 
@@ -19,6 +21,7 @@ public record ResultLine(String file, String status, String mediaId, String type
         }
     }
 
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record OutputOut(String kind, String path, String contentType, Integer width, Integer height) {
     }
 }

@@ -41,6 +41,9 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
         void send(String queueUrl, String body);
     }
 
+    /** S3Proxy keeps an empty placeholder object per multipart upload; S3 has no such object to announce. */
+    static final String MULTIPART_STUB_PREFIX = ".s3proxy-mpu-stub-";
+
     private final Map<String, List<Target>> targets = new ConcurrentHashMap<>();
     private final S3EventFactory events;
     private final Sender sender;
@@ -79,7 +82,7 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
 
     private void announce(String eventName, String bucket, String key, String etag) {
         List<Target> bucketTargets = targets.get(bucket);
-        if (bucketTargets == null || bucketTargets.isEmpty()) {
+        if (bucketTargets == null || bucketTargets.isEmpty() || key.startsWith(MULTIPART_STUB_PREFIX)) {
             return;
         }
         var head = delegate().blobMetadata(HeadObjectRequest.builder().bucket(bucket).key(key).build());

@@ -1,0 +1,170 @@
+package com.mediaflow.infra.template;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.mediaflow.shared.config.Config;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What must hold of template.yaml for it to deploy and to run locally: handler classes that exist,
+ * environment variables that some code reads, references to resources that exist, a dead-letter
+ * queue behind every queue, partial batch responses on every SQS event source.
+ */
+public final class TemplateChecks {
+    /** Set by Lambda or read by the JVM, not by our Config. */
+    private static final Set<String> RUNTIME_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "POWERTOOLS_SERVICE_NAME",
+            "POWERTOOLS_LOG_LEVEL", "AWS_LAMBDA_LOG_FORMAT");
+    private static final Pattern SUB_REF = Pattern.compile("\\$\\{([A-Za-z0-9:]+)(\\.[A-Za-z]+)?}");
+
+    private TemplateChecks() {
+    }
+
+    /** Every problem found, each a sentence naming the resource; empty when the template is sound. */
+    public static List<String> problems(Template template, Path projectRoot) {
+        List<String> problems = new ArrayList<>();
+        Set<String> names = new HashSet<>(template.resources().keySet());
+        names.addAll(template.parameterDefaults().keySet());
+        names.addAll(Set.of("AWS::StackName", "AWS::AccountId", "AWS::Region", "AWS::Partition", "AWS::URLSuffix", "AWS::NoValue"));
+        findReferences(template.resources(), "Resources", names, problems);
+
+        Set<String> queues = new HashSet<>();
+        template.queues().forEach(q -> queues.add(q.logicalId()));
+        Set<String> deadLetterTargets = new HashSet<>();
+        for (Template.QueueDef q : template.queues()) {
+            Object redrive = q.properties().get("RedrivePolicy");
+            if (redrive instanceof Map<?, ?> r && r.get("deadLetterTargetArn") instanceof Map<?, ?> target
+                    && target.get("Fn::GetAtt") instanceof List<?> att) {
+                deadLetterTargets.add(String.valueOf(att.get(0)));
+                if (!queues.contains(String.valueOf(att.get(0)))) {
+                    problems.add("queue " + q.logicalId() + " redrives to " + att.get(0) + ", which is no queue of the template");
+                }
+                if (!(r.get("maxReceiveCount") instanceof Number)) {
+                    problems.add("queue " + q.logicalId() + " has a RedrivePolicy without a numeric maxReceiveCount");
+                }
+            }
+        }
+        for (Template.QueueDef q : template.queues()) {
+            if (!deadLetterTargets.contains(q.logicalId()) && !(q.properties().get("RedrivePolicy") instanceof Map)) {
+                problems.add("queue " + q.logicalId() + " has no dead-letter queue (RedrivePolicy), expected one on every queue");
+            }
+        }
+
+        Set<String> fedQueues = new HashSet<>();
+        for (Template.FunctionDef f : template.functions()) {
+            String where = "function " + f.logicalId();
+            if (!"java21".equals(f.runtime())) {
+                problems.add(where + " has Runtime " + f.runtime() + ", expected java21");
+            }
+            Object arch = template.functionProperty(f.logicalId(), "Architectures");
+            if (!(arch instanceof List<?> l) || !l.equals(List.of("arm64"))) {
+                problems.add(where + " has Architectures " + arch + ", expected [arm64]");
+            }
+            if (f.codeUri() == null || !Files.isRegularFile(projectRoot.resolve(f.codeUri()).resolve("pom.xml"))) {
+                problems.add(where + " has CodeUri " + f.codeUri() + ", expected a folder with a pom.xml");
+            }
+            try {
+                Class<?> type = Class.forName(f.handlerClass());
+                if (!RequestHandler.class.isAssignableFrom(type)) {
+                    problems.add(where + " names handler " + f.handlerClass() + ", which does not implement RequestHandler");
+                }
+                boolean hasMethod = false;
+                for (var m : type.getMethods()) {
+                    hasMethod |= m.getName().equals(f.handlerMethod());
+                }
+                if (!hasMethod) {
+                    problems.add(where + " names method " + f.handlerMethod() + ", which " + f.handlerClass() + " lacks");
+                }
+                type.getConstructor();
+            } catch (ClassNotFoundException e) {
+                problems.add(where + " names handler class " + f.handlerClass() + ", which does not exist");
+            } catch (NoSuchMethodException e) {
+                problems.add(where + ": " + f.handlerClass() + " has no public no-arg constructor, which Lambda needs");
+            }
+            for (String variable : f.environment().keySet()) {
+                if (!Config.ALL.contains(variable) && !RUNTIME_VARIABLES.contains(variable)) {
+                    problems.add(where + " sets environment variable " + variable + ", which no code reads (not in Config)");
+                }
+            }
+            if (f.events().isEmpty()) {
+                problems.add(where + " has no SQS event source");
+            }
+            for (Template.EventSource e : f.events()) {
+                if (!e.reportBatchItemFailures()) {
+                    problems.add(where + " event " + e.name() + " lacks FunctionResponseTypes: [ReportBatchItemFailures]");
+                }
+                if (e.queue() instanceof Map<?, ?> m && m.get("Fn::GetAtt") instanceof List<?> att) {
+                    if (!queues.contains(String.valueOf(att.get(0)))) {
+                        problems.add(where + " event " + e.name() + " reads " + att.get(0) + ", which is no queue of the template");
+                    }
+                    fedQueues.add(String.valueOf(att.get(0)));
+                } else {
+                    problems.add(where + " event " + e.name() + " has Queue " + e.queue() + ", expected !GetAtt SomeQueue.Arn");
+                }
+            }
+            Object steps = f.environment().get(Config.PIPELINE_STEPS);
+            if (steps instanceof Map<?, ?> sub && sub.get("Fn::Sub") instanceof String text) {
+                Matcher m = SUB_REF.matcher(text);
+                while (m.find()) {
+                    if (!queues.contains(m.group(1))) {
+                        problems.add(where + " PIPELINE_STEPS names " + m.group(1) + ", which is no queue of the template");
+                    } else if (template.functions().stream().flatMap(g -> g.events().stream())
+                            .noneMatch(e -> e.queue() instanceof Map<?, ?> q && q.get("Fn::GetAtt") instanceof List<?> a
+                                    && a.get(0).equals(m.group(1)))) {
+                        problems.add(where + " PIPELINE_STEPS sends to " + m.group(1) + ", which no function reads");
+                    }
+                }
+            }
+        }
+        boolean notifies = template.buckets().stream().flatMap(b -> b.queueNotifications().stream())
+                .anyMatch(n -> "s3:ObjectCreated:*".equals(n.get("Event")));
+        if (!notifies) {
+            problems.add("no bucket notifies a queue of s3:ObjectCreated:* (multipart uploads and copies would be missed)");
+        }
+        return problems;
+    }
+
+    private static void findReferences(Object node, String where, Set<String> names, List<String> problems) {
+        if (node instanceof Map<?, ?> m) {
+            if (m.size() == 1 && m.containsKey("Ref")) {
+                String target = String.valueOf(m.get("Ref"));
+                if (!names.contains(target)) {
+                    problems.add(where + " refers to " + target + ", which is no resource or parameter");
+                }
+                return;
+            }
+            if (m.size() == 1 && m.get("Fn::GetAtt") instanceof List<?> att) {
+                if (!names.contains(String.valueOf(att.get(0)))) {
+                    problems.add(where + " asks for " + att.get(0) + "." + att.get(1) + ", but there is no " + att.get(0));
+                }
+                return;
+            }
+            if (m.size() == 1 && m.containsKey("Fn::Sub")) {
+                Object arg = m.get("Fn::Sub");
+                String text = arg instanceof List<?> l ? String.valueOf(l.get(0)) : String.valueOf(arg);
+                Set<String> local = new HashSet<>();
+                if (arg instanceof List<?> l && l.size() > 1 && l.get(1) instanceof Map<?, ?> vars) {
+                    vars.keySet().forEach(k -> local.add(String.valueOf(k)));
+                }
+                Matcher sm = SUB_REF.matcher(text);
+                while (sm.find()) {
+                    if (!names.contains(sm.group(1)) && !local.contains(sm.group(1))) {
+                        problems.add(where + " substitutes ${" + sm.group(1) + "}, which is no resource or parameter");
+                    }
+                }
+                return;
+            }
+            m.forEach((k, v) -> findReferences(v, where + "." + k, names, problems));
+        } else if (node instanceof List<?> l) {
+            for (int i = 0; i < l.size(); i++) {
+                findReferences(l.get(i), where + "[" + i + "]", names, problems);
+            }
+        }
+    }
+}

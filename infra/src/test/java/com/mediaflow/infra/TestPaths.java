@@ -1,0 +1,39 @@
+package com.mediaflow.infra;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the project and the shared corpus are; set by the parent pom for surefire and failsafe. */
+public final class TestPaths {
+    private TestPaths() {
+    }
+
+    public static Path root() {
+        String p = System.getProperty("mediaflow.root");
+        if (p == null) {
+            throw new IllegalStateException("system property mediaflow.root is not set; run the tests through Maven");
+        }
+        return Path.of(p).toAbsolutePath().normalize();
+    }
+
+    public static Path template() {
+        return root().resolve("template.yaml");
+    }
+
+    public static Path events(String name) {
+        return root().resolve("events").resolve(name);
+    }
+
+    /** The read-only public corpus; a test that needs it fails, never skips, when it is missing. */
+    public static Path corpus() {
+        String p = System.getProperty("mediaflow.corpus");
+        if (p == null) {
+            throw new IllegalStateException("system property mediaflow.corpus is not set; run the tests through Maven");
+        }
+        Path dir = Path.of(p).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("the corpus is missing at " + dir + " (expected ../shared/corpus beside the project)");
+        }
+        return dir;
+    }
+}

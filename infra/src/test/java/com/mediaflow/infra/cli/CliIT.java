@@ -1,0 +1,175 @@
+package com.mediaflow.infra.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mediaflow.infra.TestPaths;
+import com.mediaflow.infra.stack.StackFixture;
+import com.mediaflow.shared.codec.SyntheticMedia;
+import com.mediaflow.shared.model.Json;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a script sees it: stdout lines checked against the published JSON Schema. */
+class CliIT {
+    private static JsonSchema schema;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void loadSchema() throws Exception {
+        try (InputStream in = CliIT.class.getResourceAsStream("/mediaflow-result.schema.json")) {
+            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+        }
+    }
+
+    @Test
+    void process_printsOneSchemaValidLinePerInput_andCopiesOutputs() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("in"));
+        SyntheticMedia.jpeg(in.resolve("a-photo.jpg"), 320, 240, 6);
+        SyntheticMedia.pngWithAlpha(in.resolve("b-alpha.png"), 200, 100);
+        SyntheticMedia.mp4(in.resolve("c-clip.mp4"), 320, 240, 1.0, 15, true, 0);
+        Files.write(in.resolve("d-script.jpg"), "#!/bin/sh\necho owned\n".getBytes(StandardCharsets.UTF_8));
+        Path out = tmp.resolve("out");
+
+        Run run = run("process", "--out", out.toString(), "--timeout", "120", in.toString());
+
+        assertThat(run.code).as(run.err).isEqualTo(0);
+        List<JsonNode> lines = run.lines();
+        assertThat(lines).hasSize(4);
+        assertThat(lines).extracting(l -> l.get("status").asText()).containsExactly("READY", "READY", "READY", "QUARANTINED");
+        assertThat(lines.get(0).get("type").asText()).isEqualTo("image/jpeg");
+        assertThat(lines.get(0).at("/metadata/width").asInt()).as("EXIF orientation 6 turns 320x240 into 240x320").isEqualTo(240);
+        assertThat(lines.get(2).get("outputs")).anySatisfy(o -> assertThat(o.get("kind").asText()).isEqualTo("poster"));
+        assertThat(lines.get(3).at("/reasons/0/code").asText()).isEqualTo("EXECUTABLE");
+        for (JsonNode line : lines.subList(0, 3)) {
+            assertThat(line.get("outputs")).isNotEmpty();
+            for (JsonNode o : line.get("outputs")) {
+                Path local = Path.of(o.get("path").asText());
+                assertThat(local).exists().startsWith(out.resolve(line.get("mediaId").asText()));
+            }
+        }
+        assertThat(run.err).contains("starting the embedded stack");
+    }
+
+    @Test
+    void validate_isOffline_andUsesTheSameSchema() throws Exception {
+        Path png = TestPaths.corpus().resolve("pngsuite/png/basn6a08.png");
+        Path apk = tmp.resolve("apk.jpg");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(apk))) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("classes.dex"));
+            zip.write(new byte[] {1, 2, 3});
+            zip.closeEntry();
+        }
+
+        Run run = run("validate", png.toString(), apk.toString());
+
+        assertThat(run.code).isEqualTo(1);
+        List<JsonNode> lines = run.lines();
+        assertThat(lines).extracting(l -> l.get("status").asText()).containsExactly("ACCEPTED", "QUARANTINED");
+        assertThat(lines.get(1).at("/reasons/0/code").asText()).isEqualTo("ARCHIVE_DISGUISED");
+    }
+
+    @Test
+    void failedUpload_reachesDeadLetterQueue_andIsReportedFailed() throws Exception {
+        // every step's notice to finalize fails, so step messages are retried until they dead-letter
+        try (StackFixture fx = StackFixture.start(true, Map.of("FINALIZE_QUEUE_URL", "http://127.0.0.1:9/000000000000/Nowhere"))) {
+            Path photo = SyntheticMedia.jpeg(tmp.resolve("doomed.jpg"), 64, 48, 0);
+            Pipeline pipeline = new Pipeline(fx.stack, new PrintStream(new ByteArrayOutputStream()), false);
+            List<Pipeline.Upload> uploads = pipeline.upload(List.of(photo));
+
+            pipeline.await(uploads, Duration.ofSeconds(60));
+            ResultLine line = pipeline.collect(uploads.get(0), tmp.resolve("out"));
+
+            assertThat(line.status()).isEqualTo("FAILED");
+            assertThat(line.reasons()).anySatisfy(r -> assertThat(r.message()).contains("dead-letter queue"));
+            assertValid(Json.MAPPER.valueToTree(line));
+        }
+    }
+
+    @Test
+    void timeout_isReportedFailed() throws Exception {
+        // a stack whose functions never run: nothing can reach a terminal state
+        try (StackFixture fx = StackFixture.start(false)) {
+            Path photo = SyntheticMedia.jpeg(tmp.resolve("stuck.jpg"), 64, 48, 0);
+            Pipeline pipeline = new Pipeline(fx.stack, new PrintStream(new ByteArrayOutputStream()), false);
+            List<Pipeline.Upload> uploads = pipeline.upload(List.of(photo));
+
+            pipeline.await(uploads, Duration.ofSeconds(2));
+            ResultLine line = pipeline.collect(uploads.get(0), tmp.resolve("out"));
+
+            assertThat(line.status()).isEqualTo("FAILED");
+            assertThat(line.mediaId()).isNull();
+            assertThat(line.reasons()).singleElement().satisfies(r -> assertThat(r.message()).contains("--timeout"));
+            assertValid(Json.MAPPER.valueToTree(line));
+        }
+    }
+
+    @Test
+    void badArguments_exitWithUsage() throws Exception {
+        assertThat(run("process").code).isEqualTo(2);
+        assertThat(run("process", "/no/such/file.jpg").err).contains("no such file or folder: /no/such/file.jpg");
+        assertThat(run("process", "--timeout", "soon", "x").err).contains("--timeout is 'soon'");
+        assertThat(run("frobnicate").err).contains("unknown command 'frobnicate'").contains("usage:");
+        assertThat(run("invoke", "nosuch", "-e", TestPaths.events("finalize-sqs.json").toString()).err)
+                .contains("no function 'nosuch'");
+    }
+
+    @Test
+    void invoke_runsOneHandlerWithAnEventFile() throws Exception {
+        Path photo = TestPaths.corpus().resolve("exif-orientation/Landscape_1.jpg");
+
+        Run run = run("invoke", "validate", "-e", TestPaths.events("validate-sqs.json").toString(),
+                "--put", photo + "=s3://mediaflow-ingest-000000000000/uploads/sample/Landscape 1.jpg");
+
+        assertThat(run.code).as(run.err).isEqualTo(0);
+        assertThat(run.out.trim()).isEqualTo("{\"batchItemFailures\":[]}");
+    }
+
+    private static void assertValid(JsonNode line) {
+        assertThat(schema.validate(line)).as("schema violations of " + line).isEmpty();
+    }
+
+    private Run run(String... args) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try {
+            code = new Main(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                    TestPaths.root()).run(args);
+        } catch (Main.UsageException e) {
+            err.write(("mediaflow: " + e.getMessage() + "\n" + Main.USAGE).getBytes(StandardCharsets.UTF_8));
+            code = 2;
+        }
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private record Run(int code, String out, String err) {
+        List<JsonNode> lines() throws Exception {
+            List<JsonNode> lines = new ArrayList<>();
+            for (String l : out.split("\n")) {
+                if (!l.isBlank()) {
+                    JsonNode node = Json.MAPPER.readTree(l);
+                    assertValid(node);
+                    lines.add(node);
+                }
+            }
+            return lines;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package com.mediaflow.infra.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.mediaflow.infra.TestPaths;
+import com.mediaflow.shared.aws.Keys;
+import com.mediaflow.shared.model.Manifest;
+import com.mediaflow.shared.model.MediaStatus;
+import com.mediaflow.shared.model.Receipt;
+import com.mediaflow.shared.model.StepResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/**
+ * Drives every events/*.json file through its function's real handler, as {@code sam local invoke}
+ * would, against the embedded stack (no pollers: each handler runs only when the test says). The
+ * events describe one real photo, the corpus's Landscape_1.jpg, uploaded as "uploads/sample/Landscape 1.jpg";
+ * the test stores it there first, so the events' ETag, size and media id are the photo's own.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HandlerEventsIT {
+    private static final String MEDIA_ID = "a23b1b0eac8c5ee5ae0373d07984b8d57df152e6be363d2ab77b304285bcad81";
+    private static StackFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = StackFixture.start(false);
+        Path photo = TestPaths.corpus().resolve("exif-orientation/Landscape_1.jpg");
+        fx.stack.s3().putObject(b -> b.bucket(fx.ingest).key("uploads/sample/Landscape 1.jpg").contentType("image/jpeg"),
+                RequestBody.fromFile(photo));
+    }
+
+    @AfterAll
+    static void stop() {
+        fx.close();
+    }
+
+    @Test
+    @Order(1)
+    void validateEvent_storesOriginal_writesReceipt_fansOut() throws Exception {
+        SQSBatchResponse response = invoke("ValidateFunction", "validate-sqs.json");
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        Receipt receipt = fx.store.getJson(fx.media, Keys.receipt("uploads/sample/Landscape 1.jpg"), Receipt.class).orElseThrow();
+        assertThat(receipt.mediaId()).isEqualTo(MEDIA_ID);
+        assertThat(receipt.detectedType()).isEqualTo("image/jpeg");
+        assertThat(fx.store.exists(fx.media, Keys.original(MEDIA_ID))).isTrue();
+        Manifest m = fx.store.getJson(fx.media, Keys.manifest(MEDIA_ID), Manifest.class).orElseThrow();
+        assertThat(m.status()).isEqualTo(MediaStatus.PROCESSING);
+        assertThat(m.steps()).isEqualTo(Map.of("metadata", Manifest.PENDING, "thumbnail", Manifest.PENDING));
+        assertThat(messagesIn("ThumbnailQueue")).isEqualTo(1);
+        assertThat(messagesIn("MetadataQueue")).isEqualTo(1);
+    }
+
+    @Test
+    @Order(2)
+    void thumbnailEvent_writesThumbnails_andTellsFinalize() throws Exception {
+        SQSBatchResponse response = invoke("ThumbnailFunction", "thumbnail-sqs.json");
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        StepResult r = fx.store.getJson(fx.media, Keys.stepResult(MEDIA_ID, "thumbnail"), StepResult.class).orElseThrow();
+        assertThat(r.reasons()).isEmpty();
+        assertThat(r.outputs()).isNotEmpty().allSatisfy(o -> assertThat(fx.store.exists(fx.media, o.key())).isTrue());
+        assertThat(messagesIn("FinalizeQueue")).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    @Order(3)
+    void metadataEvent_recordsDimensionsAndCamera() throws Exception {
+        SQSBatchResponse response = invoke("MetadataFunction", "metadata-sqs.json");
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        StepResult r = fx.store.getJson(fx.media, Keys.stepResult(MEDIA_ID, "metadata"), StepResult.class).orElseThrow();
+        assertThat(r.metadata()).containsEntry("width", 1800).containsEntry("height", 1200).containsEntry("orientation", 1);
+    }
+
+    @Test
+    @Order(4)
+    void finalizeEvent_marksReady_andAnnouncesCompletion() throws Exception {
+        SQSBatchResponse response = invoke("FinalizeFunction", "finalize-sqs.json");
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        Manifest m = fx.store.getJson(fx.media, Keys.manifest(MEDIA_ID), Manifest.class).orElseThrow();
+        assertThat(m.status()).isEqualTo(MediaStatus.READY);
+        assertThat(m.steps()).containsOnly(Map.entry("metadata", Manifest.DONE), Map.entry("thumbnail", Manifest.DONE));
+        assertThat(messagesIn("CompletionQueue")).isEqualTo(1);
+    }
+
+    @Test
+    @Order(5)
+    void eventForAnotherBucket_isReportedAsThatRecordsFailure_andWritesNothing() throws Exception {
+        String json = Files.readString(TestPaths.events("validate-sqs.json"))
+                .replace("mediaflow-ingest-000000000000", "someone-elses-bucket")
+                .replace("uploads/sample/Landscape+1.jpg", "uploads/sample/other.jpg");
+        Map<String, String> before = fx.snapshot(fx.media, "");
+
+        SQSBatchResponse response = (SQSBatchResponse) fx.stack.host("ValidateFunction").invoke(SqsEvents.fromJson(json));
+
+        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+                .containsExactly("059f36b4-87a3-44ab-83d2-661975830a7d");
+        assertThat(fx.snapshot(fx.media, "")).isEqualTo(before);
+    }
+
+    private static SQSBatchResponse invoke(String function, String eventFile) throws Exception {
+        SQSEvent event = SqsEvents.fromJson(Files.readString(TestPaths.events(eventFile)));
+        return (SQSBatchResponse) fx.stack.host(function).invoke(event);
+    }
+
+    private static int messagesIn(String queue) {
+        return Integer.parseInt(fx.stack.sqs().getQueueAttributes(b -> b.queueUrl(fx.stack.queueUrl(queue))
+                .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings().get("ApproximateNumberOfMessages"));
+    }
+}
