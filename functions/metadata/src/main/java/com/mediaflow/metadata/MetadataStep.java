@@ -34,19 +34,23 @@ public final class MetadataStep implements MediaStep {
             return new Output(List.of(), meta);
         }
         var probe = MediaProbe.probe(original);
-        putIfPresent(meta, "format", probe.format());
         boolean quarterTurn = probe.rotation() != null && (probe.rotation() == 90 || probe.rotation() == 270);
         if (probe.width() != null && probe.height() != null) {
             meta.put("width", quarterTurn ? probe.height() : probe.width());
             meta.put("height", quarterTurn ? probe.width() : probe.height());
         }
-        putIfPresent(meta, "durationSeconds", probe.durationSeconds());
-        putIfPresent(meta, "videoCodec", probe.videoCodec());
-        putIfPresent(meta, "audioCodec", probe.audioCodec());
-        putIfPresent(meta, "frameRate", probe.frameRate());
-        putIfPresent(meta, "rotation", probe.rotation());
-        putIfPresent(meta, "audioChannels", probe.audioChannels());
-        putIfPresent(meta, "sampleRate", probe.sampleRate());
+        if (category == MediaCategory.IMAGE) {
+            putIfPresent(meta, "codec", probe.videoCodec());
+        } else {
+            putIfPresent(meta, "container", probe.format());
+            putIfPresent(meta, "durationSeconds", probe.durationSeconds());
+            putIfPresent(meta, "videoCodec", probe.videoCodec());
+            putIfPresent(meta, "audioCodec", probe.audioCodec());
+            putIfPresent(meta, "frameRate", probe.frameRate());
+            putIfPresent(meta, "rotation", probe.rotation());
+            putIfPresent(meta, "audioChannels", probe.audioChannels());
+            putIfPresent(meta, "sampleRate", probe.sampleRate());
+        }
         if (category == MediaCategory.IMAGE) {
             var exif = ExifReader.read(original);
             boolean turned = exif.orientation() >= 5 && exif.orientation() <= 8;

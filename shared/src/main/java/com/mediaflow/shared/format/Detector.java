@@ -46,7 +46,7 @@ public final class Detector {
             return isoBmff(head, n);
         }
         if (startsWith(head, n, 0, 0x1A, 0x45, 0xDF, 0xA3)) {
-            return indexOf(head, Math.min(n, 4096), "webm") >= 0 ? MediaFormat.WEBM : MediaFormat.MKV;
+            return indexOf(head, Math.min(n, 4096), 0, "webm") >= 0 ? MediaFormat.WEBM : MediaFormat.MKV;
         }
         if (ascii(head, n, 0, "OggS")) {
             return MediaFormat.OGG;
@@ -163,10 +163,17 @@ public final class Detector {
                 flavour = MediaFormat.JAR;
             }
             int flags = u16le(b, off + 6);
+            long next;
             if ((flags & 0x08) != 0) {
-                break; // sizes follow the data: cannot hop to the next header without inflating
+                // sizes follow the data, as ZipOutputStream, Maven and Gradle write: the next entry
+                // starts at the next local header signature (only the flavour depends on finding it)
+                next = indexOf(b, n, off + 30 + nameLen, "PK\u0003\u0004");
+                if (next < 0) {
+                    break;
+                }
+            } else {
+                next = off + 30L + nameLen + extraLen + compressed;
             }
-            long next = off + 30L + nameLen + extraLen + compressed;
             if (next > n) {
                 break;
             }
@@ -198,7 +205,9 @@ public final class Detector {
         int layer = (b1 >> 1) & 0x3;
         int bitrate = (b2 >> 4) & 0xF;
         int rate = (b2 >> 2) & 0x3;
-        return version != 1 && layer != 0 && bitrate != 0xF && bitrate != 0 && rate != 3;
+        // Layer I (layer bits 11) is left out, as Tika does: its MPEG-1 sync FF FE / FF FF is the
+        // UTF-16LE byte-order mark, so most "Unicode" text files would otherwise pass as audio.
+        return version != 1 && layer != 0 && layer != 3 && bitrate != 0xF && bitrate != 0 && rate != 3;
     }
 
     private static MediaFormat markup(byte[] b, int n) {
@@ -214,8 +223,12 @@ public final class Detector {
             return null;
         }
         String text = new String(b, start, Math.min(n - start, 4096), StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
-        if (text.startsWith("<svg") || (text.startsWith("<?xml") && text.contains("<svg"))) {
+        boolean prolog = text.startsWith("<?xml") || text.startsWith("<!--") || text.startsWith("<!doctype svg");
+        if (text.startsWith("<svg") || text.startsWith("<!doctype svg") || (prolog && text.contains("<svg"))) {
             return MediaFormat.SVG;
+        }
+        if (text.startsWith("<!--") && (text.contains("<html") || text.contains("<!doctype html") || text.contains("<script"))) {
+            return MediaFormat.HTML;
         }
         if (text.startsWith("<!doctype html") || text.startsWith("<html") || text.startsWith("<head")
                 || text.startsWith("<body") || text.startsWith("<script") || text.startsWith("<iframe")) {
@@ -248,9 +261,9 @@ public final class Detector {
         return true;
     }
 
-    private static int indexOf(byte[] b, int n, String s) {
+    private static int indexOf(byte[] b, int n, int from, String s) {
         outer:
-        for (int i = 0; i + s.length() <= n; i++) {
+        for (int i = from; i + s.length() <= n; i++) {
             for (int j = 0; j < s.length(); j++) {
                 if (b[i + j] != (byte) s.charAt(j)) {
                     continue outer;

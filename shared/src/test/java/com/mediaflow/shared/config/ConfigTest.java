@@ -1,0 +1,244 @@
+package com.mediaflow.shared.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mediaflow.shared.error.ConfigException;
+import com.mediaflow.shared.format.MediaCategory;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+    private static final String THUMB_Q = "http://127.0.0.1:9324/000000000000/ThumbnailQueue";
+    private static final String META_Q = "http://127.0.0.1:9324/000000000000/MetadataQueue";
+
+    @Test
+    void require_missingVariable_namesIt() {
+        Config config = Config.of(Map.of());
+
+        assertThatThrownBy(config::mediaBucket)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("MEDIA_BUCKET")
+                .hasMessageContaining("not set");
+    }
+
+    @Test
+    void require_blankVariable_isMissing() {
+        Config config = Config.of(Map.of(Config.INGEST_BUCKET, "   "));
+
+        assertThatThrownBy(config::ingestBucket).isInstanceOf(ConfigException.class).hasMessageContaining("INGEST_BUCKET");
+    }
+
+    @Test
+    void require_eachRequiredAccessor_namesItsVariable() {
+        Config config = Config.of(Map.of());
+
+        assertThatThrownBy(config::quarantineBucket).hasMessageContaining(Config.QUARANTINE_BUCKET);
+        assertThatThrownBy(config::finalizeQueueUrl).hasMessageContaining(Config.FINALIZE_QUEUE_URL);
+        assertThatThrownBy(config::completionQueueUrl).hasMessageContaining(Config.COMPLETION_QUEUE_URL);
+        assertThatThrownBy(config::pipelineSteps).hasMessageContaining(Config.PIPELINE_STEPS);
+    }
+
+    @Test
+    void require_presentVariable_isTrimmed() {
+        assertThat(Config.of(Map.of(Config.MEDIA_BUCKET, " media-bucket\n")).mediaBucket()).isEqualTo("media-bucket");
+    }
+
+    @Test
+    void numbers_unset_useDefaults() {
+        Config config = Config.of(Map.of());
+
+        assertThat(config.maxUploadBytes()).isEqualTo(4L * 1024 * 1024 * 1024);
+        assertThat(config.posterMaxSide()).isEqualTo(1280);
+        assertThat(config.jpegQuality()).isEqualTo(85);
+        assertThat(config.thumbnailSizes()).containsExactly(320);
+        assertThat(config.region()).isEqualTo("us-east-1");
+        assertThat(config.workDir()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    @Test
+    void jpegQuality_notANumber_namesVariableAndRange() {
+        Config config = Config.of(Map.of(Config.JPEG_QUALITY, "high"));
+
+        assertThatThrownBy(config::jpegQuality)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("JPEG_QUALITY")
+                .hasMessageContaining("'high'")
+                .hasMessageContaining("from 1 to 100")
+                .hasCauseInstanceOf(NumberFormatException.class);
+    }
+
+    @Test
+    void jpegQuality_outOfRange_namesVariableAndRange() {
+        Config config = Config.of(Map.of(Config.JPEG_QUALITY, "101"));
+
+        assertThatThrownBy(config::jpegQuality)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("JPEG_QUALITY is 101")
+                .hasMessageContaining("from 1 to 100");
+    }
+
+    @Test
+    void maxUploadBytes_zero_isRejected() {
+        assertThatThrownBy(() -> Config.of(Map.of(Config.MAX_UPLOAD_BYTES, "0")).maxUploadBytes())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("MAX_UPLOAD_BYTES")
+                .hasMessageContaining("from 1 to");
+    }
+
+    @Test
+    void maxUploadBytes_valid_isParsed() {
+        assertThat(Config.of(Map.of(Config.MAX_UPLOAD_BYTES, "1048576")).maxUploadBytes()).isEqualTo(1_048_576L);
+    }
+
+    @Test
+    void posterMaxSide_tooSmall_namesVariableAndRange() {
+        assertThatThrownBy(() -> Config.of(Map.of(Config.POSTER_MAX_SIDE, "8")).posterMaxSide())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("POSTER_MAX_SIDE")
+                .hasMessageContaining("from 16 to 8192");
+    }
+
+    @Test
+    void thumbnailSizes_commaList_isParsedInOrder() {
+        Config config = Config.of(Map.of(Config.THUMBNAIL_SIZES, "160, 320,1280,"));
+
+        assertThat(config.thumbnailSizes()).containsExactly(160, 320, 1280);
+    }
+
+    @Test
+    void thumbnailSizes_badEntry_namesVariableAndRange() {
+        Config config = Config.of(Map.of(Config.THUMBNAIL_SIZES, "320,big"));
+
+        assertThatThrownBy(config::thumbnailSizes)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("THUMBNAIL_SIZES")
+                .hasMessageContaining("'big'")
+                .hasMessageContaining("from 16 to 8192");
+    }
+
+    @Test
+    void thumbnailSizes_tooLarge_isRejected() {
+        assertThatThrownBy(() -> Config.of(Map.of(Config.THUMBNAIL_SIZES, "99999")).thumbnailSizes())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("THUMBNAIL_SIZES is 99999");
+    }
+
+    @Test
+    void s3Endpoint_serviceSpecific_beatsGeneric() {
+        Config config = Config.of(Map.of(
+                Config.AWS_ENDPOINT_URL, "http://127.0.0.1:4566",
+                Config.AWS_ENDPOINT_URL_S3, "http://127.0.0.1:9000"));
+
+        assertThat(config.s3Endpoint()).contains(URI.create("http://127.0.0.1:9000"));
+        assertThat(config.sqsEndpoint()).contains(URI.create("http://127.0.0.1:4566"));
+        assertThat(config.local()).isTrue();
+    }
+
+    @Test
+    void sqsEndpoint_serviceSpecific_beatsGeneric() {
+        Config config = Config.of(Map.of(
+                Config.AWS_ENDPOINT_URL, "http://127.0.0.1:4566",
+                Config.AWS_ENDPOINT_URL_SQS, "http://127.0.0.1:9324"));
+
+        assertThat(config.sqsEndpoint()).contains(URI.create("http://127.0.0.1:9324"));
+        assertThat(config.s3Endpoint()).contains(URI.create("http://127.0.0.1:4566"));
+    }
+
+    @Test
+    void endpoints_unset_areEmptyAndNotLocal() {
+        Config config = Config.of(Map.of(Config.AWS_REGION, "eu-west-1"));
+
+        assertThat(config.s3Endpoint()).isEmpty();
+        assertThat(config.sqsEndpoint()).isEmpty();
+        assertThat(config.local()).isFalse();
+        assertThat(config.region()).isEqualTo("eu-west-1");
+    }
+
+    @Test
+    void s3Endpoint_malformed_namesVariable() {
+        Config config = Config.of(Map.of(Config.AWS_ENDPOINT_URL_S3, "http://bad host:1"));
+
+        assertThatThrownBy(config::s3Endpoint)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("AWS_ENDPOINT_URL_S3")
+                .hasMessageContaining("'http://bad host:1'")
+                .hasMessageContaining("expected a URL");
+    }
+
+    @Test
+    void pipelineSteps_cloudFormationSubBlock_isParsed() {
+        // given what `!Sub |` produces: one line per step and a trailing newline
+        String raw = "thumbnail image,video " + THUMB_Q + "\n"
+                + "metadata image,video,audio,document " + META_Q + "\n";
+
+        // when
+        List<StepRoute> steps = Config.of(Map.of(Config.PIPELINE_STEPS, raw)).pipelineSteps();
+
+        // then
+        assertThat(steps).containsExactly(
+                new StepRoute("thumbnail", Set.of(MediaCategory.IMAGE, MediaCategory.VIDEO), THUMB_Q),
+                new StepRoute("metadata", Set.of(MediaCategory.IMAGE, MediaCategory.VIDEO, MediaCategory.AUDIO, MediaCategory.DOCUMENT), META_Q));
+        assertThat(steps.get(0).appliesTo(MediaCategory.VIDEO)).isTrue();
+        assertThat(steps.get(0).appliesTo(MediaCategory.AUDIO)).isFalse();
+    }
+
+    @Test
+    void pipelineSteps_semicolonSeparatedWithExtraBlanks_isParsed() {
+        String raw = "  thumbnail\timage " + THUMB_Q + " ;; metadata   audio " + META_Q + ";\r\n";
+
+        List<StepRoute> steps = Config.of(Map.of(Config.PIPELINE_STEPS, raw)).pipelineSteps();
+
+        assertThat(steps).extracting(StepRoute::name).containsExactly("thumbnail", "metadata");
+        assertThat(steps).extracting(StepRoute::queueUrl).containsExactly(THUMB_Q, META_Q);
+        assertThat(steps.get(1).categories()).containsExactly(MediaCategory.AUDIO);
+    }
+
+    @Test
+    void pipelineSteps_wrongFieldCount_namesLineAndExpectation() {
+        Config config = Config.of(Map.of(Config.PIPELINE_STEPS, "thumbnail " + THUMB_Q + "\n"));
+
+        assertThatThrownBy(config::pipelineSteps)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("PIPELINE_STEPS")
+                .hasMessageContaining("'thumbnail " + THUMB_Q + "'")
+                .hasMessageContaining("has 2 fields, expected 3");
+    }
+
+    @Test
+    void pipelineSteps_unknownCategory_namesVariableAndCategory() {
+        Config config = Config.of(Map.of(Config.PIPELINE_STEPS, "thumbnail image,photos " + THUMB_Q));
+
+        assertThatThrownBy(config::pipelineSteps)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("PIPELINE_STEPS")
+                .hasMessageContaining("'photos'")
+                .hasMessageContaining("expected one of image, video, audio, document")
+                .hasCauseInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void pipelineSteps_onlySeparators_namesNoSteps() {
+        Config config = Config.of(Map.of(Config.PIPELINE_STEPS, ";\n ; \n"));
+
+        assertThatThrownBy(config::pipelineSteps)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("PIPELINE_STEPS names no steps");
+    }
+
+    @Test
+    void stepRoute_categories_areImmutable() {
+        StepRoute route = new StepRoute("t", new java.util.HashSet<>(Set.of(MediaCategory.IMAGE)), THUMB_Q);
+
+        assertThatThrownBy(() -> route.categories().add(MediaCategory.VIDEO)).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void all_listsEveryConstantOnce() {
+        assertThat(Config.ALL).doesNotHaveDuplicates().contains(Config.PIPELINE_STEPS, Config.AWS_ENDPOINT_URL_S3, Config.WORK_DIR);
+    }
+}
