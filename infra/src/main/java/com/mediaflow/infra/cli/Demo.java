@@ -110,7 +110,13 @@ final class Demo {
     }
 
     static void printTable(PrintStream out, List<ResultLine> lines, Path inputs) {
-        String fmt = "%-22s %-12s %-17s %-14s %-9s %s%n";
+        int fileWidth = "FILE".length();
+        int typeWidth = "DETECTED TYPE".length();
+        for (ResultLine l : lines) {
+            fileWidth = Math.max(fileWidth, Path.of(l.file()).getFileName().toString().length());
+            typeWidth = Math.max(typeWidth, l.type() == null ? 1 : l.type().length());
+        }
+        String fmt = "%-" + fileWidth + "s  %-12s %-" + typeWidth + "s  %-14s %-8s %s%n";
         out.println();
         out.printf(fmt, "FILE", "STATUS", "DETECTED TYPE", "MEDIA ID", "OUTPUTS", "NOTES");
         for (ResultLine l : lines) {

@@ -44,9 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
  * run: the handler is there, the natives match the template's Architectures, no heavy HTTP client,
  * and it fits Lambda's 250 MB unzipped limit.
  *
- * <p>Maven runs offline ({@code -o}): the outer {@code mvn verify} has already resolved every
- * dependency the function poms declare, including the {@code linux-arm64} natives, which the
- * function modules declare in runtime scope and so are resolved for their test classpath.
+ * <p>The nested builds use the outer build's Maven, local repository and offline mode (see
+ * {@link #offlineFlag()}). The outer {@code mvn verify} has already resolved every dependency the
+ * function poms declare, including the {@code linux-arm64} natives: the function modules declare
+ * them in runtime scope, so they are on their test classpath.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SamBuildIT {
@@ -87,7 +88,7 @@ class SamBuildIT {
         Files.deleteIfExists(logs.resolve("install-shared.log"));
         mvn(root, logs.resolve("install-parent.log"), "-DskipTests", "install", "-N");
         mvn(root, logs.resolve("install-shared.log"), "-DskipTests", "install", "-pl", "shared");
-        report.add(String.format(Locale.ROOT, "installed parent + shared in %.1f s", seconds(t0)));
+        report.add(String.format(Locale.ROOT, "nested Maven %s; installed parent + shared in %.1f s", offlineFlag(), seconds(t0)));
     }
 
     @AfterAll
@@ -165,7 +166,7 @@ class SamBuildIT {
             soft.assertThat(jars).as("%s: FFmpeg natives for %s (template Architectures) in lib/", id, platform)
                     .anyMatch(j -> j.matches("ffmpeg-.*-" + platform + "(-gpl)?\\.jar"));
             soft.assertThat(jars.stream().filter(j -> j.contains("-" + otherPlatform)))
-                    .as("%s: %s natives in an %s package", id, otherPlatform, platform).isEmpty();
+                    .as("%s: %s natives in a %s package", id, otherPlatform, platform).isEmpty();
             soft.assertThat(jars).as("%s: the SDK's url-connection-client in lib/", id)
                     .anyMatch(j -> j.startsWith("url-connection-client-"));
             soft.assertThat(jars.stream().filter(SamBuildIT::isOtherHttpClient))
@@ -209,9 +210,20 @@ class SamBuildIT {
         return "mvn";
     }
 
-    /** Runs Maven offline, in batch mode, quietly, with a timeout; its output goes to {@code log}. */
+    /**
+     * Offline when the outer build is ({@code mvn -o verify}). Otherwise online, but without snapshot
+     * updates ({@code -nsu}): the parent and mediaflow-shared come from what this test just installed.
+     * Online matters on a fresh CI machine: {@code mvn verify} resolves every dependency of the
+     * function poms, the linux-arm64 natives included, but never the clean and install plugins that
+     * {@code mvn clean install} needs, so {@code -o} would fail there.
+     */
+    private static String offlineFlag() {
+        return "offline=true".equals(System.getProperty("mediaflow.maven.mode")) ? "-o" : "-nsu";
+    }
+
+    /** Runs Maven in batch mode, quietly, with a timeout; its output goes to {@code log}. */
     private static void mvn(Path dir, Path log, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(mvnExecutable(), "-o", "-q", "-B"));
+        List<String> command = new ArrayList<>(List.of(mvnExecutable(), offlineFlag(), "-q", "-B"));
         // Build with the same local repository as the outer build (failsafe passes it on).
         String repo = System.getProperty("maven.repo.local");
         if (repo != null && !repo.isBlank()) {
