@@ -182,7 +182,9 @@ public final class Pipeline {
             metadata.putAll(u.manifest.metadata());
             Path dir = outDir.resolve(mediaId);
             Files.createDirectories(dir);
-            for (Output o : u.manifest.outputs()) {
+            // a rejected upload publishes nothing, even when the same bytes are READY for another upload
+            List<Output> published = "READY".equals(u.status) ? u.manifest.outputs() : List.of();
+            for (Output o : published) {
                 Path local = dir.resolve(o.key().substring(Keys.mediaPrefix(mediaId).length()).replace('/', '-'));
                 store.download(media, o.key(), local);
                 outputs.add(new ResultLine.OutputOut(o.kind(), local.toString(), o.contentType(), o.width(), o.height()));
