@@ -29,6 +29,12 @@ public final class Config {
     public static final String FINALIZE_QUEUE_URL = "FINALIZE_QUEUE_URL";
     public static final String COMPLETION_QUEUE_URL = "COMPLETION_QUEUE_URL";
     public static final String MAX_UPLOAD_BYTES = "MAX_UPLOAD_BYTES";
+    public static final String MAX_PIXELS = "MAX_PIXELS";
+    public static final String MAX_FRAMES = "MAX_FRAMES";
+    public static final String MAX_DURATION_SECONDS = "MAX_DURATION_SECONDS";
+    public static final String MAX_TRACKS = "MAX_TRACKS";
+    public static final String MAX_NESTING_DEPTH = "MAX_NESTING_DEPTH";
+    public static final String MAX_SAMPLE_ENTRIES = "MAX_SAMPLE_ENTRIES";
     public static final String THUMBNAIL_SIZES = "THUMBNAIL_SIZES";
     public static final String POSTER_MAX_SIDE = "POSTER_MAX_SIDE";
     public static final String JPEG_QUALITY = "JPEG_QUALITY";
@@ -37,6 +43,7 @@ public final class Config {
     /** Every name above, for the test that checks template.yaml names nothing else. */
     public static final List<String> ALL = List.of(AWS_REGION, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SQS, INGEST_BUCKET, MEDIA_BUCKET,
             QUARANTINE_BUCKET, PIPELINE_STEPS, FINALIZE_QUEUE_URL, COMPLETION_QUEUE_URL, MAX_UPLOAD_BYTES,
+            MAX_PIXELS, MAX_FRAMES, MAX_DURATION_SECONDS, MAX_TRACKS, MAX_NESTING_DEPTH, MAX_SAMPLE_ENTRIES,
             THUMBNAIL_SIZES, POSTER_MAX_SIDE, JPEG_QUALITY, WORK_DIR);
 
     private final Map<String, String> env;
@@ -105,7 +112,20 @@ public final class Config {
     }
 
     public long maxUploadBytes() {
-        return longValue(MAX_UPLOAD_BYTES, 4L * 1024 * 1024 * 1024, 1, Long.MAX_VALUE);
+        return longValue(MAX_UPLOAD_BYTES, com.mediaflow.shared.validation.Limits.DEFAULTS.maxBytes(), 1, Long.MAX_VALUE);
+    }
+
+    /** Every resource limit, with its default; see the README's table of limits. */
+    public com.mediaflow.shared.validation.Limits limits() {
+        var d = com.mediaflow.shared.validation.Limits.DEFAULTS;
+        return new com.mediaflow.shared.validation.Limits(
+                maxUploadBytes(),
+                longValue(MAX_PIXELS, d.maxPixels(), 1, Long.MAX_VALUE),
+                longValue(MAX_FRAMES, d.maxFrames(), 1, Integer.MAX_VALUE),
+                longValue(MAX_DURATION_SECONDS, d.maxDurationSeconds(), 1, Long.MAX_VALUE),
+                (int) longValue(MAX_TRACKS, d.maxTracks(), 1, 1000),
+                (int) longValue(MAX_NESTING_DEPTH, d.maxDepth(), 2, 256),
+                longValue(MAX_SAMPLE_ENTRIES, d.maxSampleEntries(), 1, Integer.MAX_VALUE));
     }
 
     public List<Integer> thumbnailSizes() {

@@ -16,6 +16,14 @@ public enum ReasonCode {
     TYPE_MISMATCH(true, "the declared Content-Type or extension would make a client open the content as something else"),
     STRUCTURE_INVALID(false, "the content breaks its format's rules"),
     TRUNCATED(false, "the content ends before its structure does"),
+    POLYGLOT(false, "another format is appended after the media's logical end, or an archive directory sits in its last 64 KiB"),
+    PDF_ACTIVE_CONTENT(false, "the PDF carries script, launch actions, embedded files, rich media or XFA forms"),
+    PIXEL_LIMIT(false, "the image or video is larger than MAX_PIXELS"),
+    FRAME_LIMIT(false, "the animation has more frames than MAX_FRAMES"),
+    DURATION_LIMIT(false, "the audio or video is longer than MAX_DURATION_SECONDS"),
+    TRACK_LIMIT(false, "the container has more tracks than MAX_TRACKS"),
+    DEPTH_LIMIT(false, "boxes or elements are nested deeper than MAX_NESTING_DEPTH"),
+    SAMPLE_TABLE_LIMIT(false, "a sample table or index has more entries than MAX_SAMPLE_ENTRIES"),
     DECODE_FAILED(false, "a decoder could not read content that validation accepted");
 
     private final boolean perUpload;
