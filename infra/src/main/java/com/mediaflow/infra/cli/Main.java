@@ -7,7 +7,10 @@ import com.mediaflow.shared.aws.Hashing;
 import com.mediaflow.shared.format.Detector;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.Json;
-import com.mediaflow.shared.validation.Validator;
+import com.mediaflow.shared.validation.Limits;
+import com.mediaflow.shared.validation.StructureReport;
+import com.mediaflow.shared.validation.StructureValidator;
+import com.mediaflow.shared.validation.io.FileByteSource;
 import com.mediaflow.shared.validation.Verdict;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import java.io.IOException;
@@ -275,7 +278,7 @@ public final class Main {
         if (files.isEmpty()) {
             throw new UsageException("validate needs at least one file or folder");
         }
-        Validator validator = new Validator(Long.MAX_VALUE);
+        StructureValidator validator = new StructureValidator(Limits.DEFAULTS);
         boolean allAccepted = true;
         for (Path f : files) {
             Hashing.Pass pass;
@@ -284,12 +287,32 @@ public final class Main {
             }
             MediaFormat detected = Detector.detect(pass.head(), pass.headLength());
             String declared = MediaFormat.byFileName(f.getFileName().toString()).map(MediaFormat::mimeType).orElse(null);
-            Verdict v = validator.judge(detected, pass.size(), declared, f.getFileName().toString());
+            StructureValidator.Result result;
+            try (FileByteSource source = new FileByteSource(f)) {
+                result = validator.validate(source, detected, declared, f.getFileName().toString());
+            }
+            Verdict v = result.verdict();
             allAccepted &= v.accepted();
+            Map<String, Object> metadata = new java.util.LinkedHashMap<>();
+            metadata.put("size", pass.size());
+            StructureReport s = result.structure();
+            if (s != null) {
+                putIfPresent(metadata, "width", s.width());
+                putIfPresent(metadata, "height", s.height());
+                putIfPresent(metadata, "frames", s.frames());
+                putIfPresent(metadata, "durationSeconds", s.durationSeconds());
+                putIfPresent(metadata, "tracks", s.tracks());
+            }
             out.println(Json.write(new ResultLine(f.toString(), v.accepted() ? "ACCEPTED" : "QUARANTINED", pass.sha256(),
-                    v.detectedType(), ResultLine.ReasonOut.of(v.reasons()), List.of(), Map.of("size", pass.size()))));
+                    v.detectedType(), ResultLine.ReasonOut.of(v.reasons()), List.of(), metadata)));
         }
         return allAccepted ? 0 : 1;
+    }
+
+    private static void putIfPresent(Map<String, Object> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value);
+        }
     }
 
     // ---------------------------------------------------------------- helpers

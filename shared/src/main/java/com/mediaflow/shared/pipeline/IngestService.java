@@ -15,7 +15,8 @@ import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepMessage;
-import com.mediaflow.shared.validation.Validator;
+import com.mediaflow.shared.validation.StructureValidator;
+import com.mediaflow.shared.validation.io.S3ByteSource;
 import com.mediaflow.shared.validation.Verdict;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -37,7 +38,7 @@ public final class IngestService {
 
     private final ObjectStore store;
     private final Queue queue;
-    private final Validator validator;
+    private final StructureValidator validator;
     private final String ingestBucket;
     private final String mediaBucket;
     private final String quarantineBucket;
@@ -47,7 +48,7 @@ public final class IngestService {
     public IngestService(Config config, ObjectStore store, Queue queue) {
         this.store = store;
         this.queue = queue;
-        this.validator = new Validator(config.maxUploadBytes());
+        this.validator = new StructureValidator(config.limits());
         this.ingestBucket = config.ingestBucket();
         this.mediaBucket = config.mediaBucket();
         this.quarantineBucket = config.quarantineBucket();
@@ -83,7 +84,15 @@ public final class IngestService {
             throw new StorageException("reading " + ObjectStore.uri(ingestBucket, object.key()) + " failed: " + e.getMessage(), e);
         }
         var detected = Detector.detect(pass.head(), pass.headLength());
-        Verdict verdict = validator.judge(detected, pass.size(), declaredType, object.key());
+        // The structural pass reads only headers and indexes, with ranged GETs pinned to the ETag
+        // that was hashed; the hash above was the one pass over every byte.
+        Verdict verdict;
+        try (var source = new S3ByteSource(store.client(), ingestBucket, object.key(), etag, pass.size())) {
+            verdict = validator.validate(source, detected, declaredType, object.key()).verdict();
+            LOG.debug("structural pass over {} fetched {} of {} bytes", object.key(), source.bytesRead(), pass.size());
+        } catch (IOException e) {
+            throw new StorageException("closing the ranged reader of " + object.key() + " failed", e);
+        }
         String mediaId = pass.sha256();
         LOG.info("s3://{}/{}: {} bytes, sha256 {}, detected {}, accepted {}, reasons {}", ingestBucket, object.key(),
                 pass.size(), mediaId, detected.mimeType(), verdict.accepted(), verdict.reasons());
