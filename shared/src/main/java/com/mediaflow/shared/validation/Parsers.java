@@ -1,6 +1,19 @@
 package com.mediaflow.shared.validation;
 
 import com.mediaflow.shared.format.MediaFormat;
+import com.mediaflow.shared.validation.parsers.BmpParser;
+import com.mediaflow.shared.validation.parsers.EbmlParser;
+import com.mediaflow.shared.validation.parsers.FlacParser;
+import com.mediaflow.shared.validation.parsers.GifParser;
+import com.mediaflow.shared.validation.parsers.IsoBmffParser;
+import com.mediaflow.shared.validation.parsers.JpegParser;
+import com.mediaflow.shared.validation.parsers.Mp3Parser;
+import com.mediaflow.shared.validation.parsers.OggParser;
+import com.mediaflow.shared.validation.parsers.PdfParser;
+import com.mediaflow.shared.validation.parsers.PngParser;
+import com.mediaflow.shared.validation.parsers.TiffParser;
+import com.mediaflow.shared.validation.parsers.WavParser;
+import com.mediaflow.shared.validation.parsers.WebpParser;
 import java.util.Optional;
 
 /** Which structural parser checks which format. Every accepted format has one. */
@@ -9,6 +22,22 @@ public final class Parsers {
     }
 
     public static Optional<FormatParser> forFormat(MediaFormat format) {
-        return Optional.empty();
+        FormatParser parser = switch (format) {
+            case JPEG -> new JpegParser();
+            case PNG -> new PngParser();
+            case GIF -> new GifParser();
+            case WEBP -> new WebpParser();
+            case BMP -> new BmpParser();
+            case TIFF -> new TiffParser();
+            case HEIC, AVIF, MP4, MOV, THREE_GP, M4A -> new IsoBmffParser();
+            case WEBM, MKV -> new EbmlParser();
+            case MP3 -> new Mp3Parser();
+            case OGG -> new OggParser();
+            case WAV -> new WavParser();
+            case FLAC -> new FlacParser();
+            case PDF -> new PdfParser();
+            default -> null;
+        };
+        return Optional.ofNullable(parser);
     }
 }

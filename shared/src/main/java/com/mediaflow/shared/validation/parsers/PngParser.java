@@ -1,6 +1,5 @@
 package com.mediaflow.shared.validation.parsers;
 
-import com.mediaflow.shared.error.MediaRejectedException;
 import com.mediaflow.shared.validation.FormatParser;
 import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.ReasonCode;
@@ -206,7 +205,7 @@ public final class PngParser implements FormatParser {
         }
         long stored = c.u32be();
         if (stored != crc.getValue()) {
-            throw new MediaRejectedException(ReasonCode.STRUCTURE_INVALID, "PNG: " + name + " has CRC 0x"
+            throw c.invalid(name + " has CRC 0x"
                     + Long.toHexString(stored) + ", expected 0x" + Long.toHexString(crc.getValue()));
         }
         c.seek(dataAt);
