@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Cursor {
     private static final int WINDOW = 8 * 1024;
+    /** What {@link #skipTo} reads at a time: payload scans want big reads, header walks small ones. */
+    private static final int SCAN_WINDOW = 64 * 1024;
 
     private final ByteSource source;
     private final String format;
@@ -24,7 +26,7 @@ public final class Cursor {
 
     /** One read window per source, shared by a cursor and its regions so they never disagree. */
     private static final class Window {
-        final byte[] buf = new byte[WINDOW];
+        final byte[] buf = new byte[SCAN_WINDOW];
         long start = -1;
         int length;
     }
@@ -203,6 +205,44 @@ public final class Cursor {
         return out;
     }
 
+    /**
+     * Moves to the next byte equal to {@code value} in this region and returns true, or to the
+     * region's end and returns false. Scans eight bytes at a time: this is the one place a parser
+     * walks payload (JPEG's entropy-coded data), and it must keep up with hashing.
+     */
+    public boolean skipTo(int value) {
+        final long pattern = 0x0101010101010101L * (value & 0xFF);
+        while (pos < end) {
+            Window w = window;
+            if (w.start < 0 || pos < w.start || pos >= w.start + w.length) {
+                fill(pos, SCAN_WINDOW);
+            }
+            int from = (int) (pos - w.start);
+            int to = (int) Math.min(w.length, end - w.start);
+            byte[] buf = w.buf;
+            int i = from;
+            for (; i + 8 <= to; i += 8) {
+                long x = ((long) LONGS.get(buf, i)) ^ pattern; // a zero byte where value was
+                long found = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+                if (found != 0) {
+                    pos = w.start + i + (Long.numberOfTrailingZeros(found) >>> 3);
+                    return true;
+                }
+            }
+            for (; i < to; i++) {
+                if ((buf[i] & 0xFF) == (value & 0xFF)) {
+                    pos = w.start + i;
+                    return true;
+                }
+            }
+            pos = w.start + to;
+        }
+        return false;
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
     /** Four ASCII bytes, e.g. an ISO-BMFF box type or a RIFF chunk id. */
     public String fourcc() {
         require(4, "a four-character code");
@@ -237,14 +277,14 @@ public final class Cursor {
     private byte byteAt(long absolute) {
         Window w = window;
         if (w.start < 0 || absolute < w.start || absolute >= w.start + w.length) {
-            fill(absolute);
+            fill(absolute, WINDOW);
         }
         return w.buf[(int) (absolute - w.start)];
     }
 
-    private void fill(long absolute) {
+    private void fill(long absolute, int length) {
         try {
-            int n = source.read(absolute, window.buf, 0, window.buf.length);
+            int n = source.read(absolute, window.buf, 0, length);
             if (n <= 0) {
                 throw truncated("the file ends at " + source.size() + ", expected a byte at offset " + absolute);
             }

@@ -276,9 +276,10 @@ public final class JpegParser implements FormatParser {
                 throw c.truncated("scan " + scan + " starting at offset " + start
                         + " runs to the end of the file, expected a marker and EOI (FF D9) after it");
             }
-            if (c.u8() != 0xFF) {
-                continue;
+            if (!c.skipTo(0xFF)) {
+                continue; // the end of the file: reported above
             }
+            c.skip(1, "a marker byte");
             int next = c.peek(c.position());
             if (next < 0) {
                 throw c.truncated("scan " + scan + " starting at offset " + start
