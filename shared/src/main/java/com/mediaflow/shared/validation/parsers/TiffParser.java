@@ -248,6 +248,9 @@ public final class TiffParser implements FormatParser {
         return type == 3 ? w.u16() : w.u32();
     }
 
+    /** Strips or tiles of one image: far beyond any real file (a 100000-row image in one-row strips). */
+    static final int MAX_VALUES = 1_000_000;
+
     /** The SHORT or LONG values of a tag, read from the entry or from where it points. */
     private static long[] values(Walk w, String what, int type, long n, long entryAt) {
         Cursor c = w.c;
@@ -258,6 +261,10 @@ public final class TiffParser implements FormatParser {
             throw c.invalid(what + " at offset " + entryAt + " has no values");
         }
         w.limits.checkEntries("TIFF", n, what);
+        if (n > MAX_VALUES) {
+            // the values are held in memory: a hostile table within MAX_SAMPLE_ENTRIES could still cost 80 MB
+            throw c.invalid(what + " at offset " + entryAt + " has " + n + " values, expected at most " + MAX_VALUES);
+        }
         int size = typeSize(type);
         long bytes = n * size;
         if (bytes > 4) {
