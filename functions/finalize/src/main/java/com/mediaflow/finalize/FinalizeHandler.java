@@ -29,6 +29,6 @@ public class FinalizeHandler implements RequestHandler<SQSEvent, SQSBatchRespons
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, message -> finalizer.finalizeItem(message.getBody()));
+        return SqsBatch.process(event, context, message -> finalizer.finalizeItem(message.getBody()));
     }
 }

@@ -1,7 +1,8 @@
 package com.mediaflow.thumbnail;
 
 import com.mediaflow.shared.codec.ExifReader;
-import com.mediaflow.shared.codec.Rendition;
+import com.mediaflow.shared.codec.ImageRenditions;
+import com.mediaflow.shared.codec.RenditionPlan;
 import com.mediaflow.shared.codec.Thumbnailer;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.format.MediaCategory;
@@ -11,15 +12,21 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** Thumbnails for images (EXIF orientation applied) and a poster frame plus thumbnails for video. */
+/**
+ * The renditions of an image (EXIF orientation applied) or of a video's poster frame, from one
+ * decode: square and fitted thumbnails, the display JPEG and WebP, and the placeholder, whose
+ * BlurHash and tiny JPEG also go into the manifest's metadata as {@code placeholder}. Renditions
+ * are re-encoded pictures only: no EXIF, XMP or GPS reaches them.
+ */
 public final class ThumbnailStep implements MediaStep {
     private final Thumbnailer thumbnailer;
-    private final List<Integer> sizes;
+    private final RenditionPlan plan;
     private final int posterMaxSide;
 
     public ThumbnailStep(Config config) {
         this.thumbnailer = new Thumbnailer(config.jpegQuality());
-        this.sizes = config.thumbnailSizes();
+        this.plan = new RenditionPlan(config.thumbnailSizes(), config.squareThumbnailSize(),
+                config.displayMaxSide(), config.webpQuality(), config.placeholderMaxBytes());
         this.posterMaxSide = config.posterMaxSide();
     }
 
@@ -31,11 +38,14 @@ public final class ThumbnailStep implements MediaStep {
     @Override
     public Output process(StepMessage message, Path original) {
         MediaCategory category = MediaCategory.fromId(message.category());
-        List<Rendition> renditions = switch (category) {
-            case IMAGE -> thumbnailer.imageThumbnails(original, ExifReader.read(original).orientation(), sizes);
-            case VIDEO -> thumbnailer.videoPoster(original, posterMaxSide, sizes);
-            default -> List.of();
+        ImageRenditions made = switch (category) {
+            case IMAGE -> thumbnailer.imageRenditions(original,
+                    ExifReader.read(original).orientation(), plan);
+            case VIDEO -> thumbnailer.videoRenditions(original, posterMaxSide, plan);
+            default -> new ImageRenditions(List.of(), null);
         };
-        return new Output(renditions, Map.of());
+        Map<String, Object> metadata = made.placeholder() == null ? Map.of()
+                : Map.of("placeholder", made.placeholder().toMetadata());
+        return new Output(made.renditions(), metadata);
     }
 }

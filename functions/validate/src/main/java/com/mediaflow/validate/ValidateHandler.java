@@ -35,7 +35,7 @@ public class ValidateHandler implements RequestHandler<SQSEvent, SQSBatchRespons
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, message -> {
+        return SqsBatch.process(event, context, message -> {
             for (var created : S3Notification.parse(message.getBody(), ingest.ingestBucket())) {
                 ingest.ingest(created);
             }

@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * One derived picture, ready to store.
  *
- * @param kind "thumbnail" or "poster"
- * @param name file name, e.g. "thumb-320.jpg" or "poster.jpg"
+ * @param kind "thumbnail", "poster", "display" or "placeholder"
+ * @param name file name, e.g. "thumb-320.jpg", "thumb-square-160.jpg", "display.webp" or
+ *     "poster.jpg"
  * @param contentType MIME type of {@code bytes}, e.g. "image/jpeg"
  * @param bytes the encoded file (not copied: treat as read-only)
  * @param width real pixel width of the encoded picture
@@ -18,6 +19,8 @@ public record Rendition(String kind, String name, String contentType, byte[] byt
 
     public static final String THUMBNAIL = "thumbnail";
     public static final String POSTER = "poster";
+    public static final String DISPLAY = "display";
+    public static final String PLACEHOLDER = "placeholder";
 
     public Rendition {
         Objects.requireNonNull(kind, "kind");

@@ -7,6 +7,8 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB0;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVA420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 
 import java.nio.ByteBuffer;
@@ -28,20 +30,25 @@ import org.slf4j.LoggerFactory;
 import com.mediaflow.shared.error.CodecException;
 
 /**
- * Makes JPEG thumbnails of images and posters of videos with FFmpeg (through JavaCV).
+ * Makes the renditions of images and of video poster frames with FFmpeg (through JavaCV): fitted
+ * and square JPEG thumbnails, a display image as JPEG and WebP, and a tiny placeholder (JPEG and
+ * BlurHash), all from one decode.
  *
  * <p>Pipeline, one decode per call:
  * <ol>
- *   <li>Decode to packed RGBA with {@code FFmpegFrameGrabber}. JPEGs much larger than every box
- *       are decoded with the mjpeg decoder's {@code lowres} (1/2, 1/4 or 1/8 size in the DCT
- *       domain, like libvips' shrink-on-load), keeping at least 1.5x the largest box.
+ *   <li>Decode to packed RGBA with {@code FFmpegFrameGrabber}. JPEGs much larger than every
+ *       rendition are decoded with the mjpeg decoder's {@code lowres} (1/2, 1/4 or 1/8 size in
+ *       the DCT domain, like libvips' shrink-on-load), keeping at least 1.5x the largest need.
  *   <li>Transparent sources only: flatten onto white ({@code color} + {@code overlay}) at decoded
- *       size. Opaque sources declare their RGBA buffer as RGB0 and skip this.
- *   <li>Per box, largest first: {@code scale} with Lanczos to fit inside the box (never
- *       upscaling), then the EXIF orientation or display-matrix rotation ({@code transpose},
- *       {@code hflip}, {@code vflip}), so the transform touches only thumbnail-sized pixels.
- *       Smaller boxes are scaled from the previous, larger output.
- *   <li>Encode with the mjpeg encoder (yuvj420p, full range, fixed qscale) in memory.
+ *       size, for the JPEGs. Opaque sources declare their RGBA buffer as RGB0 and skip this. The
+ *       WebP of a transparent source is made from the RGBA picture and keeps its alpha.
+ *   <li>Per rendition, largest first: centre {@code crop} for the square, {@code scale} with
+ *       Lanczos (never upscaling), then the EXIF orientation or display-matrix rotation
+ *       ({@code transpose}, {@code hflip}, {@code vflip}), so the transform touches only
+ *       rendition-sized pixels. Smaller renditions are cut from the previous, larger output.
+ *   <li>Encode in memory: mjpeg (yuvj420p, full range, fixed qscale) or libwebp (yuv420p, or
+ *       yuva420p with alpha). Both write only the picture: no EXIF, XMP or ICC segment of the
+ *       source survives, so no rendition carries GPS coordinates.
  * </ol>
  *
  * <p>Frames cross the JavaCV/FFmpeg boundary only in packed formats: JavaCV's filter push/pull
@@ -58,6 +65,14 @@ public final class Thumbnailer {
 
     private static final String SCALE_FLAGS = "lanczos+accurate_rnd";
     private static final long MAX_POSTER_OFFSET_US = 1_000_000L;
+
+    /** Longest side of the placeholder JPEG (halved while it does not fit its budget). */
+    static final int PLACEHOLDER_SIDE = 32;
+    private static final int MIN_PLACEHOLDER_SIDE = 8;
+    private static final int PLACEHOLDER_QUALITY_STEP = 10;
+    static final int BLURHASH_X = 4;
+    static final int BLURHASH_Y = 3;
+    private static final String WEBP_ENCODER = "libwebp";
 
     private final int jpegQuality;
     private final int qscale;
@@ -88,12 +103,24 @@ public final class Thumbnailer {
      */
     public List<Rendition> imageThumbnails(Path source, int exifOrientation,
             List<Integer> boxSizes) {
-        List<Target> targets = thumbnailTargets(boxSizes);
+        return imageRenditions(source, exifOrientation, plan(boxSizes)).renditions();
+    }
+
+    /**
+     * Every rendition of a still image (first frame of an animation) from one decode: the square
+     * thumbnail, the fitted thumbnails, the display JPEG and WebP, and the placeholder.
+     *
+     * @param exifOrientation EXIF Orientation 1-8; 0 or anything else means none
+     * @return renditions in the order of {@link ImageRenditions#renditions()}, and the placeholder
+     *     (null when the plan asks for none)
+     * @throws CodecException when FFmpeg cannot open, decode, filter or encode the file
+     */
+    public ImageRenditions imageRenditions(Path source, int exifOrientation, RenditionPlan plan) {
+        List<Target> targets = targets(null, plan);
         if (targets.isEmpty()) {
-            return List.of();
+            return new ImageRenditions(List.of(), null);
         }
         String file = source.toAbsolutePath().toString();
-        int largestBox = targets.stream().mapToInt(Target::box).max().orElse(0);
         int lowres;
         try (FFmpegFrameGrabber grabber = openGrabber(file, 0)) {
             start(grabber, file, "an image");
@@ -102,8 +129,9 @@ public final class Thumbnailer {
                         + ": expected an image, found no picture stream (format "
                         + grabber.getFormat() + ")");
             }
-            lowres = lowresFor(grabber.getVideoCodec(), grabber.getImageWidth(),
-                    grabber.getImageHeight(), largestBox);
+            int w = grabber.getImageWidth();
+            int h = grabber.getImageHeight();
+            lowres = lowresFor(grabber.getVideoCodec(), w, h, largestNeed(targets, w, h));
             if (lowres == 0) {
                 return decodeAndRender(grabber, file, exifOrientation, targets);
             }
@@ -121,7 +149,7 @@ public final class Thumbnailer {
         }
     }
 
-    private List<Rendition> decodeAndRender(FFmpegFrameGrabber grabber, String file,
+    private ImageRenditions decodeAndRender(FFmpegFrameGrabber grabber, String file,
             int exifOrientation, List<Target> targets) throws FrameGrabber.Exception {
         Frame decoded = grabber.grabImage();
         if (decoded == null || decoded.image == null) {
@@ -148,13 +176,22 @@ public final class Thumbnailer {
      * @return the "poster" rendition ({@code poster.jpg}) followed by one "thumbnail" per box
      */
     public List<Rendition> videoPoster(Path source, int maxPosterSide, List<Integer> boxSizes) {
+        return videoRenditions(source, maxPosterSide, plan(boxSizes)).renditions();
+    }
+
+    /**
+     * The poster frame of a video (chosen as in {@link #videoPoster}) and every rendition of the
+     * plan made from it, from one decode of that frame.
+     *
+     * @param maxPosterSide longest side of the poster; smaller videos keep their size
+     * @return {@code poster.jpg} first, then the plan's renditions, and the placeholder
+     */
+    public ImageRenditions videoRenditions(Path source, int maxPosterSide, RenditionPlan plan) {
         if (maxPosterSide <= 0) {
             throw new IllegalArgumentException("Poster size must be positive, found "
                     + maxPosterSide);
         }
-        List<Target> targets = new ArrayList<>();
-        targets.add(new Target(Rendition.POSTER, "poster.jpg", maxPosterSide));
-        targets.addAll(thumbnailTargets(boxSizes));
+        List<Target> targets = targets(maxPosterSide, plan);
         String file = source.toAbsolutePath().toString();
         try (FFmpegFrameGrabber grabber = openGrabber(file, 0)) {
             start(grabber, file, "a video");
@@ -278,17 +315,92 @@ public final class Thumbnailer {
 
     // --- pipeline ---------------------------------------------------------------------------
 
-    private record Target(String kind, String name, int box) {
+    /** How a target is cut from the upright picture. */
+    private enum Shape {
+        /** the whole picture, longest side fitted inside the box */
+        FIT,
+        /** the largest centred square, scaled to the box */
+        SQUARE
     }
 
-    private static List<Target> thumbnailTargets(List<Integer> boxSizes) {
-        List<Target> targets = new ArrayList<>(boxSizes.size());
-        for (Integer box : boxSizes) {
-            if (box == null || box <= 0) {
-                throw new IllegalArgumentException("Thumbnail boxes must be positive, found "
-                        + boxSizes);
+    /** How a target is encoded. */
+    private enum Encoding {
+        JPEG,
+        /** libwebp, alpha kept */
+        WEBP,
+        /** JPEG whose quality steps down until it fits the budget; also gives the BlurHash */
+        PLACEHOLDER
+    }
+
+    /**
+     * @param quality libwebp quality for WEBP; unused otherwise (JPEGs use the instance's)
+     * @param maxBytes size budget for PLACEHOLDER; unused otherwise
+     */
+    private record Target(String kind, String name, int box, Shape shape, Encoding encoding,
+            int quality, int maxBytes) {
+
+        Target(String kind, String name, int box, Shape shape) {
+            this(kind, name, box, shape, Encoding.JPEG, 0, 0);
+        }
+
+        /** Size of this target for an upright picture of {@code w x h}; never upscaled. */
+        int[] size(int w, int h) {
+            if (shape == Shape.SQUARE) {
+                int side = Math.min(box, Math.min(w, h));
+                return new int[] {side, side};
             }
-            targets.add(new Target(Rendition.THUMBNAIL, "thumb-" + box + ".jpg", box));
+            return fitInside(w, h, box);
+        }
+
+        /**
+         * Longest side the whole picture must have for this target to be scaled (not enlarged)
+         * from it: the box for a fitted target, more for a square cropped from a long picture.
+         */
+        long need(int w, int h) {
+            int[] size = size(w, h);
+            if (shape == Shape.SQUARE) {
+                return (long) Math.ceil((double) size[0] * Math.max(w, h) / Math.min(w, h));
+            }
+            return Math.max(size[0], size[1]);
+        }
+    }
+
+    /** Longest side of picture the targets need at most (for the decoder's lowres). */
+    private static int largestNeed(List<Target> targets, int w, int h) {
+        long need = 0;
+        for (Target t : targets) {
+            need = Math.max(need, w > 0 && h > 0 ? t.need(w, h) : t.box());
+        }
+        return (int) Math.min(Integer.MAX_VALUE, need);
+    }
+
+    /** @throws IllegalArgumentException naming the list when a box is not positive */
+    private static RenditionPlan plan(List<Integer> boxSizes) {
+        return RenditionPlan.thumbnailsOnly(boxSizes);
+    }
+
+    /** The plan's targets in rendition order, after the poster when there is one. */
+    private static List<Target> targets(Integer posterSide, RenditionPlan plan) {
+        List<Target> targets = new ArrayList<>();
+        if (posterSide != null) {
+            targets.add(new Target(Rendition.POSTER, "poster.jpg", posterSide, Shape.FIT));
+        }
+        if (plan.squareSize() > 0) {
+            targets.add(new Target(Rendition.THUMBNAIL, "thumb-square-" + plan.squareSize()
+                    + ".jpg", plan.squareSize(), Shape.SQUARE));
+        }
+        for (int box : plan.thumbnailBoxes()) {
+            targets.add(new Target(Rendition.THUMBNAIL, "thumb-" + box + ".jpg", box, Shape.FIT));
+        }
+        if (plan.displayMaxSide() > 0) {
+            targets.add(new Target(Rendition.DISPLAY, "display.jpg", plan.displayMaxSide(),
+                    Shape.FIT));
+            targets.add(new Target(Rendition.DISPLAY, "display.webp", plan.displayMaxSide(),
+                    Shape.FIT, Encoding.WEBP, plan.webpQuality(), 0));
+        }
+        if (plan.placeholderMaxBytes() > 0) {
+            targets.add(new Target(Rendition.PLACEHOLDER, "placeholder.jpg", PLACEHOLDER_SIDE,
+                    Shape.FIT, Encoding.PLACEHOLDER, 0, plan.placeholderMaxBytes()));
         }
         return targets;
     }
@@ -392,21 +504,26 @@ public final class Thumbnailer {
      *
      * <ol>
      *   <li>Transparent sources are flattened onto white once, at decoded size (flattening after
-     *       scaling would let the colour of invisible pixels bleed into the edges).
-     *   <li>Targets go largest first. Each is scaled from the smallest earlier output that is
-     *       still at least as large (already upright), else from the decoded frame, in which
-     *       case scaling happens before the orientation transform so that transform only ever
-     *       touches thumbnail-sized pixels.
+     *       scaling would let the colour of invisible pixels bleed into the edges). Every JPEG is
+     *       made from that flattened picture; only the WebP is made from the decoded RGBA, so it
+     *       keeps the alpha channel.
+     *   <li>Targets go from the one that needs the largest picture to the one that needs the
+     *       smallest. Each is scaled from the smallest earlier fitted output that is still at
+     *       least as large (already upright; a square is cropped from its centre), else from the
+     *       decoded frame, in which case cropping and scaling happen before the orientation
+     *       transform so that transform only ever touches rendition-sized pixels.
+     *   <li>The placeholder's pixels also give the BlurHash.
      * </ol>
      *
      * @param stored full stored size {w, h} (the decoded frame may be smaller with lowres)
      */
-    private List<Rendition> render(String file, Frame decoded, boolean alpha, Transform upright,
+    private ImageRenditions render(String file, Frame decoded, boolean alpha, Transform upright,
             int[] stored, List<Target> targets) {
         int uprightW = upright.swapsAxes() ? stored[1] : stored[0];
         int uprightH = upright.swapsAxes() ? stored[0] : stored[1];
         List<FFmpegFrameFilter> filters = new ArrayList<>();
         Rendition[] out = new Rendition[targets.size()];
+        Placeholder placeholder = null;
         try {
             Frame base = decoded;
             int baseFormat = alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB0;
@@ -419,53 +536,55 @@ public final class Thumbnailer {
             for (int i = 0; i < targets.size(); i++) {
                 order.add(i);
             }
-            order.sort(Comparator.comparingInt((Integer i) -> targets.get(i).box()).reversed());
+            order.sort(Comparator.comparingLong(
+                    (Integer i) -> targets.get(i).need(uprightW, uprightH)).reversed());
 
-            Frame previous = null; // smallest upright RGB24 output so far
+            Frame previous = null; // smallest upright RGB24 fitted output so far
             for (int i : order) {
                 Target t = targets.get(i);
-                int[] size = fitInside(uprightW, uprightH, t.box());
+                int[] size = t.size(uprightW, uprightH);
                 Frame result;
                 int resultFormat;
-                if (previous != null && previous.imageWidth >= size[0]
-                        && previous.imageHeight >= size[1]) {
-                    result = sameSize(previous, size) ? previous
-                            : runFilter(filters, scaleGraph(size[0], size[1]), previous,
-                                    AV_PIX_FMT_RGB24, file);
+                if (t.encoding() == Encoding.WEBP && alpha) {
+                    result = fromSource(filters, t, decoded, AV_PIX_FMT_RGBA, upright, size,
+                            "rgba", file);
+                    resultFormat = AV_PIX_FMT_RGBA;
+                } else if (previous != null && fits(t, previous, size)) {
+                    result = fromUpright(filters, t, previous, size, file);
                     resultFormat = AV_PIX_FMT_RGB24;
                 } else {
-                    int sw = upright.swapsAxes() ? size[1] : size[0];
-                    int sh = upright.swapsAxes() ? size[0] : size[1];
-                    List<String> graph = new ArrayList<>();
-                    if (base.imageWidth != sw || base.imageHeight != sh) {
-                        graph.add(scaleGraph(sw, sh));
-                    }
-                    if (upright.filter() != null) {
-                        graph.add(upright.filter());
-                    }
-                    if (graph.isEmpty()) {
-                        result = base;
-                        resultFormat = baseFormat;
-                    } else {
-                        graph.add("format=rgb24");
-                        result = runFilter(filters, String.join(",", graph), base, baseFormat,
-                                file);
-                        resultFormat = AV_PIX_FMT_RGB24;
-                    }
+                    result = fromSource(filters, t, base, baseFormat, upright, size, "rgb24",
+                            file);
+                    resultFormat = result == base ? baseFormat : AV_PIX_FMT_RGB24;
                 }
                 if (!sameSize(result, size)) {
                     throw new CodecException("Cannot render " + t.name() + " of " + file
                             + ": expected " + size[0] + "x" + size[1] + ", found "
                             + result.imageWidth + "x" + result.imageHeight);
                 }
-                byte[] jpeg = FfmpegSupport.encodeStill(result, resultFormat, AV_CODEC_ID_MJPEG,
-                        AV_PIX_FMT_YUVJ420P, qscale, Path.of(file));
-                out[i] = new Rendition(t.kind(), t.name(), "image/jpeg", jpeg, size[0], size[1]);
-                if (resultFormat == AV_PIX_FMT_RGB24) {
+                switch (t.encoding()) {
+                    case JPEG -> out[i] = new Rendition(t.kind(), t.name(), "image/jpeg",
+                            FfmpegSupport.encodeStill(result, resultFormat, AV_CODEC_ID_MJPEG,
+                                    AV_PIX_FMT_YUVJ420P, qscale, Path.of(file)),
+                            size[0], size[1]);
+                    case WEBP -> out[i] = new Rendition(t.kind(), t.name(), "image/webp",
+                            FfmpegSupport.encodeStill(result, resultFormat, WEBP_ENCODER,
+                                    alpha ? AV_PIX_FMT_YUVA420P : AV_PIX_FMT_YUV420P,
+                                    t.quality(), Path.of(file)),
+                            size[0], size[1]);
+                    case PLACEHOLDER -> {
+                        placeholder = placeholder(filters, t, result, resultFormat, file);
+                        out[i] = new Rendition(t.kind(), t.name(), "image/jpeg",
+                                placeholder.jpeg(), placeholder.width(), placeholder.height());
+                    }
+                    default -> throw new IllegalStateException("encoding " + t.encoding());
+                }
+                if (t.shape() == Shape.FIT && resultFormat == AV_PIX_FMT_RGB24
+                        && (t.encoding() != Encoding.WEBP || !alpha)) {
                     previous = result;
                 }
             }
-            return List.of(out);
+            return new ImageRenditions(List.of(out), placeholder);
         } catch (FrameFilter.Exception e) {
             throw new CodecException("Cannot filter " + file + " (" + decoded.imageWidth + "x"
                     + decoded.imageHeight + "): expected FFmpeg's filter graph to run, found: "
@@ -473,6 +592,123 @@ public final class Thumbnailer {
         } finally {
             closeAll(filters, file);
         }
+    }
+
+    /** Whether target {@code t} of {@code size} can be cut and scaled from this upright output. */
+    private static boolean fits(Target t, Frame upright, int[] size) {
+        if (t.shape() == Shape.SQUARE) {
+            return Math.min(upright.imageWidth, upright.imageHeight) >= size[0];
+        }
+        return upright.imageWidth >= size[0] && upright.imageHeight >= size[1];
+    }
+
+    /** Target from an earlier upright RGB24 output: centre crop for a square, then scale. */
+    private static Frame fromUpright(List<FFmpegFrameFilter> filters, Target t, Frame upright,
+            int[] size, String file) throws FrameFilter.Exception {
+        List<String> graph = new ArrayList<>();
+        int w = upright.imageWidth;
+        int h = upright.imageHeight;
+        if (t.shape() == Shape.SQUARE && w != h) {
+            int side = Math.min(w, h);
+            graph.add(cropGraph(w, h, side));
+            w = side;
+            h = side;
+        }
+        if (w != size[0] || h != size[1]) {
+            graph.add(scaleGraph(size[0], size[1]));
+        }
+        if (graph.isEmpty()) {
+            return upright;
+        }
+        graph.add("format=rgb24");
+        return runFilter(filters, String.join(",", graph), upright, AV_PIX_FMT_RGB24, file);
+    }
+
+    /**
+     * Target from the decoded (or flattened) picture in its stored orientation: centre crop for
+     * a square, scale, then the orientation transform, ending in {@code outFormat}. Returns
+     * {@code source} itself when nothing is to be done.
+     */
+    private static Frame fromSource(List<FFmpegFrameFilter> filters, Target t, Frame source,
+            int sourceFormat, Transform upright, int[] size, String outFormat, String file)
+            throws FrameFilter.Exception {
+        int sw = upright.swapsAxes() ? size[1] : size[0];
+        int sh = upright.swapsAxes() ? size[0] : size[1];
+        int w = source.imageWidth;
+        int h = source.imageHeight;
+        List<String> graph = new ArrayList<>();
+        if (t.shape() == Shape.SQUARE && w != h) {
+            int side = Math.min(w, h);
+            graph.add(cropGraph(w, h, side));
+            w = side;
+            h = side;
+        }
+        if (w != sw || h != sh) {
+            graph.add(scaleGraph(sw, sh, outFormat));
+        }
+        if (upright.filter() != null) {
+            graph.add(upright.filter());
+        }
+        if (graph.isEmpty()) {
+            return source;
+        }
+        graph.add("format=" + outFormat);
+        return runFilter(filters, String.join(",", graph), source, sourceFormat, file);
+    }
+
+    /**
+     * The placeholder JPEG, at the plan's longest side, quality stepped down from the instance's
+     * until it fits the budget, and halved in size when even the lowest quality does not; its
+     * pixels, flattened onto white, give the BlurHash.
+     */
+    private Placeholder placeholder(List<FFmpegFrameFilter> filters, Target t, Frame frame,
+            int format, String file) throws FrameFilter.Exception {
+        String blurHash = BlurHash.encode(packedRgb(frame, format), frame.imageWidth,
+                frame.imageHeight, BLURHASH_X, BLURHASH_Y);
+        Frame current = frame;
+        int currentFormat = format;
+        byte[] smallest = null;
+        while (true) {
+            for (int quality = jpegQuality; quality > 0; quality -= PLACEHOLDER_QUALITY_STEP) {
+                byte[] jpeg = FfmpegSupport.encodeStill(current, currentFormat,
+                        AV_CODEC_ID_MJPEG, AV_PIX_FMT_YUVJ420P,
+                        FfmpegSupport.qscaleForQuality(quality), Path.of(file));
+                if (jpeg.length <= t.maxBytes()) {
+                    return new Placeholder(blurHash, jpeg, current.imageWidth,
+                            current.imageHeight);
+                }
+                smallest = jpeg;
+            }
+            int longest = Math.max(current.imageWidth, current.imageHeight);
+            if (longest <= MIN_PLACEHOLDER_SIDE) {
+                throw new CodecException("Cannot make a placeholder of " + file
+                        + ": expected a JPEG of at most " + t.maxBytes() + " bytes, found "
+                        + smallest.length + " bytes at " + current.imageWidth + "x"
+                        + current.imageHeight + " and the lowest quality");
+            }
+            int[] half = fitInside(current.imageWidth, current.imageHeight, longest / 2);
+            current = runFilter(filters, scaleGraph(half[0], half[1]), current, currentFormat,
+                    file);
+            currentFormat = AV_PIX_FMT_RGB24;
+        }
+    }
+
+    /** Packed {@code 0xRRGGBB} pixels of an RGB24, RGB0 or RGBA frame (alpha ignored). */
+    static int[] packedRgb(Frame frame, int pixelFormat) {
+        int bytesPerPixel = pixelFormat == AV_PIX_FMT_RGB24 ? 3 : 4;
+        ByteBuffer buf = (ByteBuffer) frame.image[0];
+        int w = frame.imageWidth;
+        int h = frame.imageHeight;
+        int[] rgb = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            int row = y * frame.imageStride;
+            for (int x = 0; x < w; x++) {
+                int o = row + x * bytesPerPixel;
+                rgb[y * w + x] = (buf.get(o) & 0xff) << 16 | (buf.get(o + 1) & 0xff) << 8
+                        | (buf.get(o + 2) & 0xff);
+            }
+        }
+        return rgb;
     }
 
     private static boolean sameSize(Frame f, int[] size) {
@@ -485,7 +721,17 @@ public final class Thumbnailer {
     }
 
     private static String scaleGraph(int w, int h) {
-        return "scale=w=" + w + ":h=" + h + ":flags=" + SCALE_FLAGS + ",format=rgb24";
+        return scaleGraph(w, h, "rgb24");
+    }
+
+    private static String scaleGraph(int w, int h, String format) {
+        return "scale=w=" + w + ":h=" + h + ":flags=" + SCALE_FLAGS + ",format=" + format;
+    }
+
+    /** The largest centred square of a {@code w x h} picture. */
+    private static String cropGraph(int w, int h, int side) {
+        return "crop=w=" + side + ":h=" + side + ":x=" + (w - side) / 2 + ":y=" + (h - side) / 2
+                + ":exact=1";
     }
 
     /**

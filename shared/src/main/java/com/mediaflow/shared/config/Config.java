@@ -38,13 +38,18 @@ public final class Config {
     public static final String THUMBNAIL_SIZES = "THUMBNAIL_SIZES";
     public static final String POSTER_MAX_SIDE = "POSTER_MAX_SIDE";
     public static final String JPEG_QUALITY = "JPEG_QUALITY";
+    public static final String SQUARE_THUMBNAIL_SIZE = "SQUARE_THUMBNAIL_SIZE";
+    public static final String DISPLAY_MAX_SIDE = "DISPLAY_MAX_SIDE";
+    public static final String WEBP_QUALITY = "WEBP_QUALITY";
+    public static final String PLACEHOLDER_MAX_BYTES = "PLACEHOLDER_MAX_BYTES";
     public static final String WORK_DIR = "WORK_DIR";
 
     /** Every name above, for the test that checks template.yaml names nothing else. */
     public static final List<String> ALL = List.of(AWS_REGION, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SQS, INGEST_BUCKET, MEDIA_BUCKET,
             QUARANTINE_BUCKET, PIPELINE_STEPS, FINALIZE_QUEUE_URL, COMPLETION_QUEUE_URL, MAX_UPLOAD_BYTES,
             MAX_PIXELS, MAX_FRAMES, MAX_DURATION_SECONDS, MAX_TRACKS, MAX_NESTING_DEPTH, MAX_SAMPLE_ENTRIES,
-            THUMBNAIL_SIZES, POSTER_MAX_SIDE, JPEG_QUALITY, WORK_DIR);
+            THUMBNAIL_SIZES, POSTER_MAX_SIDE, JPEG_QUALITY, SQUARE_THUMBNAIL_SIZE, DISPLAY_MAX_SIDE,
+            WEBP_QUALITY, PLACEHOLDER_MAX_BYTES, WORK_DIR);
 
     private final Map<String, String> env;
 
@@ -129,7 +134,7 @@ public final class Config {
     }
 
     public List<Integer> thumbnailSizes() {
-        String raw = optional(THUMBNAIL_SIZES).orElse("320");
+        String raw = optional(THUMBNAIL_SIZES).orElse("320,640,1280");
         List<Integer> sizes = new ArrayList<>();
         for (String part : raw.split(",")) {
             sizes.add((int) parseLong(THUMBNAIL_SIZES, part.trim(), 16, 8192));
@@ -143,6 +148,26 @@ public final class Config {
 
     public int jpegQuality() {
         return (int) longValue(JPEG_QUALITY, 85, 1, 100);
+    }
+
+    /** Side of the centre-cropped square thumbnail for lists. */
+    public int squareThumbnailSize() {
+        return (int) longValue(SQUARE_THUMBNAIL_SIZE, 160, 16, 8192);
+    }
+
+    /** Longest side of the display image (JPEG and WebP). */
+    public int displayMaxSide() {
+        return (int) longValue(DISPLAY_MAX_SIDE, 2048, 16, 16384);
+    }
+
+    /** libwebp quality of the display WebP, 1-100. */
+    public int webpQuality() {
+        return (int) longValue(WEBP_QUALITY, 80, 1, 100);
+    }
+
+    /** Largest size of the placeholder JPEG stored in the manifest, in bytes. */
+    public int placeholderMaxBytes() {
+        return (int) longValue(PLACEHOLDER_MAX_BYTES, 1024, 512, 65536);
     }
 
     public Path workDir() {

@@ -29,6 +29,6 @@ public abstract class StepHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, message -> runner.run(message.getBody()));
+        return SqsBatch.process(event, context, message -> runner.run(message.getBody()));
     }
 }

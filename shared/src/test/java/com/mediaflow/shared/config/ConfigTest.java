@@ -55,7 +55,11 @@ class ConfigTest {
         assertThat(config.maxUploadBytes()).isEqualTo(4L * 1024 * 1024 * 1024);
         assertThat(config.posterMaxSide()).isEqualTo(1280);
         assertThat(config.jpegQuality()).isEqualTo(85);
-        assertThat(config.thumbnailSizes()).containsExactly(320);
+        assertThat(config.thumbnailSizes()).containsExactly(320, 640, 1280);
+        assertThat(config.squareThumbnailSize()).isEqualTo(160);
+        assertThat(config.displayMaxSide()).isEqualTo(2048);
+        assertThat(config.webpQuality()).isEqualTo(80);
+        assertThat(config.placeholderMaxBytes()).isEqualTo(1024);
         assertThat(config.region()).isEqualTo("us-east-1");
         assertThat(config.workDir()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
     }
@@ -101,6 +105,39 @@ class ConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("POSTER_MAX_SIDE")
                 .hasMessageContaining("from 16 to 8192");
+    }
+
+    @Test
+    void renditionSettings_set_areRead() {
+        Config config = Config.of(Map.of(Config.SQUARE_THUMBNAIL_SIZE, "200", Config.DISPLAY_MAX_SIDE, "1600",
+                Config.WEBP_QUALITY, "70", Config.PLACEHOLDER_MAX_BYTES, "2048", Config.JPEG_QUALITY, "90"));
+
+        assertThat(config.squareThumbnailSize()).isEqualTo(200);
+        assertThat(config.displayMaxSide()).isEqualTo(1600);
+        assertThat(config.webpQuality()).isEqualTo(70);
+        assertThat(config.placeholderMaxBytes()).isEqualTo(2048);
+        assertThat(config.jpegQuality()).isEqualTo(90);
+    }
+
+    @Test
+    void renditionSettings_outOfRange_nameVariableAndRange() {
+        assertThatThrownBy(() -> Config.of(Map.of(Config.SQUARE_THUMBNAIL_SIZE, "8")).squareThumbnailSize())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("SQUARE_THUMBNAIL_SIZE is 8")
+                .hasMessageContaining("16 to 8192");
+        assertThatThrownBy(() -> Config.of(Map.of(Config.DISPLAY_MAX_SIDE, "wide")).displayMaxSide())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("DISPLAY_MAX_SIDE is 'wide'");
+        assertThatThrownBy(() -> Config.of(Map.of(Config.WEBP_QUALITY, "101")).webpQuality())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("WEBP_QUALITY is 101")
+                .hasMessageContaining("1 to 100");
+        assertThatThrownBy(() -> Config.of(Map.of(Config.PLACEHOLDER_MAX_BYTES, "100")).placeholderMaxBytes())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("PLACEHOLDER_MAX_BYTES is 100")
+                .hasMessageContaining("512 to 65536");
+    }
+
+    @Test
+    void all_listsTheRenditionSettings() {
+        assertThat(Config.ALL).contains(Config.THUMBNAIL_SIZES, Config.SQUARE_THUMBNAIL_SIZE, Config.DISPLAY_MAX_SIDE,
+                Config.JPEG_QUALITY, Config.WEBP_QUALITY, Config.PLACEHOLDER_MAX_BYTES).doesNotHaveDuplicates();
     }
 
     @Test
