@@ -1,7 +1,5 @@
 package com.mediaflow.bench;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
 import com.mediaflow.shared.aws.Hashing;
 import com.mediaflow.shared.codec.SyntheticMedia;
@@ -11,15 +9,11 @@ import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.StructureValidator;
 import com.mediaflow.shared.validation.io.FileByteSource;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
 
 /**
  * Validation throughput beside its anchor, SHA-256 alone over the same bytes in the same run:
@@ -40,8 +34,8 @@ public final class ValidationThroughput {
         for (int i = 0; i < 8; i++) {
             large.add(SyntheticMedia.jpeg(work.resolve("photo-" + i + ".jpg"), 4000 - 2 * i, 3000, 0));
         }
-        large.add(noiseMp4(work.resolve("noise-a.mp4"), 90, 1));
-        large.add(noiseMp4(work.resolve("noise-b.mp4"), 90, 2));
+        large.add(SyntheticMedia.noiseMp4(work.resolve("noise-a.mp4"), 640, 480, 90, 1));
+        large.add(SyntheticMedia.noiseMp4(work.resolve("noise-b.mp4"), 640, 480, 90, 2));
         long bytes = 0;
         for (Path p : large) {
             bytes += Files.size(p);
@@ -110,31 +104,4 @@ public final class ValidationThroughput {
         }
     }
 
-    /** A large real MP4: lossless H.264 of noise, so its media data is as big as it looks. */
-    static Path noiseMp4(Path out, int frames, long seed) throws Exception {
-        Random random = new Random(seed);
-        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), 640, 480, 0);
-                Frame frame = new Frame(640, 480, Frame.DEPTH_UBYTE, 3)) {
-            rec.setFormat("mp4");
-            rec.setVideoCodec(AV_CODEC_ID_H264);
-            rec.setPixelFormat(AV_PIX_FMT_YUV420P);
-            rec.setFrameRate(30);
-            rec.setVideoOption("preset", "ultrafast");
-            rec.setVideoOption("crf", "0");
-            rec.start();
-            byte[] row = new byte[640 * 3];
-            for (int f = 0; f < frames; f++) {
-                ByteBuffer buf = (ByteBuffer) frame.image[0];
-                for (int y = 0; y < 480; y++) {
-                    random.nextBytes(row);
-                    buf.position(y * frame.imageStride);
-                    buf.put(row);
-                }
-                buf.rewind();
-                rec.record(frame);
-            }
-            rec.stop();
-        }
-        return out;
-    }
 }

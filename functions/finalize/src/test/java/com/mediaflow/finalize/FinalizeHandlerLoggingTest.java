@@ -2,14 +2,11 @@ package com.mediaflow.finalize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.lambda.LocalContext;
 import com.mediaflow.shared.model.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -41,7 +38,7 @@ class FinalizeHandlerLoggingTest {
         SQSBatchResponse response;
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            response = handler.handleRequest(event, new FixedContext());
+            response = handler.handleRequest(event, new LocalContext("FinalizeFunction", 30, 512, "req-1"));
         } finally {
             System.setOut(original);
         }
@@ -60,62 +57,5 @@ class FinalizeHandlerLoggingTest {
         assertThat(line.path("function_name").asText()).isEqualTo("FinalizeFunction");
         assertThat(line.path("function_request_id").asText()).isEqualTo("req-1");
         assertThat(line.has("cold_start")).isTrue();
-    }
-
-    private static final class FixedContext implements Context {
-        @Override
-        public String getAwsRequestId() {
-            return "req-1";
-        }
-
-        @Override
-        public String getLogGroupName() {
-            return "/aws/lambda/FinalizeFunction";
-        }
-
-        @Override
-        public String getLogStreamName() {
-            return "test";
-        }
-
-        @Override
-        public String getFunctionName() {
-            return "FinalizeFunction";
-        }
-
-        @Override
-        public String getFunctionVersion() {
-            return "$LATEST";
-        }
-
-        @Override
-        public String getInvokedFunctionArn() {
-            return "arn:aws:lambda:us-east-1:000000000000:function:FinalizeFunction";
-        }
-
-        @Override
-        public CognitoIdentity getIdentity() {
-            return null;
-        }
-
-        @Override
-        public ClientContext getClientContext() {
-            return null;
-        }
-
-        @Override
-        public int getRemainingTimeInMillis() {
-            return 30_000;
-        }
-
-        @Override
-        public int getMemoryLimitInMB() {
-            return 512;
-        }
-
-        @Override
-        public LambdaLogger getLogger() {
-            return null;
-        }
     }
 }

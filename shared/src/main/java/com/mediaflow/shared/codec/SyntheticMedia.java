@@ -150,6 +150,44 @@ public final class SyntheticMedia {
         return out;
     }
 
+    /**
+     * A large MP4 whose media data is as big as it looks: lossless H.264 of random noise, no
+     * audio. For tests and benchmarks that must show a reader never touches the media data.
+     * About 0.5 MB a frame at 640x480.
+     */
+    public static Path noiseMp4(Path out, int w, int h, int frames, long seed) {
+        checkSize(w, h, out);
+        FfmpegSupport.init();
+        createParent(out);
+        java.util.Random random = new java.util.Random(seed);
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), w, h, 0);
+                Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 3)) {
+            rec.setFormat("mp4");
+            rec.setVideoCodec(AV_CODEC_ID_H264);
+            rec.setPixelFormat(AV_PIX_FMT_YUV420P);
+            rec.setFrameRate(30);
+            rec.setVideoOption("preset", "ultrafast");
+            rec.setVideoOption("crf", "0");
+            rec.start();
+            byte[] row = new byte[w * 3];
+            for (int f = 0; f < frames; f++) {
+                ByteBuffer buf = (ByteBuffer) frame.image[0];
+                for (int y = 0; y < h; y++) {
+                    random.nextBytes(row);
+                    buf.position(y * frame.imageStride);
+                    buf.put(row);
+                }
+                buf.rewind();
+                rec.record(frame);
+            }
+            rec.stop();
+        } catch (FrameRecorder.Exception e) {
+            throw new CodecException("Cannot write noise MP4 " + out + " (" + w + "x" + h + ", " + frames
+                    + " frames): expected FFmpeg to encode lossless H.264, found: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     // --- pattern -------------------------------------------------------------------------
 
     /** Paints the pattern for frame number {@code t} into a packed RGB24 or RGBA frame. */

@@ -1,17 +1,12 @@
 package com.mediaflow.shared.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
+import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.validation.io.FileByteSource;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,31 +23,8 @@ class LargeFileReadsTest {
     static Path large;
 
     @BeforeAll
-    static void makeLargeMp4() throws Exception {
-        large = tmp.resolve("h264-lossless-noise-640x480-120f.mp4");
-        Random random = new Random(42);
-        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(large.toFile(), 640, 480, 0);
-                Frame frame = new Frame(640, 480, Frame.DEPTH_UBYTE, 3)) {
-            rec.setFormat("mp4");
-            rec.setVideoCodec(AV_CODEC_ID_H264);
-            rec.setPixelFormat(AV_PIX_FMT_YUV420P);
-            rec.setFrameRate(30);
-            rec.setVideoOption("preset", "ultrafast");
-            rec.setVideoOption("crf", "0");
-            rec.start();
-            byte[] row = new byte[640 * 3];
-            for (int f = 0; f < 120; f++) {
-                ByteBuffer buf = (ByteBuffer) frame.image[0];
-                for (int y = 0; y < 480; y++) {
-                    random.nextBytes(row);
-                    buf.position(y * frame.imageStride);
-                    buf.put(row);
-                }
-                buf.rewind();
-                rec.record(frame);
-            }
-            rec.stop();
-        }
+    static void makeLargeMp4() {
+        large = SyntheticMedia.noiseMp4(tmp.resolve("h264-lossless-noise-640x480-120f.mp4"), 640, 480, 120, 42);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package com.mediaflow.infra.stack;
+package com.mediaflow.shared.lambda;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -9,17 +9,25 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A real Lambda {@link Context}: the function's name, memory and a deadline from its template Timeout. */
+/**
+ * A real Lambda {@link Context} for runs off Lambda (the embedded stack, tests): the function's
+ * name, memory and a deadline from its Timeout.
+ */
 public final class LocalContext implements Context {
     private final String functionName;
     private final int memoryMb;
     private final long deadlineMillis;
-    private final String requestId = UUID.randomUUID().toString();
+    private final String requestId;
     private final Logger log;
 
     public LocalContext(String functionName, int timeoutSeconds, int memoryMb) {
+        this(functionName, timeoutSeconds, memoryMb, UUID.randomUUID().toString());
+    }
+
+    public LocalContext(String functionName, int timeoutSeconds, int memoryMb, String requestId) {
         this.functionName = functionName;
         this.memoryMb = memoryMb;
+        this.requestId = requestId;
         this.deadlineMillis = System.currentTimeMillis() + timeoutSeconds * 1000L;
         this.log = LoggerFactory.getLogger("lambda." + functionName);
     }
