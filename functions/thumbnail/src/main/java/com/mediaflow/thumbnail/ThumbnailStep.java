@@ -17,6 +17,11 @@ import java.util.Map;
  * decode: square and fitted thumbnails, the display JPEG and WebP, and the placeholder, whose
  * BlurHash and tiny JPEG also go into the manifest's metadata as {@code placeholder}. Renditions
  * are re-encoded pictures only: no EXIF, XMP or GPS reaches them.
+ *
+ * <p>HEIC/HEIF (and AVIF) are decoded by {@link com.mediaflow.shared.codec.HeifDecoder}, not by
+ * FFmpeg's HEIF demuxer: the primary item's grid is reassembled and its {@code clap}, {@code irot}
+ * and {@code imir} applied. Those transforms are authoritative, so {@link Thumbnailer} ignores the
+ * EXIF orientation passed for such files (a HEIC's Exif item repeats them).
  */
 public final class ThumbnailStep implements MediaStep {
     private final Thumbnailer thumbnailer;

@@ -110,7 +110,8 @@ public final class Thumbnailer {
      * Every rendition of a still image (first frame of an animation) from one decode: the square
      * thumbnail, the fitted thumbnails, the display JPEG and WebP, and the placeholder.
      *
-     * @param exifOrientation EXIF Orientation 1-8; 0 or anything else means none
+     * @param exifOrientation EXIF Orientation 1-8; 0 or anything else means none. Ignored for
+     *     HEIF/HEIC (and AVIF decoded by {@link HeifDecoder}), whose own transforms are applied
      * @return renditions in the order of {@link ImageRenditions#renditions()}, and the placeholder
      *     (null when the plan asks for none)
      * @throws CodecException when FFmpeg cannot open, decode, filter or encode the file
@@ -121,6 +122,9 @@ public final class Thumbnailer {
             return new ImageRenditions(List.of(), null);
         }
         String file = source.toAbsolutePath().toString();
+        if (decodesAsHeif(source)) {
+            return heifRenditions(source, file, targets);
+        }
         int lowres;
         try (FFmpegFrameGrabber grabber = openGrabber(file, 0)) {
             start(grabber, file, "an image");
@@ -146,6 +150,28 @@ public final class Thumbnailer {
             return decodeAndRender(grabber, file, exifOrientation, targets);
         } catch (FrameGrabber.Exception e) {
             throw decodeFailure(file, e);
+        }
+    }
+
+    /**
+     * HEIC always, and AVIF when FFmpeg has a software AV1 decoder: FFmpeg's HEIF demuxer returns
+     * one tile or an auxiliary picture of phone HEICs, so {@link HeifDecoder} assembles the
+     * primary image itself.
+     */
+    static boolean decodesAsHeif(Path source) {
+        return HeifDecoder.isHeif(source)
+                && (!HeifDecoder.isAvif(source) || HeifDecoder.canDecodeAv1());
+    }
+
+    /**
+     * Renditions of a HEIF primary image. Its {@code clap}/{@code irot}/{@code imir} are already
+     * applied by the decoder and are authoritative: the EXIF orientation in a HEIC's Exif item
+     * repeats them, so it is not applied again.
+     */
+    private ImageRenditions heifRenditions(Path source, String file, List<Target> targets) {
+        try (Frame upright = HeifDecoder.decodePrimary(source)) {
+            return render(file, upright, false, Transform.NONE,
+                    new int[] {upright.imageWidth, upright.imageHeight}, targets);
         }
     }
 

@@ -1,0 +1,595 @@
+package com.mediaflow.shared.codec;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_HEVC;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
+import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder_by_name;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_JPEG;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_RANGE_MPEG;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_DEFAULT;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_CS_ITU601;
+import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getCoefficients;
+import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
+import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
+import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
+
+import com.mediaflow.shared.codec.heif.HeifItemReader;
+import com.mediaflow.shared.codec.heif.HeifItems;
+import com.mediaflow.shared.codec.heif.HeifItems.Item;
+import com.mediaflow.shared.codec.heif.HeifItems.Property;
+import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.shared.format.Detector;
+import com.mediaflow.shared.format.MediaFormat;
+import com.mediaflow.shared.validation.Limits;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.IntBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.swscale.SwsContext;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.IntPointer;
+import org.bytedeco.javacpp.PointerPointer;
+import org.bytedeco.javacv.Frame;
+
+/**
+ * Decodes the primary image of a HEIF (HEIC) or AVIF file the way libheif does, instead of
+ * through FFmpeg's HEIF demuxer (which returns one tile or an auxiliary image of phone HEICs).
+ *
+ * <p>Our own item reader ({@link HeifItemReader}) finds the primary item, its grid and its
+ * transformative properties; FFmpeg's decoders only decode coded images:
+ * <ol>
+ *   <li>{@code hvc1} (HEVC; the {@code hvcC} record is the decoder's extradata, the item data is
+ *       length-prefixed NAL units) or {@code av01} (AV1 through libdav1d or libaom): one packet,
+ *       one picture;
+ *   <li>{@code grid}: every {@code dimg} tile (row-major), each with its own configuration
+ *       record, decoded in one decoder context per configuration and converted straight into
+ *       its place on the canvas, which is the grid's output size (right and bottom tiles are
+ *       clipped);
+ *   <li>YUV to RGBA with swscale, using the range and matrix the bitstream declares (VUI), else
+ *       the item's {@code colr nclx}, else full-range BT.601 (libheif's default);
+ *   <li>then the item's transformative properties in their {@code ipma} order, which the spec
+ *       fixes as {@code clap}, {@code irot}, {@code imir}.
+ * </ol>
+ *
+ * <p>Not handled (yet): alpha auxiliary images ({@code auxl} with an alpha URN) and depth maps
+ * are ignored, so the result is always opaque; ICC profiles ({@code colr prof}) are not applied;
+ * {@code iden} and {@code iovl} derived images, and item data in other items (construction
+ * method 2), are refused with a {@link CodecException}.
+ *
+ * <p>Thread-safe: every call has its own decoder and swscale contexts.
+ */
+public final class HeifDecoder {
+
+    /** Linux {@code AVERROR(EAGAIN)}. */
+    private static final int AVERROR_EAGAIN = -11;
+    /** {@code FF_THREAD_FRAME | FF_THREAD_SLICE} from avcodec.h. */
+    private static final int THREAD_FRAME_AND_SLICE = 1 | 2;
+    private static final int MAX_DECODER_THREADS = 8;
+
+    private HeifDecoder() {
+    }
+
+    /** Whether the file's content (its {@code ftyp}) says HEIF/HEIC or AVIF. */
+    public static boolean isHeif(Path file) {
+        return format(file).map(f -> f == MediaFormat.HEIC || f == MediaFormat.AVIF).orElse(false);
+    }
+
+    /** Whether the file's content says AVIF. */
+    public static boolean isAvif(Path file) {
+        return format(file).map(f -> f == MediaFormat.AVIF).orElse(false);
+    }
+
+    /** Whether the bundled FFmpeg has a software AV1 decoder for AVIF items. */
+    public static boolean canDecodeAv1() {
+        FfmpegSupport.init();
+        return av1Decoder() != null;
+    }
+
+    private static Optional<MediaFormat> format(Path file) {
+        byte[] head = new byte[4096];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.of(Detector.detect(head, n));
+    }
+
+    /**
+     * The primary image, upright, as a packed RGBA frame (alpha always 255). The caller closes it.
+     *
+     * @throws CodecException naming the file, the item and what failed
+     */
+    public static Frame decodePrimary(Path file) {
+        return decodePrimary(file, Limits.DEFAULTS);
+    }
+
+    /** As {@link #decodePrimary(Path)}, with these limits for the canvas size. */
+    public static Frame decodePrimary(Path file, Limits limits) {
+        FfmpegSupport.init();
+        String name = file.toString();
+        try (HeifItemReader reader = HeifItemReader.open(file)) {
+            HeifItems items = reader.items();
+            Item primary = items.primary();
+            Frame canvas = switch (primary.type()) {
+                case "hvc1", "av01" -> single(name, reader, items, primary, limits);
+                case "grid" -> grid(name, reader, items, primary, limits);
+                default -> throw new CodecException("Cannot decode HEIF " + name + ": primary item "
+                        + primary.id() + " is of type '" + primary.type()
+                        + "', expected 'hvc1', 'av01' or 'grid'");
+            };
+            try {
+                Frame upright = Transforms.apply(canvas, primary.properties(), name, primary.id());
+                if (upright != canvas) {
+                    canvas.close();
+                }
+                return upright;
+            } catch (RuntimeException e) {
+                canvas.close();
+                throw e;
+            }
+        }
+    }
+
+    private static Frame single(String file, HeifItemReader reader, HeifItems items, Item item,
+            Limits limits) {
+        HeifItems.Ispe ispe = item.property(HeifItems.Ispe.class).orElseThrow(() -> new CodecException(
+                "Cannot decode HEIF " + file + ": item " + item.id() + " has no 'ispe' (image size)"));
+        checkPixels(file, item, ispe.width(), ispe.height(), limits);
+        Frame canvas = new Frame((int) ispe.width(), (int) ispe.height(), Frame.DEPTH_UBYTE, 4);
+        try {
+            new Tiles(file, reader, items, List.of(item), 1, (int) ispe.width(), (int) ispe.height(),
+                    canvas, item).decode();
+            return canvas;
+        } catch (RuntimeException e) {
+            canvas.close();
+            throw e;
+        }
+    }
+
+    private static Frame grid(String file, HeifItemReader reader, HeifItems items, Item grid,
+            Limits limits) {
+        HeifItemReader.Grid g = reader.grid(items, grid);
+        checkPixels(file, grid, g.width(), g.height(), limits);
+        List<Item> tiles = new ArrayList<>(g.rows() * g.columns());
+        long tileW = -1;
+        long tileH = -1;
+        for (long id : grid.dimg()) {
+            Item tile = items.item(id).orElseThrow(() -> new CodecException("Cannot decode HEIF " + file
+                    + ": grid item " + grid.id() + " names tile " + id + ", which is missing from 'iinf'"));
+            if (!tile.type().equals("hvc1") && !tile.type().equals("av01")) {
+                throw new CodecException("Cannot decode HEIF " + file + ": tile " + id + " of grid item "
+                        + grid.id() + " is of type '" + tile.type() + "', expected 'hvc1' or 'av01'");
+            }
+            HeifItems.Ispe ispe = tile.property(HeifItems.Ispe.class).orElseThrow(() -> new CodecException(
+                    "Cannot decode HEIF " + file + ": tile " + id + " has no 'ispe' (image size)"));
+            if (tileW < 0) {
+                tileW = ispe.width();
+                tileH = ispe.height();
+            } else if (ispe.width() != tileW || ispe.height() != tileH) {
+                throw new CodecException("Cannot decode HEIF " + file + ": tile " + id + " is "
+                        + ispe.width() + "x" + ispe.height() + ", expected every tile of grid item "
+                        + grid.id() + " to be " + tileW + "x" + tileH);
+            }
+            tiles.add(tile);
+        }
+        checkPixels(file, tiles.get(0), tileW, tileH, limits);
+        if (tileW * g.columns() < g.width() || tileH * g.rows() < g.height()) {
+            throw new CodecException("Cannot decode HEIF " + file + ": grid item " + grid.id() + " is "
+                    + g.columns() + "x" + g.rows() + " tiles of " + tileW + "x" + tileH
+                    + ", too few for its output size " + g.width() + "x" + g.height());
+        }
+        Frame canvas = new Frame((int) g.width(), (int) g.height(), Frame.DEPTH_UBYTE, 4);
+        try {
+            new Tiles(file, reader, items, tiles, g.columns(), (int) tileW, (int) tileH, canvas, grid)
+                    .decode();
+            return canvas;
+        } catch (RuntimeException e) {
+            canvas.close();
+            throw e;
+        }
+    }
+
+    private static void checkPixels(String file, Item item, long w, long h, Limits limits) {
+        if (w <= 0 || h <= 0 || w > Integer.MAX_VALUE / 4 || h > Integer.MAX_VALUE / 4
+                || w * h > limits.maxPixels() || w * h * 4 > Integer.MAX_VALUE - 64) {
+            throw new CodecException("Cannot decode HEIF " + file + ": item " + item.id() + " ('"
+                    + item.type() + "') is " + w + "x" + h + ", expected 1.." + limits.maxPixels()
+                    + " pixels (MAX_PIXELS) and at most 2 GB as RGBA");
+        }
+    }
+
+    private static AVCodec av1Decoder() {
+        AVCodec c = avcodec_find_decoder_by_name("libdav1d");
+        return c != null ? c : avcodec_find_decoder_by_name("libaom-av1");
+    }
+
+    /** Decodes coded images (one, or a grid's tiles) into their places on an RGBA canvas. */
+    private static final class Tiles {
+        private final String file;
+        private final HeifItemReader reader;
+        private final HeifItems items;
+        private final List<Item> tiles;
+        private final int columns;
+        private final int tileW;
+        private final int tileH;
+        private final Frame canvas;
+        private final Item owner;
+        private final BytePointer canvasData;
+        private final Map<String, SwsContext> scalers = new HashMap<>();
+        private final boolean[] done;
+        private int doneCount;
+
+        Tiles(String file, HeifItemReader reader, HeifItems items, List<Item> tiles, int columns,
+                int tileW, int tileH, Frame canvas, Item owner) {
+            this.file = file;
+            this.reader = reader;
+            this.items = items;
+            this.tiles = tiles;
+            this.columns = columns;
+            this.tileW = tileW;
+            this.tileH = tileH;
+            this.canvas = canvas;
+            this.owner = owner;
+            this.canvasData = new BytePointer((ByteBuffer) canvas.image[0]);
+            this.done = new boolean[tiles.size()];
+        }
+
+        void decode() {
+            AVCodecContext ctx = null;
+            byte[] config = null;
+            AVPacket pkt = av_packet_alloc();
+            AVFrame frame = av_frame_alloc();
+            try {
+                for (int i = 0; i < tiles.size(); i++) {
+                    Item tile = tiles.get(i);
+                    byte[] tileConfig = config(tile);
+                    if (ctx == null || !Arrays.equals(config, tileConfig)) {
+                        if (ctx != null) {
+                            drain(ctx, frame, true, tile);
+                            avcodec_free_context(ctx);
+                            ctx = null;
+                        }
+                        ctx = open(tile, tileConfig);
+                        config = tileConfig;
+                    }
+                    byte[] data = reader.data(items, tile);
+                    check(av_new_packet(pkt, data.length), tile, "allocate a packet of "
+                            + data.length + " bytes");
+                    pkt.data().put(data);
+                    pkt.pts(i).dts(i);
+                    int ret = avcodec_send_packet(ctx, pkt);
+                    av_packet_unref(pkt);
+                    check(ret, tile, "send its " + data.length + " bytes to the decoder");
+                    drain(ctx, frame, false, tile);
+                }
+                if (ctx != null) {
+                    drain(ctx, frame, true, tiles.get(tiles.size() - 1));
+                }
+                if (doneCount != tiles.size()) {
+                    int missing = 0;
+                    while (done[missing]) {
+                        missing++;
+                    }
+                    throw new CodecException("Cannot decode HEIF " + file + ": item "
+                            + tiles.get(missing).id() + " (tile " + missing + " of item " + owner.id()
+                            + ") gave no picture; " + doneCount + " of " + tiles.size() + " decoded");
+                }
+            } finally {
+                if (ctx != null) {
+                    avcodec_free_context(ctx);
+                }
+                av_packet_free(pkt);
+                av_frame_free(frame);
+                for (SwsContext s : scalers.values()) {
+                    sws_freeContext(s);
+                }
+            }
+        }
+
+        private byte[] config(Item tile) {
+            if (tile.type().equals("hvc1")) {
+                return tile.property(HeifItems.Hvcc.class).map(HeifItems.Hvcc::record)
+                        .orElseThrow(() -> new CodecException("Cannot decode HEIF " + file + ": item "
+                                + tile.id() + " ('hvc1') has no 'hvcC' (decoder configuration)"));
+            }
+            return tile.property(HeifItems.Av1c.class).map(HeifItems.Av1c::record)
+                    .orElseThrow(() -> new CodecException("Cannot decode HEIF " + file + ": item "
+                            + tile.id() + " ('av01') has no 'av1C' (decoder configuration)"));
+        }
+
+        private AVCodecContext open(Item tile, byte[] config) {
+            boolean hevc = tile.type().equals("hvc1");
+            AVCodec codec = hevc ? avcodec_find_decoder(AV_CODEC_ID_HEVC) : av1Decoder();
+            if (codec == null) {
+                throw new CodecException("Cannot decode HEIF " + file + ": item " + tile.id()
+                        + " needs an " + (hevc ? "HEVC" : "AV1 (libdav1d or libaom-av1)")
+                        + " decoder, and the bundled FFmpeg has none");
+            }
+            AVCodecContext ctx = avcodec_alloc_context3(codec);
+            if (ctx == null) {
+                throw new CodecException("Cannot decode HEIF " + file + ": item " + tile.id()
+                        + ": avcodec_alloc_context3 failed");
+            }
+            try {
+                BytePointer extradata = new BytePointer(av_mallocz(config.length + AV_INPUT_BUFFER_PADDING_SIZE))
+                        .capacity(config.length + AV_INPUT_BUFFER_PADDING_SIZE);
+                extradata.put(config);
+                ctx.extradata(extradata).extradata_size(config.length); // freed with the context
+                int threads = Math.min(Math.min(tiles.size(), MAX_DECODER_THREADS),
+                        Runtime.getRuntime().availableProcessors());
+                ctx.thread_count(Math.max(1, threads)).thread_type(THREAD_FRAME_AND_SLICE);
+                check(avcodec_open2(ctx, codec, (PointerPointer<?>) null), tile,
+                        "open the " + codec.name().getString() + " decoder with its "
+                                + config.length + "-byte configuration record");
+                return ctx;
+            } catch (RuntimeException e) {
+                avcodec_free_context(ctx);
+                throw e;
+            }
+        }
+
+        /** Receives every picture the decoder has ready (all of them when flushing). */
+        private void drain(AVCodecContext ctx, AVFrame frame, boolean flush, Item last) {
+            if (flush) {
+                int ret = avcodec_send_packet(ctx, null);
+                if (ret < 0 && ret != AVERROR_EOF) {
+                    check(ret, last, "flush the decoder");
+                }
+            }
+            while (true) {
+                int ret = avcodec_receive_frame(ctx, frame);
+                if (ret == AVERROR_EAGAIN || ret == AVERROR_EOF) {
+                    return;
+                }
+                check(ret, last, "decode");
+                try {
+                    paste(frame);
+                } finally {
+                    av_frame_unref(frame);
+                }
+            }
+        }
+
+        private void paste(AVFrame frame) {
+            long index = frame.pts();
+            if (index < 0 || index >= tiles.size() || done[(int) index]) {
+                throw new CodecException("Cannot decode HEIF " + file + ": the decoder returned a picture "
+                        + "for tile " + index + " of item " + owner.id() + ", expected one per tile 0.."
+                        + (tiles.size() - 1));
+            }
+            int i = (int) index;
+            Item tile = tiles.get(i);
+            if (frame.width() != tileW || frame.height() != tileH) {
+                throw new CodecException("Cannot decode HEIF " + file + ": item " + tile.id()
+                        + " decoded to " + frame.width() + "x" + frame.height() + ", expected " + tileW
+                        + "x" + tileH + " as its 'ispe' says");
+            }
+            int x0 = (i % columns) * tileW;
+            int y0 = (i / columns) * tileH;
+            int visW = Math.min(tileW, canvas.imageWidth - x0);
+            int visH = Math.min(tileH, canvas.imageHeight - y0);
+            if (visW > 0 && visH > 0) {
+                SwsContext sws = scaler(frame, tile, visW, visH);
+                long stride = canvas.imageStride;
+                BytePointer dst = new BytePointer(canvasData).position(y0 * stride + x0 * 4L);
+                try (PointerPointer<BytePointer> dstPlanes = new PointerPointer<>(dst, null, null, null);
+                        IntPointer dstStride = new IntPointer((int) stride, 0, 0, 0)) {
+                    int rows = sws_scale(sws, frame.data(), frame.linesize(), 0, visH, dstPlanes, dstStride);
+                    if (rows != visH) {
+                        throw new CodecException("Cannot decode HEIF " + file + ": converting item "
+                                + tile.id() + " to RGBA gave " + rows + " rows, expected " + visH);
+                    }
+                }
+            }
+            done[i] = true;
+            doneCount++;
+        }
+
+        private SwsContext scaler(AVFrame frame, Item tile, int w, int h) {
+            HeifItems.Nclx nclx = tile.property(HeifItems.Nclx.class)
+                    .or(() -> owner.property(HeifItems.Nclx.class)).orElse(null);
+            int matrix = frame.colorspace();
+            if (matrix < 1 || matrix > 10 || matrix == 2) { // RGB, unspecified, or not YUV
+                matrix = nclx != null && nclx.matrix() >= 1 && nclx.matrix() <= 10 && nclx.matrix() != 2
+                        ? nclx.matrix() : SWS_CS_ITU601;
+            }
+            boolean full;
+            if (frame.color_range() == AVCOL_RANGE_JPEG) {
+                full = true;
+            } else if (frame.color_range() == AVCOL_RANGE_MPEG) {
+                full = false;
+            } else {
+                full = nclx == null || nclx.fullRange();
+            }
+            String key = frame.format() + "/" + w + "x" + h + "/" + matrix + "/" + full;
+            SwsContext sws = scalers.get(key);
+            if (sws == null) {
+                sws = sws_getContext(w, h, frame.format(), w, h, AV_PIX_FMT_RGBA, SWS_BILINEAR, null, null,
+                        (DoublePointer) null);
+                if (sws == null) {
+                    throw new CodecException("Cannot decode HEIF " + file + ": swscale cannot convert item "
+                            + tile.id() + " from " + FfmpegSupport.pixelFormatName(frame.format())
+                            + " to RGBA");
+                }
+                scalers.put(key, sws);
+                sws_setColorspaceDetails(sws, sws_getCoefficients(matrix), full ? 1 : 0,
+                        sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
+            }
+            return sws;
+        }
+
+        private void check(int ret, Item tile, String action) {
+            if (ret < 0) {
+                throw new CodecException("Cannot decode HEIF " + file + ": item " + tile.id() + " ('"
+                        + tile.type() + "'" + (tile == owner ? "" : ", a tile of item " + owner.id())
+                        + "): cannot " + action + ", FFmpeg returned " + FfmpegSupport.errorText(ret));
+            }
+        }
+    }
+
+    /** HEIF's transformative properties on packed 4-byte pixels. */
+    static final class Transforms {
+        private Transforms() {
+        }
+
+        /** Applies clap, irot and imir in the given (ipma) order; returns {@code image} when none. */
+        static Frame apply(Frame image, List<Property> properties, String file, long itemId) {
+            boolean any = properties.stream().anyMatch(p -> p instanceof HeifItems.Clap
+                    || p instanceof HeifItems.Irot || p instanceof HeifItems.Imir);
+            if (!any) {
+                return image;
+            }
+            int w = image.imageWidth;
+            int h = image.imageHeight;
+            int[] px = pixels(image);
+            for (Property p : properties) {
+                if (p instanceof HeifItems.Clap clap) {
+                    int[] r = clapRect(clap, w, h, file, itemId);
+                    px = crop(px, w, r[0], r[1], r[2], r[3]);
+                    w = r[2];
+                    h = r[3];
+                } else if (p instanceof HeifItems.Irot irot && irot.quarterTurns() != 0) {
+                    px = rotateAntiClockwise(px, w, h, irot.quarterTurns());
+                    if (irot.quarterTurns() % 2 == 1) {
+                        int t = w;
+                        w = h;
+                        h = t;
+                    }
+                } else if (p instanceof HeifItems.Imir imir) {
+                    px = mirror(px, w, h, imir.axis());
+                }
+            }
+            Frame out = new Frame(w, h, Frame.DEPTH_UBYTE, 4);
+            IntBuffer dst = ((ByteBuffer) out.image[0]).asIntBuffer();
+            int stride = out.imageStride / 4;
+            for (int y = 0; y < h; y++) {
+                dst.put(y * stride, px, y * w, w);
+            }
+            return out;
+        }
+
+        static int[] pixels(Frame image) {
+            int w = image.imageWidth;
+            int h = image.imageHeight;
+            IntBuffer src = ((ByteBuffer) image.image[0]).asIntBuffer();
+            int stride = image.imageStride / 4;
+            int[] px = new int[w * h];
+            for (int y = 0; y < h; y++) {
+                src.get(y * stride, px, y * w, w);
+            }
+            return px;
+        }
+
+        /** {x, y, w, h} of a clean aperture inside a {@code w x h} image (libheif's rounding). */
+        static int[] clapRect(HeifItems.Clap c, int w, int h, String file, long itemId) {
+            if (c.widthD() == 0 || c.heightD() == 0 || c.horizOffD() == 0 || c.vertOffD() == 0) {
+                throw new CodecException("Cannot decode HEIF " + file + ": item " + itemId
+                        + " has a 'clap' with a zero denominator");
+            }
+            double cw = (double) c.widthN() / c.widthD();
+            double ch = (double) c.heightN() / c.heightD();
+            double pcX = (double) c.horizOffN() / c.horizOffD() + (w - 1) / 2.0;
+            double pcY = (double) c.vertOffN() / c.vertOffD() + (h - 1) / 2.0;
+            long left = (long) Math.floor(pcX - (cw - 1) / 2.0);
+            long top = (long) Math.floor(pcY - (ch - 1) / 2.0);
+            long right = left + Math.round(cw) - 1;
+            long bottom = top + Math.round(ch) - 1;
+            left = Math.max(0, left);
+            top = Math.max(0, top);
+            right = Math.min(w - 1, right);
+            bottom = Math.min(h - 1, bottom);
+            if (right < left || bottom < top) {
+                throw new CodecException("Cannot decode HEIF " + file + ": item " + itemId + "'s 'clap' ("
+                        + cw + "x" + ch + " at offset " + (pcX - (w - 1) / 2.0) + "," + (pcY - (h - 1) / 2.0)
+                        + ") lies outside its " + w + "x" + h + " image");
+            }
+            return new int[] {(int) left, (int) top, (int) (right - left + 1), (int) (bottom - top + 1)};
+        }
+
+        static int[] crop(int[] px, int w, int x, int y, int cw, int ch) {
+            int[] out = new int[cw * ch];
+            for (int r = 0; r < ch; r++) {
+                System.arraycopy(px, (y + r) * w + x, out, r * cw, cw);
+            }
+            return out;
+        }
+
+        /** Rotates anti-clockwise by {@code quarterTurns * 90} degrees (irot's direction). */
+        static int[] rotateAntiClockwise(int[] px, int w, int h, int quarterTurns) {
+            int[] out = new int[px.length];
+            switch (quarterTurns & 3) {
+                case 1 -> { // (x, y) -> (y, w-1-x) in an h x w image
+                    for (int y = 0; y < h; y++) {
+                        int row = y * w;
+                        for (int x = 0; x < w; x++) {
+                            out[(w - 1 - x) * h + y] = px[row + x];
+                        }
+                    }
+                }
+                case 2 -> {
+                    for (int i = 0, n = px.length; i < n; i++) {
+                        out[n - 1 - i] = px[i];
+                    }
+                }
+                case 3 -> { // (x, y) -> (h-1-y, x)
+                    for (int y = 0; y < h; y++) {
+                        int row = y * w;
+                        for (int x = 0; x < w; x++) {
+                            out[x * h + (h - 1 - y)] = px[row + x];
+                        }
+                    }
+                }
+                default -> System.arraycopy(px, 0, out, 0, px.length);
+            }
+            return out;
+        }
+
+        /** Axis 0: top and bottom exchanged; axis 1: left and right (ISO/IEC 23008-12:2022 6.5.12). */
+        static int[] mirror(int[] px, int w, int h, int axis) {
+            int[] out = new int[px.length];
+            for (int y = 0; y < h; y++) {
+                if (axis == 0) {
+                    System.arraycopy(px, y * w, out, (h - 1 - y) * w, w);
+                } else {
+                    int row = y * w;
+                    for (int x = 0; x < w; x++) {
+                        out[row + w - 1 - x] = px[row + x];
+                    }
+                }
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,460 @@
+package com.mediaflow.shared.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.mediaflow.shared.codec.heif.HeifItemReader;
+import com.mediaflow.shared.codec.heif.HeifItems;
+import com.mediaflow.shared.error.CodecException;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.bytedeco.javacv.Frame;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HEIF primary images decoded by {@link HeifDecoder}, judged against {@code heif-convert}
+ * (libheif 1.15.1, Debian {@code libheif-examples}): the references under
+ * {@code heif-reference/} were made once with {@code heif-convert} and downscaled with
+ * ImageMagick ({@code -filter Box -resize 64x64}); no test runs a Debian tool.
+ *
+ * <p>Similarity: mean absolute difference of BT.601 luma, 0-255, between the reference (at most
+ * 64 px) and the decoded picture, both area-averaged onto a grid of {@value #GRID} px longest
+ * side with the reference's aspect. The same picture scores about 0.5-1.5 (chroma upsampling,
+ * rounding, ImageMagick's box filter against ours); a grey plane, one 512x512 tile, or a rotated
+ * or mirrored picture scores 39-61, far above {@value #MAX_DIFFERENCE}.
+ */
+class HeifDecoderTest {
+
+    /** Longest side of the grid both pictures are compared on. */
+    static final int GRID = 32;
+    /** The pass mark: at most this mean luma difference from heif-convert's output. */
+    static final double MAX_DIFFERENCE = 4.0;
+
+    private static Path iphone;
+    private static Path single;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void corpus() {
+        Path heic = TestImages.corpus().resolve("heic");
+        iphone = heic.resolve("IMG_5195.HEIC");
+        single = heic.resolve("samplefilehub.heif");
+        assertThat(iphone).isRegularFile();
+        assertThat(single).isRegularFile();
+    }
+
+    @Test
+    void decodePrimary_iphoneGrid_isFullSizeInColourAndMatchesHeifConvert() {
+        // when
+        int[] argb;
+        int w;
+        int h;
+        try (Frame image = HeifDecoder.decodePrimary(iphone)) {
+            w = image.imageWidth;
+            h = image.imageHeight;
+            argb = argb(image);
+        }
+
+        // then
+        assertThat(w + "x" + h).isEqualTo("2566x3313");
+        assertThat(meanSaturation(argb)).as("mean HSV saturation").isGreaterThan(0.15);
+        double diff = difference(argb, w, h, reference("IMG_5195-heif-convert-64.png"));
+        System.out.printf("HEIF IMG_5195: mean luma difference to heif-convert %.2f%n", diff);
+        assertThat(diff).isLessThan(MAX_DIFFERENCE);
+    }
+
+    @Test
+    void decodePrimary_singleHevcImage_isFullSizeInColourAndMatchesHeifConvert() {
+        int[] argb;
+        int w;
+        int h;
+        try (Frame image = HeifDecoder.decodePrimary(single)) {
+            w = image.imageWidth;
+            h = image.imageHeight;
+            argb = argb(image);
+        }
+
+        assertThat(w + "x" + h).isEqualTo("640x426");
+        assertThat(meanSaturation(argb)).as("mean HSV saturation").isGreaterThan(0.15);
+        double diff = difference(argb, w, h, reference("samplefilehub-heif-convert-64.png"));
+        System.out.printf("HEIF samplefilehub: mean luma difference to heif-convert %.2f%n", diff);
+        assertThat(diff).isLessThan(MAX_DIFFERENCE);
+    }
+
+    @Test
+    void similarity_wrongPictures_scoreBelowThreshold() {
+        // given the right picture, and three wrong ones made from it
+        int[] argb;
+        int w;
+        int h;
+        try (Frame image = HeifDecoder.decodePrimary(iphone)) {
+            w = image.imageWidth;
+            h = image.imageHeight;
+            argb = argb(image);
+        }
+        BufferedImage ref = reference("IMG_5195-heif-convert-64.png");
+        int[] rotated = HeifDecoder.Transforms.rotateAntiClockwise(argb, w, h, 1);
+        int[] upsideDown = HeifDecoder.Transforms.rotateAntiClockwise(argb, w, h, 2);
+        int[] mirrored = HeifDecoder.Transforms.mirror(argb, w, h, 1);
+        int[] firstTile = HeifDecoder.Transforms.crop(argb, w, 0, 0, 512, 512);
+        int[] grey = new int[w * h];
+        Arrays.fill(grey, 0xFF808080);
+
+        // then every wrong one fails the check that the right one passes
+        double[] scores = {
+            difference(rotated, h, w, ref),
+            difference(upsideDown, w, h, ref),
+            difference(mirrored, w, h, ref),
+            difference(firstTile, 512, 512, ref),
+            difference(grey, w, h, ref)};
+        System.out.printf("HEIF IMG_5195 wrong pictures: rotated %.2f, 180 %.2f, mirrored %.2f, "
+                + "one tile %.2f, grey %.2f%n", scores[0], scores[1], scores[2], scores[3], scores[4]);
+        for (double s : scores) {
+            assertThat(s).isGreaterThan(MAX_DIFFERENCE);
+        }
+        assertThat(meanSaturation(grey)).isLessThan(0.01);
+    }
+
+    @Test
+    void decodePrimary_avifFromLibaom_matchesItsSource() throws Exception {
+        // given a 320x240 test picture and an AVIF of it, both written by JavaCV's own ffmpeg
+        Path png = tmp.resolve("testsrc2-320x240.png");
+        Path avif = tmp.resolve("testsrc2-320x240.avif");
+        ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:d=1", "-frames:v", "1", png.toString());
+        ffmpeg("-i", png.toString(), "-c:v", "libaom-av1", "-crf", "10", "-still-picture", "1",
+                "-pix_fmt", "yuv420p", "-f", "avif", avif.toString());
+        assertThat(HeifDecoder.canDecodeAv1()).as("libdav1d or libaom-av1 in the bundled FFmpeg").isTrue();
+        assertThat(HeifDecoder.isAvif(avif)).isTrue();
+
+        // when
+        int[] argb;
+        try (Frame image = HeifDecoder.decodePrimary(avif)) {
+            assertThat(image.imageWidth + "x" + image.imageHeight).isEqualTo("320x240");
+            argb = argb(image);
+        }
+
+        // then
+        BufferedImage source = ImageIO.read(png.toFile());
+        double diff = difference(argb, 320, 240, source);
+        System.out.printf("AVIF testsrc2: mean luma difference to its source %.2f%n", diff);
+        assertThat(diff).isLessThan(MAX_DIFFERENCE);
+        assertThat(meanSaturation(argb)).isGreaterThan(0.15);
+    }
+
+    @Test
+    void decodePrimary_clapIrotImirFromTheFile_areAppliedInIpmaOrder() throws Exception {
+        // given a HEIF written here around the AV1 payload of an ffmpeg AVIF of a 320x240
+        // picture, with clap (centred 200x120), irot 1 (90 degrees anti-clockwise) and imir 1
+        // (left-right) on its one item: FFmpeg's muxer writes none of these boxes itself
+        Path png = tmp.resolve("testsrc2-320x240.png");
+        Path avif = tmp.resolve("testsrc2-320x240.avif");
+        ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:d=1", "-frames:v", "1", png.toString());
+        ffmpeg("-i", png.toString(), "-c:v", "libaom-av1", "-crf", "10", "-still-picture", "1",
+                "-pix_fmt", "yuv420p", "-f", "avif", avif.toString());
+        byte[] av1C;
+        byte[] payload;
+        try (HeifItemReader reader = HeifItemReader.open(avif)) {
+            HeifItems items = reader.items();
+            av1C = items.primary().property(HeifItems.Av1c.class).orElseThrow().record();
+            payload = reader.data(items, items.primary());
+        }
+        Path transformed = tmp.resolve("av01-320x240-clap200x120-irot1-imir1.avif");
+        Files.write(transformed, MiniHeif.av01(320, 240, av1C, payload,
+                box("clap", u32s(200, 1, 120, 1, 0, 1, 0, 1)), box("irot", new byte[] {1}),
+                box("imir", new byte[] {1})));
+
+        // when
+        int[] argb;
+        int w;
+        int h;
+        try (Frame image = HeifDecoder.decodePrimary(transformed)) {
+            w = image.imageWidth;
+            h = image.imageHeight;
+            argb = argb(image);
+        }
+
+        // then: 120x200, and the source cropped, rotated and mirrored in that order
+        assertThat(w + "x" + h).isEqualTo("120x200");
+        BufferedImage src = ImageIO.read(png.toFile());
+        int[] px = src.getRGB(0, 0, 320, 240, null, 0, 320);
+        int[] expected = HeifDecoder.Transforms.mirror(HeifDecoder.Transforms.rotateAntiClockwise(
+                HeifDecoder.Transforms.crop(px, 320, 60, 60, 200, 120), 200, 120, 1), 120, 200, 1);
+        int[] notMirrored = HeifDecoder.Transforms.rotateAntiClockwise(
+                HeifDecoder.Transforms.crop(px, 320, 60, 60, 200, 120), 200, 120, 1);
+        double right = difference(argb, w, h, image(expected, 120, 200));
+        double wrong = difference(argb, w, h, image(notMirrored, 120, 200));
+        System.out.printf("HEIF clap+irot+imir: difference %.2f (without imir %.2f)%n", right, wrong);
+        assertThat(right).isLessThan(MAX_DIFFERENCE);
+        assertThat(wrong).isGreaterThan(MAX_DIFFERENCE);
+    }
+
+    private static BufferedImage image(int[] argb, int w, int h) {
+        BufferedImage bi = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        bi.setRGB(0, 0, w, h, argb, 0, w);
+        return bi;
+    }
+
+    /** Writes a minimal one-item HEIF: ftyp, meta (hdlr, pitm, iinf, iloc, iprp), mdat. */
+    static final class MiniHeif {
+        static byte[] av01(int w, int h, byte[] av1C, byte[] payload, byte[]... transforms) {
+            java.io.ByteArrayOutputStream ipco = new java.io.ByteArrayOutputStream();
+            ipco.writeBytes(box("av1C", av1C));
+            ipco.writeBytes(box("ispe", concat(new byte[4], u32s(w, h))));
+            for (byte[] t : transforms) {
+                ipco.writeBytes(t);
+            }
+            int props = 2 + transforms.length;
+            byte[] ipma = new byte[4 + 4 + 2 + 1 + props];
+            ipma[7] = 1;           // entry count
+            ipma[9] = 1;           // item 1
+            ipma[10] = (byte) props;
+            for (int i = 0; i < props; i++) {
+                ipma[11 + i] = (byte) (0x80 | (i + 1)); // essential
+            }
+            byte[] ftyp = box("ftyp", "avifavifmif1".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            byte[] hdlr = box("hdlr", concat(new byte[8], "pict".getBytes(), new byte[13]));
+            byte[] pitm = box("pitm", new byte[] {0, 0, 0, 0, 0, 1});
+            byte[] infe = box("infe", concat(new byte[] {2, 0, 0, 0, 0, 1, 0, 0}, "av01".getBytes(), new byte[1]));
+            byte[] iinf = box("iinf", concat(new byte[] {0, 0, 0, 0, 0, 1}, infe));
+            byte[] iprp = box("iprp", concat(box("ipco", ipco.toByteArray()), box("ipma", ipma)));
+            // iloc v0, offset 4, length 4, base 0: the offset is patched once the layout is known
+            byte[] ilocBody = concat(new byte[] {0, 0, 0, 0, 0x44, 0, 0, 1, 0, 1, 0, 0, 0, 1}, u32s(0, payload.length));
+            int metaSize = 8 + 4 + hdlr.length + pitm.length + iinf.length + 8 + ilocBody.length + iprp.length;
+            int dataOffset = ftyp.length + metaSize + 8;
+            System.arraycopy(u32s(dataOffset), 0, ilocBody, 14, 4);
+            byte[] meta = box("meta", concat(new byte[4], hdlr, pitm, iinf, box("iloc", ilocBody), iprp));
+            return concat(ftyp, meta, box("mdat", payload));
+        }
+    }
+
+    static byte[] box(String type, byte[] body) {
+        return concat(u32s(8 + body.length), type.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), body);
+    }
+
+    static byte[] u32s(long... values) {
+        ByteBuffer b = ByteBuffer.allocate(4 * values.length);
+        for (long v : values) {
+            b.putInt((int) v);
+        }
+        return b.array();
+    }
+
+    static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    private static void ffmpeg(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class),
+                "-hide_banner", "-loglevel", "error", "-y"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as("ffmpeg %s: %s", cmd, out).isZero();
+    }
+
+    @Test
+    void items_iphone_primaryIsAGridOfHevcTilesWithTheirOwnConfiguration() {
+        try (HeifItemReader reader = HeifItemReader.open(iphone)) {
+            HeifItems items = reader.items();
+            HeifItems.Item primary = items.primary();
+            HeifItemReader.Grid grid = reader.grid(items, primary);
+
+            assertThat(primary.type()).isEqualTo("grid");
+            assertThat(grid.width() + "x" + grid.height()).isEqualTo("2566x3313");
+            assertThat(primary.dimg()).hasSize(grid.rows() * grid.columns());
+            for (long tile : primary.dimg()) {
+                HeifItems.Item t = items.item(tile).orElseThrow();
+                assertThat(t.type()).isEqualTo("hvc1");
+                assertThat(t.property(HeifItems.Hvcc.class)).isPresent();
+                assertThat(t.property(HeifItems.Ispe.class)).contains(new HeifItems.Ispe(512, 512));
+            }
+        }
+    }
+
+    @Test
+    void transforms_rotateMirrorAndCleanAperture_followTheSpec() {
+        // a 3x2 picture:  0 1 2
+        //                 3 4 5
+        int[] px = {0, 1, 2, 3, 4, 5};
+
+        // irot 1 = 90 degrees anti-clockwise: the right column becomes the top row
+        assertThat(HeifDecoder.Transforms.rotateAntiClockwise(px, 3, 2, 1))
+                .containsExactly(2, 5, 1, 4, 0, 3);
+        assertThat(HeifDecoder.Transforms.rotateAntiClockwise(px, 3, 2, 2))
+                .containsExactly(5, 4, 3, 2, 1, 0);
+        // irot 3 = 270 anti-clockwise = 90 clockwise: the left column becomes the top row
+        assertThat(HeifDecoder.Transforms.rotateAntiClockwise(px, 3, 2, 3))
+                .containsExactly(3, 0, 4, 1, 5, 2);
+        // imir axis 0: top and bottom exchanged; axis 1: left and right
+        assertThat(HeifDecoder.Transforms.mirror(px, 3, 2, 0)).containsExactly(3, 4, 5, 0, 1, 2);
+        assertThat(HeifDecoder.Transforms.mirror(px, 3, 2, 1)).containsExactly(2, 1, 0, 5, 4, 3);
+        // clap: a centred 2x2 of a 4x4 is at (1,1); offset +1/1 horizontally moves it to (2,1)
+        assertThat(HeifDecoder.Transforms.clapRect(new HeifItems.Clap(2, 1, 2, 1, 0, 1, 0, 1), 4, 4,
+                "f", 1)).containsExactly(1, 1, 2, 2);
+        assertThat(HeifDecoder.Transforms.clapRect(new HeifItems.Clap(2, 1, 2, 1, 1, 1, 0, 1), 4, 4,
+                "f", 1)).containsExactly(2, 1, 2, 2);
+    }
+
+    @Test
+    void transforms_inIpmaOrder_clapThenRotateThenMirror() {
+        // given a 4x2 frame with a pattern, clap to the middle 2x2, rotate 90 ccw, mirror left-right
+        try (Frame in = new Frame(4, 2, Frame.DEPTH_UBYTE, 4)) {
+            ByteBuffer b = (ByteBuffer) in.image[0];
+            for (int i = 0; i < 8; i++) {
+                b.asIntBuffer().put((i / 4) * (in.imageStride / 4) + i % 4, i);
+            }
+            List<HeifItems.Property> props = List.of(new HeifItems.Clap(2, 1, 2, 1, 0, 1, 0, 1),
+                    new HeifItems.Irot(1), new HeifItems.Imir(1));
+
+            try (Frame out = HeifDecoder.Transforms.apply(in, props, "f", 1)) {
+                // clap:  1 2 / 5 6 ; irot 1: 2 6 / 1 5 ; imir 1: 6 2 / 5 1
+                assertThat(HeifDecoder.Transforms.pixels(out)).containsExactly(6, 2, 5, 1);
+            }
+        }
+    }
+
+    @Test
+    void decodePrimary_truncatedFile_failsNamingFileAndItem() throws IOException {
+        // given the iPhone file cut after its 'meta' box and a few tiles
+        byte[] all = Files.readAllBytes(iphone);
+        Path cut = tmp.resolve("IMG_5195-truncated.HEIC");
+        Files.write(cut, Arrays.copyOf(all, 60_000));
+
+        assertThatThrownBy(() -> HeifDecoder.decodePrimary(cut))
+                .isInstanceOf(CodecException.class)
+                .hasMessageContaining(cut.toString())
+                .hasMessageContaining("item ")
+                .hasMessageContaining("past the end of the file");
+    }
+
+    @Test
+    void decodePrimary_gridTooLargeForTheLimits_isRefusedBeforeDecoding() {
+        var tiny = new com.mediaflow.shared.validation.Limits(1L << 30, 1_000_000, 10, 10, 1, 8, 10);
+
+        assertThatThrownBy(() -> HeifDecoder.decodePrimary(iphone, tiny))
+                .isInstanceOf(CodecException.class)
+                .hasMessageContaining("2566x3313")
+                .hasMessageContaining("MAX_PIXELS");
+    }
+
+    // --- helpers ---------------------------------------------------------------------------------
+
+    static int[] argb(Frame rgba) {
+        int w = rgba.imageWidth;
+        int h = rgba.imageHeight;
+        ByteBuffer b = (ByteBuffer) rgba.image[0];
+        int[] out = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            int row = y * rgba.imageStride;
+            for (int x = 0; x < w; x++) {
+                int o = row + x * 4;
+                out[y * w + x] = 0xFF000000 | (b.get(o) & 0xff) << 16 | (b.get(o + 1) & 0xff) << 8
+                        | (b.get(o + 2) & 0xff);
+            }
+        }
+        return out;
+    }
+
+    static BufferedImage reference(String name) {
+        try (InputStream in = HeifDecoderTest.class.getResourceAsStream("/heif-reference/" + name)) {
+            assertThat(in).as("test resource heif-reference/%s", name).isNotNull();
+            return ImageIO.read(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Mean |luma difference| after area-averaging both onto a grid of {@link #GRID} px longest side. */
+    static double difference(int[] argb, int w, int h, BufferedImage ref) {
+        int rw = ref.getWidth();
+        int rh = ref.getHeight();
+        int[] r = ref.getRGB(0, 0, rw, rh, null, 0, rw);
+        int gw = Math.max(1, rw * GRID / Math.max(rw, rh));
+        int gh = Math.max(1, rh * GRID / Math.max(rw, rh));
+        double[] a = greyGrid(argb, w, h, gw, gh);
+        double[] b = greyGrid(r, rw, rh, gw, gh);
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += Math.abs(a[i] - b[i]);
+        }
+        return sum / a.length;
+    }
+
+    /** Luma area-averaged onto a {@code gw x gh} grid: each pixel weighted by its overlap with each cell. */
+    static double[] greyGrid(int[] argb, int w, int h, int gw, int gh) {
+        double[] rows = new double[gw * h];
+        double[] luma = new double[w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int p = argb[y * w + x];
+                luma[x] = 0.299 * ((p >> 16) & 0xff) + 0.587 * ((p >> 8) & 0xff) + 0.114 * (p & 0xff);
+            }
+            double[] r = area(luma, w, gw);
+            System.arraycopy(r, 0, rows, y * gw, gw);
+        }
+        double[] out = new double[gw * gh];
+        double[] column = new double[h];
+        for (int x = 0; x < gw; x++) {
+            for (int y = 0; y < h; y++) {
+                column[y] = rows[y * gw + x];
+            }
+            double[] c = area(column, h, gh);
+            for (int y = 0; y < gh; y++) {
+                out[y * gw + x] = c[y];
+            }
+        }
+        return out;
+    }
+
+    /** Exact area averaging of {@code n} samples onto {@code m <= n} cells. */
+    private static double[] area(double[] in, int n, int m) {
+        assertThat(m).as("grid cells").isLessThanOrEqualTo(n);
+        double[] out = new double[m];
+        double cell = (double) n / m;
+        for (int i = 0; i < n; i++) {
+            double a = i / cell;
+            double b = (i + 1) / cell;
+            int j = (int) a;
+            if (j >= m) {
+                j = m - 1;
+            }
+            double end = Math.min(b, j + 1);
+            out[j] += in[i] * (end - a);
+            if (b > j + 1 && j + 1 < m) {
+                out[j + 1] += in[i] * (b - (j + 1));
+            }
+        }
+        return out; // each cell's weights sum to 1
+    }
+
+    /** Mean HSV saturation, 0-1. */
+    static double meanSaturation(int[] argb) {
+        double sum = 0;
+        for (int p : argb) {
+            int r = (p >> 16) & 0xff;
+            int g = (p >> 8) & 0xff;
+            int b = p & 0xff;
+            int max = Math.max(r, Math.max(g, b));
+            int min = Math.min(r, Math.min(g, b));
+            sum += max == 0 ? 0 : (max - min) / (double) max;
+        }
+        return sum / argb.length;
+    }
+}
