@@ -1,7 +1,9 @@
 package com.mediaflow.metadata;
 
 import com.mediaflow.shared.codec.ExifReader;
+import com.mediaflow.shared.codec.ImageProperties;
 import com.mediaflow.shared.codec.MediaProbe;
+import com.mediaflow.shared.codec.PerceptualHash;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.format.MediaCategory;
 import com.mediaflow.shared.model.StepMessage;
@@ -12,8 +14,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Dimensions, duration, codecs and frame rate from FFmpeg's probe; camera basics from EXIF. The
- * coordinates of a GPS fix are never stored, only that one was present.
+ * Dimensions, duration, codecs and frame rate from FFmpeg's probe. For images also: bit depth,
+ * colour space (ICC profile, else the pixel format), alpha and frame count
+ * ({@link ImageProperties}); camera make and model and capture time from EXIF; and a 64-bit
+ * perceptual hash of the upright picture ({@link PerceptualHash}). The coordinates of a GPS fix
+ * are never stored, only that one was present.
  */
 public final class MetadataStep implements MediaStep {
     public MetadataStep(Config config) {
@@ -63,6 +68,12 @@ public final class MetadataStep implements MediaStep {
             putIfPresent(meta, "cameraModel", exif.model());
             putIfPresent(meta, "captureTime", exif.captureTime());
             meta.put("gpsPresent", exif.gpsPresent());
+            ImageProperties props = ImageProperties.describe(original, probe, exif);
+            putIfPresent(meta, "bitDepth", props.bitDepth());
+            meta.put("colorSpace", props.colorSpace());
+            meta.put("hasAlpha", props.hasAlpha());
+            putIfPresent(meta, "frameCount", props.frameCount());
+            meta.put("perceptualHash", PerceptualHash.of(original, exif.orientation()));
         }
         return new Output(List.of(), meta);
     }

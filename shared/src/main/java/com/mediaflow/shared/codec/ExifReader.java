@@ -9,6 +9,10 @@ import com.drew.metadata.exif.ExifDirectoryBase;
 import com.drew.metadata.exif.ExifIFD0Directory;
 import com.drew.metadata.exif.ExifSubIFDDirectory;
 import com.drew.metadata.exif.GpsDirectory;
+import com.drew.metadata.gif.GifControlDirectory;
+import com.drew.metadata.icc.IccDirectory;
+import com.drew.metadata.jpeg.JpegDirectory;
+import com.drew.metadata.png.PngDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -20,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads orientation, camera and capture facts from image metadata with metadata-extractor.
+ * Reads orientation, camera, capture and colour-profile facts from image metadata with
+ * metadata-extractor (EXIF, ICC, PNG and GIF headers; nothing is hand-parsed).
  *
  * <p>Metadata is optional: this never throws for broken, missing or unreadable metadata. It
  * logs a warning and falls back to {@link ExifInfo#NONE} (or keeps what could be read). For
@@ -61,7 +66,16 @@ public final class ExifReader {
             String model = text(ifd0, ExifDirectoryBase.TAG_MODEL);
             String captureTime = captureTime(metadata, ifd0, file);
             boolean gps = gpsPresent(metadata);
-            return new ExifInfo(orientation, make, model, captureTime, gps);
+            IccDirectory icc = metadata.getFirstDirectoryOfType(IccDirectory.class);
+            // the 'desc' tag is a textDescriptionType (or mluc) structure: let the library decode it
+            String iccDescription = icc == null ? null
+                    : clean(icc.getDescription(IccDirectory.TAG_TAG_desc));
+            String iccColorSpace = text(icc, IccDirectory.TAG_COLOR_SPACE);
+            JpegDirectory jpeg = metadata.getFirstDirectoryOfType(JpegDirectory.class);
+            Integer components = jpeg == null ? null
+                    : jpeg.getInteger(JpegDirectory.TAG_NUMBER_OF_COMPONENTS);
+            return new ExifInfo(orientation, make, model, captureTime, gps, iccDescription,
+                    iccColorSpace, components, transparentPalette(metadata));
         } catch (RuntimeException e) {
             LOG.warn("Cannot interpret the metadata of {}: {}: {}", file,
                     e.getClass().getSimpleName(), e.getMessage());
@@ -85,7 +99,10 @@ public final class ExifReader {
         if (dir == null) {
             return null;
         }
-        String s = dir.getString(tag);
+        return clean(dir.getString(tag));
+    }
+
+    private static String clean(String s) {
         if (s == null) {
             return null;
         }
@@ -113,6 +130,21 @@ public final class ExifReader {
             }
         }
         return null;
+    }
+
+    /** PNG palette with a {@code tRNS} chunk, or a GIF frame with a transparent colour. */
+    private static boolean transparentPalette(Metadata metadata) {
+        for (PngDirectory png : metadata.getDirectoriesOfType(PngDirectory.class)) {
+            if (Boolean.TRUE.equals(png.getBooleanObject(PngDirectory.TAG_PALETTE_HAS_TRANSPARENCY))) {
+                return true;
+            }
+        }
+        for (GifControlDirectory gif : metadata.getDirectoriesOfType(GifControlDirectory.class)) {
+            if (gif.isTransparent()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean gpsPresent(Metadata metadata) {

@@ -90,6 +90,38 @@ final class FfmpegSupport {
         return name == null ? "none(" + pixFmt + ")" : name.getString();
     }
 
+    /**
+     * Bits per colour component of a pixel format: the depth of its first component (8 for
+     * "yuvj420p" and "pal8", 16 for "rgb48be", 1 for "monob"); null when unknown.
+     */
+    static Integer bitDepth(int pixFmt) {
+        if (pixFmt < 0) {
+            return null;
+        }
+        AVPixFmtDescriptor desc = av_pix_fmt_desc_get(pixFmt);
+        if (desc == null || desc.nb_components() == 0) {
+            return null;
+        }
+        int depth = desc.comp(0).depth();
+        return depth > 0 ? depth : null;
+    }
+
+    /**
+     * True when the pixel format has an alpha channel. Palettes do not count: FFmpeg flags
+     * "pal8" with alpha because its palette entries are RGBA, whether or not any is transparent.
+     */
+    static boolean hasAlphaChannel(int pixFmt) {
+        AVPixFmtDescriptor desc = pixFmt < 0 ? null : av_pix_fmt_desc_get(pixFmt);
+        return desc != null && (desc.flags() & AV_PIX_FMT_FLAG_ALPHA) != 0
+                && (desc.flags() & AV_PIX_FMT_FLAG_PAL) == 0;
+    }
+
+    /** True when the pixel format is a palette ("pal8"). */
+    static boolean isPalette(int pixFmt) {
+        AVPixFmtDescriptor desc = pixFmt < 0 ? null : av_pix_fmt_desc_get(pixFmt);
+        return desc != null && (desc.flags() & AV_PIX_FMT_FLAG_PAL) != 0;
+    }
+
     /** True when the pixel format carries transparency (alpha channel or an RGBA palette). */
     static boolean hasAlpha(int pixFmt) {
         if (pixFmt < 0) {

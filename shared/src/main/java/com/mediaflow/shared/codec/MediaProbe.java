@@ -11,7 +11,8 @@ import org.bytedeco.javacv.FrameGrabber;
 import com.mediaflow.shared.error.CodecException;
 
 /**
- * Reads a media file's headers with FFmpeg: container, codecs, dimensions, duration, rotation.
+ * Reads a media file's headers with FFmpeg: container, codecs, dimensions, duration, rotation,
+ * pixel format.
  * Only {@code start()} runs (stream probing decodes at most a few packets); no frame is grabbed.
  */
 public final class MediaProbe {
@@ -64,8 +65,11 @@ public final class MediaProbe {
                 frames = known > 0 && known <= Integer.MAX_VALUE ? Integer.valueOf((int) known)
                         : null;
             }
+            int pixFmt = video ? videoStreamPixelFormat(g) : -1;
+            String pixelFormat = pixFmt < 0 ? null : FfmpegSupport.pixelFormatName(pixFmt);
+            Integer bitDepth = pixFmt < 0 ? null : FfmpegSupport.bitDepth(pixFmt);
             return new ProbeResult(format, width, height, duration, videoCodec, audioCodec,
-                    frameRate, rotation, channels, sampleRate, frames);
+                    frameRate, rotation, channels, sampleRate, frames, pixelFormat, bitDepth);
         } catch (FrameGrabber.Exception e) {
             throw new CodecException("Cannot probe " + path + ": FFmpeg failed to release it: "
                     + e.getMessage(), e);
@@ -97,6 +101,18 @@ public final class MediaProbe {
         // a GIF/WebP/APNG demuxer with a single frame is a still picture too
         return (format.equals("gif") || format.equals("webp") || format.equals("apng"))
                 && videoStreamFrames(g) <= 1 && g.getLengthInVideoFrames() <= 1;
+    }
+
+    /** The first video stream's pixel format as probed, or -1 (AV_PIX_FMT_NONE). */
+    private static int videoStreamPixelFormat(FFmpegFrameGrabber g) {
+        AVFormatContext fc = g.getFormatContext();
+        for (int i = 0; fc != null && i < fc.nb_streams(); i++) {
+            AVStream st = fc.streams(i);
+            if (st.codecpar().codec_type() == AVMEDIA_TYPE_VIDEO) {
+                return st.codecpar().format();
+            }
+        }
+        return -1;
     }
 
     private static long videoStreamFrames(FFmpegFrameGrabber g) {

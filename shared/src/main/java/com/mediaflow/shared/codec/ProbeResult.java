@@ -18,10 +18,15 @@ package com.mediaflow.shared.codec;
  * @param sampleRate sample rate in Hz of the first audio stream
  * @param frameCount video frames as declared by the container (or estimated from duration and
  *     frame rate); 1 for still images; null when unknown
+ * @param pixelFormat FFmpeg's pixel format name of the first video stream as the decoder
+ *     reports it, e.g. "yuvj420p", "rgba", "pal8", "gray16be"; null without video or unknown
+ * @param bitDepth bits per colour component of that pixel format (8, 10, 16, ...; 1 for
+ *     "monob"); null when unknown
  */
 public record ProbeResult(String format, Integer width, Integer height, Double durationSeconds,
         String videoCodec, String audioCodec, Double frameRate, Integer rotation,
-        Integer audioChannels, Integer sampleRate, Integer frameCount) {
+        Integer audioChannels, Integer sampleRate, Integer frameCount, String pixelFormat,
+        Integer bitDepth) {
 
     public boolean hasVideo() {
         return videoCodec != null;

@@ -1,10 +1,12 @@
 package com.mediaflow.shared.codec;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_GIF;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_PNG;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB8;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
@@ -146,6 +148,36 @@ public final class SyntheticMedia {
             throw new CodecException("Cannot write synthetic MP4 " + out + " (" + w + "x" + h
                     + ", " + frames + " frames, audio " + withAudio + "): expected FFmpeg to "
                     + "encode H.264/AAC, found: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * An animated GIF of {@code frames} frames of the moving test pattern (FFmpeg's gif encoder,
+     * rgb8 palette, 10 frames a second, looping). Every frame differs, so none is dropped.
+     */
+    public static Path animatedGif(Path out, int w, int h, int frames) {
+        checkSize(w, h, out);
+        if (frames <= 0) {
+            throw new IllegalArgumentException("Expected at least one frame, found " + frames);
+        }
+        FfmpegSupport.init();
+        createParent(out);
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), w, h, 0);
+                Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 3)) {
+            rec.setFormat("gif");
+            rec.setVideoCodec(AV_CODEC_ID_GIF);
+            rec.setPixelFormat(AV_PIX_FMT_RGB8);
+            rec.setFrameRate(10);
+            rec.start();
+            for (int i = 0; i < frames; i++) {
+                paint(frame, 3, i * 4, false);
+                rec.record(frame, AV_PIX_FMT_RGB24);
+            }
+            rec.stop();
+        } catch (FrameRecorder.Exception e) {
+            throw new CodecException("Cannot write synthetic GIF " + out + " (" + w + "x" + h + ", "
+                    + frames + " frames): expected FFmpeg to encode GIF, found: " + e.getMessage(), e);
         }
         return out;
     }

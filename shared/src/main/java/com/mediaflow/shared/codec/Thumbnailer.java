@@ -154,6 +154,87 @@ public final class Thumbnailer {
     }
 
     /**
+     * The upright picture (first frame of an animation) squeezed to {@code side x side} pixels of
+     * BT.601 luma (0-255), transparent pixels composited onto white, row by row: the input of a
+     * perceptual hash. Decoded along the thumbnail path: HEIC/AVIF through {@link HeifDecoder}
+     * (its transforms applied, EXIF ignored), other formats with FFmpeg, large JPEGs with the
+     * decoder's {@code lowres}; scaled with the area filter, then the orientation transform.
+     *
+     * @param exifOrientation EXIF Orientation 1-8; 0 or anything else means none
+     * @throws CodecException when FFmpeg cannot open, decode or filter the file
+     */
+    static double[] uprightLuma(Path source, int exifOrientation, int side) {
+        FfmpegSupport.init();
+        String file = source.toAbsolutePath().toString();
+        if (decodesAsHeif(source)) {
+            try (Frame upright = HeifDecoder.decodePrimary(source)) {
+                return lumaSquare(upright, Transform.NONE, side, file);
+            }
+        }
+        int lowres;
+        try (FFmpegFrameGrabber grabber = openGrabber(file, 0)) {
+            start(grabber, file, "an image");
+            if (!grabber.hasVideo()) {
+                throw new CodecException("Cannot sample " + file + ": expected an image, found no "
+                        + "picture stream (format " + grabber.getFormat() + ")");
+            }
+            lowres = lowresFor(grabber.getVideoCodec(), grabber.getImageWidth(),
+                    grabber.getImageHeight(), side);
+            if (lowres == 0) {
+                return lumaSquare(grabFirst(grabber, file), Transform.ofExif(exifOrientation),
+                        side, file);
+            }
+        } catch (FrameGrabber.Exception e) {
+            throw decodeFailure(file, e);
+        }
+        try (FFmpegFrameGrabber grabber = openGrabber(file, lowres)) {
+            start(grabber, file, "an image");
+            return lumaSquare(grabFirst(grabber, file), Transform.ofExif(exifOrientation), side,
+                    file);
+        } catch (FrameGrabber.Exception e) {
+            throw decodeFailure(file, e);
+        }
+    }
+
+    private static Frame grabFirst(FFmpegFrameGrabber grabber, String file)
+            throws FrameGrabber.Exception {
+        Frame decoded = grabber.grabImage();
+        if (decoded == null || decoded.image == null) {
+            throw new CodecException("Cannot sample " + file
+                    + ": expected at least one decodable picture, found none");
+        }
+        return decoded;
+    }
+
+    /** Area-scales a packed RGBA frame to a square, makes it upright, returns luma on white. */
+    private static double[] lumaSquare(Frame rgba, Transform upright, int side, String file) {
+        List<FFmpegFrameFilter> filters = new ArrayList<>();
+        try {
+            String graph = "scale=w=" + side + ":h=" + side + ":flags=area+accurate_rnd"
+                    + (upright.filter() == null ? "" : "," + upright.filter()) + ",format=rgba";
+            Frame small = runFilter(filters, graph, rgba, AV_PIX_FMT_RGBA, file);
+            ByteBuffer buf = (ByteBuffer) small.image[0];
+            double[] luma = new double[side * side];
+            for (int y = 0; y < side; y++) {
+                for (int x = 0; x < side; x++) {
+                    int o = y * small.imageStride + x * 4;
+                    double a = (buf.get(o + 3) & 0xff) / 255.0;
+                    double l = 0.299 * (buf.get(o) & 0xff) + 0.587 * (buf.get(o + 1) & 0xff)
+                            + 0.114 * (buf.get(o + 2) & 0xff);
+                    luma[y * side + x] = a * l + (1 - a) * 255.0;
+                }
+            }
+            return luma;
+        } catch (FrameFilter.Exception e) {
+            throw new CodecException("Cannot scale " + file + " (" + rgba.imageWidth + "x"
+                    + rgba.imageHeight + ") to " + side + "x" + side + ": expected FFmpeg's filter"
+                    + " graph to run, found: " + e.getMessage(), e);
+        } finally {
+            closeAll(filters, file);
+        }
+    }
+
+    /**
      * HEIC always, and AVIF when FFmpeg has a software AV1 decoder: FFmpeg's HEIF demuxer returns
      * one tile or an auxiliary picture of phone HEICs, so {@link HeifDecoder} assembles the
      * primary image itself.

@@ -40,7 +40,8 @@ class ExifReaderTest {
 
         ExifInfo info = ExifReader.read(jpeg);
 
-        assertThat(info).isEqualTo(new ExifInfo(orientation, null, null, null, false));
+        assertThat(info).isEqualTo(new ExifInfo(orientation, null, null, null, false, null,
+                null, 3, false));
     }
 
     @Test
@@ -65,7 +66,8 @@ class ExifReaderTest {
     void read_jpegWithoutExif_returnsDefaults() {
         Path jpeg = SyntheticMedia.jpeg(tmp.resolve("jpeg-no-exif-16x16.jpg"), 16, 16, 0);
 
-        assertThat(ExifReader.read(jpeg)).isEqualTo(ExifInfo.NONE);
+        assertThat(ExifReader.read(jpeg)).isEqualTo(new ExifInfo(1, null, null, null, false,
+                null, null, 3, false));
     }
 
     @Test
