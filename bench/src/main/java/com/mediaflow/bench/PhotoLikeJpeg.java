@@ -36,10 +36,10 @@ final class PhotoLikeJpeg {
 
     static final float QUALITY = 0.90f;
 
-    /** Sensor noise amplitude (triangular, +-); tuned so 12 MP lands at about 1.5-2 MB. */
-    static final int SENSOR_NOISE = 4;
+    /** Sensor noise amplitude (triangular, +-); tuned so 12 MP lands at about 1.8 MB. */
+    static final int SENSOR_NOISE = 6;
     /** Texture amplitude in fully textured regions, in 8-bit levels. */
-    static final double TEXTURE = 34;
+    static final double TEXTURE = 40;
 
     private PhotoLikeJpeg() {
     }
@@ -61,7 +61,7 @@ final class PhotoLikeJpeg {
                 int i = y * w + x;
                 int p = px[i];
                 // texture strength: mostly 0 (smooth) or 1 (textured), soft in between
-                double m = smooth(Math.max(0, Math.min(1, (mask.at(x, y) - 0.4) * 3.5)));
+                double m = smooth(Math.max(0, Math.min(1, (mask.at(x, y) - 0.3) * 3.0)));
                 double t = 0;
                 for (int o = 0; o < octaves.length; o++) {
                     t += weights[o] * (octaves[o].at(x, y) - 0.5);
