@@ -524,12 +524,12 @@ class IsoBmffParserTest {
             try (Frame frame = videoCodec == null ? null : new Frame(w, h, Frame.DEPTH_UBYTE, 3)) {
                 for (int i = 0; i < steps; i++) {
                     if (frame != null && i < frames) {
-                        paint(frame, i);
+                        RecordedMedia.paint(frame, i);
                         rec.record(frame, AV_PIX_FMT_BGR24);
                     }
                     if (audioCodec != null) {
                         long until = total * (i + 1) / steps;
-                        rec.recordSamples(sampleRate, 1, sine(written, until, sampleRate));
+                        rec.recordSamples(sampleRate, 1, RecordedMedia.sine(written, until, sampleRate, 1));
                         written = until;
                     }
                 }
@@ -541,26 +541,6 @@ class IsoBmffParserTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static void paint(Frame frame, int t) {
-        ByteBuffer buf = (ByteBuffer) frame.image[0];
-        for (int y = 0; y < frame.imageHeight; y++) {
-            for (int x = 0; x < frame.imageWidth; x++) {
-                int o = y * frame.imageStride + x * 3;
-                buf.put(o, (byte) (x * 4 + t * 8));
-                buf.put(o + 1, (byte) (y * 4));
-                buf.put(o + 2, (byte) ((x + y + t) * 2));
-            }
-        }
-    }
-
-    private static ShortBuffer sine(long from, long until, int rate) {
-        short[] s = new short[(int) (until - from)];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = (short) Math.round(0.3 * Short.MAX_VALUE * Math.sin(2 * Math.PI * 440 * (from + i) / rate));
-        }
-        return ShortBuffer.wrap(s);
     }
 
     /** The offset of the first occurrence of a four-character code; boxes start 4 bytes before it. */

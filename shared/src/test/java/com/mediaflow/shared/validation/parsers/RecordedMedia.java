@@ -86,7 +86,8 @@ final class RecordedMedia {
         }
     }
 
-    private static void paint(Frame frame, int t) {
+    /** A moving pattern, so that frames differ; packed RGB24. */
+    static void paint(Frame frame, int t) {
         ByteBuffer buf = (ByteBuffer) frame.image[0];
         for (int y = 0; y < frame.imageHeight; y++) {
             for (int x = 0; x < frame.imageWidth; x++) {
@@ -98,7 +99,8 @@ final class RecordedMedia {
         }
     }
 
-    private static ShortBuffer sine(long from, long until, int rate, int channels) {
+    /** A 440 Hz tone, interleaved over {@code channels}. */
+    static ShortBuffer sine(long from, long until, int rate, int channels) {
         int n = (int) (until - from);
         short[] s = new short[n * channels];
         for (int i = 0; i < n; i++) {
