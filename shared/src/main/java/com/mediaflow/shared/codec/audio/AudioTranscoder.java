@@ -16,9 +16,11 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_CHAN_SURROUND_DIRECT_RIGHT;
 import static org.bytedeco.ffmpeg.global.avutil.AV_CHAN_WIDE_LEFT;
 import static org.bytedeco.ffmpeg.global.avutil.AV_CHAN_WIDE_RIGHT;
 import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_channel_from_index;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
+import static org.bytedeco.ffmpeg.global.avutil.av_q2d;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 
 import java.io.IOException;
@@ -29,8 +31,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVChannelLayout;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -213,15 +215,8 @@ public final class AudioTranscoder {
      * wide) 1.41, all others 1.
      */
     private static double[] channelWeights(FFmpegFrameGrabber g, int channels) {
-        AVChannelLayout layout = null;
-        AVFormatContext fc = g.getFormatContext();
-        for (int i = 0; fc != null && i < fc.nb_streams(); i++) {
-            AVCodecParameters par = fc.streams(i).codecpar();
-            if (par.codec_type() == AVMEDIA_TYPE_AUDIO) {
-                layout = par.ch_layout();
-                break;
-            }
-        }
+        AVStream audio = audioStream(g.getFormatContext());
+        AVChannelLayout layout = audio == null ? null : audio.codecpar().ch_layout();
         double[] w = new double[channels];
         try (AVChannelLayout fallback = new AVChannelLayout()) {
             if (layout == null || layout.order() == AV_CHANNEL_ORDER_UNSPEC
@@ -247,17 +242,32 @@ public final class AudioTranscoder {
     }
 
     /**
-     * The container's duration when it is measured (headers, index, last timestamp), or 0 when
-     * unknown or merely estimated from the bitrate (an MP3 without a Xing/LAME header), where
-     * the truncation check would be guesswork.
+     * The audio stream's declared duration (from the container's index or headers), or 0 when
+     * unknown or merely estimated from the bitrate (an MP3 without a Xing/LAME header), where a
+     * truncation check would be guesswork. The audio stream's own duration, not the file's: in
+     * a video the picture may legitimately outlast the sound. The file's duration counts only
+     * when the audio is its sole stream.
      */
     private static double declaredSeconds(FFmpegFrameGrabber g) {
         AVFormatContext fc = g.getFormatContext();
         if (fc == null || fc.duration_estimation_method() == AVFMT_DURATION_FROM_BITRATE) {
             return 0;
         }
+        AVStream audio = audioStream(fc);
+        if (audio != null && audio.duration() != AV_NOPTS_VALUE && audio.duration() > 0) {
+            return audio.duration() * av_q2d(audio.time_base());
+        }
         long us = g.getLengthInTime();
-        return us > 0 ? us / 1_000_000.0 : 0;
+        return fc.nb_streams() == 1 && us > 0 ? us / 1_000_000.0 : 0;
+    }
+
+    private static AVStream audioStream(AVFormatContext fc) {
+        for (int i = 0; fc != null && i < fc.nb_streams(); i++) {
+            if (fc.streams(i).codecpar().codec_type() == AVMEDIA_TYPE_AUDIO) {
+                return fc.streams(i);
+            }
+        }
+        return null;
     }
 
     /**

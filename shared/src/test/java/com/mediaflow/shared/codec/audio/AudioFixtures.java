@@ -60,6 +60,43 @@ final class AudioFixtures {
         return out;
     }
 
+    /**
+     * An MP4 whose H.264 picture (64x48, 10 fps, grey) lasts {@code videoSeconds} and whose mono
+     * 48 kHz AAC sound (a -23 dBFS 1 kHz sine) only {@code audioSeconds}.
+     */
+    static Path videoLongerThanAudio(Path out, double videoSeconds, double audioSeconds) {
+        av_log_set_level(AV_LOG_ERROR);
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), 64, 48, 1);
+                Frame picture = new Frame(64, 48, Frame.DEPTH_UBYTE, 3)) {
+            rec.setFormat("mp4");
+            rec.setVideoCodecName("libx264");
+            rec.setVideoOption("preset", "ultrafast");
+            rec.setFrameRate(10);
+            rec.setAudioCodecName("aac");
+            rec.setSampleRate(48_000);
+            rec.start();
+            java.nio.ByteBuffer pixels = (java.nio.ByteBuffer) picture.image[0];
+            for (int i = 0; i < pixels.capacity(); i++) {
+                pixels.put(i, (byte) 128);
+            }
+            for (int i = 0; i < Math.round(videoSeconds * 10); i++) {
+                rec.record(picture);
+            }
+            Signals.feed((planar, n) -> {
+                try {
+                    rec.recordSamples(48_000, 1, FloatBuffer.wrap(planar[0], 0, n));
+                } catch (FrameRecorder.Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, 48_000, 1, 1024, Signals.Segment.sine(audioSeconds, -23));
+            rec.stop();
+        } catch (FrameRecorder.Exception e) {
+            throw new IllegalStateException("FFmpeg could not write " + out + ": "
+                    + e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** What a file's first audio stream holds, by decoding all of it. */
     record Decoded(String format, String codec, int profile, int sampleRate, int channels,
             long samples, double containerSeconds) {

@@ -165,6 +165,17 @@ class AudioTranscoderTest {
     }
 
     @Test
+    void videoLongerThanItsAudio_isNotMistakenForTruncated() {
+        Path video = AudioFixtures.videoLongerThanAudio(dir.resolve("h264-3s-aac-1s.mp4"), 3.0,
+                1.0);
+
+        AudioAnalysis a = transcoder.analyze(video).orElseThrow();
+
+        assertThat(a.durationSeconds()).isCloseTo(1.0, within(TOLERANCE_SECONDS));
+        assertThat(a.integratedLufs()).isCloseTo(-26.0, within(0.5));
+    }
+
+    @Test
     void videoWithoutAudio_analyzeIsEmpty_processFailsAndWritesNothing() throws IOException {
         Path video = SyntheticMedia.mp4(dir.resolve("h264-64x48-1s.mp4"), 64, 48, 1.0, 10,
                 false, 0);
