@@ -260,6 +260,20 @@ class SegmentStitchTest {
         assertThat(out).doesNotExist();
     }
 
+    @Test
+    void stitch_segmentWithOtherEncoderSettings_throwsOnHeaders() {
+        Path cavlc = encode(segments.get(2).file(), dir.resolve("enc-2-cavlc.mp4"), 320, 240,
+                CLOSED_GOP + ":cabac=0");
+        Path out = dir.resolve("mixed-settings.mp4");
+        List<Path> files = List.of(encoded.get(0), encoded.get(1), cavlc, encoded.get(3));
+
+        assertThatThrownBy(() -> Stitcher.stitch(files, starts(segments), source, 128, out))
+                .isInstanceOf(CodecException.class)
+                .hasMessageContaining("expected identical codec parameters")
+                .hasMessageContaining("segment 2");
+        assertThat(out).doesNotExist();
+    }
+
     // --- test-local stand-in for VideoTranscoder ----------------------------------------------
 
     /**
