@@ -61,10 +61,11 @@ public final class Thumbnailer {
     private static final Logger LOG = LoggerFactory.getLogger(Thumbnailer.class);
 
     /** Mean luma (0-255, BT.601) below which a video frame counts as black. */
-    static final double BLACK_LUMA = 16.0;
+    static final double BLACK_LUMA = FrameScore.BLACK_LUMA;
+    /** Poster candidates spread over a video's duration. */
+    static final int POSTER_CANDIDATES = 5;
 
     private static final String SCALE_FLAGS = "lanczos+accurate_rnd";
-    private static final long MAX_POSTER_OFFSET_US = 1_000_000L;
 
     /** Longest side of the placeholder JPEG (halved while it does not fit its budget). */
     static final int PLACEHOLDER_SIDE = 32;
@@ -275,9 +276,9 @@ public final class Thumbnailer {
 
     /**
      * A poster frame of a video, upright according to its display matrix, plus thumbnails of it.
-     * The frame is taken at 10% of the duration but at most 1 s in; when that frame is black
-     * (mean luma at most 16) up to two later candidates (25% and 50%) are tried, keeping the
-     * brightest.
+     * Five candidate frames spread over the duration (10%, 30%, 50%, 70%, 90%) are decoded and
+     * the one with the best {@link FrameScore} wins: black, fade and uniform frames lose to any
+     * other, and the least bad is taken when all are (an all-black video still has a poster).
      *
      * @param maxPosterSide longest side of the poster; smaller videos keep their size
      * @return the "poster" rendition ({@code poster.jpg}) followed by one "thumbnail" per box
@@ -310,38 +311,8 @@ public final class Thumbnailer {
             Transform upright = Transform.ofRotation(
                     MediaProbe.clockwiseRotation(grabber.getDisplayRotation()));
             boolean alpha = FfmpegSupport.hasAlpha(nativePixelFormat(grabber));
-            Frame best = null;
-            double bestLuma = -1;
-            try {
-                for (long ts : posterCandidates(grabber.getLengthInTime())) {
-                    Frame frame = grabAt(grabber, ts, file);
-                    if (frame == null) {
-                        continue;
-                    }
-                    double luma = meanLuma(frame);
-                    if (luma > BLACK_LUMA) {
-                        return render(file, frame, alpha, upright, storedSize(grabber, frame),
-                                targets);
-                    }
-                    LOG.debug("Frame at {} us of {} is dark (mean luma {}), trying later", ts,
-                            file, luma);
-                    if (luma > bestLuma) {
-                        if (best != null) {
-                            best.close();
-                        }
-                        best = frame.clone();
-                        bestLuma = luma;
-                    }
-                }
-                if (best == null) {
-                    throw new CodecException("Cannot make a poster of " + file
-                            + ": expected at least one decodable video frame, found none");
-                }
+            try (Frame best = bestPosterFrame(grabber, file)) {
                 return render(file, best, alpha, upright, storedSize(grabber, best), targets);
-            } finally {
-                if (best != null) {
-                    best.close();
-                }
             }
         } catch (FrameGrabber.Exception e) {
             throw new CodecException("Cannot make a poster of " + file
@@ -561,20 +532,62 @@ public final class Thumbnailer {
         return new int[] {decoded.imageWidth, decoded.imageHeight};
     }
 
-    private static long[] posterCandidates(long durationUs) {
+    /**
+     * {@value #POSTER_CANDIDATES} instants spread evenly over the duration, the first at 10%
+     * (openings are often black or a fade), each in the middle of its fifth; just the start
+     * when the duration is unknown.
+     */
+    static long[] posterCandidates(long durationUs) {
         if (durationUs <= 0) {
             return new long[] {0};
         }
-        long first = Math.min(durationUs / 10, MAX_POSTER_OFFSET_US);
-        long second = Math.max(first, durationUs / 4);
-        long third = Math.max(second, durationUs / 2);
-        return new long[] {first, second, third};
+        long[] ts = new long[POSTER_CANDIDATES];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = (long) (durationUs * (i + 0.5) / POSTER_CANDIDATES);
+        }
+        return ts;
+    }
+
+    /**
+     * The candidate frame with the best {@link FrameScore} (a copy the caller closes). When no
+     * candidate decodes (a video shorter than its declared duration, a broken index), the first
+     * frame from the start.
+     *
+     * @throws CodecException when not a single frame decodes
+     */
+    private static Frame bestPosterFrame(FFmpegFrameGrabber grabber, String file) {
+        Frame best = null;
+        FrameScore bestScore = null;
+        for (long ts : posterCandidates(grabber.getLengthInTime())) {
+            Frame frame = grabAt(grabber, ts, file);
+            if (frame == null) {
+                continue;
+            }
+            FrameScore score = FrameScore.of(frame);
+            LOG.debug("Poster candidate at {} us of {}: {}", ts, file, score);
+            if (bestScore == null || score.score() > bestScore.score()) {
+                if (best != null) {
+                    best.close();
+                }
+                best = frame.clone();
+                bestScore = score;
+            }
+        }
+        if (best == null) {
+            Frame first = grabAt(grabber, 0, file);
+            if (first == null) {
+                throw new CodecException("Cannot make a poster of " + file
+                        + ": expected at least one decodable video frame, found none");
+            }
+            return first.clone();
+        }
+        return best;
     }
 
     /** Seeks (frame-accurately) and decodes; null when nothing decodes there. */
     private static Frame grabAt(FFmpegFrameGrabber grabber, long ts, String file) {
         try {
-            if (ts > 0) {
+            if (ts > 0 || grabber.getTimestamp() > 0) {
                 grabber.setTimestamp(ts);
             }
             Frame frame = grabber.grabImage();
@@ -583,27 +596,6 @@ public final class Thumbnailer {
             LOG.warn("Cannot decode a frame at {} us of {}: {}", ts, file, e.getMessage());
             return null;
         }
-    }
-
-    /** Mean BT.601 luma of a packed RGBA frame, sampled on a grid of about 64x64 points. */
-    static double meanLuma(Frame frame) {
-        ByteBuffer buf = (ByteBuffer) frame.image[0];
-        int w = frame.imageWidth;
-        int h = frame.imageHeight;
-        int stride = frame.imageStride;
-        int stepX = Math.max(1, w / 64);
-        int stepY = Math.max(1, h / 64);
-        double sum = 0;
-        long n = 0;
-        for (int y = 0; y < h; y += stepY) {
-            for (int x = 0; x < w; x += stepX) {
-                int o = y * stride + x * 4;
-                sum += 0.299 * (buf.get(o) & 0xff) + 0.587 * (buf.get(o + 1) & 0xff)
-                        + 0.114 * (buf.get(o + 2) & 0xff);
-                n++;
-            }
-        }
-        return n == 0 ? 0 : sum / n;
     }
 
     /**
