@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
@@ -62,6 +63,10 @@ public final class Thumbnailer {
 
     /** Mean luma (0-255, BT.601) below which a video frame counts as black. */
     static final double BLACK_LUMA = FrameScore.BLACK_LUMA;
+    /** Frames of an animation decoded, at most, to choose its still from. */
+    static final int ANIMATION_FRAMES = 8;
+    /** FFmpeg input formats whose files can hold an animation FFmpeg decodes. */
+    private static final Set<String> ANIMATED_FORMATS = Set.of("gif", "apng");
     /** Poster candidates spread over a video's duration. */
     static final int POSTER_CANDIDATES = 5;
 
@@ -95,7 +100,7 @@ public final class Thumbnailer {
     }
 
     /**
-     * Thumbnails of a still image (first frame of an animation), one per box, decoded once.
+     * Thumbnails of a still image (a representative frame of an animation), one per box, decoded once.
      *
      * @param exifOrientation EXIF Orientation 1-8; 0 or anything else means none
      * @param boxSizes longest side of each thumbnail in pixels; smaller images keep their size
@@ -108,7 +113,8 @@ public final class Thumbnailer {
     }
 
     /**
-     * Every rendition of a still image (first frame of an animation) from one decode: the square
+     * Every rendition of a still image (a representative frame of an animation, see
+     * {@link FrameScore}) from one decode: the square
      * thumbnail, the fitted thumbnails, the display JPEG and WebP, and the placeholder.
      *
      * @param exifOrientation EXIF Orientation 1-8; 0 or anything else means none. Ignored for
@@ -155,7 +161,7 @@ public final class Thumbnailer {
     }
 
     /**
-     * The upright picture (first frame of an animation) squeezed to {@code side x side} pixels of
+     * The upright picture (the representative frame of an animation) squeezed to {@code side x side} pixels of
      * BT.601 luma (0-255), transparent pixels composited onto white, row by row: the input of a
      * perceptual hash. Decoded along the thumbnail path: HEIC/AVIF through {@link HeifDecoder}
      * (its transforms applied, EXIF ignored), other formats with FFmpeg, large JPEGs with the
@@ -182,29 +188,78 @@ public final class Thumbnailer {
             lowres = lowresFor(grabber.getVideoCodec(), grabber.getImageWidth(),
                     grabber.getImageHeight(), side);
             if (lowres == 0) {
-                return lumaSquare(grabFirst(grabber, file), Transform.ofExif(exifOrientation),
-                        side, file);
+                try (Picked picked = representative(grabber, file)) {
+                    return lumaSquare(picked.frame(), Transform.ofExif(exifOrientation), side,
+                            file);
+                }
             }
         } catch (FrameGrabber.Exception e) {
             throw decodeFailure(file, e);
         }
         try (FFmpegFrameGrabber grabber = openGrabber(file, lowres)) {
             start(grabber, file, "an image");
-            return lumaSquare(grabFirst(grabber, file), Transform.ofExif(exifOrientation), side,
-                    file);
+            try (Picked picked = representative(grabber, file)) {
+                return lumaSquare(picked.frame(), Transform.ofExif(exifOrientation), side, file);
+            }
         } catch (FrameGrabber.Exception e) {
             throw decodeFailure(file, e);
         }
     }
 
-    private static Frame grabFirst(FFmpegFrameGrabber grabber, String file)
+    /**
+     * The picture a still is made from: the only frame of a still image, or for an animation
+     * (GIF, APNG) the best {@link FrameScore} among its first {@value #ANIMATION_FRAMES} frames,
+     * so a blank or one-colour opening frame does not become the thumbnail. Frames of an
+     * animation depend on the previous ones, so they are decoded in order; the bound keeps the
+     * cost at a few frames' decode.
+     *
+     * @throws CodecException when not even one frame decodes
+     */
+    private static Picked representative(FFmpegFrameGrabber grabber, String file)
             throws FrameGrabber.Exception {
-        Frame decoded = grabber.grabImage();
-        if (decoded == null || decoded.image == null) {
-            throw new CodecException("Cannot sample " + file
+        Frame first = grabber.grabImage();
+        if (first == null || first.image == null) {
+            throw new CodecException("Cannot make thumbnails of " + file
                     + ": expected at least one decodable picture, found none");
         }
-        return decoded;
+        if (!ANIMATED_FORMATS.contains(grabber.getFormat())) {
+            return new Picked(first, false);
+        }
+        Frame best = first.clone();
+        FrameScore bestScore = FrameScore.of(best);
+        int index = 0;
+        for (int i = 1; i < ANIMATION_FRAMES; i++) {
+            Frame frame;
+            try {
+                frame = grabber.grabImage();
+            } catch (FrameGrabber.Exception e) {
+                LOG.warn("Cannot decode frame {} of {} ({}); choosing among the first {}", i,
+                        file, e.getMessage(), i);
+                break;
+            }
+            if (frame == null || frame.image == null) {
+                break;
+            }
+            FrameScore score = FrameScore.of(frame);
+            if (score.score() > bestScore.score()) {
+                best.close();
+                best = frame.clone();
+                bestScore = score;
+                index = i;
+            }
+        }
+        LOG.debug("Still of animation {}: frame {} ({})", file, index, bestScore);
+        return new Picked(best, true);
+    }
+
+    /** A decoded frame, and whether it is a copy that must be closed (else the grabber's). */
+    private record Picked(Frame frame, boolean owned) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (owned) {
+                frame.close();
+            }
+        }
     }
 
     /** Area-scales a packed RGBA frame to a square, makes it upright, returns luma on white. */
@@ -259,14 +314,12 @@ public final class Thumbnailer {
 
     private ImageRenditions decodeAndRender(FFmpegFrameGrabber grabber, String file,
             int exifOrientation, List<Target> targets) throws FrameGrabber.Exception {
-        Frame decoded = grabber.grabImage();
-        if (decoded == null || decoded.image == null) {
-            throw new CodecException("Cannot make thumbnails of " + file
-                    + ": expected at least one decodable picture, found none");
+        try (Picked picked = representative(grabber, file)) {
+            Frame decoded = picked.frame();
+            boolean alpha = FfmpegSupport.hasAlpha(nativePixelFormat(grabber));
+            return render(file, decoded, alpha, Transform.ofExif(exifOrientation),
+                    storedSize(grabber, decoded), targets);
         }
-        boolean alpha = FfmpegSupport.hasAlpha(nativePixelFormat(grabber));
-        return render(file, decoded, alpha, Transform.ofExif(exifOrientation),
-                storedSize(grabber, decoded), targets);
     }
 
     private static CodecException decodeFailure(String file, FrameGrabber.Exception e) {
