@@ -53,20 +53,21 @@ public record FrameScore(double meanLuma, double spread, double detail, Verdict 
     }
 
     /**
-     * Scores a packed frame of 8-bit RGB24 (3 channels) or RGBA/RGB0 (4 channels, the 4th taken
-     * as alpha) as JavaCV returns it from a grabber set to such a pixel format.
+     * Scores a packed 8-bit frame as JavaCV returns it from a grabber or filter: RGB24
+     * ({@code channels} 3) or RGBA/RGB0 (4, the 4th byte taken as alpha). The channel count is
+     * the caller's, from the pixel format: JavaCV derives {@code imageChannels} from the padded
+     * stride, which is wrong for narrow frames.
      *
      * @throws IllegalArgumentException for other depths or channel counts
      */
-    public static FrameScore of(Frame frame) {
-        if (frame.imageDepth != Frame.DEPTH_UBYTE
-                || (frame.imageChannels != 3 && frame.imageChannels != 4)) {
+    public static FrameScore of(Frame frame, int channels) {
+        if (frame.imageDepth != Frame.DEPTH_UBYTE || (channels != 3 && channels != 4)) {
             throw new IllegalArgumentException("Expected a packed 8-bit frame of 3 or 4 "
-                    + "channels, found depth " + frame.imageDepth + " with "
-                    + frame.imageChannels + " channels");
+                    + "channels, found depth " + frame.imageDepth + " with " + channels
+                    + " channels");
         }
         return of((ByteBuffer) frame.image[0], frame.imageWidth, frame.imageHeight,
-                frame.imageStride, frame.imageChannels);
+                frame.imageStride, channels);
     }
 
     /**

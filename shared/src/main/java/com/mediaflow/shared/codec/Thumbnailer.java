@@ -47,6 +47,8 @@ import com.mediaflow.shared.error.CodecException;
  *       Lanczos (never upscaling), then the EXIF orientation or display-matrix rotation
  *       ({@code transpose}, {@code hflip}, {@code vflip}), so the transform touches only
  *       rendition-sized pixels. Smaller renditions are cut from the previous, larger output.
+ *   <li>Images with an embedded non-sRGB ICC profile (Display P3, Adobe RGB, ...): each
+ *       output's pixels are converted to sRGB by {@link SrgbConverter}, at rendition size.
  *   <li>Encode in memory: mjpeg (yuvj420p, full range, fixed qscale) or libwebp (yuv420p, or
  *       yuva420p with alpha). Both write only the picture: no EXIF, XMP or ICC segment of the
  *       source survives, so no rendition carries GPS coordinates.
@@ -130,8 +132,9 @@ public final class Thumbnailer {
         }
         String file = source.toAbsolutePath().toString();
         if (decodesAsHeif(source)) {
-            return heifRenditions(source, file, targets);
+            return heifRenditions(source, file, targets, SrgbConverter.forFile(source));
         }
+        SrgbConverter toSrgb = SrgbConverter.forFile(source);
         int lowres;
         try (FFmpegFrameGrabber grabber = openGrabber(file, 0)) {
             start(grabber, file, "an image");
@@ -144,7 +147,7 @@ public final class Thumbnailer {
             int h = grabber.getImageHeight();
             lowres = lowresFor(grabber.getVideoCodec(), w, h, largestNeed(targets, w, h));
             if (lowres == 0) {
-                return decodeAndRender(grabber, file, exifOrientation, targets);
+                return decodeAndRender(grabber, file, exifOrientation, targets, toSrgb);
             }
         } catch (FrameGrabber.Exception e) {
             throw decodeFailure(file, e);
@@ -154,16 +157,16 @@ public final class Thumbnailer {
         // colour conversion and scaling.
         try (FFmpegFrameGrabber grabber = openGrabber(file, lowres)) {
             start(grabber, file, "an image");
-            return decodeAndRender(grabber, file, exifOrientation, targets);
+            return decodeAndRender(grabber, file, exifOrientation, targets, toSrgb);
         } catch (FrameGrabber.Exception e) {
             throw decodeFailure(file, e);
         }
     }
 
     /**
-     * The upright picture (the representative frame of an animation) squeezed to {@code side x side} pixels of
-     * BT.601 luma (0-255), transparent pixels composited onto white, row by row: the input of a
-     * perceptual hash. Decoded along the thumbnail path: HEIC/AVIF through {@link HeifDecoder}
+     * The upright picture (the representative frame of an animation) squeezed to
+     * {@code side x side} pixels of BT.601 luma (0-255), transparent pixels composited onto
+     * white, row by row: the input of a perceptual hash. Decoded along the thumbnail path: HEIC/AVIF through {@link HeifDecoder}
      * (its transforms applied, EXIF ignored), other formats with FFmpeg, large JPEGs with the
      * decoder's {@code lowres}; scaled with the area filter, then the orientation transform.
      *
@@ -226,7 +229,7 @@ public final class Thumbnailer {
             return new Picked(first, false);
         }
         Frame best = first.clone();
-        FrameScore bestScore = FrameScore.of(best);
+        FrameScore bestScore = FrameScore.of(best, 4);
         int index = 0;
         for (int i = 1; i < ANIMATION_FRAMES; i++) {
             Frame frame;
@@ -240,7 +243,7 @@ public final class Thumbnailer {
             if (frame == null || frame.image == null) {
                 break;
             }
-            FrameScore score = FrameScore.of(frame);
+            FrameScore score = FrameScore.of(frame, 4);
             if (score.score() > bestScore.score()) {
                 best.close();
                 best = frame.clone();
@@ -305,20 +308,22 @@ public final class Thumbnailer {
      * applied by the decoder and are authoritative: the EXIF orientation in a HEIC's Exif item
      * repeats them, so it is not applied again.
      */
-    private ImageRenditions heifRenditions(Path source, String file, List<Target> targets) {
+    private ImageRenditions heifRenditions(Path source, String file, List<Target> targets,
+            SrgbConverter toSrgb) {
         try (Frame upright = HeifDecoder.decodePrimary(source)) {
             return render(file, upright, false, Transform.NONE,
-                    new int[] {upright.imageWidth, upright.imageHeight}, targets);
+                    new int[] {upright.imageWidth, upright.imageHeight}, targets, toSrgb);
         }
     }
 
     private ImageRenditions decodeAndRender(FFmpegFrameGrabber grabber, String file,
-            int exifOrientation, List<Target> targets) throws FrameGrabber.Exception {
+            int exifOrientation, List<Target> targets, SrgbConverter toSrgb)
+            throws FrameGrabber.Exception {
         try (Picked picked = representative(grabber, file)) {
             Frame decoded = picked.frame();
             boolean alpha = FfmpegSupport.hasAlpha(nativePixelFormat(grabber));
             return render(file, decoded, alpha, Transform.ofExif(exifOrientation),
-                    storedSize(grabber, decoded), targets);
+                    storedSize(grabber, decoded), targets, toSrgb);
         }
     }
 
@@ -365,7 +370,8 @@ public final class Thumbnailer {
                     MediaProbe.clockwiseRotation(grabber.getDisplayRotation()));
             boolean alpha = FfmpegSupport.hasAlpha(nativePixelFormat(grabber));
             try (Frame best = bestPosterFrame(grabber, file)) {
-                return render(file, best, alpha, upright, storedSize(grabber, best), targets);
+                return render(file, best, alpha, upright, storedSize(grabber, best), targets,
+                        null);
             }
         } catch (FrameGrabber.Exception e) {
             throw new CodecException("Cannot make a poster of " + file
@@ -616,7 +622,7 @@ public final class Thumbnailer {
             if (frame == null) {
                 continue;
             }
-            FrameScore score = FrameScore.of(frame);
+            FrameScore score = FrameScore.of(frame, 4);
             LOG.debug("Poster candidate at {} us of {}: {}", ts, file, score);
             if (bestScore == null || score.score() > bestScore.score()) {
                 if (best != null) {
@@ -668,12 +674,15 @@ public final class Thumbnailer {
      * </ol>
      *
      * @param stored full stored size {w, h} (the decoded frame may be smaller with lowres)
+     * @param toSrgb converts each output's pixels from the embedded ICC profile to sRGB just
+     *     before encoding (the chain of smaller outputs keeps the source's values); null for none
      */
     private ImageRenditions render(String file, Frame decoded, boolean alpha, Transform upright,
-            int[] stored, List<Target> targets) {
+            int[] stored, List<Target> targets, SrgbConverter toSrgb) {
         int uprightW = upright.swapsAxes() ? stored[1] : stored[0];
         int uprightH = upright.swapsAxes() ? stored[0] : stored[1];
         List<FFmpegFrameFilter> filters = new ArrayList<>();
+        List<Frame> converted = new ArrayList<>();
         Rendition[] out = new Rendition[targets.size()];
         Placeholder placeholder = null;
         try {
@@ -714,18 +723,23 @@ public final class Thumbnailer {
                             + ": expected " + size[0] + "x" + size[1] + ", found "
                             + result.imageWidth + "x" + result.imageHeight);
                 }
+                Frame pixels = result;
+                if (toSrgb != null) {
+                    pixels = toSrgb.convert(result, resultFormat == AV_PIX_FMT_RGB24 ? 3 : 4);
+                    converted.add(pixels);
+                }
                 switch (t.encoding()) {
                     case JPEG -> out[i] = new Rendition(t.kind(), t.name(), "image/jpeg",
-                            FfmpegSupport.encodeStill(result, resultFormat, AV_CODEC_ID_MJPEG,
+                            FfmpegSupport.encodeStill(pixels, resultFormat, AV_CODEC_ID_MJPEG,
                                     AV_PIX_FMT_YUVJ420P, qscale, Path.of(file)),
                             size[0], size[1]);
                     case WEBP -> out[i] = new Rendition(t.kind(), t.name(), "image/webp",
-                            FfmpegSupport.encodeStill(result, resultFormat, WEBP_ENCODER,
+                            FfmpegSupport.encodeStill(pixels, resultFormat, WEBP_ENCODER,
                                     alpha ? AV_PIX_FMT_YUVA420P : AV_PIX_FMT_YUV420P,
                                     t.quality(), Path.of(file)),
                             size[0], size[1]);
                     case PLACEHOLDER -> {
-                        placeholder = placeholder(filters, t, result, resultFormat, file);
+                        placeholder = placeholder(filters, t, pixels, resultFormat, file);
                         out[i] = new Rendition(t.kind(), t.name(), "image/jpeg",
                                 placeholder.jpeg(), placeholder.width(), placeholder.height());
                     }
@@ -742,6 +756,7 @@ public final class Thumbnailer {
                     + decoded.imageHeight + "): expected FFmpeg's filter graph to run, found: "
                     + e.getMessage(), e);
         } finally {
+            converted.forEach(Frame::close);
             closeAll(filters, file);
         }
     }

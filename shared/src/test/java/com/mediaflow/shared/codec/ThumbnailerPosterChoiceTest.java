@@ -37,17 +37,18 @@ class ThumbnailerPosterChoiceTest {
     void frameScore_sectionsOfTheClip_areJudgedAsIntended() {
         try (Frame frame = new Frame(W, H, Frame.DEPTH_UBYTE, 3)) {
             paint(frame, 0);
-            assertThat(FrameScore.of(frame).verdict()).as("black").isEqualTo(Verdict.BLACK);
+            assertThat(FrameScore.of(frame, 3).verdict()).as("black").isEqualTo(Verdict.BLACK);
             paintPattern(frame, 0.22);
-            assertThat(FrameScore.of(frame).verdict()).as("fade-in at 22%")
+            assertThat(FrameScore.of(frame, 3).verdict()).as("fade-in at 22%")
                     .isEqualTo(Verdict.FADE);
             paint(frame, 128);
-            assertThat(FrameScore.of(frame).verdict()).as("grey card").isEqualTo(Verdict.UNIFORM);
+            assertThat(FrameScore.of(frame, 3).verdict()).as("grey card")
+                    .isEqualTo(Verdict.UNIFORM);
             paint(frame, 250);
-            assertThat(FrameScore.of(frame).verdict()).as("washed-out white")
+            assertThat(FrameScore.of(frame, 3).verdict()).as("washed-out white")
                     .isEqualTo(Verdict.FADE);
             paintPattern(frame, 1.0);
-            FrameScore pattern = FrameScore.of(frame);
+            FrameScore pattern = FrameScore.of(frame, 3);
             assertThat(pattern.verdict()).as("pattern %s", pattern).isEqualTo(Verdict.GOOD);
             assertThat(pattern.score()).isGreaterThan(0.5);
         }
@@ -57,11 +58,11 @@ class ThumbnailerPosterChoiceTest {
     void frameScore_rejectedFrames_rankBelowGoodOnesAndGreyAboveBlack() {
         try (Frame frame = new Frame(W, H, Frame.DEPTH_UBYTE, 3)) {
             paint(frame, 0);
-            double black = FrameScore.of(frame).score();
+            double black = FrameScore.of(frame, 3).score();
             paint(frame, 128);
-            double grey = FrameScore.of(frame).score();
+            double grey = FrameScore.of(frame, 3).score();
             paintPattern(frame, 1.0);
-            double pattern = FrameScore.of(frame).score();
+            double pattern = FrameScore.of(frame, 3).score();
 
             assertThat(black).isLessThan(grey);
             assertThat(grey).isLessThan(0).isLessThan(pattern);
