@@ -238,13 +238,7 @@ public final class SrgbConverter {
                     return null;
                 }
                 if (type.equals("iCCP")) {
-                    if (length > MAX_PROFILE_BYTES || pos + 8 + length > ch.size()) {
-                        throw new IOException("iCCP chunk of " + length + " bytes, expected at"
-                                + " most " + MAX_PROFILE_BYTES + " and within the file");
-                    }
-                    ByteBuffer body = ByteBuffer.allocate((int) length);
-                    readFully(ch, body, pos + 8);
-                    byte[] b = body.array();
+                    byte[] b = chunkBody(ch, pos + 8, length, type);
                     int nul = 0;
                     while (nul < b.length && nul < 80 && b[nul] != 0) {
                         nul++;
@@ -272,13 +266,7 @@ public final class SrgbConverter {
                 long length = header.getInt(4) & 0xffffffffL;
                 String type = new String(header.array(), 0, 4, StandardCharsets.US_ASCII);
                 if (type.equals("ICCP")) {
-                    if (length > MAX_PROFILE_BYTES || pos + 8 + length > ch.size()) {
-                        throw new IOException("ICCP chunk of " + length + " bytes, expected at"
-                                + " most " + MAX_PROFILE_BYTES + " and within the file");
-                    }
-                    ByteBuffer body = ByteBuffer.allocate((int) length);
-                    readFully(ch, body, pos + 8);
-                    return body.array();
+                    return chunkBody(ch, pos + 8, length, type);
                 }
                 if (!type.equals("VP8X")) {
                     return null; // image data (or a simple-format file): no profile
@@ -328,6 +316,19 @@ public final class SrgbConverter {
         } finally {
             inflater.end();
         }
+    }
+
+    /** The {@code length} bytes at {@code pos}, checked against the limit and the file. */
+    private static byte[] chunkBody(FileChannel ch, long pos, long length, String type)
+            throws IOException {
+        if (length > MAX_PROFILE_BYTES || pos + length > ch.size()) {
+            throw new IOException(type + " chunk of " + length + " bytes at " + pos
+                    + ", expected at most " + MAX_PROFILE_BYTES + " and within the file of "
+                    + ch.size() + " bytes");
+        }
+        ByteBuffer body = ByteBuffer.allocate((int) length);
+        readFully(ch, body, pos);
+        return body.array();
     }
 
     private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {

@@ -4,9 +4,8 @@ import static com.mediaflow.shared.codec.TestImages.decode;
 import static com.mediaflow.shared.codec.TestImages.similarity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_GIF;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_WEBP;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB8;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
 import com.mediaflow.shared.codec.FrameScore.Verdict;
@@ -30,7 +29,7 @@ class ThumbnailerAnimationTest {
     Path tmp;
 
     @Test
-    void thumbnail_animatedGifWithBlankOpening_showsALaterFrame() throws Exception {
+    void thumbnail_animatedGifWithBlankOpening_showsALaterFrame() {
         // given frames 0-2 plain white, 3-5 a checkerboard
         Path gif = gif("gif-160x120-white-then-checker-6frames.gif", 6, 3);
 
@@ -45,7 +44,7 @@ class ThumbnailerAnimationTest {
     }
 
     @Test
-    void thumbnail_contentOnlyAfterTheDecodeBound_keepsTheLeastBadEarlyFrame() throws Exception {
+    void thumbnail_contentOnlyAfterTheDecodeBound_keepsTheLeastBadEarlyFrame() {
         // given white for more frames than are ever decoded, then the checkerboard
         int blank = Thumbnailer.ANIMATION_FRAMES + 2;
         Path gif = gif("gif-160x120-white-" + blank + "-then-checker.gif", blank + 3, blank);
@@ -58,8 +57,7 @@ class ThumbnailerAnimationTest {
     }
 
     @Test
-    void perceptualHash_animatedGifWithBlankOpening_hashesTheSameFrameAsTheThumbnail()
-            throws Exception {
+    void perceptualHash_animatedGifWithBlankOpening_hashesTheSameFrameAsTheThumbnail() {
         Path gif = gif("gif-160x120-white-then-checker-6frames.gif", 6, 3);
         Path stillChecker = gif("gif-160x120-checker-1frame.gif", 1, 0);
 
@@ -76,7 +74,7 @@ class ThumbnailerAnimationTest {
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(webp.toFile(), W, H, 0);
                 Frame frame = new Frame(W, H, Frame.DEPTH_UBYTE, 3)) {
             rec.setFormat("webp");
-            rec.setVideoCodec(org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_WEBP);
+            rec.setVideoCodec(AV_CODEC_ID_WEBP);
             rec.setVideoCodecName("libwebp_anim");
             rec.setPixelFormat(AV_PIX_FMT_YUV420P);
             rec.setFrameRate(5);
@@ -96,22 +94,9 @@ class ThumbnailerAnimationTest {
                 .hasMessageContaining(webp.toAbsolutePath().toString());
     }
 
-    private Path gif(String name, int frames, int blankFrames) throws Exception {
-        Path gif = tmp.resolve(name);
-        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(gif.toFile(), W, H, 0);
-                Frame frame = new Frame(W, H, Frame.DEPTH_UBYTE, 3)) {
-            rec.setFormat("gif");
-            rec.setVideoCodec(AV_CODEC_ID_GIF);
-            rec.setPixelFormat(AV_PIX_FMT_RGB8);
-            rec.setFrameRate(10);
-            rec.start();
-            for (int i = 0; i < frames; i++) {
-                paint(frame, i >= blankFrames);
-                rec.record(frame, AV_PIX_FMT_RGB24);
-            }
-            rec.stop();
-        }
-        return gif;
+    private Path gif(String name, int frames, int blankFrames) {
+        return SyntheticMedia.animatedGif(tmp.resolve(name), W, H, frames,
+                (frame, i) -> paint(frame, i >= blankFrames));
     }
 
     /** White, or a black and white checkerboard of 10-pixel squares (exact in a GIF palette). */

@@ -3,16 +3,12 @@ package com.mediaflow.shared.codec;
 import static com.mediaflow.shared.codec.TestImages.decode;
 import static com.mediaflow.shared.codec.TestImages.similarity;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
 import com.mediaflow.shared.codec.FrameScore.Verdict;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.IntFunction;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,7 +67,7 @@ class ThumbnailerPosterChoiceTest {
     }
 
     @Test
-    void poster_blackFadeGreyThenPattern_isAPatternFrame() throws Exception {
+    void poster_blackFadeGreyThenPattern_isAPatternFrame() {
         // given 5 s: 0-1 s black, 1-2 s fade-in of the pattern (quadratic), 2-3 s a grey card,
         // 3-5 s the pattern. The candidates (0.5, 1.5, 2.5, 3.5, 4.5 s) land in each section;
         // the old rule (first frame above black luma) would take the grey card at 2.5 s.
@@ -118,7 +114,7 @@ class ThumbnailerPosterChoiceTest {
     }
 
     @Test
-    void poster_allBlackVideo_stillYieldsTheLeastBadFrame() throws Exception {
+    void poster_allBlackVideo_stillYieldsTheLeastBadFrame() {
         // given 2 s of black
         Path mp4 = video("h264-320x240-black-2s.mp4", 2 * FPS, i -> new double[] {0});
 
@@ -137,30 +133,15 @@ class ThumbnailerPosterChoiceTest {
      * Writes an H.264 video; {@code content(i)} is {grey} for a flat frame or {-1, gain} for the
      * pattern multiplied by gain.
      */
-    private Path video(String name, int frames, IntFunction<double[]> content) throws Exception {
-        Path mp4 = tmp.resolve(name);
-        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(mp4.toFile(), W, H, 0);
-                Frame frame = new Frame(W, H, Frame.DEPTH_UBYTE, 3)) {
-            rec.setFormat("mp4");
-            rec.setVideoCodec(AV_CODEC_ID_H264);
-            rec.setPixelFormat(AV_PIX_FMT_YUV420P);
-            rec.setFrameRate(FPS);
-            rec.setGopSize(FPS);
-            rec.setVideoOption("preset", "veryfast");
-            rec.setVideoOption("threads", "1");
-            rec.start();
-            for (int i = 0; i < frames; i++) {
-                double[] c = content.apply(i);
-                if (c[0] < 0) {
-                    paintPattern(frame, c[1]);
-                } else {
-                    paint(frame, (int) c[0]);
-                }
-                rec.record(frame, AV_PIX_FMT_RGB24);
+    private Path video(String name, int frames, IntFunction<double[]> content) {
+        return SyntheticMedia.mp4(tmp.resolve(name), W, H, frames, FPS, (frame, i) -> {
+            double[] c = content.apply(i);
+            if (c[0] < 0) {
+                paintPattern(frame, c[1]);
+            } else {
+                paint(frame, (int) c[0]);
             }
-            rec.stop();
-        }
-        return mp4;
+        });
     }
 
     private static void paint(Frame frame, int grey) {
