@@ -32,7 +32,8 @@ public final class PerceptualHash {
     }
 
     /**
-     * The hash of an image file's upright picture (first frame of an animation).
+     * The hash of an image file's upright picture (of an animation, the representative frame
+     * its thumbnails show).
      *
      * @param exifOrientation EXIF Orientation 1-8 (0 or other values mean none); ignored for
      *     HEIF/AVIF, whose own transforms are applied

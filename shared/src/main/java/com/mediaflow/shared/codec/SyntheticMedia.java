@@ -112,15 +112,7 @@ public final class SyntheticMedia {
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), w, h,
                 withAudio ? 1 : 0);
                 Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 3)) {
-            rec.setFormat("mp4");
-            rec.setVideoCodec(AV_CODEC_ID_H264);
-            rec.setPixelFormat(AV_PIX_FMT_YUV420P);
-            rec.setFrameRate(fps);
-            rec.setGopSize(fps);
-            rec.setVideoOption("preset", "veryfast");
-            rec.setVideoOption("crf", "23");
-            rec.setVideoOption("threads", "1");
-            rec.setOption("movflags", "+faststart");
+            h264Mp4(rec, fps);
             if (displayRotation != 0) {
                 // JavaCV's argument is the display matrix angle, counter-clockwise (what
                 // getDisplayRotation returns and ffprobe prints as "rotation"): negate.
@@ -157,6 +149,17 @@ public final class SyntheticMedia {
      * rgb8 palette, 10 frames a second, looping). Every frame differs, so none is dropped.
      */
     public static Path animatedGif(Path out, int w, int h, int frames) {
+        return animatedGif(out, w, h, frames, (frame, i) -> paint(frame, 3, i * 4, false));
+    }
+
+    /** Paints frame number {@code index} into a packed RGB24 frame. */
+    @FunctionalInterface
+    public interface Painter {
+        void paint(Frame rgb24, int index);
+    }
+
+    /** As {@link #animatedGif(Path, int, int, int)}, with the caller's pictures. */
+    public static Path animatedGif(Path out, int w, int h, int frames, Painter painter) {
         checkSize(w, h, out);
         if (frames <= 0) {
             throw new IllegalArgumentException("Expected at least one frame, found " + frames);
@@ -171,13 +174,43 @@ public final class SyntheticMedia {
             rec.setFrameRate(10);
             rec.start();
             for (int i = 0; i < frames; i++) {
-                paint(frame, 3, i * 4, false);
+                painter.paint(frame, i);
                 rec.record(frame, AV_PIX_FMT_RGB24);
             }
             rec.stop();
         } catch (FrameRecorder.Exception e) {
             throw new CodecException("Cannot write synthetic GIF " + out + " (" + w + "x" + h + ", "
                     + frames + " frames): expected FFmpeg to encode GIF, found: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * A silent H.264 MP4 (as {@link #mp4(Path, int, int, double, int, boolean, int)}) of the
+     * caller's pictures: for tests that need a particular sequence (black openings,
+     * fades, title cards).
+     */
+    public static Path mp4(Path out, int w, int h, int frames, int fps, Painter painter) {
+        checkSize(w, h, out);
+        if (w % 2 != 0 || h % 2 != 0 || frames <= 0 || fps <= 0) {
+            throw new IllegalArgumentException("Expected even dimensions, frames > 0 and fps > 0,"
+                    + " found " + w + "x" + h + ", " + frames + " frames at " + fps + " fps");
+        }
+        FfmpegSupport.init();
+        createParent(out);
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), w, h, 0);
+                Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 3)) {
+            h264Mp4(rec, fps);
+            rec.start();
+            for (int i = 0; i < frames; i++) {
+                painter.paint(frame, i);
+                rec.record(frame, AV_PIX_FMT_RGB24);
+            }
+            rec.stop();
+        } catch (FrameRecorder.Exception e) {
+            throw new CodecException("Cannot write synthetic MP4 " + out + " (" + w + "x" + h
+                    + ", " + frames + " frames): expected FFmpeg to encode H.264, found: "
+                    + e.getMessage(), e);
         }
         return out;
     }
@@ -218,6 +251,22 @@ public final class SyntheticMedia {
                     + " frames): expected FFmpeg to encode lossless H.264, found: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /**
+     * MP4 with H.264 yuv420p (libx264 veryfast, crf 23, one thread so the bytes are
+     * reproducible), a key frame every second, {@code +faststart}.
+     */
+    private static void h264Mp4(FFmpegFrameRecorder rec, int fps) {
+        rec.setFormat("mp4");
+        rec.setVideoCodec(AV_CODEC_ID_H264);
+        rec.setPixelFormat(AV_PIX_FMT_YUV420P);
+        rec.setFrameRate(fps);
+        rec.setGopSize(fps);
+        rec.setVideoOption("preset", "veryfast");
+        rec.setVideoOption("crf", "23");
+        rec.setVideoOption("threads", "1");
+        rec.setOption("movflags", "+faststart");
     }
 
     // --- pattern -------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
@@ -46,6 +47,8 @@ import com.mediaflow.shared.error.CodecException;
  *       Lanczos (never upscaling), then the EXIF orientation or display-matrix rotation
  *       ({@code transpose}, {@code hflip}, {@code vflip}), so the transform touches only
  *       rendition-sized pixels. Smaller renditions are cut from the previous, larger output.
+ *   <li>Images with an embedded non-sRGB ICC profile (Display P3, Adobe RGB, ...): each
+ *       output's pixels are converted to sRGB by {@link SrgbConverter}, at rendition size.
  *   <li>Encode in memory: mjpeg (yuvj420p, full range, fixed qscale) or libwebp (yuv420p, or
  *       yuva420p with alpha). Both write only the picture: no EXIF, XMP or ICC segment of the
  *       source survives, so no rendition carries GPS coordinates.
@@ -61,10 +64,15 @@ public final class Thumbnailer {
     private static final Logger LOG = LoggerFactory.getLogger(Thumbnailer.class);
 
     /** Mean luma (0-255, BT.601) below which a video frame counts as black. */
-    static final double BLACK_LUMA = 16.0;
+    static final double BLACK_LUMA = FrameScore.BLACK_LUMA;
+    /** Frames of an animation decoded, at most, to choose its still from. */
+    static final int ANIMATION_FRAMES = 8;
+    /** FFmpeg input formats whose files can hold an animation FFmpeg decodes. */
+    private static final Set<String> ANIMATED_FORMATS = Set.of("gif", "apng");
+    /** Poster candidates spread over a video's duration. */
+    static final int POSTER_CANDIDATES = 5;
 
     private static final String SCALE_FLAGS = "lanczos+accurate_rnd";
-    private static final long MAX_POSTER_OFFSET_US = 1_000_000L;
 
     /** Longest side of the placeholder JPEG (halved while it does not fit its budget). */
     static final int PLACEHOLDER_SIDE = 32;
@@ -94,7 +102,7 @@ public final class Thumbnailer {
     }
 
     /**
-     * Thumbnails of a still image (first frame of an animation), one per box, decoded once.
+     * Thumbnails of a still image (a representative frame of an animation), one per box, decoded once.
      *
      * @param exifOrientation EXIF Orientation 1-8; 0 or anything else means none
      * @param boxSizes longest side of each thumbnail in pixels; smaller images keep their size
@@ -107,7 +115,8 @@ public final class Thumbnailer {
     }
 
     /**
-     * Every rendition of a still image (first frame of an animation) from one decode: the square
+     * Every rendition of a still image (a representative frame of an animation, see
+     * {@link FrameScore}) from one decode: the square
      * thumbnail, the fitted thumbnails, the display JPEG and WebP, and the placeholder.
      *
      * @param exifOrientation EXIF Orientation 1-8; 0 or anything else means none. Ignored for
@@ -123,8 +132,9 @@ public final class Thumbnailer {
         }
         String file = source.toAbsolutePath().toString();
         if (decodesAsHeif(source)) {
-            return heifRenditions(source, file, targets);
+            return heifRenditions(source, file, targets, SrgbConverter.forFile(source));
         }
+        SrgbConverter toSrgb = SrgbConverter.forFile(source);
         int lowres;
         try (FFmpegFrameGrabber grabber = openGrabber(file, 0)) {
             start(grabber, file, "an image");
@@ -137,7 +147,7 @@ public final class Thumbnailer {
             int h = grabber.getImageHeight();
             lowres = lowresFor(grabber.getVideoCodec(), w, h, largestNeed(targets, w, h));
             if (lowres == 0) {
-                return decodeAndRender(grabber, file, exifOrientation, targets);
+                return decodeAndRender(grabber, file, exifOrientation, targets, toSrgb);
             }
         } catch (FrameGrabber.Exception e) {
             throw decodeFailure(file, e);
@@ -147,16 +157,16 @@ public final class Thumbnailer {
         // colour conversion and scaling.
         try (FFmpegFrameGrabber grabber = openGrabber(file, lowres)) {
             start(grabber, file, "an image");
-            return decodeAndRender(grabber, file, exifOrientation, targets);
+            return decodeAndRender(grabber, file, exifOrientation, targets, toSrgb);
         } catch (FrameGrabber.Exception e) {
             throw decodeFailure(file, e);
         }
     }
 
     /**
-     * The upright picture (first frame of an animation) squeezed to {@code side x side} pixels of
-     * BT.601 luma (0-255), transparent pixels composited onto white, row by row: the input of a
-     * perceptual hash. Decoded along the thumbnail path: HEIC/AVIF through {@link HeifDecoder}
+     * The upright picture (the representative frame of an animation) squeezed to
+     * {@code side x side} pixels of BT.601 luma (0-255), transparent pixels composited onto
+     * white, row by row: the input of a perceptual hash. Decoded along the thumbnail path: HEIC/AVIF through {@link HeifDecoder}
      * (its transforms applied, EXIF ignored), other formats with FFmpeg, large JPEGs with the
      * decoder's {@code lowres}; scaled with the area filter, then the orientation transform.
      *
@@ -181,29 +191,78 @@ public final class Thumbnailer {
             lowres = lowresFor(grabber.getVideoCodec(), grabber.getImageWidth(),
                     grabber.getImageHeight(), side);
             if (lowres == 0) {
-                return lumaSquare(grabFirst(grabber, file), Transform.ofExif(exifOrientation),
-                        side, file);
+                try (Picked picked = representative(grabber, file)) {
+                    return lumaSquare(picked.frame(), Transform.ofExif(exifOrientation), side,
+                            file);
+                }
             }
         } catch (FrameGrabber.Exception e) {
             throw decodeFailure(file, e);
         }
         try (FFmpegFrameGrabber grabber = openGrabber(file, lowres)) {
             start(grabber, file, "an image");
-            return lumaSquare(grabFirst(grabber, file), Transform.ofExif(exifOrientation), side,
-                    file);
+            try (Picked picked = representative(grabber, file)) {
+                return lumaSquare(picked.frame(), Transform.ofExif(exifOrientation), side, file);
+            }
         } catch (FrameGrabber.Exception e) {
             throw decodeFailure(file, e);
         }
     }
 
-    private static Frame grabFirst(FFmpegFrameGrabber grabber, String file)
+    /**
+     * The picture a still is made from: the only frame of a still image, or for an animation
+     * (GIF, APNG) the best {@link FrameScore} among its first {@value #ANIMATION_FRAMES} frames,
+     * so a blank or one-colour opening frame does not become the thumbnail. Frames of an
+     * animation depend on the previous ones, so they are decoded in order; the bound keeps the
+     * cost at a few frames' decode.
+     *
+     * @throws CodecException when not even one frame decodes
+     */
+    private static Picked representative(FFmpegFrameGrabber grabber, String file)
             throws FrameGrabber.Exception {
-        Frame decoded = grabber.grabImage();
-        if (decoded == null || decoded.image == null) {
-            throw new CodecException("Cannot sample " + file
+        Frame first = grabber.grabImage();
+        if (first == null || first.image == null) {
+            throw new CodecException("Cannot make thumbnails of " + file
                     + ": expected at least one decodable picture, found none");
         }
-        return decoded;
+        if (!ANIMATED_FORMATS.contains(grabber.getFormat())) {
+            return new Picked(first, false);
+        }
+        Frame best = first.clone();
+        FrameScore bestScore = FrameScore.of(best, 4);
+        int index = 0;
+        for (int i = 1; i < ANIMATION_FRAMES; i++) {
+            Frame frame;
+            try {
+                frame = grabber.grabImage();
+            } catch (FrameGrabber.Exception e) {
+                LOG.warn("Cannot decode frame {} of {} ({}); choosing among the first {}", i,
+                        file, e.getMessage(), i);
+                break;
+            }
+            if (frame == null || frame.image == null) {
+                break;
+            }
+            FrameScore score = FrameScore.of(frame, 4);
+            if (score.score() > bestScore.score()) {
+                best.close();
+                best = frame.clone();
+                bestScore = score;
+                index = i;
+            }
+        }
+        LOG.debug("Still of animation {}: frame {} ({})", file, index, bestScore);
+        return new Picked(best, true);
+    }
+
+    /** A decoded frame, and whether it is a copy that must be closed (else the grabber's). */
+    private record Picked(Frame frame, boolean owned) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (owned) {
+                frame.close();
+            }
+        }
     }
 
     /** Area-scales a packed RGBA frame to a square, makes it upright, returns luma on white. */
@@ -249,23 +308,23 @@ public final class Thumbnailer {
      * applied by the decoder and are authoritative: the EXIF orientation in a HEIC's Exif item
      * repeats them, so it is not applied again.
      */
-    private ImageRenditions heifRenditions(Path source, String file, List<Target> targets) {
+    private ImageRenditions heifRenditions(Path source, String file, List<Target> targets,
+            SrgbConverter toSrgb) {
         try (Frame upright = HeifDecoder.decodePrimary(source)) {
             return render(file, upright, false, Transform.NONE,
-                    new int[] {upright.imageWidth, upright.imageHeight}, targets);
+                    new int[] {upright.imageWidth, upright.imageHeight}, targets, toSrgb);
         }
     }
 
     private ImageRenditions decodeAndRender(FFmpegFrameGrabber grabber, String file,
-            int exifOrientation, List<Target> targets) throws FrameGrabber.Exception {
-        Frame decoded = grabber.grabImage();
-        if (decoded == null || decoded.image == null) {
-            throw new CodecException("Cannot make thumbnails of " + file
-                    + ": expected at least one decodable picture, found none");
+            int exifOrientation, List<Target> targets, SrgbConverter toSrgb)
+            throws FrameGrabber.Exception {
+        try (Picked picked = representative(grabber, file)) {
+            Frame decoded = picked.frame();
+            boolean alpha = FfmpegSupport.hasAlpha(nativePixelFormat(grabber));
+            return render(file, decoded, alpha, Transform.ofExif(exifOrientation),
+                    storedSize(grabber, decoded), targets, toSrgb);
         }
-        boolean alpha = FfmpegSupport.hasAlpha(nativePixelFormat(grabber));
-        return render(file, decoded, alpha, Transform.ofExif(exifOrientation),
-                storedSize(grabber, decoded), targets);
     }
 
     private static CodecException decodeFailure(String file, FrameGrabber.Exception e) {
@@ -275,9 +334,9 @@ public final class Thumbnailer {
 
     /**
      * A poster frame of a video, upright according to its display matrix, plus thumbnails of it.
-     * The frame is taken at 10% of the duration but at most 1 s in; when that frame is black
-     * (mean luma at most 16) up to two later candidates (25% and 50%) are tried, keeping the
-     * brightest.
+     * Five candidate frames spread over the duration (10%, 30%, 50%, 70%, 90%) are decoded and
+     * the one with the best {@link FrameScore} wins: black, fade and uniform frames lose to any
+     * other, and the least bad is taken when all are (an all-black video still has a poster).
      *
      * @param maxPosterSide longest side of the poster; smaller videos keep their size
      * @return the "poster" rendition ({@code poster.jpg}) followed by one "thumbnail" per box
@@ -310,38 +369,9 @@ public final class Thumbnailer {
             Transform upright = Transform.ofRotation(
                     MediaProbe.clockwiseRotation(grabber.getDisplayRotation()));
             boolean alpha = FfmpegSupport.hasAlpha(nativePixelFormat(grabber));
-            Frame best = null;
-            double bestLuma = -1;
-            try {
-                for (long ts : posterCandidates(grabber.getLengthInTime())) {
-                    Frame frame = grabAt(grabber, ts, file);
-                    if (frame == null) {
-                        continue;
-                    }
-                    double luma = meanLuma(frame);
-                    if (luma > BLACK_LUMA) {
-                        return render(file, frame, alpha, upright, storedSize(grabber, frame),
-                                targets);
-                    }
-                    LOG.debug("Frame at {} us of {} is dark (mean luma {}), trying later", ts,
-                            file, luma);
-                    if (luma > bestLuma) {
-                        if (best != null) {
-                            best.close();
-                        }
-                        best = frame.clone();
-                        bestLuma = luma;
-                    }
-                }
-                if (best == null) {
-                    throw new CodecException("Cannot make a poster of " + file
-                            + ": expected at least one decodable video frame, found none");
-                }
-                return render(file, best, alpha, upright, storedSize(grabber, best), targets);
-            } finally {
-                if (best != null) {
-                    best.close();
-                }
+            try (Frame best = bestPosterFrame(grabber, file)) {
+                return render(file, best, alpha, upright, storedSize(grabber, best), targets,
+                        null);
             }
         } catch (FrameGrabber.Exception e) {
             throw new CodecException("Cannot make a poster of " + file
@@ -561,20 +591,62 @@ public final class Thumbnailer {
         return new int[] {decoded.imageWidth, decoded.imageHeight};
     }
 
-    private static long[] posterCandidates(long durationUs) {
+    /**
+     * {@value #POSTER_CANDIDATES} instants spread evenly over the duration, the first at 10%
+     * (openings are often black or a fade), each in the middle of its fifth; just the start
+     * when the duration is unknown.
+     */
+    static long[] posterCandidates(long durationUs) {
         if (durationUs <= 0) {
             return new long[] {0};
         }
-        long first = Math.min(durationUs / 10, MAX_POSTER_OFFSET_US);
-        long second = Math.max(first, durationUs / 4);
-        long third = Math.max(second, durationUs / 2);
-        return new long[] {first, second, third};
+        long[] ts = new long[POSTER_CANDIDATES];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = (long) (durationUs * (i + 0.5) / POSTER_CANDIDATES);
+        }
+        return ts;
+    }
+
+    /**
+     * The candidate frame with the best {@link FrameScore} (a copy the caller closes). When no
+     * candidate decodes (a video shorter than its declared duration, a broken index), the first
+     * frame from the start.
+     *
+     * @throws CodecException when not a single frame decodes
+     */
+    private static Frame bestPosterFrame(FFmpegFrameGrabber grabber, String file) {
+        Frame best = null;
+        FrameScore bestScore = null;
+        for (long ts : posterCandidates(grabber.getLengthInTime())) {
+            Frame frame = grabAt(grabber, ts, file);
+            if (frame == null) {
+                continue;
+            }
+            FrameScore score = FrameScore.of(frame, 4);
+            LOG.debug("Poster candidate at {} us of {}: {}", ts, file, score);
+            if (bestScore == null || score.score() > bestScore.score()) {
+                if (best != null) {
+                    best.close();
+                }
+                best = frame.clone();
+                bestScore = score;
+            }
+        }
+        if (best == null) {
+            Frame first = grabAt(grabber, 0, file);
+            if (first == null) {
+                throw new CodecException("Cannot make a poster of " + file
+                        + ": expected at least one decodable video frame, found none");
+            }
+            return first.clone();
+        }
+        return best;
     }
 
     /** Seeks (frame-accurately) and decodes; null when nothing decodes there. */
     private static Frame grabAt(FFmpegFrameGrabber grabber, long ts, String file) {
         try {
-            if (ts > 0) {
+            if (ts > 0 || grabber.getTimestamp() > 0) {
                 grabber.setTimestamp(ts);
             }
             Frame frame = grabber.grabImage();
@@ -583,27 +655,6 @@ public final class Thumbnailer {
             LOG.warn("Cannot decode a frame at {} us of {}: {}", ts, file, e.getMessage());
             return null;
         }
-    }
-
-    /** Mean BT.601 luma of a packed RGBA frame, sampled on a grid of about 64x64 points. */
-    static double meanLuma(Frame frame) {
-        ByteBuffer buf = (ByteBuffer) frame.image[0];
-        int w = frame.imageWidth;
-        int h = frame.imageHeight;
-        int stride = frame.imageStride;
-        int stepX = Math.max(1, w / 64);
-        int stepY = Math.max(1, h / 64);
-        double sum = 0;
-        long n = 0;
-        for (int y = 0; y < h; y += stepY) {
-            for (int x = 0; x < w; x += stepX) {
-                int o = y * stride + x * 4;
-                sum += 0.299 * (buf.get(o) & 0xff) + 0.587 * (buf.get(o + 1) & 0xff)
-                        + 0.114 * (buf.get(o + 2) & 0xff);
-                n++;
-            }
-        }
-        return n == 0 ? 0 : sum / n;
     }
 
     /**
@@ -623,12 +674,15 @@ public final class Thumbnailer {
      * </ol>
      *
      * @param stored full stored size {w, h} (the decoded frame may be smaller with lowres)
+     * @param toSrgb converts each output's pixels from the embedded ICC profile to sRGB just
+     *     before encoding (the chain of smaller outputs keeps the source's values); null for none
      */
     private ImageRenditions render(String file, Frame decoded, boolean alpha, Transform upright,
-            int[] stored, List<Target> targets) {
+            int[] stored, List<Target> targets, SrgbConverter toSrgb) {
         int uprightW = upright.swapsAxes() ? stored[1] : stored[0];
         int uprightH = upright.swapsAxes() ? stored[0] : stored[1];
         List<FFmpegFrameFilter> filters = new ArrayList<>();
+        List<Frame> converted = new ArrayList<>();
         Rendition[] out = new Rendition[targets.size()];
         Placeholder placeholder = null;
         try {
@@ -669,18 +723,23 @@ public final class Thumbnailer {
                             + ": expected " + size[0] + "x" + size[1] + ", found "
                             + result.imageWidth + "x" + result.imageHeight);
                 }
+                Frame pixels = result;
+                if (toSrgb != null) {
+                    pixels = toSrgb.convert(result, resultFormat == AV_PIX_FMT_RGB24 ? 3 : 4);
+                    converted.add(pixels);
+                }
                 switch (t.encoding()) {
                     case JPEG -> out[i] = new Rendition(t.kind(), t.name(), "image/jpeg",
-                            FfmpegSupport.encodeStill(result, resultFormat, AV_CODEC_ID_MJPEG,
+                            FfmpegSupport.encodeStill(pixels, resultFormat, AV_CODEC_ID_MJPEG,
                                     AV_PIX_FMT_YUVJ420P, qscale, Path.of(file)),
                             size[0], size[1]);
                     case WEBP -> out[i] = new Rendition(t.kind(), t.name(), "image/webp",
-                            FfmpegSupport.encodeStill(result, resultFormat, WEBP_ENCODER,
+                            FfmpegSupport.encodeStill(pixels, resultFormat, WEBP_ENCODER,
                                     alpha ? AV_PIX_FMT_YUVA420P : AV_PIX_FMT_YUV420P,
                                     t.quality(), Path.of(file)),
                             size[0], size[1]);
                     case PLACEHOLDER -> {
-                        placeholder = placeholder(filters, t, result, resultFormat, file);
+                        placeholder = placeholder(filters, t, pixels, resultFormat, file);
                         out[i] = new Rendition(t.kind(), t.name(), "image/jpeg",
                                 placeholder.jpeg(), placeholder.width(), placeholder.height());
                     }
@@ -697,6 +756,7 @@ public final class Thumbnailer {
                     + decoded.imageHeight + "): expected FFmpeg's filter graph to run, found: "
                     + e.getMessage(), e);
         } finally {
+            converted.forEach(Frame::close);
             closeAll(filters, file);
         }
     }

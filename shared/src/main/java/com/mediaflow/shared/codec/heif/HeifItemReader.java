@@ -419,6 +419,11 @@ public final class HeifItemReader implements AutoCloseable {
                         yield new HeifItems.Nclx((int) u16(p), (int) u16(p), (int) u16(p),
                                 (p.get() & 0x80) != 0);
                     }
+                    if (colourType.equals("prof") || colourType.equals("rICC")) {
+                        byte[] profile = new byte[p.remaining()];
+                        p.get(profile);
+                        yield new HeifItems.Icc(profile);
+                    }
                     yield new HeifItems.Other("colr/" + printable(colourType));
                 }
                 default -> new HeifItems.Other(printable(type));

@@ -73,7 +73,7 @@ public record HeifItems(long primaryId, Map<Long, Item> items, byte[] idat) {
     }
 
     /** An item property from {@code ipco}; the ones this reader does not interpret are {@link Other}. */
-    public sealed interface Property permits Hvcc, Av1c, Ispe, Irot, Imir, Clap, Nclx, Other {
+    public sealed interface Property permits Hvcc, Av1c, Ispe, Irot, Imir, Clap, Nclx, Icc, Other {
     }
 
     /** The HEVC decoder configuration record (the body of {@code hvcC}), VPS/SPS/PPS inside. */
@@ -109,7 +109,11 @@ public record HeifItems(long primaryId, Map<Long, Item> items, byte[] idat) {
             implements Property {
     }
 
-    /** Any other property (colr with an ICC profile, pixi, auxC, ...): only its type. */
+    /** {@code colr} of type {@code prof} or {@code rICC}: the embedded ICC profile's bytes. */
+    public record Icc(byte[] profile) implements Property {
+    }
+
+    /** Any other property (pixi, auxC, colr of another type, ...): only its type. */
     public record Other(String type) implements Property {
     }
 }
