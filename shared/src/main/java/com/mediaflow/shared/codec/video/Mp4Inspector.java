@@ -6,7 +6,6 @@ import static org.bytedeco.ffmpeg.global.avformat.avformat_find_stream_info;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_open_input;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
-import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_DATA_DISPLAYMATRIX;
 import static org.bytedeco.ffmpeg.global.avutil.av_color_transfer_name;
 import static org.bytedeco.ffmpeg.global.avutil.av_display_rotation_get;
@@ -113,7 +112,8 @@ public final class Mp4Inspector {
      * @param width stored width
      * @param height stored height
      * @param rotation clockwise degrees from the display matrix, 0 when there is none
-     * @param videoDurationSeconds the video track's duration
+     * @param videoDurationSeconds the video track's duration (track header, or Matroska's
+     *     per-track DURATION tag)
      * @param videoFrames the video track's sample count
      * @param colorTransfer e.g. "bt709", "smpte2084"; null when not tagged
      * @param audioCodec e.g. "aac"
@@ -198,9 +198,7 @@ public final class Mp4Inspector {
     }
 
     private static Double duration(AVStream st) {
-        if (st == null || st.duration() == AV_NOPTS_VALUE || st.duration() <= 0) {
-            return null;
-        }
-        return st.duration() * (double) st.time_base().num() / st.time_base().den();
+        double seconds = st == null ? 0 : VideoTranscoder.streamDuration(st);
+        return seconds > 0 ? seconds : null;
     }
 }

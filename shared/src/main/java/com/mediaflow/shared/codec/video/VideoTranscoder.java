@@ -9,6 +9,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_SMPTE2084;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
@@ -18,6 +19,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_image_get_buffer_size;
 import java.io.IOException;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionaryEntry;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.javacpp.BytePointer;
@@ -157,6 +160,7 @@ public final class VideoTranscoder {
         private final double gridFps;
         private final double realFps;
         private final double durationSeconds;
+        private final double videoSeconds;
 
         private VideoFilterGraph graph;
         private boolean toneMapped;
@@ -198,10 +202,9 @@ public final class VideoTranscoder {
             double base = rate(videoStream.r_frame_rate());
             this.realFps = avg > 0 ? avg : base > 0 ? base : DEFAULT_FPS;
             this.gridFps = base > 0 && base <= 240 && base >= realFps * 0.99 ? base : realFps;
-            double streamSeconds = videoStream.duration() != AV_NOPTS_VALUE
-                    ? videoStream.duration() * rate(videoStream.time_base()) : 0;
+            this.videoSeconds = streamDuration(videoStream);
             double containerSeconds = grabber.getLengthInTime() / 1e6;
-            this.durationSeconds = streamSeconds > 0 ? streamSeconds : Math.max(0,
+            this.durationSeconds = videoSeconds > 0 ? videoSeconds : Math.max(0,
                     containerSeconds);
         }
 
@@ -386,6 +389,13 @@ public final class VideoTranscoder {
             if (!data.hasRemaining()) {
                 return;
             }
+            if (!data.isDirect() || data.position() != 0) {
+                // JavaCV's recorder reads a buffer from its start: give it exactly the samples.
+                FloatBuffer direct = ByteBuffer.allocateDirect(data.remaining() * Float.BYTES)
+                        .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                direct.put(data).flip();
+                data = direct;
+            }
             for (Encoder e : encoders) {
                 e.audio(audioRate, audioChannels, data.duplicate());
             }
@@ -393,14 +403,14 @@ public final class VideoTranscoder {
 
         /** A stream that ends well before its declared duration is truncated: fail, not cut. */
         private void checkComplete() {
-            if (durationSeconds <= 0 || animated) {
-                return;
+            if (videoSeconds <= 0 || animated) {
+                return; // no per-track duration to hold the stream to
             }
             double decoded = (lastVideoUs - firstVideoUs) / 1e6 + 1 / realFps;
-            if (decoded < durationSeconds * 0.9 - 0.5) {
+            if (decoded < videoSeconds * 0.9 - 0.5) {
                 throw new CodecException(String.format(Locale.ROOT, "Cannot transcode %s: the "
                         + "video stream declares %.2f s, but only %.2f s (%d frames) could be "
-                        + "decoded; the file is truncated or corrupt", path, durationSeconds,
+                        + "decoded; the file is truncated or corrupt", path, videoSeconds,
                         decoded, framesDecoded));
             }
         }
@@ -586,6 +596,25 @@ public final class VideoTranscoder {
 
     private static String scale(Target t) {
         return "scale=" + t.width() + ":" + t.height() + ":flags=bicubic,format=yuv420p,setsar=1";
+    }
+
+    /**
+     * The video track's own duration: the stream's duration (MP4/MOV track header) or Matroska's
+     * per-track DURATION tag ("00:00:02.000000000"); 0 when neither is known. The container's
+     * duration is not used: it spans every track, and audio may legitimately run longer.
+     */
+    static double streamDuration(AVStream st) {
+        if (st.duration() != AV_NOPTS_VALUE && st.duration() > 0) {
+            return st.duration() * rate(st.time_base());
+        }
+        AVDictionaryEntry tag = av_dict_get(st.metadata(), "DURATION", null, 0);
+        String value = tag == null || tag.isNull() ? null : tag.value().getString();
+        if (value == null || !value.matches("\\d{1,4}:\\d{2}:\\d{2}(\\.\\d{1,9})?")) {
+            return 0;
+        }
+        String[] hms = value.split(":");
+        return Integer.parseInt(hms[0]) * 3600.0 + Integer.parseInt(hms[1]) * 60.0
+                + Double.parseDouble(hms[2]);
     }
 
     private static double rate(AVRational r) {

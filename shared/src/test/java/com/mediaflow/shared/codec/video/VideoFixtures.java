@@ -258,6 +258,20 @@ final class VideoFixtures {
         }
     }
 
+    /** Presentation times of every video frame, in microseconds, in decoding order. */
+    static java.util.List<Long> timestampsUs(Path file) throws Exception {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
+            g.setImageMode(FrameGrabber.ImageMode.RAW);
+            g.start();
+            java.util.List<Long> out = new java.util.ArrayList<>();
+            Frame f;
+            while ((f = g.grabImage()) != null) {
+                out.add(f.timestamp);
+            }
+            return out;
+        }
+    }
+
     /** Mean luma and saturation over every decoded frame: {luma, saturation}. */
     static double[] meanLumaAndSaturation(Path file) throws Exception {
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(file.toFile())) {
