@@ -57,7 +57,7 @@ import com.mediaflow.shared.error.CodecException;
  * Every frame crossing the JavaCV boundary here is packed (RGB24 or RGBA); conversion to the
  * encoder's planar format happens inside this class with swscale.
  */
-final class FfmpegSupport {
+public final class FfmpegSupport {
 
     static {
         // Loads the avutil natives and silences the "Input #0" dumps and decoder chatter.
@@ -68,24 +68,24 @@ final class FfmpegSupport {
     }
 
     /** Triggers the static initialiser (log level); cheap to call repeatedly. */
-    static void init() {
+    public static void init() {
         // the static block does the work
     }
 
     /** FFmpeg's text for an AVERROR code, e.g. "Invalid data found when processing input". */
-    static String errorText(int code) {
+    public static String errorText(int code) {
         try (BytePointer buf = new BytePointer(256)) {
             av_make_error_string(buf, 256, code);
             return buf.getString() + " (" + code + ")";
         }
     }
 
-    static String codecName(int codecId) {
+    public static String codecName(int codecId) {
         BytePointer name = avcodec_get_name(codecId);
         return name == null ? null : name.getString();
     }
 
-    static String pixelFormatName(int pixFmt) {
+    public static String pixelFormatName(int pixFmt) {
         BytePointer name = av_get_pix_fmt_name(pixFmt);
         return name == null ? "none(" + pixFmt + ")" : name.getString();
     }

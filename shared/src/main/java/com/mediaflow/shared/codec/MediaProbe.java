@@ -82,7 +82,7 @@ public final class MediaProbe {
      * snapped to 0, 90, 180 or 270. This is what ffmpeg's autorotate uses, and what the legacy
      * {@code rotate} tag and {@code FFmpegFrameRecorder.setDisplayRotation} mean.
      */
-    static int clockwiseRotation(double displayMatrixDegrees) {
+    public static int clockwiseRotation(double displayMatrixDegrees) {
         if (!Double.isFinite(displayMatrixDegrees)) {
             return 0;
         }

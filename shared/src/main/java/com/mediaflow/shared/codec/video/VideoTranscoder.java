@@ -1,0 +1,636 @@
+package com.mediaflow.shared.codec.video;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_NONE;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_PRI_UNSPECIFIED;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_UNSPECIFIED;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_ARIB_STD_B67;
+import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_SMPTE2084;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_dict_get;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_image_copy_to_buffer;
+import static org.bytedeco.ffmpeg.global.avutil.av_image_get_buffer_size;
+
+import java.io.IOException;
+import java.nio.Buffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVDictionaryEntry;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
+import org.bytedeco.javacv.FrameRecorder;
+
+import com.mediaflow.shared.codec.FfmpegSupport;
+import com.mediaflow.shared.codec.MediaProbe;
+import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.shared.error.StorageException;
+
+/**
+ * Transcodes one video into an H.264 High / AAC-LC MP4 ladder in a single pass: one decode feeds
+ * every rendition (one libx264 encoder per rung).
+ *
+ * <p>Per-frame path, all native: the decoder's {@code AVFrame} (JavaCV grabber in RAW mode, so no
+ * conversion or copy) enters a libavfilter graph by reference; the graph applies the display
+ * rotation ({@code transpose}), tone-maps PQ/HLG to SDR BT.709 ({@code zscale}+{@code tonemap}),
+ * splits, and scales each branch to its rung in yuv420p. Each output frame is copied once into a
+ * contiguous buffer (JavaCV's recorder expects packed planes) that the recorder hands to libx264
+ * without conversion. Frames never pass through BGR or the Java heap.
+ *
+ * <p>Timestamps pass through (variable frame rate kept): each frame's time is given to its
+ * recorder, rounded to the encoder's time base 1/fps, where fps is the stream's real base rate;
+ * a frame that would land on the same tick as the previous one is dropped, as ffmpeg's
+ * {@code -fps_mode vfr} does. Audio is decoded once, aligned with the first video frame (trimmed
+ * or padded with silence) and encoded to AAC per rendition.
+ *
+ * <p>Animated GIF (and any video source without audio) gives silent outputs; for GIF the result
+ * is flagged {@link TranscodeResult#animated()} so players loop it.
+ */
+public final class VideoTranscoder {
+
+    /** The HDR to SDR chain: linear light, hable tone curve, BT.709 primaries/transfer/matrix. */
+    static final String TONEMAP_CHAIN = "zscale=t=linear:npl=100%s,format=gbrpf32le,"
+            + "zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv";
+
+    private static final long PROGRESS_INTERVAL_NANOS = 200_000_000L;
+    private static final double DEFAULT_FPS = 25;
+
+    private final VideoSettings settings;
+
+    public VideoTranscoder(VideoSettings settings) {
+        if (settings == null) {
+            throw new IllegalArgumentException("Expected video settings, found null");
+        }
+        this.settings = settings;
+    }
+
+    /**
+     * Transcodes {@code source} into the ladder {@link VideoLadder#plan planned} from its
+     * displayed size.
+     *
+     * @throws CodecException the source has no video FFmpeg can decode, or is truncated
+     * @throws StorageException the source cannot be read or an output cannot be written
+     */
+    public TranscodeResult transcode(Path source, Path outDir, boolean includeAudio,
+            TranscodeProgress progress) {
+        return run(source, null, outDir, includeAudio, progress);
+    }
+
+    /**
+     * Transcodes {@code source} into the given targets (sizes are the upright output sizes).
+     *
+     * @throws CodecException the source has no video FFmpeg can decode, or is truncated
+     * @throws StorageException the source cannot be read or an output cannot be written
+     */
+    public TranscodeResult transcode(Path source, List<Target> targets, Path outDir,
+            boolean includeAudio, TranscodeProgress progress) {
+        if (targets == null || targets.isEmpty()) {
+            throw new IllegalArgumentException("Expected at least one target, found " + targets);
+        }
+        if (targets.stream().map(Target::name).distinct().count() != targets.size()) {
+            throw new IllegalArgumentException("Target names must be unique (they name the files), "
+                    + "found " + targets.stream().map(Target::name).toList());
+        }
+        return run(source, List.copyOf(targets), outDir, includeAudio, progress);
+    }
+
+    private TranscodeResult run(Path source, List<Target> requested, Path outDir,
+            boolean includeAudio, TranscodeProgress progress) {
+        FfmpegSupport.init();
+        TranscodeProgress listener = progress == null ? TranscodeProgress.NONE : progress;
+        String path = source.toAbsolutePath().toString();
+        if (!Files.isRegularFile(source) || !Files.isReadable(source)) {
+            throw new StorageException("Cannot read " + path + ": expected a readable file, found "
+                    + (Files.exists(source) ? "one that is not readable" : "nothing"), null);
+        }
+        try {
+            Files.createDirectories(outDir);
+        } catch (IOException e) {
+            throw new StorageException("Cannot create output folder " + outDir + " for " + path
+                    + ": " + e.getMessage(), e);
+        }
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(path)) {
+            grabber.setImageMode(FrameGrabber.ImageMode.RAW); // the decoder's AVFrame, no copy
+            grabber.setSampleMode(FrameGrabber.SampleMode.FLOAT);
+            grabber.setOption("protocol_whitelist", "file");
+            try {
+                grabber.start();
+            } catch (FrameGrabber.Exception e) {
+                throw new CodecException("Cannot open " + path + ": expected a video FFmpeg can "
+                        + "demux and decode, found: " + e.getMessage(), e);
+            }
+            Job job = new Job(grabber, path, includeAudio && grabber.hasAudio(), listener);
+            List<Target> targets = requested != null ? requested
+                    : VideoLadder.plan(job.displayWidth, job.displayHeight, settings.rungs());
+            return job.transcode(targets, outDir);
+        } catch (FrameGrabber.Exception e) {
+            throw new CodecException("Cannot release the decoder of " + path + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The state of one transcode: the open source, its encoders and counters. */
+    private final class Job {
+        private final FFmpegFrameGrabber grabber;
+        private final String path;
+        private final boolean audio;
+        private final TranscodeProgress progress;
+        private final AVStream videoStream;
+        private final int rotation;
+        private final int displayWidth;
+        private final int displayHeight;
+        private final boolean animated;
+        private final double gridFps;
+        private final double realFps;
+        private final double durationSeconds;
+        private final double videoSeconds;
+
+        private VideoFilterGraph graph;
+        private boolean toneMapped;
+        private long firstVideoUs = Long.MIN_VALUE;
+        private long lastVideoUs;
+        private long framesDecoded;
+        private final List<float[]> pendingAudio = new ArrayList<>();
+        private long pendingAudioStartUs = Long.MIN_VALUE;
+        private boolean audioAligned;
+        private int audioRate;
+        private int audioChannels;
+        private long lastProgressNanos;
+
+        Job(FFmpegFrameGrabber grabber, String path, boolean audio, TranscodeProgress progress) {
+            this.grabber = grabber;
+            this.path = path;
+            this.audio = audio;
+            this.progress = progress;
+            this.videoStream = videoStream(grabber);
+            if (videoStream == null || !grabber.hasVideo() || grabber.getImageWidth() <= 0) {
+                throw new CodecException("Cannot transcode " + path + ": expected a video stream, "
+                        + "found " + (videoStream == null ? "none" : "one without a size")
+                        + " (format " + grabber.getFormat() + ")");
+            }
+            String format = grabber.getFormat() == null ? "" : grabber.getFormat();
+            this.animated = format.equals("gif") || format.equals("webp")
+                    || format.equals("apng");
+            this.rotation = MediaProbe.clockwiseRotation(grabber.getDisplayRotation());
+            int w = grabber.getImageWidth();
+            int h = grabber.getImageHeight();
+            AVRational sar = videoStream.codecpar().sample_aspect_ratio();
+            if (sar.num() > 0 && sar.den() > 0 && sar.num() != sar.den()) {
+                w = (int) Math.max(2, Math.round((double) w * sar.num() / sar.den()));
+            }
+            boolean swap = rotation % 180 != 0;
+            this.displayWidth = swap ? h : w;
+            this.displayHeight = swap ? w : h;
+            double avg = rate(videoStream.avg_frame_rate());
+            double base = rate(videoStream.r_frame_rate());
+            this.realFps = avg > 0 ? avg : base > 0 ? base : DEFAULT_FPS;
+            this.gridFps = base > 0 && base <= 240 && base >= realFps * 0.99 ? base : realFps;
+            this.videoSeconds = streamDuration(videoStream);
+            double containerSeconds = grabber.getLengthInTime() / 1e6;
+            this.durationSeconds = videoSeconds > 0 ? videoSeconds : Math.max(0,
+                    containerSeconds);
+        }
+
+        TranscodeResult transcode(List<Target> targets, Path outDir) {
+            List<Encoder> encoders = new ArrayList<>();
+            AVFrame filtered = av_frame_alloc();
+            boolean finished = false;
+            try {
+                for (Target t : targets) {
+                    encoders.add(new Encoder(t, outDir.resolve(t.name() + ".mp4")));
+                }
+                Frame frame;
+                while ((frame = grab()) != null) {
+                    if (frame.image != null && frame.opaque instanceof AVFrame decoded) {
+                        onVideo(frame.timestamp, decoded, encoders, filtered);
+                    } else if (frame.samples != null && audio) {
+                        onAudio(frame, encoders);
+                    }
+                }
+                if (graph == null) {
+                    throw new CodecException("Cannot transcode " + path + ": expected video "
+                            + "frames, the decoder returned none");
+                }
+                graph.push(null, path);
+                drain(encoders, filtered);
+                checkComplete();
+                List<VideoOutput> outputs = new ArrayList<>();
+                for (Encoder e : encoders) {
+                    outputs.add(e.finish());
+                }
+                finished = true;
+                progress.update(1.0);
+                double seconds = durationSeconds > 0 ? durationSeconds
+                        : (lastVideoUs - firstVideoUs) / 1e6 + 1 / realFps;
+                return new TranscodeResult(outputs, rotation, toneMapped, animated,
+                        audio && audioAligned, seconds, framesDecoded);
+            } finally {
+                av_frame_free(filtered);
+                for (Encoder e : encoders) {
+                    e.close(!finished);
+                }
+                if (graph != null) {
+                    graph.close();
+                }
+            }
+        }
+
+        private Frame grab() {
+            try {
+                return grabber.grabFrame(audio, true, true, false, false);
+            } catch (FrameGrabber.Exception e) {
+                throw new CodecException("Cannot decode " + path + " after " + framesDecoded
+                        + " video frames: expected a decodable stream, found: " + e.getMessage(), e);
+            }
+        }
+
+        private void onVideo(long timestampUs, AVFrame decoded, List<Encoder> encoders,
+                AVFrame filtered) {
+            if (graph == null) {
+                firstVideoUs = timestampUs;
+                graph = buildGraph(decoded, encoders);
+                flushPendingAudio(encoders);
+            }
+            framesDecoded++;
+            lastVideoUs = timestampUs;
+            decoded.pts(timestampUs - firstVideoUs);
+            graph.push(decoded, path);
+            drain(encoders, filtered);
+            long now = System.nanoTime();
+            if (durationSeconds > 0 && now - lastProgressNanos > PROGRESS_INTERVAL_NANOS) {
+                lastProgressNanos = now;
+                progress.update(Math.min(1.0, Math.max(0.0,
+                        (timestampUs - firstVideoUs) / 1e6 / durationSeconds)));
+            }
+        }
+
+        private void drain(List<Encoder> encoders, AVFrame filtered) {
+            for (int i = 0; i < encoders.size(); i++) {
+                while (graph.pull(i, filtered, path)) {
+                    try {
+                        encoders.get(i).video(filtered);
+                    } finally {
+                        av_frame_unref(filtered);
+                    }
+                }
+            }
+        }
+
+        private VideoFilterGraph buildGraph(AVFrame first, List<Encoder> encoders) {
+            int trc = first.color_trc();
+            if (trc != AVCOL_TRC_SMPTE2084 && trc != AVCOL_TRC_ARIB_STD_B67) {
+                trc = videoStream.codecpar().color_trc();
+            }
+            toneMapped = trc == AVCOL_TRC_SMPTE2084 || trc == AVCOL_TRC_ARIB_STD_B67;
+            StringBuilder chain = new StringBuilder();
+            if (toneMapped) {
+                StringBuilder in = new StringBuilder(trc == AVCOL_TRC_SMPTE2084
+                        ? ":tin=smpte2084" : ":tin=arib-std-b67");
+                if (first.color_primaries() == AVCOL_PRI_UNSPECIFIED) {
+                    in.append(":pin=2020");
+                }
+                if (first.colorspace() == AVCOL_SPC_UNSPECIFIED) {
+                    in.append(":min=2020_ncl");
+                }
+                chain.append(String.format(Locale.ROOT, TONEMAP_CHAIN, in)).append(',');
+            }
+            chain.append(switch (rotation) {
+                case 90 -> "transpose=clock,";
+                case 180 -> "hflip,vflip,";
+                case 270 -> "transpose=cclock,";
+                default -> "";
+            });
+            List<Target> targets = encoders.stream().map(e -> e.target).toList();
+            String description = "[in]" + chain + describeBranches(targets);
+            int sarNum = Math.max(1, first.sample_aspect_ratio().num());
+            int sarDen = Math.max(1, first.sample_aspect_ratio().den());
+            String args = String.format(Locale.ROOT,
+                    "video_size=%dx%d:pix_fmt=%d:time_base=1/1000000:pixel_aspect=%d/%d"
+                            + ":colorspace=%d:range=%d",
+                    first.width(), first.height(), first.format(), sarNum, sarDen,
+                    first.colorspace(), first.color_range());
+            return new VideoFilterGraph(args, description, targets.size(), path);
+        }
+
+        private void onAudio(Frame frame, List<Encoder> encoders) {
+            if (!(frame.samples[0] instanceof FloatBuffer samples)) {
+                throw new CodecException("Cannot transcode the audio of " + path + ": expected "
+                        + "float samples from the decoder, found "
+                        + frame.samples[0].getClass().getSimpleName());
+            }
+            audioRate = frame.sampleRate;
+            audioChannels = frame.audioChannels;
+            if (graph == null) {
+                // The video decoder has not produced its first frame yet: keep these samples
+                // until the output's time zero is known.
+                if (pendingAudioStartUs == Long.MIN_VALUE) {
+                    pendingAudioStartUs = frame.timestamp;
+                }
+                float[] copy = new float[samples.remaining()];
+                samples.duplicate().get(copy);
+                pendingAudio.add(copy);
+                return;
+            }
+            if (!audioAligned) {
+                align(frame.timestamp, encoders);
+            }
+            recordAudio(samples, encoders);
+        }
+
+        private void flushPendingAudio(List<Encoder> encoders) {
+            if (pendingAudio.isEmpty()) {
+                return;
+            }
+            align(pendingAudioStartUs, encoders);
+            for (float[] chunk : pendingAudio) {
+                recordAudio(FloatBuffer.wrap(chunk), encoders);
+            }
+            pendingAudio.clear();
+        }
+
+        /** Trims or pads so the first audio sample written plays with the first video frame. */
+        private void align(long audioStartUs, List<Encoder> encoders) {
+            audioAligned = true;
+            long offsetSamples = Math.round((audioStartUs - firstVideoUs) * audioRate / 1e6);
+            if (offsetSamples > 0) {
+                recordAudio(FloatBuffer.wrap(new float[(int) Math.min(offsetSamples,
+                        audioRate * 60L) * audioChannels]), encoders);
+            } else {
+                skipSamples = -offsetSamples * audioChannels;
+            }
+        }
+
+        private long skipSamples;
+
+        private void recordAudio(FloatBuffer samples, List<Encoder> encoders) {
+            FloatBuffer data = samples.duplicate();
+            if (skipSamples > 0) {
+                int skip = (int) Math.min(skipSamples, data.remaining());
+                data.position(data.position() + skip);
+                skipSamples -= skip;
+            }
+            if (!data.hasRemaining()) {
+                return;
+            }
+            if (!data.isDirect() || data.position() != 0) {
+                // JavaCV's recorder reads a buffer from its start: give it exactly the samples.
+                FloatBuffer direct = ByteBuffer.allocateDirect(data.remaining() * Float.BYTES)
+                        .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                direct.put(data).flip();
+                data = direct;
+            }
+            for (Encoder e : encoders) {
+                e.audio(audioRate, audioChannels, data.duplicate());
+            }
+        }
+
+        /** A stream that ends well before its declared duration is truncated: fail, not cut. */
+        private void checkComplete() {
+            if (videoSeconds <= 0 || animated) {
+                return; // no per-track duration to hold the stream to
+            }
+            double decoded = (lastVideoUs - firstVideoUs) / 1e6 + 1 / realFps;
+            if (decoded < videoSeconds * 0.9 - 0.5) {
+                throw new CodecException(String.format(Locale.ROOT, "Cannot transcode %s: the "
+                        + "video stream declares %.2f s, but only %.2f s (%d frames) could be "
+                        + "decoded; the file is truncated or corrupt", path, videoSeconds,
+                        decoded, framesDecoded));
+            }
+        }
+
+        /** One rendition: a recorder and its contiguous frame buffer. */
+        private final class Encoder {
+            private final Target target;
+            private final Path file;
+            private final FFmpegFrameRecorder recorder;
+            private final BytePointer picture;
+            private final ByteBuffer pictureBuffer;
+            private final int pictureSize;
+            private long lastTick = Long.MIN_VALUE;
+            private long frames;
+            private long dropped;
+            private boolean started;
+
+            Encoder(Target target, Path file) {
+                this.target = target;
+                this.file = file;
+                int w = target.width();
+                int h = target.height();
+                pictureSize = av_image_get_buffer_size(AV_PIX_FMT_YUV420P, w, h, 1);
+                picture = new BytePointer(pictureSize);
+                pictureBuffer = picture.asBuffer();
+                recorder = new FFmpegFrameRecorder(file.toFile(), w, h,
+                        audio ? Math.min(2, grabber.getAudioChannels()) : 0);
+                configure(recorder, target.rung(), gridFps, realFps,
+                        audio ? grabber.getSampleRate() : 0);
+                try {
+                    recorder.start();
+                    started = true;
+                } catch (FrameRecorder.Exception e) {
+                    picture.close();
+                    String msg = String.valueOf(e.getMessage());
+                    if (msg.contains("avio_open")) {
+                        throw new StorageException("Cannot create " + file + " for " + path
+                                + ": " + msg, e);
+                    }
+                    throw new CodecException("Cannot start the H.264/AAC encoder for " + file
+                            + " (" + w + "x" + h + ") from " + path + ": " + msg, e);
+                }
+            }
+
+            void video(AVFrame f) {
+                if (f.width() != target.width() || f.height() != target.height()
+                        || f.format() != AV_PIX_FMT_YUV420P) {
+                    throw new CodecException("Filter graph for " + path + " produced "
+                            + f.width() + "x" + f.height() + " " + FfmpegSupport.pixelFormatName(
+                            f.format()) + ", expected " + target.width() + "x" + target.height()
+                            + " yuv420p");
+                }
+                long tick = Math.round(f.pts() * gridFps / 1e6);
+                if (tick <= lastTick) {
+                    dropped++; // same encoder tick as the previous frame (as -fps_mode vfr)
+                    return;
+                }
+                lastTick = tick;
+                int copied = av_image_copy_to_buffer(picture, pictureSize, f.data(), f.linesize(),
+                        AV_PIX_FMT_YUV420P, f.width(), f.height(), 1);
+                VideoFilterGraph.check(copied, "copy a " + target.name() + " frame", path);
+                try {
+                    recorder.setFrameNumber((int) tick);
+                    recorder.recordImage(f.width(), f.height(), Frame.DEPTH_UBYTE, 1, f.width(),
+                            AV_PIX_FMT_YUV420P, pictureBuffer);
+                } catch (FrameRecorder.Exception e) {
+                    throw new CodecException("Cannot encode frame " + frames + " of " + file
+                            + " from " + path + ": " + e.getMessage(), e);
+                }
+                frames++;
+            }
+
+            void audio(int sampleRate, int channels, Buffer samples) {
+                try {
+                    recorder.recordSamples(sampleRate, channels, samples);
+                } catch (FrameRecorder.Exception e) {
+                    throw new CodecException("Cannot encode the audio of " + file + " from "
+                            + path + ": " + e.getMessage(), e);
+                }
+            }
+
+            VideoOutput finish() {
+                try {
+                    recorder.stop();
+                    started = false;
+                } catch (FrameRecorder.Exception e) {
+                    throw new StorageException("Cannot finish " + file + " from " + path + ": "
+                            + e.getMessage(), e);
+                }
+                try {
+                    double seconds = (lastTick + 1) / gridFps;
+                    return new VideoOutput(target.name(), file, target.width(), target.height(),
+                            seconds, frames, Files.size(file));
+                } catch (IOException e) {
+                    throw new StorageException("Cannot read the size of " + file + ": "
+                            + e.getMessage(), e);
+                }
+            }
+
+            /** Releases the encoder; after a failure also deletes the partial file. */
+            void close(boolean failed) {
+                try {
+                    if (started) {
+                        recorder.stop();
+                    }
+                    recorder.release();
+                } catch (FrameRecorder.Exception e) {
+                    // already failing or finished: nothing more to report
+                } finally {
+                    picture.close();
+                    if (failed) {
+                        try {
+                            Files.deleteIfExists(file);
+                        } catch (IOException e) {
+                            // best effort; the caller sees the original failure
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Sets up a recorder with this transcoder's deterministic encoder options for {@code rung}:
+     * libx264 High, yuv420p, CRF capped by VBV maxrate/bufsize, closed GOPs of
+     * {@code round(gopSeconds x realFps)} frames, explicit thread count; AAC-LC; MP4 faststart.
+     */
+    void configure(FFmpegFrameRecorder r, Rung rung, double gridFps, double realFps,
+            int sampleRate) {
+        r.setFormat("mp4");
+        r.setVideoCodecName("libx264");
+        r.setPixelFormat(AV_PIX_FMT_YUV420P);
+        r.setFrameRate(gridFps);
+        r.setGopSize(keyint(realFps));
+        r.setVideoBitrate(0);
+        for (String[] option : videoOptions(rung)) {
+            r.setVideoOption(option[0], option[1]);
+        }
+        r.setOption("movflags", "+faststart");
+        if (r.getAudioChannels() > 0) {
+            r.setAudioCodec(AV_CODEC_ID_AAC);
+            r.setAudioBitrate(settings.audioBitrateKbps() * 1000);
+            r.setSampleRate(sampleRate);
+            r.setAudioOption("profile", "aac_low");
+        }
+    }
+
+    /** Key frame interval in frames for a source of {@code fps} frames a second. */
+    int keyint(double fps) {
+        return (int) Math.max(1, Math.round(settings.gopSeconds() * fps));
+    }
+
+    /**
+     * libx264 options for a rung, as {name, value} pairs, in the order given to FFmpeg. The same
+     * pairs, as {@code -name value}, reproduce the encode with the ffmpeg CLI.
+     */
+    List<String[]> videoOptions(Rung rung) {
+        return List.of(
+                new String[] {"preset", settings.preset()},
+                new String[] {"profile", "high"},
+                new String[] {"crf", Integer.toString(rung.crf())},
+                new String[] {"maxrate", rung.maxrateKbps() + "k"},
+                new String[] {"bufsize", rung.bufsizeKbps() + "k"},
+                new String[] {"threads", Integer.toString(settings.encoderThreads())},
+                new String[] {"x264-params", "open-gop=0"});
+    }
+
+    /** The filter branches after rotation/tone mapping: split, scale each to its target. */
+    static String describeBranches(List<Target> targets) {
+        if (targets.size() == 1) {
+            return scale(targets.get(0)) + "[out0]";
+        }
+        StringBuilder sb = new StringBuilder("split=").append(targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            sb.append("[s").append(i).append(']');
+        }
+        for (int i = 0; i < targets.size(); i++) {
+            sb.append(";[s").append(i).append(']').append(scale(targets.get(i)))
+                    .append("[out").append(i).append(']');
+        }
+        return sb.toString();
+    }
+
+    private static String scale(Target t) {
+        return "scale=" + t.width() + ":" + t.height() + ":flags=bicubic,format=yuv420p,setsar=1";
+    }
+
+    /**
+     * The video track's own duration: the stream's duration (MP4/MOV track header) or Matroska's
+     * per-track DURATION tag ("00:00:02.000000000"); 0 when neither is known. The container's
+     * duration is not used: it spans every track, and audio may legitimately run longer.
+     */
+    static double streamDuration(AVStream st) {
+        if (st.duration() != AV_NOPTS_VALUE && st.duration() > 0) {
+            return st.duration() * rate(st.time_base());
+        }
+        AVDictionaryEntry tag = av_dict_get(st.metadata(), "DURATION", null, 0);
+        String value = tag == null || tag.isNull() ? null : tag.value().getString();
+        if (value == null || !value.matches("\\d{1,4}:\\d{2}:\\d{2}(\\.\\d{1,9})?")) {
+            return 0;
+        }
+        String[] hms = value.split(":");
+        return Integer.parseInt(hms[0]) * 3600.0 + Integer.parseInt(hms[1]) * 60.0
+                + Double.parseDouble(hms[2]);
+    }
+
+    private static double rate(AVRational r) {
+        return r == null || r.num() <= 0 || r.den() <= 0 ? 0 : (double) r.num() / r.den();
+    }
+
+    /** The stream JavaCV decodes: the first video stream with a known codec. */
+    private static AVStream videoStream(FFmpegFrameGrabber g) {
+        AVFormatContext fc = g.getFormatContext();
+        for (int i = 0; fc != null && i < fc.nb_streams(); i++) {
+            AVStream st = fc.streams(i);
+            if (st.codecpar().codec_type() == AVMEDIA_TYPE_VIDEO
+                    && st.codecpar().codec_id() != AV_CODEC_ID_NONE) {
+                return st;
+            }
+        }
+        return null;
+    }
+}
