@@ -199,8 +199,8 @@ public final class VideoTranscoder {
                         + " (format " + grabber.getFormat() + ")");
             }
             String format = grabber.getFormat() == null ? "" : grabber.getFormat();
-            this.animated = format.equals("gif") || format.equals("webp")
-                    || format.equals("apng");
+            // Animated WebP is not listed: FFmpeg 8.0.1 does not decode it (no frames).
+            this.animated = format.equals("gif") || format.equals("apng");
             this.rotation = MediaProbe.clockwiseRotation(grabber.getDisplayRotation());
             int w = grabber.getImageWidth();
             int h = grabber.getImageHeight();
