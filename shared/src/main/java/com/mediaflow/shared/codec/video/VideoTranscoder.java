@@ -9,7 +9,10 @@ import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_SMPTE2084;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_FRAME_DATA_CONTENT_LIGHT_LEVEL;
+import static org.bytedeco.ffmpeg.global.avutil.AV_FRAME_DATA_MASTERING_DISPLAY_METADATA;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_get;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_side_data;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
@@ -28,7 +31,10 @@ import java.util.List;
 import java.util.Locale;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVContentLightMetadata;
 import org.bytedeco.ffmpeg.avutil.AVDictionaryEntry;
+import org.bytedeco.ffmpeg.avutil.AVFrameSideData;
+import org.bytedeco.ffmpeg.avutil.AVMasteringDisplayMetadata;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.bytedeco.javacpp.BytePointer;
@@ -67,7 +73,14 @@ public final class VideoTranscoder {
 
     /** The HDR to SDR chain: linear light, hable tone curve, BT.709 primaries/transfer/matrix. */
     static final String TONEMAP_CHAIN = "zscale=t=linear:npl=100%s,format=gbrpf32le,"
-            + "zscale=p=bt709,tonemap=tonemap=hable:desat=0,zscale=t=bt709:m=bt709:r=tv";
+            + "zscale=p=bt709,tonemap=tonemap=hable:desat=0:peak=%s,zscale=t=bt709:m=bt709:r=tv";
+
+    /**
+     * Peak brightness assumed when an HDR source declares none, in nits: 1000, the usual HDR10
+     * mastering peak and HLG's nominal display peak. (FFmpeg's own default for PQ, 10000 nits,
+     * makes typical content much too dark.)
+     */
+    static final double DEFAULT_HDR_PEAK_NITS = 1000;
 
     private static final long PROGRESS_INTERVAL_NANOS = 200_000_000L;
     private static final double DEFAULT_FPS = 25;
@@ -186,8 +199,8 @@ public final class VideoTranscoder {
                         + " (format " + grabber.getFormat() + ")");
             }
             String format = grabber.getFormat() == null ? "" : grabber.getFormat();
-            this.animated = format.equals("gif") || format.equals("webp")
-                    || format.equals("apng");
+            // Animated WebP is not listed: FFmpeg 8.0.1 does not decode it (no frames).
+            this.animated = format.equals("gif") || format.equals("apng");
             this.rotation = MediaProbe.clockwiseRotation(grabber.getDisplayRotation());
             int w = grabber.getImageWidth();
             int h = grabber.getImageHeight();
@@ -309,7 +322,9 @@ public final class VideoTranscoder {
                 if (first.colorspace() == AVCOL_SPC_UNSPECIFIED) {
                     in.append(":min=2020_ncl");
                 }
-                chain.append(String.format(Locale.ROOT, TONEMAP_CHAIN, in)).append(',');
+                double peak = peakNits(first) / 100.0; // tonemap's unit: 100 nits
+                chain.append(String.format(Locale.ROOT, TONEMAP_CHAIN, in,
+                        String.format(Locale.ROOT, "%.3f", peak))).append(',');
             }
             chain.append(switch (rotation) {
                 case 90 -> "transpose=clock,";
@@ -576,6 +591,30 @@ public final class VideoTranscoder {
                 new String[] {"bufsize", rung.bufsizeKbps() + "k"},
                 new String[] {"threads", Integer.toString(settings.encoderThreads())},
                 new String[] {"x264-params", "open-gop=0"});
+    }
+
+    /**
+     * The content's peak in nits from the frame's HDR metadata: MaxCLL, else the mastering
+     * display's maximum luminance, else {@link #DEFAULT_HDR_PEAK_NITS}.
+     */
+    static double peakNits(AVFrame frame) {
+        AVFrameSideData cll = av_frame_get_side_data(frame, AV_FRAME_DATA_CONTENT_LIGHT_LEVEL);
+        if (cll != null && !cll.isNull() && cll.size() >= 8) {
+            int maxCll = new AVContentLightMetadata(cll.data()).MaxCLL();
+            if (maxCll > 0) {
+                return Math.max(100, maxCll);
+            }
+        }
+        AVFrameSideData md = av_frame_get_side_data(frame,
+                AV_FRAME_DATA_MASTERING_DISPLAY_METADATA);
+        if (md != null && !md.isNull()) {
+            AVMasteringDisplayMetadata m = new AVMasteringDisplayMetadata(md.data());
+            if (m.has_luminance() != 0 && m.max_luminance().den() > 0
+                    && m.max_luminance().num() > 0) {
+                return Math.max(100, rate(m.max_luminance()));
+            }
+        }
+        return DEFAULT_HDR_PEAK_NITS;
     }
 
     /** The filter branches after rotation/tone mapping: split, scale each to its target. */

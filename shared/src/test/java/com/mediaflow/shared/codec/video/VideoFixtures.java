@@ -6,6 +6,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_image_copy_to_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_image_get_buffer_size;
+import static org.bytedeco.ffmpeg.global.avutil.av_image_get_linesize;
 
 import java.nio.ByteBuffer;
 import java.nio.ShortBuffer;
@@ -57,86 +58,108 @@ final class VideoFixtures {
         }
     }
 
-    /**
-     * Records {@code spec} to {@code out}. Frames are painted in RGB24 and converted by the
-     * recorder; with {@code graph} non-null they first pass through that filter graph (one input,
-     * one output), whose output format must equal {@code spec.pixelFormat()}.
-     */
-    static Path record(Path out, Spec spec, String graph) throws Exception {
+    /** Records {@code spec} to {@code out}; frames are painted in RGB24, converted by the recorder. */
+    static Path record(Path out, Spec spec) throws Exception {
         FfmpegSupport.init();
         int w = spec.width();
         int h = spec.height();
         int channels = spec.audioCodec() == null ? 0 : 2;
-        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), w, h, channels);
+        try (FFmpegFrameRecorder rec = recorder(out, spec, channels);
                 Frame rgb = new Frame(w, h, Frame.DEPTH_UBYTE, 3)) {
-            rec.setFormat(spec.format());
-            rec.setVideoCodecName(spec.videoCodec());
-            rec.setPixelFormat(spec.pixelFormat());
-            rec.setFrameRate(spec.timestampsUs() == null ? spec.fps() : 1000);
-            rec.setGopSize(spec.fps());
-            rec.setVideoOption("threads", "1");
-            spec.videoOptions().forEach(rec::setVideoOption);
-            if (spec.displayRotation() != 0) {
-                rec.setDisplayRotation(-spec.displayRotation());
-            }
-            if (channels > 0) {
-                rec.setAudioCodecName(spec.audioCodec());
-                rec.setSampleRate(spec.sampleRate());
-                rec.setAudioChannels(channels);
-                rec.setAudioBitrate(96_000);
-            }
             rec.start();
-            VideoFilterGraph filter = graph == null ? null : new VideoFilterGraph(String.format(
-                    "video_size=%dx%d:pix_fmt=%d:time_base=1/1000:pixel_aspect=1/1", w, h,
-                    AV_PIX_FMT_RGB24), "[in]" + graph + "[out0]", 1, out.toString());
-            AVFrame in = av_frame_alloc();
-            AVFrame filtered = av_frame_alloc();
-            int size = av_image_get_buffer_size(spec.pixelFormat(), w, h, 1);
-            try (BytePointer packed = new BytePointer(size)) {
-                long samplesWritten = 0;
-                for (int i = 0; i < spec.frames(); i++) {
-                    paint(rgb, i);
-                    long tsUs = spec.timestampsUs() == null ? i * 1_000_000L / spec.fps()
-                            : spec.timestampsUs()[i];
-                    if (spec.timestampsUs() != null) {
-                        rec.setTimestamp(tsUs);
-                    }
-                    if (filter == null) {
-                        rec.record(rgb, AV_PIX_FMT_RGB24);
-                    } else {
-                        in.format(AV_PIX_FMT_RGB24).width(w).height(h).pts(tsUs / 1000);
-                        in.data(0, new BytePointer((ByteBuffer) rgb.image[0]));
-                        in.linesize(0, rgb.imageStride);
-                        filter.push(in, out.toString());
-                        while (filter.pull(0, filtered, out.toString())) {
-                            av_image_copy_to_buffer(packed, size, filtered.data(),
-                                    filtered.linesize(), spec.pixelFormat(), w, h, 1);
-                            av_frame_unref(filtered);
-                            rec.recordImage(w, h, Frame.DEPTH_UBYTE, 1, w, spec.pixelFormat(),
-                                    packed.asBuffer());
-                        }
-                    }
-                    if (channels > 0) {
-                        long nextUs = spec.timestampsUs() == null || i + 1 >= spec.frames()
-                                ? (i + 1) * 1_000_000L / spec.fps()
-                                : spec.timestampsUs()[i + 1];
-                        long until = nextUs * spec.sampleRate() / 1_000_000L;
-                        rec.recordSamples(spec.sampleRate(), channels,
-                                sine(samplesWritten, until, spec.sampleRate(), channels));
-                        samplesWritten = until;
-                    }
+            long samplesWritten = 0;
+            for (int i = 0; i < spec.frames(); i++) {
+                paint(rgb, i);
+                if (spec.timestampsUs() != null) {
+                    rec.setTimestamp(spec.timestampsUs()[i]);
                 }
-                rec.stop();
-            } finally {
-                in.data(0, null);
-                av_frame_free(in);
-                av_frame_free(filtered);
-                if (filter != null) {
-                    filter.close();
+                rec.record(rgb, AV_PIX_FMT_RGB24);
+                if (channels > 0) {
+                    long nextUs = spec.timestampsUs() == null || i + 1 >= spec.frames()
+                            ? (i + 1) * 1_000_000L / spec.fps()
+                            : spec.timestampsUs()[i + 1];
+                    long until = nextUs * spec.sampleRate() / 1_000_000L;
+                    rec.recordSamples(spec.sampleRate(), channels,
+                            sine(samplesWritten, until, spec.sampleRate(), channels));
+                    samplesWritten = until;
                 }
+            }
+            rec.stop();
+        }
+        return out;
+    }
+
+    /**
+     * Re-encodes the video of {@code src} per {@code spec} after passing every decoded frame
+     * through the filter graph {@code graph} (one input, one output in
+     * {@code spec.pixelFormat()}); no audio.
+     */
+    static Path refilter(Path src, Path out, Spec spec, String graph) throws Exception {
+        FfmpegSupport.init();
+        int w = spec.width();
+        int h = spec.height();
+        int size = av_image_get_buffer_size(spec.pixelFormat(), w, h, 1);
+        AVFrame filtered = av_frame_alloc();
+        VideoFilterGraph filter = null;
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(src.toFile());
+                FFmpegFrameRecorder rec = recorder(out, spec, 0);
+                BytePointer packed = new BytePointer(size)) {
+            g.setImageMode(FrameGrabber.ImageMode.RAW);
+            g.start();
+            rec.start();
+            Frame f;
+            while ((f = g.grabImage()) != null) {
+                AVFrame decoded = (AVFrame) f.opaque;
+                if (filter == null) {
+                    filter = new VideoFilterGraph(String.format(
+                            "video_size=%dx%d:pix_fmt=%d:time_base=1/1000000:pixel_aspect=1/1"
+                                    + ":colorspace=%d:range=%d",
+                            decoded.width(), decoded.height(), decoded.format(),
+                            decoded.colorspace(), decoded.color_range()),
+                            "[in]" + graph + "[out0]", 1, out.toString());
+                }
+                decoded.pts(f.timestamp);
+                filter.push(decoded, out.toString());
+                while (filter.pull(0, filtered, out.toString())) {
+                    av_image_copy_to_buffer(packed, size, filtered.data(), filtered.linesize(),
+                            spec.pixelFormat(), w, h, 1);
+                    av_frame_unref(filtered);
+                    // the recorder takes plane 0's row size from stride x depth / 8
+                    rec.recordImage(w, h, Frame.DEPTH_UBYTE, 1,
+                            av_image_get_linesize(spec.pixelFormat(), w, 0),
+                            spec.pixelFormat(), packed.asBuffer());
+                }
+            }
+            rec.stop();
+        } finally {
+            av_frame_free(filtered);
+            if (filter != null) {
+                filter.close();
             }
         }
         return out;
+    }
+
+    private static FFmpegFrameRecorder recorder(Path out, Spec spec, int channels) {
+        FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), spec.width(),
+                spec.height(), channels);
+        rec.setFormat(spec.format());
+        rec.setVideoCodecName(spec.videoCodec());
+        rec.setPixelFormat(spec.pixelFormat());
+        rec.setFrameRate(spec.timestampsUs() == null ? spec.fps() : 1000);
+        rec.setGopSize(spec.fps());
+        rec.setVideoOption("threads", "1");
+        spec.videoOptions().forEach(rec::setVideoOption);
+        if (spec.displayRotation() != 0) {
+            rec.setDisplayRotation(-spec.displayRotation());
+        }
+        if (channels > 0) {
+            rec.setAudioCodecName(spec.audioCodec());
+            rec.setSampleRate(spec.sampleRate());
+            rec.setAudioChannels(channels);
+            rec.setAudioBitrate(96_000);
+        }
+        return rec;
     }
 
     /** Paints frame {@code t} of the pattern into a packed RGB24 frame. */

@@ -33,7 +33,7 @@ class VideoTranscoderTest {
         // given: 320x240, 15 fps, 2 s, stereo AAC
         Path src = VideoFixtures.record(tmp.resolve("h264-aac-320x240-2s.mp4"),
                 VideoFixtures.Spec.of("mp4", "libx264", AV_PIX_FMT_YUV420P, 320, 240, 15, 30)
-                        .audio("aac", 44_100), null);
+                        .audio("aac", 44_100));
         List<Double> progress = new ArrayList<>();
 
         // when
@@ -106,7 +106,7 @@ class VideoTranscoderTest {
         Path src = VideoFixtures.record(tmp.resolve("hevc-main10-320x240-2s.mp4"),
                 VideoFixtures.Spec.of("mp4", "libx265", AV_PIX_FMT_YUV420P10LE, 320, 240, 15, 30)
                         .options(Map.of("preset", "ultrafast", "x265-params", "log-level=error"))
-                        .audio("aac", 48_000), null);
+                        .audio("aac", 48_000));
         assertThat(Mp4Inspector.probe(src).pixelFormat()).isEqualTo("yuv420p10le");
 
         TranscodeResult r = new VideoTranscoder(SMALL).transcode(src, tmp.resolve("out"), true,
@@ -127,7 +127,7 @@ class VideoTranscoderTest {
         Path src = VideoFixtures.record(tmp.resolve("vp9-opus-320x240-2s.webm"),
                 VideoFixtures.Spec.of("webm", "libvpx-vp9", AV_PIX_FMT_YUV420P, 320, 240, 15, 30)
                         .options(Map.of("deadline", "realtime", "cpu-used", "8"))
-                        .audio("libopus", 48_000), null);
+                        .audio("libopus", 48_000));
 
         TranscodeResult r = new VideoTranscoder(SMALL).transcode(src, tmp.resolve("out"), true,
                 TranscodeProgress.NONE);
@@ -153,7 +153,7 @@ class VideoTranscoderTest {
         }
         Path src = VideoFixtures.record(tmp.resolve("h264-vfr-320x240.mkv"),
                 VideoFixtures.Spec.of("matroska", "libx264", AV_PIX_FMT_YUV420P, 320, 240, 15, 0)
-                        .timestamps(ts).audio("aac", 48_000), null);
+                        .timestamps(ts).audio("aac", 48_000));
         double srcSeconds = Mp4Inspector.probe(src).videoDurationSeconds();
 
         TranscodeResult r = new VideoTranscoder(SMALL).transcode(src, tmp.resolve("out"), true,
