@@ -14,13 +14,23 @@ import com.mediaflow.shared.error.MediaRejectedException;
  * @param maxTracks MAX_TRACKS, TRACK_LIMIT
  * @param maxDepth MAX_NESTING_DEPTH, DEPTH_LIMIT: boxes, EBML elements, PDF objects
  * @param maxSampleEntries MAX_SAMPLE_ENTRIES, SAMPLE_TABLE_LIMIT: entries of one sample table or index
+ * @param maxFrameRate MAX_FRAME_RATE, FRAME_RATE_LIMIT: average frames per second of a video track
  */
 public record Limits(long maxBytes, long maxPixels, long maxFrames, long maxDurationSeconds, int maxTracks, int maxDepth,
-                     long maxSampleEntries) {
+                     long maxSampleEntries, long maxFrameRate) {
+
+    /** The limits before the frame rate had its own row; it takes its default. */
+    public Limits(long maxBytes, long maxPixels, long maxFrames, long maxDurationSeconds, int maxTracks, int maxDepth,
+                  long maxSampleEntries) {
+        this(maxBytes, maxPixels, maxFrames, maxDurationSeconds, maxTracks, maxDepth, maxSampleEntries, DEFAULT_MAX_FRAME_RATE);
+    }
+
+    /** Phones record slow motion at 240 fps; 480 leaves room for high-speed cameras. */
+    public static final long DEFAULT_MAX_FRAME_RATE = 480;
 
     /** Phones shoot 50-200 MP today: 16384 x 16384 (268 MP) leaves room and still stops a 100000 x 100000 PNG. */
     public static final Limits DEFAULTS = new Limits(4L * 1024 * 1024 * 1024, 16384L * 16384L, 10_000, 4 * 3600,
-            16, 32, 10_000_000);
+            16, 32, 10_000_000, DEFAULT_MAX_FRAME_RATE);
 
     public void checkPixels(String format, long width, long height) {
         if (width > 0 && height > 0 && width * height > maxPixels) {
@@ -61,6 +71,13 @@ public record Limits(long maxBytes, long maxPixels, long maxFrames, long maxDura
         if (entries > maxSampleEntries) {
             throw new MediaRejectedException(ReasonCode.SAMPLE_TABLE_LIMIT, format + ": " + table + " declares " + entries
                     + " entries, expected at most " + maxSampleEntries + " (MAX_SAMPLE_ENTRIES)");
+        }
+    }
+
+    public void checkFrameRate(String format, double framesPerSecond) {
+        if (framesPerSecond > maxFrameRate) {
+            throw new MediaRejectedException(ReasonCode.FRAME_RATE_LIMIT, format + " runs at " + String.format("%.1f", framesPerSecond)
+                    + " frames per second, expected at most " + maxFrameRate + " (MAX_FRAME_RATE)");
         }
     }
 }

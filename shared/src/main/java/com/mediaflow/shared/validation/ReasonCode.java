@@ -21,6 +21,7 @@ public enum ReasonCode {
     PIXEL_LIMIT(false, "the image or video is larger than MAX_PIXELS"),
     FRAME_LIMIT(false, "the animation has more frames than MAX_FRAMES"),
     DURATION_LIMIT(false, "the audio or video is longer than MAX_DURATION_SECONDS"),
+    FRAME_RATE_LIMIT(false, "the video's average frame rate is above MAX_FRAME_RATE"),
     TRACK_LIMIT(false, "the container has more tracks than MAX_TRACKS"),
     DEPTH_LIMIT(false, "boxes or elements are nested deeper than MAX_NESTING_DEPTH"),
     SAMPLE_TABLE_LIMIT(false, "a sample table or index has more entries than MAX_SAMPLE_ENTRIES"),

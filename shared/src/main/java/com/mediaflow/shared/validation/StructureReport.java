@@ -10,12 +10,13 @@ import java.util.List;
  * @param frames frames of an animation, images of a still (1), or video samples; null if unknown
  * @param durationSeconds duration of audio or video, or null
  * @param tracks tracks of a container, or null
+ * @param frameRate average frames per second of the primary video track, or null
  * @param logicalEnd the offset where the format's own structure ends; -1 when it has no clear end
  *     (then polyglot detection relies on the archive-directory check alone)
  * @param warnings findings that do not reject (broken optional metadata, say)
  */
 public record StructureReport(Integer width, Integer height, Long frames, Double durationSeconds, Integer tracks,
-                              long logicalEnd, List<Reason> warnings) {
+                              Double frameRate, long logicalEnd, List<Reason> warnings) {
     public StructureReport {
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
@@ -31,6 +32,7 @@ public record StructureReport(Integer width, Integer height, Long frames, Double
         private Long frames;
         private Double duration;
         private Integer tracks;
+        private Double frameRate;
         private long logicalEnd = -1;
         private final java.util.ArrayList<Reason> warnings = new java.util.ArrayList<>();
 
@@ -55,6 +57,11 @@ public record StructureReport(Integer width, Integer height, Long frames, Double
             return this;
         }
 
+        public Builder frameRate(double fps) {
+            this.frameRate = fps;
+            return this;
+        }
+
         public Builder logicalEnd(long end) {
             this.logicalEnd = end;
             return this;
@@ -66,7 +73,7 @@ public record StructureReport(Integer width, Integer height, Long frames, Double
         }
 
         public StructureReport build() {
-            return new StructureReport(width, height, frames, duration, tracks, logicalEnd, warnings);
+            return new StructureReport(width, height, frames, duration, tracks, frameRate, logicalEnd, warnings);
         }
     }
 }

@@ -83,6 +83,9 @@ public final class StructureValidator {
         if (r.tracks() != null) {
             limits.checkTracks(f.name(), r.tracks());
         }
+        if (r.frameRate() != null) {
+            limits.checkFrameRate(f.name(), r.frameRate());
+        }
     }
 
     /**

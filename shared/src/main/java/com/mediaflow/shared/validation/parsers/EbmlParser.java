@@ -52,6 +52,8 @@ public final class EbmlParser implements FormatParser {
     private static final long TRACK_TYPE = 0x83;
     private static final long CODEC_ID = 0x86;
     private static final long VIDEO = 0xE0;
+    /** Nanoseconds per frame, when the track has a constant rate. */
+    private static final long DEFAULT_DURATION = 0x23E383;
     private static final long PIXEL_WIDTH = 0xB0;
     private static final long PIXEL_HEIGHT = 0xBA;
     private static final long CLUSTER_TIMESTAMP = 0xE7;
@@ -359,6 +361,7 @@ public final class EbmlParser implements FormatParser {
             long number = -1;
             long w = -1;
             long h = -1;
+            long nsPerFrame = -1;
             while (e.hasRemaining()) {
                 long childAt = e.position();
                 long id = readId(e);
@@ -378,6 +381,8 @@ public final class EbmlParser implements FormatParser {
                     }
                 } else if (id == CODEC_ID) {
                     string(v, size, "CodecID", childAt);
+                } else if (id == DEFAULT_DURATION) {
+                    nsPerFrame = uint(v, size, id, childAt);
                 } else if (id == VIDEO) {
                     limits.checkDepth(format, 4, "Video at offset " + childAt);
                     while (v.hasRemaining()) {
@@ -421,6 +426,9 @@ public final class EbmlParser implements FormatParser {
                     width = w;
                     height = h;
                     limits.checkPixels(format, w, h);
+                    if (nsPerFrame > 0) {
+                        limits.checkFrameRate(format, 1e9 / nsPerFrame);
+                    }
                 }
             }
         }

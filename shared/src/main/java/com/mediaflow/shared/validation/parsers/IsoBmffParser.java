@@ -421,11 +421,18 @@ public final class IsoBmffParser implements FormatParser {
                     limits.checkEntries(fmt, count, where);
                     Table stts = new Table(tableRegion(b, count * 8, where, count + " entries"), where);
                     long samples = 0;
+                    long ticks = 0;
                     for (long i = 0; i < count; i++) {
-                        samples += stts.u32();
-                        stts.u32(); // sample delta
+                        long n = stts.u32();
+                        samples += n;
+                        ticks += n * stts.u32(); // sample delta; at most 2^32 x 2^32 per entry, summed in a long that
+                        // saturates long before the limits allow so many entries to matter
+                        if (ticks < 0) {
+                            ticks = Long.MAX_VALUE;
+                        }
                     }
                     t.sttsSamples = samples;
+                    t.sttsTicks = ticks;
                 }
                 case "ctts" -> {
                     fullBox(b, "ctts", 1);
@@ -772,6 +779,13 @@ public final class IsoBmffParser implements FormatParser {
                 }
                 if (w > 0 && h > 0) {
                     report.dimensions(w, h);
+                }
+                // the average rate over the sample durations themselves: mdhd's duration may include
+                // an edit's delay. One frame, or frames lasting 0 s, cannot be judged.
+                long samples = video.sampleCount + video.fragmentSamples;
+                double videoSeconds = (video.sttsTicks + (double) video.fragmentDuration) / video.timescale;
+                if (samples > 1 && videoSeconds > 0) {
+                    report.frameRate(samples / videoSeconds);
                 }
             }
         }
@@ -1282,6 +1296,8 @@ public final class IsoBmffParser implements FormatParser {
         Cursor stsc;
         long stscCount;
         long sttsSamples = -1;
+        /** Sum of the sample durations in 'stts', in the track's timescale. */
+        long sttsTicks;
         Cursor stss;
         long stssCount;
 
