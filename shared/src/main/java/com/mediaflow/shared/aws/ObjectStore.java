@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -101,6 +103,69 @@ public final class ObjectStore {
                     RequestBody.fromBytes(bytes));
         } catch (SdkException e) {
             throw new StorageException("PUT " + uri(bucket, key) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Uploads a file (a video rendition can be hundreds of MB: it is streamed, never held in memory). */
+    public void putFile(String bucket, String key, Path file, String contentType) {
+        try {
+            s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(),
+                    RequestBody.fromFile(file));
+        } catch (SdkException e) {
+            throw new StorageException("PUT " + uri(bucket, key) + " from " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A JSON document and its ETag, for a later {@link #putJsonIfMatch}. */
+    public record Versioned<T>(T value, String etag) {
+    }
+
+    public <T> Optional<Versioned<T>> getJsonVersioned(String bucket, String key, Class<T> type) {
+        try (ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key))) {
+            byte[] bytes = in.readAllBytes();
+            return Optional.of(new Versioned<>(Json.read(bytes, type), in.response().eTag()));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (IOException | SdkException e) {
+            throw new StorageException("GET " + uri(bucket, key) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes only if the object still has this ETag (S3 conditional writes): false when someone
+     * wrote it in between, so a slow writer never overwrites a newer document.
+     */
+    public boolean putJsonIfMatch(String bucket, String key, Object value, String etag) {
+        try {
+            s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).contentType("application/json")
+                    .ifMatch(quoted(etag)).build(), RequestBody.fromBytes(Json.bytes(value)));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            throw new StorageException("conditional PUT " + uri(bucket, key) + " failed: " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new StorageException("conditional PUT " + uri(bucket, key) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Keys under a prefix (all pages). */
+    public List<String> list(String bucket, String prefix) {
+        try {
+            List<String> keys = new ArrayList<>();
+            s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))
+                    .contents().forEach(o -> keys.add(o.key()));
+            return keys;
+        } catch (SdkException e) {
+            throw new StorageException("LIST " + uri(bucket, prefix) + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes every object under a prefix. */
+    public void deletePrefix(String bucket, String prefix) {
+        for (String key : list(bucket, prefix)) {
+            delete(bucket, key);
         }
     }
 

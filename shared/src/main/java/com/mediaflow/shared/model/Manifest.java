@@ -14,6 +14,8 @@ import java.util.TreeMap;
  * @param category image, video, audio or document
  * @param original where the original bytes are (media bucket when accepted, quarantine bucket when not)
  * @param steps each step that applies to this item and whether it has reported: PENDING or DONE
+ * @param progress while PROCESSING, what a long step has done so far, such as
+ *     {@code transcode: "segments 37/60"}; empty once terminal
  */
 public record Manifest(
         String mediaId,
@@ -25,7 +27,8 @@ public record Manifest(
         Map<String, String> steps,
         List<Reason> reasons,
         List<Output> outputs,
-        Map<String, Object> metadata) {
+        Map<String, Object> metadata,
+        Map<String, String> progress) {
 
     public static final String PENDING = "PENDING";
     public static final String DONE = "DONE";
@@ -35,6 +38,20 @@ public record Manifest(
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
         metadata = metadata == null ? Map.of() : new TreeMap<>(metadata);
+        progress = progress == null ? Map.of() : new TreeMap<>(progress);
+    }
+
+    /** A manifest without progress: every terminal one, and every one validate writes. */
+    public Manifest(String mediaId, MediaStatus status, String type, String category, long size, Location original,
+                    Map<String, String> steps, List<Reason> reasons, List<Output> outputs, Map<String, Object> metadata) {
+        this(mediaId, status, type, category, size, original, steps, reasons, outputs, metadata, Map.of());
+    }
+
+    /** This manifest with one step's progress line replaced. */
+    public Manifest withProgress(String step, String line) {
+        Map<String, String> p = new TreeMap<>(progress);
+        p.put(step, line);
+        return new Manifest(mediaId, status, type, category, size, original, steps, reasons, outputs, metadata, p);
     }
 
     public record Location(String bucket, String key) {

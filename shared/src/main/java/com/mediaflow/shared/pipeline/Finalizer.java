@@ -19,17 +19,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Merges the step results into the manifest once every step that applies has reported. The
  * manifest is rebuilt from the stored step results each time, never patched, so finalize is
- * idempotent and order-independent; it is written only on the move to a terminal state, so a slow
- * finalize can never overwrite a newer one with an older picture.
+ * idempotent and order-independent. Every manifest write is conditional on the ETag that was read
+ * (S3 conditional writes): two finalize runs racing on the last step cannot both announce READY,
+ * and a progress line ("segments 37/60") written while a long step works can never overwrite the
+ * terminal manifest, nor the terminal write a progress line it did not see.
  */
 public final class Finalizer {
     private static final Logger LOG = LoggerFactory.getLogger(Finalizer.class);
+
+    private static final int MAX_ATTEMPTS = 5;
+    private static final Pattern COUNT = Pattern.compile("(\\w+) (\\d+)/(\\d+)");
 
     private final ObjectStore store;
     private final Queue queue;
@@ -50,13 +57,26 @@ public final class Finalizer {
         if (done.mediaId() == null || !done.mediaId().matches("[0-9a-f]{64}")) {
             throw new MalformedEventException("finalize message mediaId is '" + done.mediaId() + "', expected 64 hex digits");
         }
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            if (finalizeOnce(done)) {
+                return;
+            }
+            LOG.info("{}: the manifest changed while finalize worked (attempt {}); reading it again", done.mediaId(), attempt);
+        }
+        throw new StorageException("manifest " + ObjectStore.uri(mediaBucket, Keys.manifest(done.mediaId()))
+                + " changed under finalize " + MAX_ATTEMPTS + " times in a row; will retry", null);
+    }
+
+    /** One read-decide-write round; false when a conditional write lost a race and must be redone. */
+    private boolean finalizeOnce(StepDone done) {
         String id = done.mediaId();
-        Manifest manifest = store.getJson(mediaBucket, Keys.manifest(id), Manifest.class)
+        ObjectStore.Versioned<Manifest> read = store.getJsonVersioned(mediaBucket, Keys.manifest(id), Manifest.class)
                 .orElseThrow(() -> new StorageException("manifest " + ObjectStore.uri(mediaBucket, Keys.manifest(id))
                         + " does not exist yet; expected validate to have written it. Will retry.", null));
+        Manifest manifest = read.value();
         if (manifest.terminal()) {
             LOG.info("{} is already {}; nothing to do", id, manifest.status());
-            return;
+            return true;
         }
         Map<String, String> steps = new TreeMap<>();
         List<Output> outputs = new ArrayList<>();
@@ -76,8 +96,14 @@ public final class Finalizer {
             failed |= result.get().failed();
         }
         if (steps.containsValue(Manifest.PENDING)) {
+            if (done.inProgress() && Manifest.PENDING.equals(steps.get(done.step()))
+                    && advances(manifest.progress().get(done.step()), done.progress())) {
+                LOG.info("{}: {} is at {}", id, done.step(), done.progress());
+                return store.putJsonIfMatch(mediaBucket, Keys.manifest(id), manifest.withProgress(done.step(), done.progress()),
+                        read.etag());
+            }
             LOG.info("{}: {} reported; waiting for {}", id, done.step(), steps);
-            return;
+            return true;
         }
         MediaStatus status = failed ? MediaStatus.QUARANTINED : MediaStatus.READY;
         Manifest.Location original = manifest.original();
@@ -92,11 +118,30 @@ public final class Finalizer {
         }
         Manifest terminal = new Manifest(id, status, manifest.type(), manifest.category(), manifest.size(),
                 original, steps, reasons, outputs, metadata);
-        store.putJson(mediaBucket, Keys.manifest(id), terminal);
+        if (!store.putJsonIfMatch(mediaBucket, Keys.manifest(id), terminal, read.etag())) {
+            return false;
+        }
         if (failed) {
             store.delete(mediaBucket, Keys.original(id));
         }
         queue.send(completionQueue, new CompletionEvent(id, status, manifest.type(), Keys.manifest(id), null, reasons));
         LOG.info("{} is {} with {} outputs", id, status, outputs.size());
+        return true;
+    }
+
+    /**
+     * Whether a progress line moves forward: notices can arrive out of order, and "segments 36/60"
+     * after "segments 37/60" must not take the manifest back. Lines of other shapes always replace.
+     */
+    static boolean advances(String current, String next) {
+        if (current == null) {
+            return true;
+        }
+        Matcher a = COUNT.matcher(current);
+        Matcher b = COUNT.matcher(next);
+        if (a.matches() && b.matches() && a.group(1).equals(b.group(1)) && a.group(3).equals(b.group(3))) {
+            return Long.parseLong(b.group(2)) > Long.parseLong(a.group(2));
+        }
+        return !current.equals(next);
     }
 }
