@@ -85,6 +85,7 @@ public final class Pipeline {
     public void await(List<Upload> uploads, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long started = System.nanoTime();
+        String lastProgress = "";
         while (true) {
             for (Upload u : uploads) {
                 if (!u.terminal()) {
@@ -93,10 +94,15 @@ public final class Pipeline {
             }
             checkDeadLetters(uploads);
             long done = uploads.stream().filter(Upload::terminal).count();
+            String progress = progress(uploads);
             if (interactive) {
-                err.printf("\r[%d/%d done] %.1f s elapsed  ", done, uploads.size(), (System.nanoTime() - started) / 1e9);
+                err.printf("\r[%d/%d done] %.1f s elapsed%s  ", done, uploads.size(), (System.nanoTime() - started) / 1e9,
+                        progress.isEmpty() ? "" : "  " + progress);
                 err.flush();
+            } else if (!progress.isEmpty() && !progress.equals(lastProgress)) {
+                err.printf("[%d/%d done] %.1f s  %s%n", done, uploads.size(), (System.nanoTime() - started) / 1e9, progress);
             }
+            lastProgress = progress;
             if (done == uploads.size()) {
                 break;
             }
@@ -114,6 +120,19 @@ public final class Pipeline {
         if (interactive) {
             err.println();
         }
+    }
+
+    /** What long steps of unfinished uploads report, e.g. "clip.mp4 transcode segments 3/12". */
+    static String progress(List<Upload> uploads) {
+        StringBuilder line = new StringBuilder();
+        for (Upload u : uploads) {
+            if (u.terminal() || u.manifest == null || u.manifest.progress().isEmpty()) {
+                continue;
+            }
+            line.append(line.length() == 0 ? "" : "; ").append(u.file.getFileName());
+            u.manifest.progress().forEach((step, p) -> line.append(' ').append(step).append(' ').append(p));
+        }
+        return line.toString();
     }
 
     private void poll(Upload u) {

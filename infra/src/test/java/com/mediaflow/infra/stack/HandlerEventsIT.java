@@ -111,6 +111,28 @@ class HandlerEventsIT {
         assertThat(fx.snapshot(fx.media, "")).isEqualTo(before);
     }
 
+    @Test
+    @Order(6)
+    void transcodeEvent_makesTheVideoRendition_evenWhenTheEventsReceiptHandleIsStale() throws Exception {
+        // the event names a sample clip by a fixed media id; stage a real clip there (its receipt
+        // handle is not one this queue issued, so extending its claim fails and is only logged)
+        String id = "318a2cb02e94ef5de7c87532f43a31f50a10d4f96fde73200534b65ee3b8ad1c";
+        Path clip = com.mediaflow.shared.codec.SyntheticMedia.mp4(Files.createTempDirectory("events").resolve("clip.mp4"),
+                320, 240, 2, 15, true, 0);
+        fx.stack.s3().putObject(b -> b.bucket(fx.media).key(Keys.original(id)).contentType("video/mp4"), RequestBody.fromFile(clip));
+
+        SQSBatchResponse response = invoke("TranscodeFunction", "transcode-sqs.json");
+
+        assertThat(response.getBatchItemFailures()).isEmpty();
+        StepResult r = fx.store.getJson(fx.media, Keys.stepResult(id, "transcode"), StepResult.class).orElseThrow();
+        assertThat(r.reasons()).isEmpty();
+        assertThat(r.outputs()).singleElement().satisfies(o -> {
+            assertThat(o.contentType()).isEqualTo("video/mp4");
+            assertThat(o.width()).isEqualTo(320);
+            assertThat(fx.store.exists(fx.media, o.key())).isTrue();
+        });
+    }
+
     private static SQSBatchResponse invoke(String function, String eventFile) throws Exception {
         SQSEvent event = SqsEvents.fromJson(Files.readString(TestPaths.events(eventFile)));
         return (SQSBatchResponse) fx.stack.host(function).invoke(event);

@@ -19,7 +19,8 @@ class TemplateChecksTest {
 
         assertThat(TemplateChecks.problems(template, TestPaths.root())).isEmpty();
         assertThat(template.functions()).extracting(Template.FunctionDef::logicalId)
-                .containsExactlyInAnyOrder("ValidateFunction", "ThumbnailFunction", "MetadataFunction", "FinalizeFunction");
+                .containsExactlyInAnyOrder("ValidateFunction", "ThumbnailFunction", "MetadataFunction", "TranscodeFunction",
+                        "FinalizeFunction");
     }
 
     @Test

@@ -1,9 +1,14 @@
 package com.mediaflow.shared.config;
 
+import com.mediaflow.shared.codec.audio.AudioSettings;
+import com.mediaflow.shared.codec.video.Rung;
+import com.mediaflow.shared.codec.video.VideoSettings;
 import com.mediaflow.shared.error.ConfigException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +40,7 @@ public final class Config {
     public static final String MAX_TRACKS = "MAX_TRACKS";
     public static final String MAX_NESTING_DEPTH = "MAX_NESTING_DEPTH";
     public static final String MAX_SAMPLE_ENTRIES = "MAX_SAMPLE_ENTRIES";
+    public static final String MAX_FRAME_RATE = "MAX_FRAME_RATE";
     public static final String THUMBNAIL_SIZES = "THUMBNAIL_SIZES";
     public static final String POSTER_MAX_SIDE = "POSTER_MAX_SIDE";
     public static final String JPEG_QUALITY = "JPEG_QUALITY";
@@ -43,13 +49,28 @@ public final class Config {
     public static final String WEBP_QUALITY = "WEBP_QUALITY";
     public static final String PLACEHOLDER_MAX_BYTES = "PLACEHOLDER_MAX_BYTES";
     public static final String WORK_DIR = "WORK_DIR";
+    /** The transcode function's own queue: segment and stitch jobs of long videos go back onto it. */
+    public static final String TRANSCODE_QUEUE_URL = "TRANSCODE_QUEUE_URL";
+    /** The video ladder: comma-separated rungs {@code name:shortSide:crf:maxrateKbps:bufsizeKbps}. */
+    public static final String VIDEO_LADDER = "VIDEO_LADDER";
+    public static final String X264_PRESET = "X264_PRESET";
+    public static final String VIDEO_GOP_SECONDS = "VIDEO_GOP_SECONDS";
+    public static final String AUDIO_AAC_KBPS = "AUDIO_AAC_KBPS";
+    public static final String AUDIO_OPUS_KBPS = "AUDIO_OPUS_KBPS";
+    /** Videos longer than this are split into segments and encoded in parallel. */
+    public static final String SEGMENT_THRESHOLD_SECONDS = "SEGMENT_THRESHOLD_SECONDS";
+    public static final String SEGMENT_SECONDS = "SEGMENT_SECONDS";
+    /** How often a long job extends its message's visibility timeout. */
+    public static final String HEARTBEAT_SECONDS = "HEARTBEAT_SECONDS";
 
     /** Every name above, for the test that checks template.yaml names nothing else. */
     public static final List<String> ALL = List.of(AWS_REGION, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SQS, INGEST_BUCKET, MEDIA_BUCKET,
             QUARANTINE_BUCKET, PIPELINE_STEPS, FINALIZE_QUEUE_URL, COMPLETION_QUEUE_URL, MAX_UPLOAD_BYTES,
             MAX_PIXELS, MAX_FRAMES, MAX_DURATION_SECONDS, MAX_TRACKS, MAX_NESTING_DEPTH, MAX_SAMPLE_ENTRIES,
-            THUMBNAIL_SIZES, POSTER_MAX_SIDE, JPEG_QUALITY, SQUARE_THUMBNAIL_SIZE, DISPLAY_MAX_SIDE,
-            WEBP_QUALITY, PLACEHOLDER_MAX_BYTES, WORK_DIR);
+            MAX_FRAME_RATE, THUMBNAIL_SIZES, POSTER_MAX_SIDE, JPEG_QUALITY, SQUARE_THUMBNAIL_SIZE, DISPLAY_MAX_SIDE,
+            WEBP_QUALITY, PLACEHOLDER_MAX_BYTES, WORK_DIR, TRANSCODE_QUEUE_URL, VIDEO_LADDER, X264_PRESET,
+            VIDEO_GOP_SECONDS, AUDIO_AAC_KBPS, AUDIO_OPUS_KBPS, SEGMENT_THRESHOLD_SECONDS, SEGMENT_SECONDS,
+            HEARTBEAT_SECONDS);
 
     private final Map<String, String> env;
 
@@ -130,7 +151,8 @@ public final class Config {
                 longValue(MAX_DURATION_SECONDS, d.maxDurationSeconds(), 1, Long.MAX_VALUE),
                 (int) longValue(MAX_TRACKS, d.maxTracks(), 1, 1000),
                 (int) longValue(MAX_NESTING_DEPTH, d.maxDepth(), 2, 256),
-                longValue(MAX_SAMPLE_ENTRIES, d.maxSampleEntries(), 1, Integer.MAX_VALUE));
+                longValue(MAX_SAMPLE_ENTRIES, d.maxSampleEntries(), 1, Integer.MAX_VALUE),
+                longValue(MAX_FRAME_RATE, d.maxFrameRate(), 1, 100_000));
     }
 
     public List<Integer> thumbnailSizes() {
@@ -168,6 +190,61 @@ public final class Config {
     /** Largest size of the placeholder JPEG stored in the manifest, in bytes. */
     public int placeholderMaxBytes() {
         return (int) longValue(PLACEHOLDER_MAX_BYTES, 1024, 512, 65536);
+    }
+
+    public String transcodeQueueUrl() {
+        return require(TRANSCODE_QUEUE_URL);
+    }
+
+    /** The ladder's rungs, smallest first; see {@link #VIDEO_LADDER}. */
+    public List<Rung> videoLadder() {
+        Optional<String> raw = optional(VIDEO_LADDER);
+        if (raw.isEmpty()) {
+            return VideoSettings.DEFAULTS.rungs();
+        }
+        List<Rung> rungs = new ArrayList<>();
+        for (String part : raw.get().split(",")) {
+            String[] f = part.trim().split(":");
+            if (f.length != 5 || !f[0].matches("[A-Za-z0-9_-]{1,16}")) {
+                throw new ConfigException(VIDEO_LADDER + " rung '" + part.trim()
+                        + "' is malformed, expected name:shortSide:crf:maxrateKbps:bufsizeKbps such as 720p:720:24:3000:6000");
+            }
+            rungs.add(new Rung(f[0], (int) parseLong(VIDEO_LADDER, f[1], 16, 8192),
+                    (int) parseLong(VIDEO_LADDER, f[2], 0, 51), (int) parseLong(VIDEO_LADDER, f[3], 50, 1_000_000),
+                    (int) parseLong(VIDEO_LADDER, f[4], 50, 2_000_000)));
+        }
+        rungs.sort(Comparator.comparingInt(Rung::shortSide));
+        return List.copyOf(rungs);
+    }
+
+    public VideoSettings videoSettings() {
+        String preset = optional(X264_PRESET).orElse(VideoSettings.DEFAULTS.preset());
+        if (!List.of("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow").contains(preset)) {
+            throw new ConfigException(X264_PRESET + " is '" + preset + "', expected an x264 preset such as veryfast or medium");
+        }
+        return new VideoSettings(videoLadder(), preset,
+                (int) longValue(VIDEO_GOP_SECONDS, VideoSettings.DEFAULTS.gopSeconds(), 1, 20),
+                (int) longValue(AUDIO_AAC_KBPS, 128, 16, 512));
+    }
+
+    public AudioSettings audioSettings() {
+        var d = AudioSettings.DEFAULTS;
+        return new AudioSettings((int) longValue(AUDIO_AAC_KBPS, d.aacBitrateKbps(), 16, 512),
+                (int) longValue(AUDIO_OPUS_KBPS, d.opusBitrateKbps(), 6, 510), d.waveformBuckets());
+    }
+
+    /** Videos longer than this many seconds take the parallel path. */
+    public double segmentThresholdSeconds() {
+        return longValue(SEGMENT_THRESHOLD_SECONDS, 300, 1, 1_000_000);
+    }
+
+    /** Target length of one segment of the parallel path, in seconds. */
+    public double segmentSeconds() {
+        return longValue(SEGMENT_SECONDS, 60, 1, 3600);
+    }
+
+    public Duration heartbeat() {
+        return Duration.ofSeconds(longValue(HEARTBEAT_SECONDS, 60, 1, 3600));
     }
 
     public Path workDir() {

@@ -124,7 +124,7 @@ public final class IngestService {
         MediaCategory category = verdict.detected().category();
         Map<String, String> pending = new LinkedHashMap<>();
         for (StepRoute route : steps) {
-            if (route.appliesTo(category)) {
+            if (route.appliesTo(category, verdict.detectedType())) {
                 pending.put(route.name(), Manifest.PENDING);
             }
         }
@@ -135,7 +135,7 @@ public final class IngestService {
         // Fan out before the manifest exists: a crash in between is retried and sends again, which
         // the steps tolerate; a manifest without its messages would stall forever.
         for (StepRoute route : steps) {
-            if (route.appliesTo(category)) {
+            if (route.appliesTo(category, verdict.detectedType())) {
                 queue.send(route.queueUrl(), new StepMessage(mediaId, route.name(), verdict.detectedType(), category.id(),
                         mediaBucket, Keys.original(mediaId)));
             }

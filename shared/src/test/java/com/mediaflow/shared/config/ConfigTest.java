@@ -278,4 +278,35 @@ class ConfigTest {
     void all_listsEveryConstantOnce() {
         assertThat(Config.ALL).doesNotHaveDuplicates().contains(Config.PIPELINE_STEPS, Config.AWS_ENDPOINT_URL_S3, Config.WORK_DIR);
     }
+
+    @Test
+    void pipelineSteps_mimeTypesBesideCategories_routeSingleTypes() {
+        List<StepRoute> steps = Config.of(Map.of(Config.PIPELINE_STEPS, "transcode video,audio,image/gif " + THUMB_Q)).pipelineSteps();
+
+        StepRoute transcode = steps.get(0);
+        assertThat(transcode.categories()).containsExactlyInAnyOrder(MediaCategory.VIDEO, MediaCategory.AUDIO);
+        assertThat(transcode.types()).containsExactly("image/gif");
+        assertThat(transcode.appliesTo(MediaCategory.IMAGE, "image/gif")).isTrue();
+        assertThat(transcode.appliesTo(MediaCategory.IMAGE, "image/jpeg")).isFalse();
+        assertThat(transcode.appliesTo(MediaCategory.AUDIO, "audio/mpeg")).isTrue();
+    }
+
+    @Test
+    void videoLadder_isParsed_sortedBySize_andRejectsMalformedRungs() {
+        Config config = Config.of(Map.of(Config.VIDEO_LADDER, "720p:720:24:3000:6000, 360p:360:26:1000:2000"));
+
+        assertThat(config.videoLadder()).extracting(com.mediaflow.shared.codec.video.Rung::name).containsExactly("360p", "720p");
+        assertThat(config.videoLadder().get(1).maxrateKbps()).isEqualTo(3000);
+        assertThatThrownBy(() -> Config.of(Map.of(Config.VIDEO_LADDER, "720p:720:24")).videoLadder())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("name:shortSide:crf:maxrateKbps:bufsizeKbps");
+        assertThatThrownBy(() -> Config.of(Map.of(Config.VIDEO_LADDER, "720p:720:99:3000:6000")).videoLadder())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("from 0 to 51");
+        assertThat(Config.of(Map.of()).videoLadder()).isEqualTo(com.mediaflow.shared.codec.video.VideoSettings.DEFAULTS.rungs());
+    }
+
+    @Test
+    void maxFrameRate_feedsTheLimits() {
+        assertThat(Config.of(Map.of(Config.MAX_FRAME_RATE, "120")).limits().maxFrameRate()).isEqualTo(120);
+        assertThat(Config.of(Map.of()).limits().maxFrameRate()).isEqualTo(com.mediaflow.shared.validation.Limits.DEFAULT_MAX_FRAME_RATE);
+    }
 }

@@ -103,7 +103,20 @@ public final class VideoTranscoder {
      */
     public TranscodeResult transcode(Path source, Path outDir, boolean includeAudio,
             TranscodeProgress progress) {
-        return run(source, null, outDir, includeAudio, progress);
+        return run(source, null, null, outDir, includeAudio, progress);
+    }
+
+    /**
+     * As {@link #transcode(Path, List, Path, boolean, TranscodeProgress)}, with the clockwise
+     * rotation given rather than read from {@code source}: for a segment of the parallel path,
+     * a stream copy whose container need not carry the original's display matrix.
+     */
+    public TranscodeResult transcode(Path source, List<Target> targets, int rotation, Path outDir,
+            boolean includeAudio, TranscodeProgress progress) {
+        if (rotation % 90 != 0 || rotation < 0 || rotation >= 360) {
+            throw new IllegalArgumentException("Rotation must be 0, 90, 180 or 270, found " + rotation);
+        }
+        return run(source, checked(targets), rotation, outDir, includeAudio, progress);
     }
 
     /**
@@ -114,6 +127,10 @@ public final class VideoTranscoder {
      */
     public TranscodeResult transcode(Path source, List<Target> targets, Path outDir,
             boolean includeAudio, TranscodeProgress progress) {
+        return run(source, checked(targets), null, outDir, includeAudio, progress);
+    }
+
+    private static List<Target> checked(List<Target> targets) {
         if (targets == null || targets.isEmpty()) {
             throw new IllegalArgumentException("Expected at least one target, found " + targets);
         }
@@ -121,10 +138,10 @@ public final class VideoTranscoder {
             throw new IllegalArgumentException("Target names must be unique (they name the files), "
                     + "found " + targets.stream().map(Target::name).toList());
         }
-        return run(source, List.copyOf(targets), outDir, includeAudio, progress);
+        return List.copyOf(targets);
     }
 
-    private TranscodeResult run(Path source, List<Target> requested, Path outDir,
+    private TranscodeResult run(Path source, List<Target> requested, Integer rotation, Path outDir,
             boolean includeAudio, TranscodeProgress progress) {
         FfmpegSupport.init();
         TranscodeProgress listener = progress == null ? TranscodeProgress.NONE : progress;
@@ -149,7 +166,7 @@ public final class VideoTranscoder {
                 throw new CodecException("Cannot open " + path + ": expected a video FFmpeg can "
                         + "demux and decode, found: " + e.getMessage(), e);
             }
-            Job job = new Job(grabber, path, includeAudio && grabber.hasAudio(), listener);
+            Job job = new Job(grabber, path, includeAudio && grabber.hasAudio(), listener, rotation);
             List<Target> targets = requested != null ? requested
                     : VideoLadder.plan(job.displayWidth, job.displayHeight, settings.rungs());
             return job.transcode(targets, outDir);
@@ -187,7 +204,8 @@ public final class VideoTranscoder {
         private int audioChannels;
         private long lastProgressNanos;
 
-        Job(FFmpegFrameGrabber grabber, String path, boolean audio, TranscodeProgress progress) {
+        Job(FFmpegFrameGrabber grabber, String path, boolean audio, TranscodeProgress progress,
+                Integer rotationOverride) {
             this.grabber = grabber;
             this.path = path;
             this.audio = audio;
@@ -201,7 +219,8 @@ public final class VideoTranscoder {
             String format = grabber.getFormat() == null ? "" : grabber.getFormat();
             // Animated WebP is not listed: FFmpeg 8.0.1 does not decode it (no frames).
             this.animated = format.equals("gif") || format.equals("apng");
-            this.rotation = MediaProbe.clockwiseRotation(grabber.getDisplayRotation());
+            this.rotation = rotationOverride != null ? rotationOverride
+                    : MediaProbe.clockwiseRotation(grabber.getDisplayRotation());
             int w = grabber.getImageWidth();
             int h = grabber.getImageHeight();
             AVRational sar = videoStream.codecpar().sample_aspect_ratio();
@@ -571,6 +590,20 @@ public final class VideoTranscoder {
             r.setSampleRate(sampleRate);
             r.setAudioOption("profile", "aac_low");
         }
+    }
+
+    /**
+     * The ffmpeg CLI arguments that reproduce this transcoder's libx264 settings for a rung at
+     * {@code fps} (the benchmark's anchor runs the CLI with exactly these).
+     */
+    public List<String> cliVideoArguments(Rung rung, double fps) {
+        List<String> args = new ArrayList<>(List.of("-c:v", "libx264", "-pix_fmt", "yuv420p",
+                "-g", Integer.toString(keyint(fps))));
+        for (String[] option : videoOptions(rung)) {
+            args.add("-" + option[0]);
+            args.add(option[1]);
+        }
+        return args;
     }
 
     /** Key frame interval in frames for a source of {@code fps} frames a second. */

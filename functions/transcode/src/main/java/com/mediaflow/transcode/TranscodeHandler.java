@@ -1,0 +1,51 @@
+package com.mediaflow.transcode;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.mediaflow.shared.aws.AwsClients;
+import com.mediaflow.shared.aws.ObjectStore;
+import com.mediaflow.shared.aws.Queue;
+import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.lambda.Lease;
+import com.mediaflow.shared.lambda.SqsBatch;
+import com.mediaflow.shared.pipeline.TranscodeService;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The transcode step's Lambda entry point. Its queue carries the step messages from validate and
+ * the segment and stitch jobs of long videos; {@link TranscodeService} tells them apart. Each
+ * record holds its claim (its visibility timeout is extended) for as long as its work runs.
+ */
+public class TranscodeHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+    private final TranscodeService service;
+    private final SqsClient sqs;
+    private final String queueUrl;
+
+    /** What Lambda calls: configuration and clients are built once, at cold start. */
+    public TranscodeHandler() {
+        this(Config.fromEnvironment());
+    }
+
+    /** For the embedded stack, which gives each function its own template environment. */
+    public TranscodeHandler(Config config) {
+        this(config, AwsClients.sqs(config));
+    }
+
+    private TranscodeHandler(Config config, SqsClient sqs) {
+        this(new TranscodeService(config, new ObjectStore(AwsClients.s3(config)), new Queue(sqs)), sqs, config.transcodeQueueUrl());
+    }
+
+    TranscodeHandler(TranscodeService service, SqsClient sqs, String queueUrl) {
+        this.service = service;
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        return SqsBatch.process(event, context,
+                message -> service.handle(message.getBody(), Lease.of(sqs, queueUrl, message.getReceiptHandle())));
+    }
+}

@@ -1,0 +1,223 @@
+package com.mediaflow.infra.transcode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mediaflow.infra.stack.StackFixture;
+import com.mediaflow.shared.aws.Keys;
+import com.mediaflow.shared.aws.Queue;
+import com.mediaflow.shared.codec.MediaProbe;
+import com.mediaflow.shared.codec.ProbeResult;
+import com.mediaflow.shared.codec.SyntheticMedia;
+import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.lambda.Heartbeat;
+import com.mediaflow.shared.lambda.Lease;
+import com.mediaflow.shared.model.Json;
+import com.mediaflow.shared.model.Manifest;
+import com.mediaflow.shared.model.MediaStatus;
+import com.mediaflow.shared.model.Output;
+import com.mediaflow.shared.model.StepDone;
+import com.mediaflow.shared.model.StepMessage;
+import com.mediaflow.shared.model.StepResult;
+import com.mediaflow.shared.model.TranscodeJob;
+import com.mediaflow.shared.pipeline.Finalizer;
+import com.mediaflow.shared.pipeline.TranscodeService;
+import com.mediaflow.shared.validation.ReasonCode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The parallel path, job by job, against the embedded stack's real S3 and SQS with no pollers: the
+ * test receives each job from the transcode queue and hands it to the service, so it can run a job
+ * twice, break a segment, and read every progress notice in order.
+ */
+class TranscodeServiceIT {
+    private static final double FPS = 15;
+    private static StackFixture fx;
+    private static String transcodeQueue;
+    private static String finalizeQueue;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = StackFixture.start(false);
+        transcodeQueue = fx.stack.queueUrl("TranscodeQueue");
+        finalizeQueue = fx.stack.queueUrl("FinalizeQueue");
+    }
+
+    @AfterAll
+    static void stop() {
+        fx.close();
+    }
+
+    private static Config config(String function) {
+        Map<String, String> env = new HashMap<>(fx.stack.environment(function));
+        env.put(Config.SEGMENT_THRESHOLD_SECONDS, "10");
+        env.put(Config.SEGMENT_SECONDS, "5");
+        env.put(Config.HEARTBEAT_SECONDS, "1");
+        env.put(Config.WORK_DIR, dir.resolve("work").toString());
+        return Config.of(env);
+    }
+
+    /** Stores an original and the PROCESSING manifest validate would have written; returns its media id. */
+    private static String stage(Path file, String type) throws Exception {
+        String id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+        fx.stack.s3().putObject(b -> b.bucket(fx.media).key(Keys.original(id)).contentType(type), RequestBody.fromFile(file));
+        fx.store.putJson(fx.media, Keys.manifest(id), new Manifest(id, MediaStatus.PROCESSING, type, "video", Files.size(file),
+                new Manifest.Location(fx.media, Keys.original(id)), Map.of("transcode", Manifest.PENDING), List.of(), List.of(),
+                Map.of()));
+        return id;
+    }
+
+    private static String stepMessage(String id, String type) {
+        return Json.write(new StepMessage(id, TranscodeService.STEP, type, "video", fx.media, Keys.original(id)));
+    }
+
+    private static List<String> drain(String queueUrl) {
+        List<String> bodies = new ArrayList<>();
+        while (true) {
+            List<Message> got = fx.stack.sqs().receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0))
+                    .messages();
+            if (got.isEmpty()) {
+                return bodies;
+            }
+            for (Message m : got) {
+                bodies.add(m.body());
+                fx.stack.sqs().deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+            }
+        }
+    }
+
+    @Test
+    void longVideo_isSplit_eachSegmentEncodedOnce_stitched_andTheManifestShowsProgress() throws Exception {
+        Path clip = SyntheticMedia.mp4(dir.resolve("h264-aac-320x240-20s-portrait.mp4"), 320, 240, 20, (int) FPS, true, 90);
+        String id = stage(clip, "video/mp4");
+        TranscodeService service = new TranscodeService(config("TranscodeFunction"), fx.store, new Queue(fx.stack.sqs()));
+        Finalizer finalizer = new Finalizer(config("FinalizeFunction"), fx.store, new Queue(fx.stack.sqs()));
+
+        // the step message: split, one job per segment (320x240 is below 360p: one rung at its own size)
+        service.handle(stepMessage(id, "video/mp4"), Lease.NONE);
+        List<TranscodeJob> jobs = drain(transcodeQueue).stream().map(b -> Json.read(b, TranscodeJob.class)).toList();
+        assertThat(jobs).hasSize(4).allMatch(j -> j.job().equals(TranscodeJob.SEGMENT));
+        assertThat(jobs).extracting(TranscodeJob::segment).containsExactlyInAnyOrder(0, 1, 2, 3);
+        assertThat(fx.keys(fx.media, Keys.mediaPrefix(id) + "work/transcode/segments/")).hasSize(4);
+
+        // each job once; the first one again, as a redelivery would: it encodes nothing the second time
+        for (TranscodeJob job : jobs) {
+            service.handle(Json.write(job), Lease.NONE);
+        }
+        Map<String, String> encoded = fx.snapshot(fx.media, Keys.mediaPrefix(id) + "work/transcode/encoded/");
+        service.handle(Json.write(jobs.get(0)), Lease.NONE);
+        assertThat(encoded).hasSize(4);
+        assertThat(fx.snapshot(fx.media, Keys.mediaPrefix(id) + "work/transcode/encoded/")).isEqualTo(encoded);
+
+        // progress notices reach finalize, which shows them in the manifest, never going backwards
+        List<StepDone> notices = drain(finalizeQueue).stream().map(b -> Json.read(b, StepDone.class)).toList();
+        assertThat(notices).allMatch(StepDone::inProgress);
+        assertThat(notices).extracting(StepDone::progress).contains("segments 0/4", "segments 1/4", "segments 4/4");
+        for (StepDone n : notices) {
+            finalizer.finalizeItem(Json.write(n));
+        }
+        finalizer.finalizeItem(Json.write(StepDone.progress(id, TranscodeService.STEP, "segments 2/4")));
+        Manifest during = fx.store.getJson(fx.media, Keys.manifest(id), Manifest.class).orElseThrow();
+        assertThat(during.status()).isEqualTo(MediaStatus.PROCESSING);
+        assertThat(during.progress()).containsEntry("transcode", "segments 4/4");
+
+        // the last segments asked for a stitch (maybe twice); it runs, idempotently
+        List<String> stitches = drain(transcodeQueue);
+        assertThat(stitches).isNotEmpty().allMatch(b -> Json.read(b, TranscodeJob.class).job().equals(TranscodeJob.STITCH));
+        for (String s : stitches) {
+            service.handle(s, Lease.NONE);
+        }
+        StepResult result = fx.store.getJson(fx.media, Keys.stepResult(id, TranscodeService.STEP), StepResult.class).orElseThrow();
+        assertThat(result.failed()).isFalse();
+        assertThat(result.outputs()).hasSize(1);
+        Output video = result.outputs().get(0);
+        assertThat(video.contentType()).isEqualTo("video/mp4");
+        assertThat(video.width()).isEqualTo(240);
+        assertThat(video.height()).isEqualTo(320);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> meta = (Map<String, Object>) result.metadata().get("video");
+        assertThat(meta).containsEntry("path", "parallel").containsEntry("segments", 4);
+        assertThat(result.metadata()).containsKey("audio");
+        assertThat(fx.keys(fx.media, Keys.mediaPrefix(id) + "work/")).as("scratch objects are deleted").isEmpty();
+
+        Path out = fx.store.download(fx.media, video.key(), dir.resolve("stitched.mp4"));
+        ProbeResult p = MediaProbe.probe(out);
+        assertThat(p.videoCodec()).isEqualTo("h264");
+        assertThat(p.audioCodec()).isEqualTo("aac");
+        assertThat(p.width()).as("rotation applied to the pixels: portrait").isEqualTo(240);
+        assertThat(p.height()).isEqualTo(320);
+        assertThat(p.rotation()).isZero();
+        assertThat(p.durationSeconds()).isCloseTo(20.0, Offset.offset(1.5 / FPS));
+
+        // the final notice makes the item READY, and the progress line is gone
+        for (String b : drain(finalizeQueue)) {
+            finalizer.finalizeItem(b);
+        }
+        Manifest ready = fx.store.getJson(fx.media, Keys.manifest(id), Manifest.class).orElseThrow();
+        assertThat(ready.status()).isEqualTo(MediaStatus.READY);
+        assertThat(ready.progress()).isEmpty();
+        assertThat(ready.outputs()).extracting(Output::key).containsExactly(video.key());
+    }
+
+    @Test
+    void aSegmentThatCannotBeDecoded_quarantinesTheItem_andTheMessageIsConsumed() throws Exception {
+        Path clip = SyntheticMedia.mp4(dir.resolve("h264-320x240-12s.mp4"), 320, 240, 12, (int) FPS, false, 0);
+        String id = stage(clip, "video/mp4");
+        TranscodeService service = new TranscodeService(config("TranscodeFunction"), fx.store, new Queue(fx.stack.sqs()));
+        service.handle(stepMessage(id, "video/mp4"), Lease.NONE);
+        List<TranscodeJob> jobs = drain(transcodeQueue).stream().map(b -> Json.read(b, TranscodeJob.class)).toList();
+        drain(finalizeQueue);
+        String broken = fx.keys(fx.media, Keys.mediaPrefix(id) + "work/transcode/segments/").get(1);
+        fx.store.putBytes(fx.media, broken, "these are not the bytes of a video".getBytes(), "video/x-matroska");
+
+        TranscodeJob job = jobs.stream().filter(j -> j.segment() == 1).findFirst().orElseThrow();
+        service.handle(Json.write(job), Lease.NONE); // returns: the message is consumed, not retried
+
+        StepResult result = fx.store.getJson(fx.media, Keys.stepResult(id, TranscodeService.STEP), StepResult.class).orElseThrow();
+        assertThat(result.failed()).isTrue();
+        assertThat(result.reasons()).singleElement().satisfies(r -> {
+            assertThat(r.code()).isEqualTo(ReasonCode.DECODE_FAILED);
+            assertThat(r.message()).startsWith("transcode: segment 1 at ");
+        });
+        assertThat(drain(finalizeQueue)).extracting(b -> Json.read(b, StepDone.class)).contains(new StepDone(id, TranscodeService.STEP));
+        Finalizer finalizer = new Finalizer(config("FinalizeFunction"), fx.store, new Queue(fx.stack.sqs()));
+        finalizer.finalizeItem(Json.write(new StepDone(id, TranscodeService.STEP)));
+        assertThat(fx.store.getJson(fx.media, Keys.manifest(id), Manifest.class).orElseThrow().status())
+                .isEqualTo(MediaStatus.QUARANTINED);
+    }
+
+    @Test
+    void aLongJob_keepsItsClaim_whileItsHeartbeatRuns() throws Exception {
+        fx.stack.sqs().sendMessage(b -> b.queueUrl(transcodeQueue).messageBody("{\"claim\":1}"));
+        Message m = fx.stack.sqs().receiveMessage(b -> b.queueUrl(transcodeQueue).visibilityTimeout(2).waitTimeSeconds(1))
+                .messages().get(0);
+
+        try (Heartbeat beat = Heartbeat.start(Lease.of(fx.stack.sqs(), transcodeQueue, m.receiptHandle()), Duration.ofSeconds(1), "claim")) {
+            Thread.sleep(4_500); // more than twice the 2 s the message was received for
+            assertThat(fx.stack.sqs().receiveMessage(b -> b.queueUrl(transcodeQueue).waitTimeSeconds(0)).messages())
+                    .as("nobody else receives it while the claim is extended").isEmpty();
+            assertThat(beat.beats()).isGreaterThanOrEqualTo(4);
+        }
+        Thread.sleep(3_500); // the last extension (3 s ahead) runs out
+        List<Message> again = fx.stack.sqs().receiveMessage(b -> b.queueUrl(transcodeQueue).waitTimeSeconds(2)).messages();
+        assertThat(again).extracting(Message::messageId).containsExactly(m.messageId());
+        fx.stack.sqs().deleteMessage(b -> b.queueUrl(transcodeQueue).receiptHandle(again.get(0).receiptHandle()));
+    }
+}
