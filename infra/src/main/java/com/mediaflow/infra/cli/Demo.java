@@ -18,7 +18,8 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * {@code ./mediaflow demo}: makes a handful of sample media (a real phone photo from the corpus
- * when it is there, a PNG with alpha, an MP4, two hostile uploads), puts them through the whole
+ * when it is there, a PNG with alpha, an MP4, a voice note, an animated GIF, two hostile
+ * uploads), puts them through the whole
  * pipeline on the embedded stack, then uploads the photo again to show deduplication.
  */
 final class Demo {
@@ -82,6 +83,8 @@ final class Demo {
         files.add(photo);
         files.add(SyntheticMedia.pngWithAlpha(dir.resolve("logo-with-alpha.png"), 640, 480));
         files.add(SyntheticMedia.mp4(dir.resolve("clip.mp4"), 640, 360, 3.0, 25, true, 0));
+        files.add(SyntheticMedia.voiceNoteWav(dir.resolve("voice-note.wav"), 48_000, 4.0, 0.5));
+        files.add(SyntheticMedia.animatedGif(dir.resolve("reaction.gif"), 320, 240, 20));
         files.add(apk(dir.resolve("holiday.jpg")));
         Path mislabelled = dir.resolve("invoice.pdf");
         Files.copy(photo, mislabelled, StandardCopyOption.REPLACE_EXISTING);
@@ -148,13 +151,21 @@ final class Demo {
             sb.append(' ').append(m.get("videoCodec"));
         }
         if (m.get("audioCodec") != null) {
-            sb.append('/').append(m.get("audioCodec"));
+            sb.append(m.get("videoCodec") != null ? '/' : ' ').append(m.get("audioCodec"));
         }
         if (m.get("orientation") != null && !Integer.valueOf(1).equals(m.get("orientation"))) {
             sb.append(" EXIF orientation ").append(m.get("orientation")).append(" applied");
         }
         if (m.get("cameraModel") != null) {
             sb.append(", ").append(m.get("cameraModel"));
+        }
+        if (m.get("video") instanceof java.util.Map<?, ?> video && video.get("renditions") instanceof List<?> rungs) {
+            sb.append(Boolean.TRUE.equals(video.get("loop")) ? ", looping MP4 " : ", H.264 ");
+            sb.append(rungs.stream().map(r -> String.valueOf(((java.util.Map<?, ?>) r).get("name")))
+                    .collect(java.util.stream.Collectors.joining("/")));
+        }
+        if (m.get("audio") instanceof java.util.Map<?, ?> audio && audio.get("loudnessLufs") != null) {
+            sb.append(String.format(", %.1f LUFS", ((Number) audio.get("loudnessLufs")).doubleValue()));
         }
         return sb.toString().trim();
     }

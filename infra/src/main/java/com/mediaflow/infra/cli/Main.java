@@ -4,6 +4,7 @@ import com.mediaflow.infra.stack.EmbeddedStack;
 import com.mediaflow.infra.stack.FunctionHost;
 import com.mediaflow.infra.stack.SqsEvents;
 import com.mediaflow.shared.aws.Hashing;
+import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.format.Detector;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.Json;
@@ -20,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -30,10 +32,13 @@ public final class Main {
     static final String USAGE = """
             usage: mediaflow COMMAND [ARGS]
               demo                                  put sample media through the whole pipeline and show what became of each
-              process [--out DIR] [--timeout S] PATH...
+              process [--out DIR] [--timeout S] [--workers N] [--env NAME=VALUE]... PATH...
                                                     upload files (or folders) to the local ingest bucket, wait, copy outputs
                                                     to DIR/<mediaId>/ (default ./mediaflow-out); one JSON line per input
-              up [--data DIR]                       start the embedded stack and keep it running (Ctrl-C stops it)
+              up [--data DIR] [--workers N] [--env NAME=VALUE]...
+                                                    start the embedded stack and keep it running (Ctrl-C stops it)
+                                                    --workers: concurrent invocations per queue (default 2)
+                                                    --env: a function setting, e.g. SEGMENT_THRESHOLD_SECONDS=20
               invoke FUNCTION -e EVENT.json [--put FILE=s3://BUCKET/KEY]...
                                                     run one function's handler with an event on a fresh local stack,
                                                     like 'sam local invoke'; --put stores a file there first
@@ -108,11 +113,14 @@ public final class Main {
         Path outDir = Path.of("mediaflow-out");
         Duration timeout = Duration.ofMinutes(15);
         List<Path> inputs = new ArrayList<>();
+        EmbeddedStack.Options options = EmbeddedStack.Options.defaults(template()).withWorkers(2);
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
                 case "--out" -> outDir = Path.of(value(args, ++i, "--out"));
                 case "--timeout" -> timeout = Duration.ofSeconds(positive(value(args, ++i, "--timeout"), "--timeout"));
+                case "--workers" -> options = options.withWorkers((int) positive(value(args, ++i, "--workers"), "--workers"));
+                case "--env" -> options = withEnv(options, value(args, ++i, "--env"));
                 default -> {
                     if (a.startsWith("--")) {
                         throw new UsageException("unknown option " + a);
@@ -125,17 +133,17 @@ public final class Main {
         if (files.isEmpty()) {
             throw new UsageException("process needs at least one file or folder");
         }
-        List<ResultLine> lines = processFiles(files, outDir, timeout);
+        List<ResultLine> lines = processFiles(files, outDir, timeout, options);
         for (ResultLine l : lines) {
             out.println(Json.write(l));
         }
         return lines.stream().allMatch(l -> l.status().equals("READY") || l.status().equals("QUARANTINED")) ? 0 : 1;
     }
 
-    List<ResultLine> processFiles(List<Path> files, Path outDir, Duration timeout) throws Exception {
+    List<ResultLine> processFiles(List<Path> files, Path outDir, Duration timeout, EmbeddedStack.Options options) throws Exception {
         long t0 = System.nanoTime();
         err.println("mediaflow: starting the embedded stack...");
-        try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.defaults(template()).withWorkers(2))) {
+        try (EmbeddedStack stack = EmbeddedStack.start(options)) {
             err.printf("mediaflow: stack up in %.1f s; uploading %d file(s)%n", (System.nanoTime() - t0) / 1e9, files.size());
             Pipeline pipeline = new Pipeline(stack, err, System.console() != null);
             List<Pipeline.Upload> uploads = pipeline.upload(files);
@@ -147,6 +155,21 @@ public final class Main {
             err.printf("mediaflow: done in %.1f s; outputs under %s%n", (System.nanoTime() - t0) / 1e9, outDir.toAbsolutePath());
             return lines;
         }
+    }
+
+    /** {@code --env NAME=VALUE}: a setting for every function, over the template's; only names Config knows. */
+    static EmbeddedStack.Options withEnv(EmbeddedStack.Options options, String spec) {
+        int eq = spec.indexOf('=');
+        if (eq <= 0) {
+            throw new UsageException("--env is '" + spec + "', expected NAME=VALUE such as SEGMENT_THRESHOLD_SECONDS=20");
+        }
+        String name = spec.substring(0, eq);
+        if (!Config.ALL.contains(name)) {
+            throw new UsageException("--env names " + name + ", which no function reads; expected one of " + Config.ALL);
+        }
+        Map<String, String> env = new LinkedHashMap<>(options.environment());
+        env.put(name, spec.substring(eq + 1));
+        return options.withEnvironment(env);
     }
 
     static List<Path> expand(List<Path> inputs) throws IOException {
@@ -172,6 +195,10 @@ public final class Main {
         for (int i = 0; i < args.size(); i++) {
             if (args.get(i).equals("--data")) {
                 options = options.withDataDir(Path.of(value(args, ++i, "--data")));
+            } else if (args.get(i).equals("--workers")) {
+                options = options.withWorkers((int) positive(value(args, ++i, "--workers"), "--workers"));
+            } else if (args.get(i).equals("--env")) {
+                options = withEnv(options, value(args, ++i, "--env"));
             } else {
                 throw new UsageException("unknown argument to up: " + args.get(i));
             }

@@ -216,6 +216,40 @@ public final class SyntheticMedia {
     }
 
     /**
+     * A 16-bit PCM WAV, mono, of a tone that rises and falls like speech: a 220 Hz voice with
+     * harmonics under a syllable-like envelope (four "words" a second, short pauses), at
+     * {@code peak} of full scale. Deterministic.
+     */
+    public static Path voiceNoteWav(Path out, int sampleRate, double seconds, double peak) {
+        if (!(seconds > 0) || sampleRate < 8000 || !(peak > 0 && peak <= 1)) {
+            throw new IllegalArgumentException("Expected seconds > 0, sampleRate >= 8000 and 0 < peak <= 1, found "
+                    + seconds + " s, " + sampleRate + " Hz, peak " + peak);
+        }
+        createParent(out);
+        int n = (int) Math.round(sampleRate * seconds);
+        ByteBuffer b = ByteBuffer.allocate(44 + n * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + n * 2)
+                .put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16)
+                .putShort((short) 1).putShort((short) 1).putInt(sampleRate).putInt(sampleRate * 2)
+                .putShort((short) 2).putShort((short) 16)
+                .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(n * 2);
+        for (int i = 0; i < n; i++) {
+            double t = (double) i / sampleRate;
+            double syllable = Math.max(0, Math.sin(Math.PI * 4 * t)); // 4 bumps a second, silent between
+            double pitch = 220 * (1 + 0.08 * Math.sin(2 * Math.PI * 0.7 * t));
+            double phase = 2 * Math.PI * pitch * t;
+            double voice = 0.6 * Math.sin(phase) + 0.25 * Math.sin(2 * phase) + 0.15 * Math.sin(3 * phase);
+            b.putShort((short) Math.round(32767 * peak * syllable * voice));
+        }
+        try {
+            java.nio.file.Files.write(out, b.array());
+        } catch (java.io.IOException e) {
+            throw new com.mediaflow.shared.error.StorageException("Cannot write " + out + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
      * A large MP4 whose media data is as big as it looks: lossless H.264 of random noise, no
      * audio. For tests and benchmarks that must show a reader never touches the media data.
      * About 0.5 MB a frame at 640x480.
