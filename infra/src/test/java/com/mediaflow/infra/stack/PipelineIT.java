@@ -218,7 +218,7 @@ class PipelineIT {
         assertThat(r.size()).isEqualTo(all.length);
         assertThat(m.status()).isEqualTo(MediaStatus.READY);
         assertThat(m.category()).isEqualTo("audio");
-        assertThat(m.steps()).containsOnlyKeys("metadata");
+        assertThat(m.steps()).containsOnlyKeys("metadata", "transcode");
         assertThat(((Number) m.metadata().get("durationSeconds")).doubleValue()).isBetween(49.0, 51.0);
     }
 
