@@ -140,8 +140,15 @@ public final class Stitcher {
             PacketFiles.check(avcodec_parameters_from_context(st.codecpar(), aac.encoder()),
                     "set up the audio track of", out);
             st.time_base(aac.encoder().time_base());
-            PacketFiles.check(avformat_write_header(oc, (AVDictionary) null),
-                    "write the header of", out);
+            // An audio start after the video becomes an empty edit in movie-timescale units:
+            // the default 1/1000 s would move the track by up to half a millisecond.
+            AVDictionary opts = PacketFiles.options("movie_timescale",
+                    String.valueOf(aac.encoder().sample_rate()));
+            try {
+                PacketFiles.check(avformat_write_header(oc, opts), "write the header of", out);
+            } finally {
+                av_dict_free(opts);
+            }
             while (aac.next(pkt)) {
                 av_packet_rescale_ts(pkt, aac.encoder().time_base(), st.time_base());
                 pkt.stream_index(st.index());

@@ -7,6 +7,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PROFILE_AAC_LOW;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
+import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_write_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
@@ -253,6 +254,28 @@ class SegmentStitchTest {
         System.out.printf("audio timings (20 s, AAC 128 kb/s): encodeAudio %d ms, stitch with"
                 + " packet-copied audio %d ms, stitch encoding the audio (old) %d ms%n",
                 encodeAudioMillis, copyMillis, liveMillis);
+    }
+
+    @Test
+    void encodeAudio_audioStartingAfterTheVideo_keepsItsDelayThroughThePacketCopy() {
+        Path late = dir.resolve("h264-aac-audio-late-0.5s.mkv");
+        remuxShiftingAudio(source, late, 0.5);
+        Path m4a = dir.resolve("late-audio.m4a");
+
+        EncodedAudio aac = Stitcher.encodeAudio(late, 128, m4a).orElseThrow();
+        Path copied = dir.resolve("late-copy.mp4");
+        Stitcher.stitch(encoded, starts(segments), m4a, copied);
+        Path live = dir.resolve("late-live.mp4");
+        Stitcher.stitch(encoded, starts(segments), late, 128, live);
+
+        // Matroska cannot mark the source AAC's 1024 priming samples as skipped, so the copy
+        // plays them: its audio starts 1024 samples before the 0.5 s shift
+        assertThat(aac.startSeconds()).isCloseTo(0.5 - 1024.0 / aac.sampleRate(),
+                Offset.offset(0.001));
+        SyncCheck check = StitchCheck.verify(late, copied);
+        assertThat(check.ok()).as(check.detail()).isTrue();
+        assertThat(check.avOffsetSeconds()).isEqualTo(StitchCheck.verify(late, live).avOffsetSeconds());
+        assertThat(audioPackets(copied)).isNotEmpty().isEqualTo(audioPackets(live));
     }
 
     @Test
@@ -605,6 +628,38 @@ class SegmentStitchTest {
             pos += size;
         }
         return false;
+    }
+
+    /** Copies {@code in} to Matroska with every audio packet {@code seconds} later. */
+    private static void remuxShiftingAudio(Path in, Path out, double seconds) {
+        try (PacketFiles.Input src = PacketFiles.open(in)) {
+            int n = src.ctx.nb_streams();
+            AVFormatContext oc = PacketFiles.create(out, "matroska");
+            AVPacket pkt = PacketFiles.packet();
+            try {
+                for (int i = 0; i < n; i++) {
+                    AVStream ost = avformat_new_stream(oc, null);
+                    avcodec_parameters_copy(ost.codecpar(), src.stream(i).codecpar());
+                    ost.codecpar().codec_tag(0);
+                }
+                PacketFiles.check(avformat_write_header(oc, (AVDictionary) null), "write", out);
+                while (src.read(pkt)) {
+                    AVStream ist = src.stream(pkt.stream_index());
+                    if (ist.codecpar().codec_type() == AVMEDIA_TYPE_AUDIO) {
+                        long shift = PacketFiles.ticks(seconds, ist.time_base());
+                        pkt.pts(pkt.pts() + shift).dts(pkt.dts() + shift);
+                    }
+                    org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts(pkt, ist.time_base(),
+                            oc.streams(pkt.stream_index()).time_base());
+                    pkt.pos(-1);
+                    PacketFiles.check(av_interleaved_write_frame(oc, pkt), "write", out);
+                }
+                PacketFiles.check(av_write_trailer(oc), "finish", out);
+            } finally {
+                PacketFiles.free(pkt);
+                PacketFiles.close(oc);
+            }
+        }
     }
 
     /** Copies the video of {@code in} to Matroska without its first packet (the keyframe). */
