@@ -110,14 +110,17 @@ class TranscodeServiceIT {
         TranscodeService service = new TranscodeService(config("TranscodeFunction"), fx.store, new Queue(fx.stack.sqs()));
         Finalizer finalizer = new Finalizer(config("FinalizeFunction"), fx.store, new Queue(fx.stack.sqs()));
 
-        // the step message: split, one job per segment (320x240 is below 360p: one rung at its own size)
+        // the step message: split, one job per segment (320x240 is below 360p: one rung at its own size), one audio job
         service.handle(stepMessage(id, "video/mp4"), Lease.NONE);
-        List<TranscodeJob> jobs = drain(transcodeQueue).stream().map(b -> Json.read(b, TranscodeJob.class)).toList();
-        assertThat(jobs).hasSize(4).allMatch(j -> j.job().equals(TranscodeJob.SEGMENT));
+        List<TranscodeJob> all = drain(transcodeQueue).stream().map(b -> Json.read(b, TranscodeJob.class)).toList();
+        assertThat(all).hasSize(5);
+        List<TranscodeJob> jobs = all.stream().filter(j -> j.job().equals(TranscodeJob.SEGMENT)).toList();
         assertThat(jobs).extracting(TranscodeJob::segment).containsExactlyInAnyOrder(0, 1, 2, 3);
+        TranscodeJob audioJob = all.stream().filter(j -> j.job().equals(TranscodeJob.AUDIO)).findFirst().orElseThrow();
+        assertThat(audioJob).isEqualTo(TranscodeJob.audio(id, fx.media));
         assertThat(fx.keys(fx.media, Keys.mediaPrefix(id) + "work/transcode/segments/")).hasSize(4);
 
-        // each job once; the first one again, as a redelivery would: it encodes nothing the second time
+        // each segment job once; the first one again, as a redelivery would: it encodes nothing the second time
         for (TranscodeJob job : jobs) {
             service.handle(Json.write(job), Lease.NONE);
         }
@@ -125,6 +128,19 @@ class TranscodeServiceIT {
         service.handle(Json.write(jobs.get(0)), Lease.NONE);
         assertThat(encoded).hasSize(4);
         assertThat(fx.snapshot(fx.media, Keys.mediaPrefix(id) + "work/transcode/encoded/")).isEqualTo(encoded);
+        assertThat(drain(transcodeQueue)).as("no stitch while the audio job is not done").isEmpty();
+
+        // the audio job, last here, encodes the audio once and sends the stitch; again, it encodes nothing
+        service.handle(Json.write(audioJob), Lease.NONE);
+        String audioPrefix = Keys.mediaPrefix(id) + "work/transcode/audio/";
+        Map<String, String> audioObjects = fx.snapshot(fx.media, audioPrefix);
+        assertThat(audioObjects).containsOnlyKeys(audioPrefix + "audio.m4a", audioPrefix + "analysis.json");
+        ProbeResult m4a = MediaProbe.probe(fx.store.download(fx.media, audioPrefix + "audio.m4a", dir.resolve("audio.m4a")));
+        assertThat(m4a.audioCodec()).isEqualTo("aac");
+        assertThat(m4a.videoCodec()).isNull();
+        assertThat(m4a.durationSeconds()).isCloseTo(20.0, Offset.offset(0.1));
+        service.handle(Json.write(audioJob), Lease.NONE);
+        assertThat(fx.snapshot(fx.media, audioPrefix)).isEqualTo(audioObjects);
 
         // progress notices reach finalize, which shows them in the manifest, never going backwards
         List<StepDone> notices = drain(finalizeQueue).stream().map(b -> Json.read(b, StepDone.class)).toList();
@@ -138,7 +154,7 @@ class TranscodeServiceIT {
         assertThat(during.status()).isEqualTo(MediaStatus.PROCESSING);
         assertThat(during.progress()).containsEntry("transcode", "segments 4/4");
 
-        // the last segments asked for a stitch (maybe twice); it runs, idempotently
+        // the last job asked for a stitch (its redelivery too); it runs, idempotently
         List<String> stitches = drain(transcodeQueue);
         assertThat(stitches).isNotEmpty().allMatch(b -> Json.read(b, TranscodeJob.class).job().equals(TranscodeJob.STITCH));
         for (String s : stitches) {
@@ -184,10 +200,16 @@ class TranscodeServiceIT {
         service.handle(stepMessage(id, "video/mp4"), Lease.NONE);
         List<TranscodeJob> jobs = drain(transcodeQueue).stream().map(b -> Json.read(b, TranscodeJob.class)).toList();
         drain(finalizeQueue);
+        // a source without audio: the audio job leaves the marker the stitch waits for, and no audio file
+        assertThat(jobs).filteredOn(j -> j.job().equals(TranscodeJob.AUDIO)).hasSize(1);
+        TranscodeJob audioJob = jobs.stream().filter(j -> j.job().equals(TranscodeJob.AUDIO)).findFirst().orElseThrow();
+        service.handle(Json.write(audioJob), Lease.NONE);
+        assertThat(fx.keys(fx.media, Keys.mediaPrefix(id) + "work/transcode/audio/"))
+                .containsExactly(Keys.mediaPrefix(id) + "work/transcode/audio/none");
         String broken = fx.keys(fx.media, Keys.mediaPrefix(id) + "work/transcode/segments/").get(1);
         fx.store.putBytes(fx.media, broken, "these are not the bytes of a video".getBytes(), "video/x-matroska");
 
-        TranscodeJob job = jobs.stream().filter(j -> j.segment() == 1).findFirst().orElseThrow();
+        TranscodeJob job = jobs.stream().filter(j -> Integer.valueOf(1).equals(j.segment())).findFirst().orElseThrow();
         service.handle(Json.write(job), Lease.NONE); // returns: the message is consumed, not retried
 
         StepResult result = fx.store.getJson(fx.media, Keys.stepResult(id, TranscodeService.STEP), StepResult.class).orElseThrow();

@@ -29,4 +29,9 @@ public record TranscodePlan(String mediaId, String originalKey, int rotation, do
     public int jobs() {
         return segments.size() * targets.size();
     }
+
+    /** Every job before the stitch: the segment jobs and the one audio job. */
+    public int jobsBeforeStitch() {
+        return jobs() + 1;
+    }
 }

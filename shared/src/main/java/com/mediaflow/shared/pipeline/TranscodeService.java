@@ -10,6 +10,7 @@ import com.mediaflow.shared.codec.audio.AudioAnalysis;
 import com.mediaflow.shared.codec.audio.AudioOutput;
 import com.mediaflow.shared.codec.audio.AudioResult;
 import com.mediaflow.shared.codec.audio.AudioTranscoder;
+import com.mediaflow.shared.codec.video.EncodedAudio;
 import com.mediaflow.shared.codec.video.Rung;
 import com.mediaflow.shared.codec.video.Segment;
 import com.mediaflow.shared.codec.video.Segmenter;
@@ -42,6 +43,7 @@ import com.mediaflow.shared.validation.Reason;
 import com.mediaflow.shared.validation.ReasonCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +52,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,10 +63,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Videos up to {@code SEGMENT_THRESHOLD_SECONDS} are encoded here in one pass. Longer ones take
  * the parallel path: the original is cut at keyframes by stream copy, one job per segment and rung
- * goes back onto the transcode queue, each job encodes its segment alone, and when the last one is
- * stored a stitch job joins them without re-encoding, adds the audio as one continuous track, and
- * checks duration, frame count and A/V sync against the source. Every job is idempotent: its output
- * has a fixed key, and a job whose output exists does nothing but report again.
+ * goes back onto the transcode queue, each job encodes its segment alone, and one more job encodes
+ * the source's audio once, as one continuous AAC track, and measures its loudness and waveform.
+ * When the last of these is stored (whichever it is), a stitch job joins the segments of each rung
+ * and the encoded audio by packet copy only (no decoding, no encoding: the serial part stays small),
+ * and checks duration, frame count and A/V sync against the source. Every job is idempotent: its
+ * output has a fixed key, and a job whose output exists does nothing but report again.
  *
  * <p>Failures are of two classes. A {@link CodecException} (the content cannot be decoded) is
  * permanent: the step's result records it and finalize quarantines the item; the message is
@@ -120,9 +125,10 @@ public final class TranscodeService {
             checkItem(job.mediaId(), job.bucket());
             switch (String.valueOf(job.job())) {
                 case TranscodeJob.SEGMENT -> segment(job, lease);
+                case TranscodeJob.AUDIO -> audio(job, lease);
                 case TranscodeJob.STITCH -> stitch(job, lease);
                 default -> throw new MalformedEventException("transcode job is '" + job.job() + "', expected "
-                        + TranscodeJob.SEGMENT + " or " + TranscodeJob.STITCH);
+                        + TranscodeJob.SEGMENT + ", " + TranscodeJob.AUDIO + " or " + TranscodeJob.STITCH);
             }
         } else {
             StepMessage message = Json.read(body, StepMessage.class);
@@ -212,8 +218,9 @@ public final class TranscodeService {
             int rotation = probe.rotation() == null ? 0 : probe.rotation();
             plan = new TranscodePlan(id, m.key(), rotation, probe.durationSeconds(), cuts, targets);
             store.putJson(mediaBucket, planKey, plan);
-            LOG.info("{}: {} s cut into {} segments x {} rungs in {} ms", id, probe.durationSeconds(), cuts.size(),
-                    targets.size(), (System.nanoTime() - started) / 1_000_000);
+            LOG.info("{}: {} s cut into {} segments x {} rungs ({} jobs with the audio) in {} ms", id,
+                    probe.durationSeconds(), cuts.size(), targets.size(), plan.jobsBeforeStitch(),
+                    (System.nanoTime() - started) / 1_000_000);
         }
         List<String> encoded = store.list(mediaBucket, encodedPrefix(id));
         for (TranscodePlan.Cut cut : plan.segments()) {
@@ -223,7 +230,15 @@ public final class TranscodeService {
                 }
             }
         }
+        boolean audioDone = audioDone(id);
+        if (!audioDone) {
+            queue.send(transcodeQueue, TranscodeJob.audio(id, mediaBucket));
+        }
         queue.send(finalizeQueue, StepDone.progress(id, STEP, "segments " + encoded.size() + "/" + plan.jobs()));
+        if (audioDone && encoded.size() >= plan.jobs()) {
+            // a redelivered step message after every job was done (the stitch may have been lost)
+            queue.send(transcodeQueue, TranscodeJob.stitch(id, mediaBucket));
+        }
     }
 
     private void segment(TranscodeJob job, Lease lease) {
@@ -262,10 +277,60 @@ public final class TranscodeService {
         }
         int done = store.list(mediaBucket, encodedPrefix(id)).size();
         queue.send(finalizeQueue, StepDone.progress(id, STEP, "segments " + done + "/" + plan.jobs()));
-        if (done >= plan.jobs()) {
-            // Two last segments finishing together may both send this; stitch is idempotent.
+        stitchIfReady(id, plan, done);
+    }
+
+    /**
+     * Encodes the source's audio once for every rung (AAC, aligned on the first video frame, as
+     * the stitch copies it) and measures its loudness and waveform, both off the serial stitch. A
+     * source without audio leaves a marker instead, so the stitch knows not to wait.
+     */
+    private void audio(TranscodeJob job, Lease lease) {
+        String id = job.mediaId();
+        if (reportIfDone(id)) {
+            return;
+        }
+        TranscodePlan plan = plan(id);
+        if (!audioDone(id)) {
+            Path dir = scratch(id);
+            try (Heartbeat beat = Heartbeat.start(lease, heartbeat, id + " audio")) {
+                Path original = store.download(mediaBucket, plan.originalKey(), dir.resolve("original"));
+                long started = System.nanoTime();
+                Optional<AudioAnalysis> analysis = audio.analyze(original);
+                Optional<EncodedAudio> aac = Stitcher.encodeAudio(original, video.audioBitrateKbps(),
+                        dir.resolve("audio.m4a"));
+                // the analysis first: audio.m4a or the marker says the job is done
+                if (analysis.isPresent()) {
+                    store.putJson(mediaBucket, audioAnalysisKey(id), analysis.get().toMetadata());
+                }
+                if (aac.isPresent()) {
+                    store.putFile(mediaBucket, audioKey(id), aac.get().file(), "audio/mp4");
+                } else {
+                    store.putBytes(mediaBucket, noAudioKey(id),
+                            "the original has no audio stream\n".getBytes(StandardCharsets.UTF_8), "text/plain");
+                }
+                LOG.info("{}: audio {} in {} ms", id, aac.map(a -> Math.round(a.durationSeconds()) + " s encoded once")
+                        .orElse("absent"), (System.nanoTime() - started) / 1_000_000);
+            } catch (CodecException e) {
+                fail(id, "audio: " + e.getMessage());
+                return;
+            } finally {
+                delete(dir);
+            }
+        }
+        stitchIfReady(id, plan, store.list(mediaBucket, encodedPrefix(id)).size());
+    }
+
+    /** Sends the stitch once every segment job ({@code encoded} of them done) and the audio job are. */
+    private void stitchIfReady(String id, TranscodePlan plan, int encoded) {
+        if (encoded >= plan.jobs() && audioDone(id)) {
+            // Two last jobs finishing together may both send this; stitch is idempotent.
             queue.send(transcodeQueue, TranscodeJob.stitch(id, mediaBucket));
         }
+    }
+
+    private boolean audioDone(String id) {
+        return store.exists(mediaBucket, audioKey(id)) || store.exists(mediaBucket, noAudioKey(id));
     }
 
     private void stitch(TranscodeJob job, Lease lease) {
@@ -279,10 +344,16 @@ public final class TranscodeService {
             throw new StorageException("stitch of " + id + " found " + encoded.size() + " of " + plan.jobs()
                     + " encoded segments; expected all. Will retry.", null);
         }
+        boolean hasAudio = store.exists(mediaBucket, audioKey(id));
+        if (!hasAudio && !store.exists(mediaBucket, noAudioKey(id))) {
+            throw new StorageException("stitch of " + id + " found neither " + audioKey(id) + " nor " + noAudioKey(id)
+                    + "; expected the audio job to have written one. Will retry.", null);
+        }
         Path dir = scratch(id);
         try (Heartbeat beat = Heartbeat.start(lease, heartbeat, id + " stitch")) {
             long started = System.nanoTime();
             Path original = store.download(mediaBucket, plan.originalKey(), dir.resolve("original"));
+            Path encodedAudio = hasAudio ? store.download(mediaBucket, audioKey(id), dir.resolve("audio.m4a")) : null;
             List<Double> starts = plan.segments().stream().map(TranscodePlan.Cut::startSeconds).toList();
             List<Output> outputs = new ArrayList<>();
             List<Map<String, Object>> rungs = new ArrayList<>();
@@ -293,7 +364,7 @@ public final class TranscodeService {
                             dir.resolve(t.name() + "-" + cut.index() + ".mp4")));
                 }
                 Path out = dir.resolve(t.name() + ".mp4");
-                StitchResult joined = Stitcher.stitch(parts, starts, original, video.audioBitrateKbps(), out);
+                StitchResult joined = Stitcher.stitch(parts, starts, encodedAudio, out);
                 SyncCheck check = StitchCheck.verify(original, joined.file());
                 if (!check.ok()) {
                     throw new CodecException("the stitched " + t.name() + " does not match the source: " + check.detail());
@@ -312,7 +383,7 @@ public final class TranscodeService {
             v.put("path", "parallel");
             v.put("segments", plan.segments().size());
             metadata.put("video", v);
-            audio.analyze(original).ifPresent(a -> metadata.put("audio", a.toMetadata()));
+            store.getJson(mediaBucket, audioAnalysisKey(id), Map.class).ifPresent(a -> metadata.put("audio", a));
             finish(id, outputs, metadata, List.of());
             store.deletePrefix(mediaBucket, workPrefix(id));
             LOG.info("{}: stitched {} rungs in {} ms", id, plan.targets().size(), (System.nanoTime() - started) / 1_000_000);
@@ -443,6 +514,19 @@ public final class TranscodeService {
 
     static String segmentKey(String id, int index) {
         return workPrefix(id) + "segments/" + String.format("%05d", index) + ".mkv";
+    }
+
+    static String audioKey(String id) {
+        return workPrefix(id) + "audio/audio.m4a";
+    }
+
+    /** Written instead of {@link #audioKey} when the original has no audio stream. */
+    static String noAudioKey(String id) {
+        return workPrefix(id) + "audio/none";
+    }
+
+    static String audioAnalysisKey(String id) {
+        return workPrefix(id) + "audio/analysis.json";
     }
 
     static String encodedPrefix(String id) {

@@ -84,6 +84,7 @@ final class ContinuousAac implements AutoCloseable {
     private boolean started;
     private long skip;
     private long nextPts;
+    private long leadSamples;
     private long samples;
     private boolean decoderFlushed;
     private boolean inputDone;
@@ -192,6 +193,14 @@ final class ContinuousAac implements AutoCloseable {
     }
 
     /**
+     * Samples of silence before the track starts on the video's time line (its first sample's
+     * timestamp); 0 until the first packet is out, and when the audio starts with the video.
+     */
+    long leadSamples() {
+        return leadSamples;
+    }
+
+    /**
      * Fills {@code out} with the next AAC packet, timestamps in the encoder's time base (1/rate).
      *
      * @return false when the track is complete
@@ -290,6 +299,7 @@ final class ContinuousAac implements AutoCloseable {
             long startSamples = Math.round(start * enc.sample_rate());
             if (startSamples >= 0) {
                 nextPts = startSamples;
+                leadSamples = startSamples;
             } else {
                 skip = -startSamples;
             }

@@ -7,6 +7,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PROFILE_AAC_LOW;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_parameters_copy;
+import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_write_frame;
 import static org.bytedeco.ffmpeg.global.avformat.av_write_trailer;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_new_stream;
@@ -192,6 +193,140 @@ class SegmentStitchTest {
     }
 
     @Test
+    void encodeAudioOnce_thenPacketCopyStitch_sameResultAsEncodingInTheStitch() throws Exception {
+        Path m4a = dir.resolve("audio/audio.m4a");
+        long t0 = System.nanoTime();
+        EncodedAudio aac = Stitcher.encodeAudio(source, 128, m4a).orElseThrow();
+        long encodeAudioMillis = (System.nanoTime() - t0) / 1_000_000;
+        Path copied = dir.resolve("stitched-copy.mp4");
+        t0 = System.nanoTime();
+        StitchResult r = Stitcher.stitch(encoded, starts(segments), m4a, copied);
+        long copyMillis = (System.nanoTime() - t0) / 1_000_000;
+        Path live = dir.resolve("stitched-live.mp4");
+        t0 = System.nanoTime();
+        StitchResult old = Stitcher.stitch(encoded, starts(segments), source, 128, live);
+        long liveMillis = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(aac.file()).isEqualTo(m4a);
+        assertThat(aac.startSeconds()).as("source audio starts with its video").isZero();
+        assertThat(aac.durationSeconds()).isEqualTo(old.audioDurationSeconds());
+        assertThat(aac.channels()).isBetween(1, 2);
+        try (PacketFiles.Input in = PacketFiles.open(m4a)) {
+            assertThat(in.ctx.nb_streams()).as("audio only").isEqualTo(1);
+            AVStream a = in.stream(0);
+            assertThat(a.codecpar().codec_id()).isEqualTo(AV_CODEC_ID_AAC);
+            assertThat(a.codecpar().profile()).isEqualTo(AV_PROFILE_AAC_LOW);
+            assertThat(a.codecpar().sample_rate()).isEqualTo(aac.sampleRate());
+        }
+
+        SyncCheck check = StitchCheck.verify(source, copied);
+        SyncCheck oldCheck = StitchCheck.verify(source, live);
+        assertThat(check.ok()).as(check.detail()).isTrue();
+        assertThat(check.frameDiff()).isZero();
+        assertThat(Math.abs(check.durationDiffSeconds())).isLessThanOrEqualTo(1.0 / FPS);
+        assertThat(Math.abs(check.avOffsetSeconds())).isLessThanOrEqualTo(1.0 / FPS);
+        assertThat(check.avOffsetSeconds()).as("same A/V timing as the old path")
+                .isEqualTo(oldCheck.avOffsetSeconds());
+        assertThat(check.durationDiffSeconds()).isEqualTo(oldCheck.durationDiffSeconds());
+        assertThat(r.frames()).isEqualTo(old.frames()).isEqualTo(300);
+        assertThat(r.videoDurationSeconds()).isEqualTo(old.videoDurationSeconds());
+        assertThat(r.audioDurationSeconds()).isCloseTo(old.audioDurationSeconds(),
+                Offset.offset(1e-9));
+        assertThat(videoPacketCrcs(copied)).isEqualTo(concatCrcs(encoded));
+        assertThat(audioPackets(copied)).as("same AAC packets at the same times as the old path")
+                .isNotEmpty().isEqualTo(audioPackets(live));
+        assertThat(packetCrcs(copied, AVMEDIA_TYPE_AUDIO))
+                .as("no re-encode: the .m4a's packets byte for byte, in order")
+                .isEqualTo(packetCrcs(m4a, AVMEDIA_TYPE_AUDIO));
+        assertThat(moovBeforeMdat(copied)).as("faststart").isTrue();
+        assertThat(audioInterleavedWithinOneSecond(copied)).isTrue();
+
+        Path m4a64 = dir.resolve("audio/audio-64k.m4a");
+        Stitcher.encodeAudio(source, 64, m4a64).orElseThrow();
+        Path copied64 = Stitcher.stitch(encoded, starts(segments), m4a64,
+                dir.resolve("stitched-copy-64k.mp4")).file();
+        assertThat(packetCrcs(copied64, AVMEDIA_TYPE_AUDIO))
+                .as("the audio is whatever file is given, copied")
+                .isEqualTo(packetCrcs(m4a64, AVMEDIA_TYPE_AUDIO))
+                .isNotEqualTo(packetCrcs(m4a, AVMEDIA_TYPE_AUDIO));
+        assertThat(decodedFrames(copied)).isEqualTo(300);
+
+        System.out.printf("audio timings (20 s, AAC 128 kb/s): encodeAudio %d ms, stitch with"
+                + " packet-copied audio %d ms, stitch encoding the audio (old) %d ms%n",
+                encodeAudioMillis, copyMillis, liveMillis);
+    }
+
+    @Test
+    void encodeAudio_audioStartingAfterTheVideo_keepsItsDelayThroughThePacketCopy() {
+        Path late = dir.resolve("h264-aac-audio-late-0.5s.mkv");
+        remuxShiftingAudio(source, late, 0.5);
+        Path m4a = dir.resolve("late-audio.m4a");
+
+        EncodedAudio aac = Stitcher.encodeAudio(late, 128, m4a).orElseThrow();
+        Path copied = dir.resolve("late-copy.mp4");
+        Stitcher.stitch(encoded, starts(segments), m4a, copied);
+        Path live = dir.resolve("late-live.mp4");
+        Stitcher.stitch(encoded, starts(segments), late, 128, live);
+
+        // Matroska cannot mark the source AAC's 1024 priming samples as skipped, so the copy
+        // plays them: its audio starts 1024 samples before the 0.5 s shift
+        assertThat(aac.startSeconds()).isCloseTo(0.5 - 1024.0 / aac.sampleRate(),
+                Offset.offset(0.001));
+        SyncCheck check = StitchCheck.verify(late, copied);
+        assertThat(check.ok()).as(check.detail()).isTrue();
+        assertThat(check.avOffsetSeconds()).isEqualTo(StitchCheck.verify(late, live).avOffsetSeconds());
+        assertThat(audioPackets(copied)).isNotEmpty().isEqualTo(audioPackets(live));
+    }
+
+    @Test
+    void encodeAudio_sourceWithoutAudio_emptyAndNothingWritten() {
+        Path silent = SyntheticMedia.mp4(dir.resolve("h264-320x240-2s-silent.mp4"), 320, 240, 2,
+                FPS, false, 0);
+        Path m4a = dir.resolve("silent-audio.m4a");
+
+        assertThat(Stitcher.encodeAudio(silent, 128, m4a)).isEmpty();
+        assertThat(m4a).doesNotExist();
+    }
+
+    @Test
+    void stitch_preEncodedAudioNotAac_refusedAndNothingWritten() throws IOException {
+        Path wav = dir.resolve("pcm16-48k-mono-1s.wav");
+        writeSilentWav(wav, 48_000, 1.0);
+        Path out = dir.resolve("pcm-audio.mp4");
+
+        assertThatThrownBy(() -> Stitcher.stitch(encoded, starts(segments), wav, out))
+                .isInstanceOf(CodecException.class)
+                .hasMessageContaining("expected AAC, found pcm_s16le")
+                .hasMessageContaining(wav.toString());
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void stitch_preEncodedAudioWithoutAudioStream_refused() {
+        Path out = dir.resolve("no-audio-stream.mp4");
+
+        assertThatThrownBy(() -> Stitcher.stitch(encoded, starts(segments), encoded.get(0), out))
+                .isInstanceOf(CodecException.class)
+                .hasMessageContaining("found no audio stream")
+                .hasMessageContaining(encoded.get(0).toString());
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void stitch_preEncodedAudioNull_videoOnly() {
+        Path out = dir.resolve("copy-silent.mp4");
+
+        StitchResult r = Stitcher.stitch(encoded, starts(segments), null, out);
+
+        assertThat(r.audioDurationSeconds()).isZero();
+        assertThat(r.frames()).isEqualTo(300);
+        try (PacketFiles.Input in = PacketFiles.open(out)) {
+            assertThat(in.ctx.nb_streams()).isEqualTo(1);
+            assertThat(in.bestStream(AVMEDIA_TYPE_AUDIO)).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void check_droppedSegment_frameCountFails() {
         Path out = dir.resolve("dropped.mp4");
         List<Path> files = List.of(encoded.get(0), encoded.get(2), encoded.get(3));
@@ -327,15 +462,64 @@ class SegmentStitchTest {
 
     /** CRC-32 of every video packet's payload, in file order. */
     private static List<Long> videoPacketCrcs(Path file) {
+        return packetCrcs(file, AVMEDIA_TYPE_VIDEO);
+    }
+
+    /** CRC-32 of every packet's payload of the best stream of that type, in file order. */
+    private static List<Long> packetCrcs(Path file, int mediaType) {
         List<Long> crcs = new ArrayList<>();
-        forEachVideoPacket(file, pkt -> {
-            byte[] b = new byte[pkt.size()];
-            pkt.data().position(0).get(b);
-            CRC32 crc = new CRC32();
-            crc.update(b);
-            crcs.add(crc.getValue());
-        });
+        forEachPacket(file, mediaType, pkt -> crcs.add(crc(pkt)));
         return crcs;
+    }
+
+    private static long crc(AVPacket pkt) {
+        byte[] b = new byte[pkt.size()];
+        pkt.data().position(0).get(b);
+        CRC32 crc = new CRC32();
+        crc.update(b);
+        return crc.getValue();
+    }
+
+    /** The audio packets as muxed: timestamps, duration, payload CRC. */
+    private record Pkt(long pts, long dts, long duration, long crc) {
+    }
+
+    private static List<Pkt> audioPackets(Path file) {
+        List<Pkt> all = new ArrayList<>();
+        forEachPacket(file, AVMEDIA_TYPE_AUDIO,
+                pkt -> all.add(new Pkt(pkt.pts(), pkt.dts(), pkt.duration(), crc(pkt))));
+        return all;
+    }
+
+    /** True when, in file order, no packet's DTS is more than 1 s behind the latest one. */
+    private static boolean audioInterleavedWithinOneSecond(Path file) {
+        try (PacketFiles.Input in = PacketFiles.open(file)) {
+            AVPacket pkt = PacketFiles.packet();
+            double latest = Double.NEGATIVE_INFINITY;
+            try {
+                while (in.read(pkt)) {
+                    double t = PacketFiles.seconds(pkt.dts(),
+                            in.stream(pkt.stream_index()).time_base());
+                    if (t < latest - 1.0) {
+                        return false;
+                    }
+                    latest = Math.max(latest, t);
+                }
+            } finally {
+                PacketFiles.free(pkt);
+            }
+            return true;
+        }
+    }
+
+    private static void writeSilentWav(Path out, int rate, double seconds) throws IOException {
+        int n = (int) (rate * seconds);
+        ByteBuffer b = ByteBuffer.allocate(44 + n * 2).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + n * 2).put("WAVE".getBytes());
+        b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(rate)
+                .putInt(rate * 2).putShort((short) 2).putShort((short) 16);
+        b.put("data".getBytes()).putInt(n * 2);
+        Files.write(out, b.array());
     }
 
     private static boolean hasReorderedFrames(Path file) {
@@ -391,8 +575,13 @@ class SegmentStitchTest {
     }
 
     private static void forEachVideoPacket(Path file, java.util.function.Consumer<AVPacket> f) {
+        forEachPacket(file, AVMEDIA_TYPE_VIDEO, f);
+    }
+
+    private static void forEachPacket(Path file, int mediaType,
+            java.util.function.Consumer<AVPacket> f) {
         try (PacketFiles.Input in = PacketFiles.open(file)) {
-            int v = in.bestStream(AVMEDIA_TYPE_VIDEO);
+            int v = in.bestStream(mediaType);
             AVPacket pkt = PacketFiles.packet();
             try {
                 while (in.read(pkt)) {
@@ -439,6 +628,38 @@ class SegmentStitchTest {
             pos += size;
         }
         return false;
+    }
+
+    /** Copies {@code in} to Matroska with every audio packet {@code seconds} later. */
+    private static void remuxShiftingAudio(Path in, Path out, double seconds) {
+        try (PacketFiles.Input src = PacketFiles.open(in)) {
+            int n = src.ctx.nb_streams();
+            AVFormatContext oc = PacketFiles.create(out, "matroska");
+            AVPacket pkt = PacketFiles.packet();
+            try {
+                for (int i = 0; i < n; i++) {
+                    AVStream ost = avformat_new_stream(oc, null);
+                    avcodec_parameters_copy(ost.codecpar(), src.stream(i).codecpar());
+                    ost.codecpar().codec_tag(0);
+                }
+                PacketFiles.check(avformat_write_header(oc, (AVDictionary) null), "write", out);
+                while (src.read(pkt)) {
+                    AVStream ist = src.stream(pkt.stream_index());
+                    if (ist.codecpar().codec_type() == AVMEDIA_TYPE_AUDIO) {
+                        long shift = PacketFiles.ticks(seconds, ist.time_base());
+                        pkt.pts(pkt.pts() + shift).dts(pkt.dts() + shift);
+                    }
+                    org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts(pkt, ist.time_base(),
+                            oc.streams(pkt.stream_index()).time_base());
+                    pkt.pos(-1);
+                    PacketFiles.check(av_interleaved_write_frame(oc, pkt), "write", out);
+                }
+                PacketFiles.check(av_write_trailer(oc), "finish", out);
+            } finally {
+                PacketFiles.free(pkt);
+                PacketFiles.close(oc);
+            }
+        }
     }
 
     /** Copies the video of {@code in} to Matroska without its first packet (the keyframe). */
