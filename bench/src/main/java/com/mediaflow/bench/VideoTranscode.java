@@ -2,6 +2,7 @@ package com.mediaflow.bench;
 
 import com.mediaflow.shared.codec.MediaProbe;
 import com.mediaflow.shared.codec.SyntheticMedia;
+import com.mediaflow.shared.codec.video.EncodedAudio;
 import com.mediaflow.shared.codec.video.Rung;
 import com.mediaflow.shared.codec.video.Segment;
 import com.mediaflow.shared.codec.video.Segmenter;
@@ -38,9 +39,10 @@ import org.bytedeco.javacpp.Loader;
  *       same libx264 options ({@code VideoTranscoder}'s own list), the same AAC bit rate and
  *       faststart. One untimed warm-up, then the median of the timed passes.
  *   <li>Parallel path: a longer clip is split ({@link Segmenter}), its segments encoded by N
- *       threads in this JVM (each a segment job's work: video only, one rung), and stitched
- *       ({@link Stitcher}, with the audio as one track), then checked ({@link StitchCheck}). The
- *       split and the stitch are the serial parts: their share of the wall time is printed.
+ *       threads in this JVM (each a segment job's work: video only, one rung) beside one audio
+ *       job ({@link Stitcher#encodeAudio}), then stitched by packet copy and checked
+ *       ({@link StitchCheck}). The split and the stitch are the serial parts: their share of the
+ *       wall time is printed.
  * </ul>
  *
  * <p>Usage: {@code bench/run video [--seconds S] [--long-seconds L] [--passes P]} (defaults 10, 60, 3).
@@ -106,6 +108,9 @@ public final class VideoTranscode {
             double split = (System.nanoTime() - s0) / 1e9;
             long e0 = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(workers);
+            // the audio is one more job beside the segments, as in the transcode step
+            Future<java.util.Optional<EncodedAudio>> audio = pool.submit(() -> Stitcher.encodeAudio(longClip,
+                    settings.audioBitrateKbps(), dir.resolve("audio.m4a")));
             List<Future<Path>> encoded = new ArrayList<>();
             for (Segment s : segments) {
                 encoded.add(pool.submit(() -> new VideoTranscoder(settings).transcode(s.file(), List.of(target),
@@ -115,11 +120,13 @@ public final class VideoTranscode {
             for (Future<Path> f : encoded) {
                 parts.add(f.get());
             }
+            audio.get();
             pool.shutdown();
             double encode = (System.nanoTime() - e0) / 1e9;
             long j0 = System.nanoTime();
-            StitchResult joined = Stitcher.stitch(parts, segments.stream().map(Segment::startSeconds).toList(), longClip,
-                    settings.audioBitrateKbps(), dir.resolve("stitched.mp4"));
+            Path encodedAudio = audio.get().map(EncodedAudio::file).orElse(null);
+            StitchResult joined = Stitcher.stitch(parts, segments.stream().map(Segment::startSeconds).toList(), encodedAudio,
+                    dir.resolve("stitched.mp4"));
             double stitch = (System.nanoTime() - j0) / 1e9;
             SyncCheck check = StitchCheck.verify(longClip, joined.file());
             double total = split + encode + stitch;

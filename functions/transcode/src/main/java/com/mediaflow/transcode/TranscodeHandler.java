@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The transcode step's Lambda entry point. Its queue carries the step messages from validate and
- * the segment and stitch jobs of long videos; {@link TranscodeService} tells them apart. Each
+ * the segment, audio and stitch jobs of long videos; {@link TranscodeService} tells them apart. Each
  * record holds its claim (its visibility timeout is extended) for as long as its work runs.
  */
 public class TranscodeHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
