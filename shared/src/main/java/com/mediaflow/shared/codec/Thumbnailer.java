@@ -11,10 +11,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVA420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -33,7 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.mediaflow.shared.error.CodecException;
-import com.mediaflow.shared.error.StorageException;
 
 /**
  * Makes the renditions of images and of video poster frames with FFmpeg (through JavaCV): fitted
@@ -80,7 +76,7 @@ public final class Thumbnailer {
     /** Poster candidates spread over a video's duration. */
     static final int POSTER_CANDIDATES = 5;
 
-    /** JPEGs above this size are left to FFmpeg, which streams the file instead of reading it whole. */
+    /** JPEG files above this size are left to FFmpeg, which streams them instead of holding them. */
     static final long TURBO_JPEG_MAX_BYTES = 64L * 1024 * 1024;
 
     /** Longest side of the placeholder JPEG (halved while it does not fit its budget). */
@@ -337,20 +333,13 @@ public final class Thumbnailer {
      */
     private ImageRenditions turboJpegRenditions(Path source, String file, int exifOrientation,
             List<Target> targets, SrgbConverter toSrgb) {
-        if (!TurboJpeg.available() || !startsLikeJpeg(source)) {
+        if (!TurboJpeg.available()) {
             return null;
         }
-        byte[] bytes;
-        try {
-            if (Files.size(source) > TURBO_JPEG_MAX_BYTES) {
+        try (BytePointer jpeg = TurboJpeg.read(source, TURBO_JPEG_MAX_BYTES)) {
+            if (jpeg == null) {
                 return null;
             }
-            bytes = Files.readAllBytes(source);
-        } catch (IOException e) {
-            throw new StorageException("Cannot read " + file + " to make thumbnails: expected a "
-                    + "readable local file, found: " + e.getMessage(), e);
-        }
-        try (BytePointer jpeg = new BytePointer(bytes)) {
             TurboJpeg.Header header = TurboJpeg.header(jpeg);
             if (header == null) {
                 return null;
@@ -368,17 +357,6 @@ public final class Thumbnailer {
                 return render(file, decoded.frame(), false, Transform.ofExif(exifOrientation),
                         new int[] {w, h}, targets, toSrgb);
             }
-        }
-    }
-
-    /** Whether the file begins with a JPEG's SOI marker and the first marker's 0xFF. */
-    private static boolean startsLikeJpeg(Path source) {
-        try (InputStream in = Files.newInputStream(source)) {
-            byte[] head = in.readNBytes(3);
-            return head.length == 3 && (head[0] & 0xff) == 0xff && (head[1] & 0xff) == 0xd8
-                    && (head[2] & 0xff) == 0xff;
-        } catch (IOException e) {
-            return false; // FFmpeg opens it next and reports what is wrong
         }
     }
 

@@ -12,8 +12,13 @@ import static org.bytedeco.leptonica.global.leptonica.pixReadMemJpeg;
 import static org.bytedeco.leptonica.global.leptonica.readHeaderMemJpeg;
 import static org.bytedeco.leptonica.global.leptonica.setMsgSeverity;
 
+import java.io.IOException;
 import java.nio.Buffer;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Loader;
@@ -66,6 +71,38 @@ final class TurboJpeg {
     /** Whether the natives loaded (the function packages ship them; a missing one is logged). */
     static boolean available() {
         return AVAILABLE;
+    }
+
+    /**
+     * The whole file in native memory ({@code capacity()} bytes, closed by the caller) when it
+     * starts with a JPEG's SOI marker and holds at most {@code maxBytes}; null otherwise, and
+     * when it cannot be read (FFmpeg opens it next and reports what is wrong). Read straight into
+     * native memory: no copy on the Java heap.
+     */
+    static BytePointer read(Path file, long maxBytes) {
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = in.size();
+            if (size < 4 || size > maxBytes) {
+                return null;
+            }
+            BytePointer data = new BytePointer(size);
+            boolean jpeg = false;
+            try {
+                ByteBuffer buf = data.asByteBuffer();
+                while (buf.hasRemaining() && in.read(buf) >= 0) {
+                    // read on
+                }
+                jpeg = !buf.hasRemaining() && (buf.get(0) & 0xff) == 0xff
+                        && (buf.get(1) & 0xff) == 0xd8 && (buf.get(2) & 0xff) == 0xff;
+            } finally {
+                if (!jpeg) {
+                    data.close();
+                }
+            }
+            return jpeg ? data : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**
