@@ -3,6 +3,7 @@ package com.mediaflow.shared.codec;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_0BGR;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB0;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
@@ -39,7 +40,7 @@ import com.mediaflow.shared.error.CodecException;
  * <p>Pipeline, one decode per call:
  * <ol>
  *   <li>Ordinary JPEGs (8-bit YCbCr or grey): libjpeg-turbo ({@link TurboJpeg}) decodes them
- *       to packed RGB0 at the largest DCT reduction (1/2, 1/4, 1/8, like libvips'
+ *       to packed 0BGR at the largest DCT reduction (1/2, 1/4, 1/8, like libvips'
  *       shrink-on-load) whose picture still covers the largest rendition. Everything else
  *       (CMYK, 12-bit, damaged JPEGs, other formats): packed RGBA with
  *       {@code FFmpegFrameGrabber}, JPEGs much larger than every rendition with the mjpeg
@@ -73,6 +74,9 @@ public final class Thumbnailer {
     static final int ANIMATION_FRAMES = 8;
     /** FFmpeg input formats whose files can hold an animation FFmpeg decodes. */
     private static final Set<String> ANIMATED_FORMATS = Set.of("gif", "apng");
+    /** Packed formats whose bytes start R, G, B: used as they are when no filter is needed. */
+    private static final Set<Integer> RGB_ORDER = Set.of(AV_PIX_FMT_RGB0, AV_PIX_FMT_RGBA,
+            AV_PIX_FMT_RGB24);
     /** Poster candidates spread over a video's duration. */
     static final int POSTER_CANDIDATES = 5;
 
@@ -354,7 +358,8 @@ public final class Thumbnailer {
                     return null;
                 }
                 LOG.debug("{}: {}x{} decoded at 1/{} by libjpeg-turbo", file, w, h, reduction);
-                return render(file, decoded.frame(), false, Transform.ofExif(exifOrientation),
+                return render(file, decoded.frame(), AV_PIX_FMT_0BGR,
+                        Transform.ofExif(exifOrientation),
                         new int[] {w, h}, targets, toSrgb);
             }
         }
@@ -723,6 +728,18 @@ public final class Thumbnailer {
      */
     private ImageRenditions render(String file, Frame decoded, boolean alpha, Transform upright,
             int[] stored, List<Target> targets, SrgbConverter toSrgb) {
+        return render(file, decoded, alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB0, upright, stored,
+                targets, toSrgb);
+    }
+
+    /**
+     * As {@link #render(String, Frame, boolean, Transform, int[], List, SrgbConverter)}, for a
+     * frame in {@code decodedFormat}: RGBA (transparent), or an opaque packed format with a
+     * padding byte (RGB0, or 0BGR as libjpeg-turbo's pixels come out of Leptonica).
+     */
+    private ImageRenditions render(String file, Frame decoded, int decodedFormat,
+            Transform upright, int[] stored, List<Target> targets, SrgbConverter toSrgb) {
+        boolean alpha = decodedFormat == AV_PIX_FMT_RGBA;
         int uprightW = upright.swapsAxes() ? stored[1] : stored[0];
         int uprightH = upright.swapsAxes() ? stored[0] : stored[1];
         List<FFmpegFrameFilter> filters = new ArrayList<>();
@@ -731,7 +748,7 @@ public final class Thumbnailer {
         Placeholder placeholder = null;
         try {
             Frame base = decoded;
-            int baseFormat = alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB0;
+            int baseFormat = decodedFormat;
             if (alpha) {
                 base = runFilter(filters, flattenGraph(decoded.imageWidth, decoded.imageHeight),
                         decoded, baseFormat, file);
@@ -838,7 +855,8 @@ public final class Thumbnailer {
     /**
      * Target from the decoded (or flattened) picture in its stored orientation: centre crop for
      * a square, scale, then the orientation transform, ending in {@code outFormat}. Returns
-     * {@code source} itself when nothing is to be done.
+     * {@code source} itself when nothing is to be done and its bytes are in R, G, B order (what
+     * the ICC conversion and the BlurHash read).
      */
     private static Frame fromSource(List<FFmpegFrameFilter> filters, Target t, Frame source,
             int sourceFormat, Transform upright, int[] size, String outFormat, String file)
@@ -860,7 +878,7 @@ public final class Thumbnailer {
         if (upright.filter() != null) {
             graph.add(upright.filter());
         }
-        if (graph.isEmpty()) {
+        if (graph.isEmpty() && RGB_ORDER.contains(sourceFormat)) {
             return source;
         }
         graph.add("format=" + outFormat);

@@ -3,7 +3,6 @@ package com.mediaflow.shared.codec;
 import static org.bytedeco.leptonica.global.leptonica.L_SEVERITY_NONE;
 import static org.bytedeco.leptonica.global.leptonica.pixConvert8To32;
 import static org.bytedeco.leptonica.global.leptonica.pixDestroy;
-import static org.bytedeco.leptonica.global.leptonica.pixEndianByteSwap;
 import static org.bytedeco.leptonica.global.leptonica.pixGetDepth;
 import static org.bytedeco.leptonica.global.leptonica.pixGetHeight;
 import static org.bytedeco.leptonica.global.leptonica.pixGetWidth;
@@ -55,7 +54,7 @@ final class TurboJpeg {
 
     private static boolean load() {
         if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
-            return false; // the RGB0 view of Leptonica's pixel words below assumes it
+            return false; // the 0BGR view of Leptonica's pixel words below assumes it
         }
         try {
             Loader.load(leptonica.class);
@@ -151,7 +150,7 @@ final class TurboJpeg {
 
     /**
      * Decodes {@code jpeg} at 1/{@code reduction} size (libjpeg rounds the size up) into packed
-     * RGB0. The frame views the native picture: use it only until the result is closed.
+     * 0BGR (bytes A, B, G, R; the first undefined). The frame views the native picture: use it only until the result is closed.
      *
      * @param reduction 1, 2, 4 or 8
      * @return the picture, or null when libjpeg-turbo refuses the data or warns about it
@@ -176,9 +175,8 @@ final class TurboJpeg {
             pixDestroy(pix);
             return null;
         }
-        // Leptonica keeps a pixel as the word R<<24|G<<16|B<<8|A; swapped once, a little-endian
-        // machine holds the bytes R, G, B, A: the RGB0 FFmpeg reads.
-        pixEndianByteSwap(pix);
+        // Leptonica keeps a pixel as the word R<<24|G<<16|B<<8|A: on a little-endian machine the
+        // bytes A, B, G, R, which FFmpeg reads as 0BGR.
         return new Decoded(pix);
     }
 
@@ -201,7 +199,7 @@ final class TurboJpeg {
             frame.image = new Buffer[] {pix.createBuffer()};
         }
 
-        /** Packed RGB0 (the fourth byte undefined), {@code imageStride} in bytes. */
+        /** Packed 0BGR (the first byte undefined), {@code imageStride} in bytes. */
         Frame frame() {
             return frame;
         }

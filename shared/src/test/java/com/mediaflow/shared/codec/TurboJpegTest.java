@@ -159,6 +159,38 @@ class TurboJpegTest {
     }
 
     @Test
+    void thumbnail_jpegAlreadyAtTheBoxSize_keepsItsColours() throws Exception {
+        // given a JPEG, red with a blue bottom quarter, as large as the box and the placeholder:
+        // no filter is needed, so the decoded pixels themselves reach the BlurHash
+        BufferedImage picture = new BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 24; y++) {
+            for (int x = 0; x < 32; x++) {
+                picture.setRGB(x, y, y < 18 ? 0xdd2211 : 0x1133cc);
+            }
+        }
+        Path jpeg = write("red-blue-32x24.jpg", jpeg(new IIOImage(picture, null, null), false));
+
+        // when
+        ImageRenditions made = THUMBNAILER.imageRenditions(jpeg, 1,
+                new RenditionPlan(List.of(32), 0, 0, 80, 2000));
+        TestImages.Rgb got = decode(made.renditions().get(0).bytes());
+
+        // then: red stays red and blue stays blue, in the thumbnail and in the BlurHash source
+        assertThat(new int[] {got.width(), got.height()}).containsExactly(32, 24);
+        assertThat(got.argb()[6 * 32 + 16] & 0xffffff).satisfies(p -> {
+            assertThat(p >> 16 & 0xff).isGreaterThan(180);
+            assertThat(p & 0xff).isLessThan(70);
+        });
+        assertThat(got.argb()[21 * 32 + 16] & 0xffffff).satisfies(p -> {
+            assertThat(p & 0xff).isGreaterThan(160);
+            assertThat(p >> 16 & 0xff).isLessThan(70);
+        });
+        int[] average = BlurHash.averageColor(made.placeholder().blurHash());
+        assertThat(average[0]).as("mean red of %s", made.placeholder()).isGreaterThan(150);
+        assertThat(average[2]).as("mean blue of %s", made.placeholder()).isLessThan(average[0]);
+    }
+
+    @Test
     void header_cmykJpeg_isLeftToFfmpeg() throws Exception {
         // given a four-component JPEG
         WritableRaster cmyk = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 64, 48, 4,
@@ -229,7 +261,7 @@ class TurboJpegTest {
         }
     }
 
-    /** The RGB0 frame as ARGB pixels. */
+    /** The 0BGR frame (bytes X, B, G, R) as ARGB pixels. */
     private static TestImages.Rgb rgb(Frame frame) {
         ByteBuffer buf = (ByteBuffer) frame.image[0];
         int w = frame.imageWidth;
@@ -238,8 +270,8 @@ class TurboJpegTest {
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int o = y * frame.imageStride + x * 4;
-                argb[y * w + x] = 0xff000000 | (buf.get(o) & 0xff) << 16
-                        | (buf.get(o + 1) & 0xff) << 8 | buf.get(o + 2) & 0xff;
+                argb[y * w + x] = 0xff000000 | (buf.get(o + 3) & 0xff) << 16
+                        | (buf.get(o + 2) & 0xff) << 8 | buf.get(o + 1) & 0xff;
             }
         }
         return new TestImages.Rgb(w, h, argb);
