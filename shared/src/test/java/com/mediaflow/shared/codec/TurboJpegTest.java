@@ -4,22 +4,18 @@ import static com.mediaflow.shared.codec.TestImages.decode;
 import static com.mediaflow.shared.codec.TestImages.similarity;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mediaflow.shared.validation.parsers.ImageFixtures;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.Test;
@@ -114,7 +110,7 @@ class TurboJpegTest {
                 painted[y * 640 + x] = 0xff000000 | v << 16 | v << 8 | v;
             }
         }
-        Path jpeg = write("grey-640x480.jpg", jpeg(new IIOImage(grey, null, null), false));
+        Path jpeg = write("grey-640x480.jpg", ImageFixtures.jpeg(grey, false));
         try (BytePointer data = TurboJpeg.read(jpeg, Long.MAX_VALUE)) {
             assertThat(TurboJpeg.header(data)).isEqualTo(new TurboJpeg.Header(640, 480, 1));
         }
@@ -141,9 +137,9 @@ class TurboJpegTest {
         // given the same picture as a baseline and as a progressive JPEG
         BufferedImage picture = ImageIO.read(SyntheticMedia.jpeg(tmp.resolve("src-960x720.jpg"),
                 960, 720, 0).toFile());
-        Path baseline = write("baseline.jpg", jpeg(new IIOImage(picture, null, null), false));
+        Path baseline = write("baseline.jpg", ImageFixtures.jpeg(picture, false));
         Path progressive = write("progressive.jpg",
-                jpeg(new IIOImage(picture, null, null), true));
+                ImageFixtures.jpeg(picture, true));
         try (BytePointer data = TurboJpeg.read(progressive, Long.MAX_VALUE)) {
             assertThat(TurboJpeg.header(data)).isNotNull();
         }
@@ -168,7 +164,7 @@ class TurboJpegTest {
                 picture.setRGB(x, y, y < 18 ? 0xdd2211 : 0x1133cc);
             }
         }
-        Path jpeg = write("red-blue-32x24.jpg", jpeg(new IIOImage(picture, null, null), false));
+        Path jpeg = write("red-blue-32x24.jpg", ImageFixtures.jpeg(picture, false));
 
         // when
         ImageRenditions made = THUMBNAILER.imageRenditions(jpeg, 1,
@@ -200,7 +196,7 @@ class TurboJpegTest {
                 cmyk.setPixel(x, y, new int[] {x * 4, y * 5, 128, 30});
             }
         }
-        Path jpeg = write("cmyk-64x48.jpg", jpeg(new IIOImage(cmyk, null, null), false));
+        Path jpeg = write("cmyk-64x48.jpg", ImageFixtures.jpeg(cmyk, false));
 
         // when / then
         try (BytePointer data = TurboJpeg.read(jpeg, Long.MAX_VALUE)) {
@@ -279,22 +275,5 @@ class TurboJpegTest {
 
     private Path write(String name, byte[] bytes) throws IOException {
         return Files.write(tmp.resolve(name), bytes);
-    }
-
-    /** ImageIO's JPEG writer at its default quality, baseline or progressive. */
-    private static byte[] jpeg(IIOImage image, boolean progressive) throws IOException {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
-            writer.setOutput(ios);
-            ImageWriteParam param = writer.getDefaultWriteParam();
-            if (progressive) {
-                param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
-            }
-            writer.write(null, image, param);
-        } finally {
-            writer.dispose();
-        }
-        return out.toByteArray();
     }
 }
