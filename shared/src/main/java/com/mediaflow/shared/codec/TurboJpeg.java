@@ -34,11 +34,12 @@ import org.slf4j.LoggerFactory;
  * FFmpeg's mjpeg decoder (with {@code lowres}) does the same job at about 1.3x the time, so the
  * thumbnail path decodes ordinary JPEGs here and leaves everything else to FFmpeg.
  *
- * <p>Only the plain cases: 8-bit YCbCr (or RGB) and greyscale JPEGs, baseline or progressive.
- * CMYK/YCCK, 12-bit and lossless files, data libjpeg-turbo warns about (truncated, corrupt) and a
- * missing native library all answer null, and the caller decodes with FFmpeg instead, which
- * keeps its own handling of them. Leptonica's error messages are switched off: a refusal here is
- * not an error.
+ * <p>Only the plain cases: YCbCr (or RGB) and greyscale JPEGs, baseline or progressive.
+ * CMYK/YCCK files, anything libjpeg-turbo refuses (12-bit samples, for one) or warns about
+ * (truncated, corrupt data) and a missing native library all answer null, and the caller
+ * decodes with FFmpeg instead, which keeps its own handling of them. Leptonica's error messages
+ * are switched off (a refusal here is not an error); libjpeg's own warnings, such as "Premature
+ * end of JPEG file", still reach stderr.
  */
 final class TurboJpeg {
 
