@@ -3,6 +3,7 @@ package com.mediaflow.shared.codec;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_0BGR;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB0;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
@@ -20,6 +21,7 @@ import java.util.Set;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecParameters;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameFilter;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
@@ -37,13 +39,16 @@ import com.mediaflow.shared.error.CodecException;
  *
  * <p>Pipeline, one decode per call:
  * <ol>
- *   <li>Decode to packed RGBA with {@code FFmpegFrameGrabber}. JPEGs much larger than every
- *       rendition are decoded with the mjpeg decoder's {@code lowres} (1/2, 1/4 or 1/8 size in
- *       the DCT domain, like libvips' shrink-on-load), keeping at least 1.5x the largest need.
+ *   <li>Ordinary JPEGs (8-bit YCbCr or grey): libjpeg-turbo ({@link TurboJpeg}) decodes them
+ *       to packed 0BGR at the largest DCT reduction (1/2, 1/4, 1/8, like libvips'
+ *       shrink-on-load) whose picture still covers the largest rendition. Everything else
+ *       (CMYK, 12-bit, damaged JPEGs, other formats): packed RGBA with
+ *       {@code FFmpegFrameGrabber}, JPEGs much larger than every rendition with the mjpeg
+ *       decoder's {@code lowres}, keeping at least 1.5x the largest need.
  *   <li>Transparent sources only: flatten onto white ({@code color} + {@code overlay}) at decoded
  *       size, for the JPEGs. Opaque sources declare their RGBA buffer as RGB0 and skip this. The
  *       WebP of a transparent source is made from the RGBA picture and keeps its alpha.
- *   <li>Per rendition, largest first: centre {@code crop} for the square, {@code scale} with
+ *   <li>Per rendition, largest first: centre {@code crop} for the square, {@code zscale} with
  *       Lanczos (never upscaling), then the EXIF orientation or display-matrix rotation
  *       ({@code transpose}, {@code hflip}, {@code vflip}), so the transform touches only
  *       rendition-sized pixels. Smaller renditions are cut from the previous, larger output.
@@ -69,10 +74,14 @@ public final class Thumbnailer {
     static final int ANIMATION_FRAMES = 8;
     /** FFmpeg input formats whose files can hold an animation FFmpeg decodes. */
     private static final Set<String> ANIMATED_FORMATS = Set.of("gif", "apng");
+    /** Packed formats whose bytes start R, G, B: used as they are when no filter is needed. */
+    private static final Set<Integer> RGB_ORDER = Set.of(AV_PIX_FMT_RGB0, AV_PIX_FMT_RGBA,
+            AV_PIX_FMT_RGB24);
     /** Poster candidates spread over a video's duration. */
     static final int POSTER_CANDIDATES = 5;
 
-    private static final String SCALE_FLAGS = "lanczos+accurate_rnd";
+    /** JPEG files above this size are left to FFmpeg, which streams them instead of holding them. */
+    static final long TURBO_JPEG_MAX_BYTES = 64L * 1024 * 1024;
 
     /** Longest side of the placeholder JPEG (halved while it does not fit its budget). */
     static final int PLACEHOLDER_SIDE = 32;
@@ -135,6 +144,10 @@ public final class Thumbnailer {
             return heifRenditions(source, file, targets, SrgbConverter.forFile(source));
         }
         SrgbConverter toSrgb = SrgbConverter.forFile(source);
+        ImageRenditions fast = turboJpegRenditions(source, file, exifOrientation, targets, toSrgb);
+        if (fast != null) {
+            return fast;
+        }
         int lowres;
         try (FFmpegFrameGrabber grabber = openGrabber(file, 0)) {
             start(grabber, file, "an image");
@@ -313,6 +326,42 @@ public final class Thumbnailer {
         try (Frame upright = HeifDecoder.decodePrimary(source)) {
             return render(file, upright, false, Transform.NONE,
                     new int[] {upright.imageWidth, upright.imageHeight}, targets, toSrgb);
+        }
+    }
+
+    /**
+     * Renditions of an ordinary JPEG (YCbCr or grey, 8-bit) decoded by libjpeg-turbo at the
+     * largest DCT reduction that still covers the largest rendition ({@link TurboJpeg}); null
+     * for any other file, or when libjpeg-turbo refuses or warns about the data, so that FFmpeg
+     * decodes it instead.
+     */
+    private ImageRenditions turboJpegRenditions(Path source, String file, int exifOrientation,
+            List<Target> targets, SrgbConverter toSrgb) {
+        if (!TurboJpeg.available()) {
+            return null;
+        }
+        try (BytePointer jpeg = TurboJpeg.read(source, TURBO_JPEG_MAX_BYTES)) {
+            if (jpeg == null) {
+                return null;
+            }
+            TurboJpeg.Header header = TurboJpeg.header(jpeg);
+            if (header == null) {
+                return null;
+            }
+            int w = header.width();
+            int h = header.height();
+            int reduction = TurboJpeg.reductionFor(w, h, largestNeed(targets, w, h));
+            try (TurboJpeg.Decoded decoded = TurboJpeg.decode(jpeg, reduction,
+                    header.components())) {
+                if (decoded == null) {
+                    LOG.debug("libjpeg-turbo refused {}; decoding it with FFmpeg", file);
+                    return null;
+                }
+                LOG.debug("{}: {}x{} decoded at 1/{} by libjpeg-turbo", file, w, h, reduction);
+                return render(file, decoded.frame(), AV_PIX_FMT_0BGR,
+                        Transform.ofExif(exifOrientation),
+                        new int[] {w, h}, targets, toSrgb);
+            }
         }
     }
 
@@ -679,6 +728,18 @@ public final class Thumbnailer {
      */
     private ImageRenditions render(String file, Frame decoded, boolean alpha, Transform upright,
             int[] stored, List<Target> targets, SrgbConverter toSrgb) {
+        return render(file, decoded, alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB0, upright, stored,
+                targets, toSrgb);
+    }
+
+    /**
+     * As {@link #render(String, Frame, boolean, Transform, int[], List, SrgbConverter)}, for a
+     * frame in {@code decodedFormat}: RGBA (transparent), or an opaque packed format with a
+     * padding byte (RGB0, or 0BGR as libjpeg-turbo's pixels come out of Leptonica).
+     */
+    private ImageRenditions render(String file, Frame decoded, int decodedFormat,
+            Transform upright, int[] stored, List<Target> targets, SrgbConverter toSrgb) {
+        boolean alpha = decodedFormat == AV_PIX_FMT_RGBA;
         int uprightW = upright.swapsAxes() ? stored[1] : stored[0];
         int uprightH = upright.swapsAxes() ? stored[0] : stored[1];
         List<FFmpegFrameFilter> filters = new ArrayList<>();
@@ -687,7 +748,7 @@ public final class Thumbnailer {
         Placeholder placeholder = null;
         try {
             Frame base = decoded;
-            int baseFormat = alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB0;
+            int baseFormat = decodedFormat;
             if (alpha) {
                 base = runFilter(filters, flattenGraph(decoded.imageWidth, decoded.imageHeight),
                         decoded, baseFormat, file);
@@ -794,7 +855,8 @@ public final class Thumbnailer {
     /**
      * Target from the decoded (or flattened) picture in its stored orientation: centre crop for
      * a square, scale, then the orientation transform, ending in {@code outFormat}. Returns
-     * {@code source} itself when nothing is to be done.
+     * {@code source} itself when nothing is to be done and its bytes are in R, G, B order (what
+     * the ICC conversion and the BlurHash read).
      */
     private static Frame fromSource(List<FFmpegFrameFilter> filters, Target t, Frame source,
             int sourceFormat, Transform upright, int[] size, String outFormat, String file)
@@ -816,7 +878,7 @@ public final class Thumbnailer {
         if (upright.filter() != null) {
             graph.add(upright.filter());
         }
-        if (graph.isEmpty()) {
+        if (graph.isEmpty() && RGB_ORDER.contains(sourceFormat)) {
             return source;
         }
         graph.add("format=" + outFormat);
@@ -891,8 +953,14 @@ public final class Thumbnailer {
         return scaleGraph(w, h, "rgb24");
     }
 
+    /**
+     * Lanczos (3 lobes) with libzimg's {@code zscale}, on planar RGB: about twice as fast as
+     * swscale's Lanczos on packed RGB, one thread.
+     */
     private static String scaleGraph(int w, int h, String format) {
-        return "scale=w=" + w + ":h=" + h + ":flags=" + SCALE_FLAGS + ",format=" + format;
+        String planar = format.equals("rgba") ? "gbrap" : "gbrp";
+        return "format=" + planar + ",zscale=w=" + w + ":h=" + h + ":filter=lanczos:threads=1"
+                + ",format=" + format;
     }
 
     /** The largest centred square of a {@code w x h} picture. */

@@ -35,7 +35,7 @@ import org.assertj.core.api.ThrowableAssertAlternative;
  * Test helpers for the image parsers: the corpus, parsing bytes, real images written with ImageIO
  * (an encoder nobody on this project wrote), and small byte-editing tools for hostile variants.
  */
-final class ImageFixtures {
+public final class ImageFixtures {
     private ImageFixtures() {
     }
 
@@ -94,7 +94,7 @@ final class ImageFixtures {
     }
 
     /** A JPEG written by ImageIO, progressive or baseline; a Raster of 4 bands makes a CMYK-style JPEG. */
-    static byte[] jpeg(Object imageOrRaster, boolean progressive) {
+    public static byte[] jpeg(Object imageOrRaster, boolean progressive) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
