@@ -1,0 +1,277 @@
+package com.mediaflow.shared.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_WEBP;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGRA;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVA420P;
+
+import com.mediaflow.shared.error.CodecException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Animated WebP written by FFmpeg's libwebp_anim encoder (lossy, lossy with ALPH, lossless with
+ * alpha; small moving content, so libwebp emits offset sub-frames) decodes frame by frame to the
+ * pictures that were encoded.
+ */
+class AnimatedWebpTest {
+
+    static final int W = 96;
+    static final int H = 64;
+    private static final int FRAMES = 6;
+    private static final int FPS = 10;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void frames_lossyOpaque_matchThePaintedSourceFrames() throws Exception {
+        Path webp = animation(tmp.resolve("webp-anim-lossy-96x64-6frames.webp"), Mode.LOSSY,
+                FRAMES, (f, i) -> paint(f, i, false));
+
+        assertMatchesSource(webp, false, 6.0);
+        assertThat(anmfRects(webp)).as("libwebp wrote offset sub-frames")
+                .anyMatch(r -> r[2] < W || r[3] < H);
+    }
+
+    @Test
+    void frames_lossyWithAlpha_matchThePaintedSourceFramesAndAlpha() throws Exception {
+        Path webp = animation(tmp.resolve("webp-anim-lossy-alph-96x64-6frames.webp"),
+                Mode.LOSSY_ALPHA, FRAMES, (f, i) -> paint(f, i, true));
+
+        assertThat(chunkIds(webp)).contains("ALPH");
+        assertMatchesSource(webp, true, 6.0);
+    }
+
+    @Test
+    void frames_losslessWithAlpha_areExactAndUseSubFrames() throws Exception {
+        Path webp = animation(tmp.resolve("webp-anim-lossless-alpha-96x64-6frames.webp"),
+                Mode.LOSSLESS, FRAMES, (f, i) -> paint(f, i, true));
+
+        assertThat(chunkIds(webp)).contains("VP8L").doesNotContain("VP8 ");
+        assertThat(anmfRects(webp)).anyMatch(r -> r[2] < W || r[3] < H);
+        assertMatchesSource(webp, true, 0.01);
+    }
+
+    @Test
+    void isAnimatedAndFrameCount_tellAnimationsFromStills() throws Exception {
+        Path webp = animation(tmp.resolve("webp-anim-lossy-96x64-4frames.webp"), Mode.LOSSY, 4,
+                (f, i) -> paint(f, i, false));
+        Path still = tmp.resolve("webp-still-96x64.webp");
+        try (Frame f = new Frame(W, H, Frame.DEPTH_UBYTE, 4)) {
+            paint(f, 0, false);
+            Files.write(still, FfmpegSupport.encodeStill(f, AV_PIX_FMT_RGBA, "libwebp",
+                    AV_PIX_FMT_YUV420P, 80, still));
+        }
+
+        assertThat(AnimatedWebp.isAnimated(webp)).isTrue();
+        assertThat(AnimatedWebp.isAnimated(still)).isFalse();
+        assertThat(AnimatedWebp.frameCount(webp, 100)).isEqualTo(4);
+        assertThatThrownBy(() -> AnimatedWebp.frameCount(webp, 3))
+                .isInstanceOf(CodecException.class).hasMessageContaining("MAX_FRAMES");
+        assertThatThrownBy(() -> AnimatedWebp.open(webp, 100, (long) W * H - 1))
+                .isInstanceOf(CodecException.class).hasMessageContaining("MAX_PIXELS");
+        assertThatThrownBy(() -> AnimatedWebp.frameCount(still, 100))
+                .isInstanceOf(CodecException.class).hasMessageContaining("still");
+    }
+
+    @Test
+    void next_corruptBitstreamInOneFrame_throwsCodecExceptionNamingThatFrame() throws Exception {
+        Path webp = animation(tmp.resolve("webp-anim-lossy-corrupt-frame2.webp"), Mode.LOSSY,
+                4, (f, i) -> paint(f, i, false));
+        byte[] bytes = Files.readAllBytes(webp);
+        int vp8 = nthChunk(bytes, "VP8 ", 2);
+        // the key frame's start code 9D 01 2A sits 3 bytes into the payload
+        bytes[vp8 + 8 + 3] = 0;
+        bytes[vp8 + 8 + 4] = 0;
+        Files.write(webp, bytes);
+
+        try (AnimatedWebp anim = AnimatedWebp.open(webp, 100, Long.MAX_VALUE)) {
+            anim.next();
+            anim.next();
+            assertThatThrownBy(anim::next).isInstanceOf(CodecException.class)
+                    .hasMessageContaining("frame 2 of animated WebP")
+                    .hasMessageContaining(webp.toAbsolutePath().toString());
+        }
+    }
+
+    // --- helpers ----------------------------------------------------------------------------
+
+    enum Mode { LOSSY, LOSSY_ALPHA, LOSSLESS }
+
+    /** Writes an animated WebP with FFmpeg's libwebp_anim encoder from RGBA pictures. */
+    static Path animation(Path out, Mode mode, int frames, SyntheticMedia.Painter painter)
+            throws Exception {
+        FfmpegSupport.init();
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(),
+                W, H, 0); Frame frame = new Frame(W, H, Frame.DEPTH_UBYTE, 4)) {
+            rec.setFormat("webp");
+            rec.setVideoCodec(AV_CODEC_ID_WEBP);
+            rec.setVideoCodecName("libwebp_anim");
+            rec.setPixelFormat(switch (mode) {
+                case LOSSY -> AV_PIX_FMT_YUV420P;
+                case LOSSY_ALPHA -> AV_PIX_FMT_YUVA420P;
+                case LOSSLESS -> AV_PIX_FMT_BGRA;
+            });
+            if (mode == Mode.LOSSLESS) {
+                rec.setVideoOption("lossless", "1");
+            } else {
+                rec.setVideoQuality(90);
+                rec.setVideoOption("quality", "90");
+            }
+            rec.setFrameRate(FPS);
+            rec.setVideoOption("loop", "0");
+            rec.start();
+            for (int i = 0; i < frames; i++) {
+                painter.paint(frame, i);
+                rec.record(frame, AV_PIX_FMT_RGBA);
+            }
+            rec.stop();
+        }
+        return out;
+    }
+
+    /**
+     * Frame {@code i} into packed RGBA: a smooth gradient with a 16x16 block moving 8 px a
+     * frame; with alpha, the left quarter is transparent and a band is half transparent.
+     */
+    static void paint(Frame f, int i, boolean alpha) {
+        ByteBuffer buf = (ByteBuffer) f.image[0];
+        for (int y = 0; y < f.imageHeight; y++) {
+            for (int x = 0; x < f.imageWidth; x++) {
+                int o = y * f.imageStride + x * 4;
+                boolean block = x >= 8 + 8 * i && x < 24 + 8 * i && y >= 20 && y < 36;
+                int r = block ? 220 : 40 + x;
+                int g = block ? 40 : 60 + y;
+                int b = block ? 60 : 120;
+                int a = 255;
+                if (alpha && x < f.imageWidth / 4) {
+                    a = 0;
+                    r = g = b = 0;
+                } else if (alpha && y >= 48) {
+                    a = 128;
+                }
+                buf.put(o, (byte) r).put(o + 1, (byte) g).put(o + 2, (byte) b).put(o + 3, (byte) a);
+            }
+        }
+    }
+
+    /** Every composited frame against the painted source: mean abs diff of alpha-weighted RGB and A. */
+    private static void assertMatchesSource(Path webp, boolean alpha, double maxMeanDiff) {
+        try (AnimatedWebp anim = AnimatedWebp.open(webp, 100, Long.MAX_VALUE);
+                Frame expected = new Frame(W, H, Frame.DEPTH_UBYTE, 4)) {
+            assertThat(anim.frameCount()).isEqualTo(FRAMES);
+            assertThat(anim.width()).isEqualTo(W);
+            assertThat(anim.height()).isEqualTo(H);
+            int n = 0;
+            while (anim.hasNext()) {
+                AnimatedWebp.Composited c = anim.next();
+                assertThat(c.index()).isEqualTo(n);
+                assertThat(c.durationMs()).isEqualTo(1000 / FPS);
+                assertThat(c.timestampMs()).isEqualTo((long) n * 1000 / FPS);
+                assertThat(c.opaque()).isEqualTo(!alpha);
+                paint(expected, n, alpha);
+                assertThat(meanAbsDiff(c.image(), expected)).as("frame %d", n)
+                        .isLessThanOrEqualTo(maxMeanDiff);
+                n++;
+            }
+            assertThat(n).isEqualTo(FRAMES);
+        }
+    }
+
+    static double meanAbsDiff(Frame got, Frame want) {
+        ByteBuffer a = (ByteBuffer) got.image[0];
+        ByteBuffer b = (ByteBuffer) want.image[0];
+        double sum = 0;
+        for (int y = 0; y < want.imageHeight; y++) {
+            for (int x = 0; x < want.imageWidth; x++) {
+                int oa = y * got.imageStride + x * 4;
+                int ob = y * want.imageStride + x * 4;
+                int alphaA = a.get(oa + 3) & 0xff;
+                int alphaB = b.get(ob + 3) & 0xff;
+                for (int c = 0; c < 3; c++) {
+                    sum += Math.abs((a.get(oa + c) & 0xff) * alphaA
+                            - (b.get(ob + c) & 0xff) * alphaB) / 255.0;
+                }
+                sum += Math.abs(alphaA - alphaB);
+            }
+        }
+        return sum / (4.0 * want.imageWidth * want.imageHeight);
+    }
+
+    /** {x, y, w, h} of every ANMF frame, read straight from the bytes. */
+    static List<int[]> anmfRects(Path webp) throws Exception {
+        byte[] bytes = Files.readAllBytes(webp);
+        List<int[]> rects = new ArrayList<>();
+        for (int at : chunks(bytes, 12, bytes.length)) {
+            if (id(bytes, at).equals("ANMF")) {
+                ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+                rects.add(new int[] {u24(b, at + 8) * 2, u24(b, at + 11) * 2,
+                    u24(b, at + 14) + 1, u24(b, at + 17) + 1});
+            }
+        }
+        return rects;
+    }
+
+    /** Ids of the top-level chunks and of the chunks inside each ANMF. */
+    static List<String> chunkIds(Path webp) throws Exception {
+        byte[] bytes = Files.readAllBytes(webp);
+        List<String> ids = new ArrayList<>();
+        for (int at : chunks(bytes, 12, bytes.length)) {
+            ids.add(id(bytes, at));
+            if (id(bytes, at).equals("ANMF")) {
+                for (int sub : chunks(bytes, at + 8 + 16, at + 8 + size(bytes, at))) {
+                    ids.add(id(bytes, sub));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** File offset of the n-th (from 0) chunk with this id inside the ANMF frames. */
+    static int nthChunk(byte[] bytes, String id, int n) {
+        int seen = 0;
+        for (int at : chunks(bytes, 12, bytes.length)) {
+            if (id(bytes, at).equals("ANMF")) {
+                for (int sub : chunks(bytes, at + 8 + 16, at + 8 + size(bytes, at))) {
+                    if (id(bytes, sub).equals(id) && seen++ == n) {
+                        return sub;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no chunk '" + id + "' number " + n);
+    }
+
+    private static List<Integer> chunks(byte[] bytes, int from, int to) {
+        List<Integer> at = new ArrayList<>();
+        for (int p = from; p + 8 <= to; p += 8 + size(bytes, p) + (size(bytes, p) & 1)) {
+            at.add(p);
+        }
+        return at;
+    }
+
+    private static String id(byte[] bytes, int at) {
+        return new String(bytes, at, 4, StandardCharsets.ISO_8859_1);
+    }
+
+    private static int size(byte[] bytes, int at) {
+        return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(at + 4);
+    }
+
+    private static int u24(ByteBuffer b, int at) {
+        return (b.get(at) & 0xff) | (b.get(at + 1) & 0xff) << 8 | (b.get(at + 2) & 0xff) << 16;
+    }
+}
