@@ -238,7 +238,7 @@ public final class AnimatedWebp implements AutoCloseable {
         ((ByteBuffer) picture.image[0]).put(canvas).position(0);
         long ts = timestampMs;
         timestampMs += f.durationMs;
-        return new Composited(index, picture, ts, f.durationMs, isOpaque());
+        return new Composited(index, picture, ts, f.durationMs, isOpaque(picture));
     }
 
     @Override
@@ -580,10 +580,15 @@ public final class AnimatedWebp implements AutoCloseable {
         }
     }
 
-    private boolean isOpaque() {
-        for (int i = 3; i < canvas.length; i += 4) {
-            if (canvas[i] != (byte) 255) {
-                return false;
+    /** True when every pixel of a packed RGBA frame is fully opaque. */
+    static boolean isOpaque(Frame rgba) {
+        ByteBuffer buf = (ByteBuffer) rgba.image[0];
+        for (int y = 0; y < rgba.imageHeight; y++) {
+            int row = y * rgba.imageStride;
+            for (int x = 0; x < rgba.imageWidth; x++) {
+                if (buf.get(row + x * 4 + 3) != (byte) 255) {
+                    return false;
+                }
             }
         }
         return true;

@@ -114,9 +114,15 @@ class AnimatedWebpTest {
     /** Writes an animated WebP with FFmpeg's libwebp_anim encoder from RGBA pictures. */
     static Path animation(Path out, Mode mode, int frames, SyntheticMedia.Painter painter)
             throws Exception {
+        return animation(out, mode, W, H, frames, painter);
+    }
+
+    /** As {@link #animation(Path, Mode, int, SyntheticMedia.Painter)}, of {@code w x h}. */
+    static Path animation(Path out, Mode mode, int w, int h, int frames,
+            SyntheticMedia.Painter painter) throws Exception {
         FfmpegSupport.init();
-        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(),
-                W, H, 0); Frame frame = new Frame(W, H, Frame.DEPTH_UBYTE, 4)) {
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), w, h, 0);
+                Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 4)) {
             rec.setFormat("webp");
             rec.setVideoCodec(AV_CODEC_ID_WEBP);
             rec.setVideoCodecName("libwebp_anim");
@@ -227,7 +233,10 @@ class AnimatedWebpTest {
 
     /** Ids of the top-level chunks and of the chunks inside each ANMF. */
     static List<String> chunkIds(Path webp) throws Exception {
-        byte[] bytes = Files.readAllBytes(webp);
+        return chunkIdsOf(Files.readAllBytes(webp));
+    }
+
+    static List<String> chunkIdsOf(byte[] bytes) {
         List<String> ids = new ArrayList<>();
         for (int at : chunks(bytes, 12, bytes.length)) {
             ids.add(id(bytes, at));
