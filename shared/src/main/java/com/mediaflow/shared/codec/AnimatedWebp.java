@@ -97,6 +97,7 @@ public final class AnimatedWebp implements AutoCloseable {
     private final int loopCount;
     private final long[] frameOffsets;
     private final long[] frameSizes;
+    private final int[] durations;
     private final byte[] canvas;
     private final Frame picture;
     private int nextIndex;
@@ -119,6 +120,7 @@ public final class AnimatedWebp implements AutoCloseable {
         this.loopCount = header.loops;
         this.frameOffsets = header.offsets;
         this.frameSizes = header.sizes;
+        this.durations = header.durations;
         this.canvas = new byte[width * height * 4];
         this.picture = new Frame(width, height, Frame.DEPTH_UBYTE, 4);
     }
@@ -198,6 +200,11 @@ public final class AnimatedWebp implements AutoCloseable {
         return frameOffsets.length;
     }
 
+    /** Every frame's duration in milliseconds as stored (ANMF headers; 0 is possible). */
+    public int[] durationsMs() {
+        return durations.clone();
+    }
+
     /** ANIM loop count; 0 means forever. */
     public int loopCount() {
         return loopCount;
@@ -271,7 +278,7 @@ public final class AnimatedWebp implements AutoCloseable {
 
     /** What the chunk walk found: canvas, ANIM fields and where each ANMF body starts. */
     private record Header(int width, int height, int background, int loops, long[] offsets,
-            long[] sizes) {
+            long[] sizes, int[] durations) {
 
         static Header read(String file, FileByteSource source, long maxFrames, long maxPixels) {
             try {
@@ -306,6 +313,7 @@ public final class AnimatedWebp implements AutoCloseable {
                 int loops = 0;
                 long[] offsets = new long[16];
                 long[] sizes = new long[16];
+                int[] durations = new int[16];
                 int frames = 0;
                 while (riff.remaining() >= 8) {
                     Chunk ch = Chunk.next(riff);
@@ -319,9 +327,14 @@ public final class AnimatedWebp implements AutoCloseable {
                         if (frames == offsets.length) {
                             offsets = Arrays.copyOf(offsets, frames * 2);
                             sizes = Arrays.copyOf(sizes, frames * 2);
+                            durations = Arrays.copyOf(durations, frames * 2);
                         }
                         offsets[frames] = ch.body.position();
                         sizes[frames] = ch.body.remaining();
+                        if (ch.body.remaining() >= ANMF_HEADER) {
+                            ch.body.skip(12, "ANMF offset and size");
+                            durations[frames] = ch.body.u24le();
+                        }
                         frames++;
                     }
                 }
@@ -329,7 +342,8 @@ public final class AnimatedWebp implements AutoCloseable {
                     throw c.invalid("animated WebP (VP8X flag) without any ANMF frame");
                 }
                 return new Header((int) w, (int) h, background, loops,
-                        Arrays.copyOf(offsets, frames), Arrays.copyOf(sizes, frames));
+                        Arrays.copyOf(offsets, frames), Arrays.copyOf(sizes, frames),
+                        Arrays.copyOf(durations, frames));
             } catch (MediaRejectedException e) {
                 throw new CodecException("Cannot decode animated WebP " + file + ": "
                         + e.getMessage(), e);

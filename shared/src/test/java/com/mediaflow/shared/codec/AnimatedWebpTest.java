@@ -2,12 +2,10 @@ package com.mediaflow.shared.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_WEBP;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGRA;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVA420P;
 
+import com.mediaflow.shared.codec.SyntheticMedia.WebpEncoding;
 import com.mediaflow.shared.error.CodecException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +35,7 @@ class AnimatedWebpTest {
 
     @Test
     void frames_lossyOpaque_matchThePaintedSourceFrames() throws Exception {
-        Path webp = animation(tmp.resolve("webp-anim-lossy-96x64-6frames.webp"), Mode.LOSSY,
+        Path webp = animation(tmp.resolve("webp-anim-lossy-96x64-6frames.webp"), WebpEncoding.LOSSY,
                 FRAMES, (f, i) -> paint(f, i, false));
 
         assertMatchesSource(webp, false, 6.0);
@@ -49,7 +46,7 @@ class AnimatedWebpTest {
     @Test
     void frames_lossyWithAlpha_matchThePaintedSourceFramesAndAlpha() throws Exception {
         Path webp = animation(tmp.resolve("webp-anim-lossy-alph-96x64-6frames.webp"),
-                Mode.LOSSY_ALPHA, FRAMES, (f, i) -> paint(f, i, true));
+                WebpEncoding.LOSSY_ALPHA, FRAMES, (f, i) -> paint(f, i, true));
 
         assertThat(chunkIds(webp)).contains("ALPH");
         assertMatchesSource(webp, true, 6.0);
@@ -58,7 +55,7 @@ class AnimatedWebpTest {
     @Test
     void frames_losslessWithAlpha_areExactAndUseSubFrames() throws Exception {
         Path webp = animation(tmp.resolve("webp-anim-lossless-alpha-96x64-6frames.webp"),
-                Mode.LOSSLESS, FRAMES, (f, i) -> paint(f, i, true));
+                WebpEncoding.LOSSLESS, FRAMES, (f, i) -> paint(f, i, true));
 
         assertThat(chunkIds(webp)).contains("VP8L").doesNotContain("VP8 ");
         assertThat(anmfRects(webp)).anyMatch(r -> r[2] < W || r[3] < H);
@@ -67,7 +64,7 @@ class AnimatedWebpTest {
 
     @Test
     void isAnimatedAndFrameCount_tellAnimationsFromStills() throws Exception {
-        Path webp = animation(tmp.resolve("webp-anim-lossy-96x64-4frames.webp"), Mode.LOSSY, 4,
+        Path webp = animation(tmp.resolve("webp-anim-lossy-96x64-4frames.webp"), WebpEncoding.LOSSY, 4,
                 (f, i) -> paint(f, i, false));
         Path still = tmp.resolve("webp-still-96x64.webp");
         try (Frame f = new Frame(W, H, Frame.DEPTH_UBYTE, 4)) {
@@ -89,7 +86,7 @@ class AnimatedWebpTest {
 
     @Test
     void next_corruptBitstreamInOneFrame_throwsCodecExceptionNamingThatFrame() throws Exception {
-        Path webp = animation(tmp.resolve("webp-anim-lossy-corrupt-frame2.webp"), Mode.LOSSY,
+        Path webp = animation(tmp.resolve("webp-anim-lossy-corrupt-frame2.webp"), WebpEncoding.LOSSY,
                 4, (f, i) -> paint(f, i, false));
         byte[] bytes = Files.readAllBytes(webp);
         int vp8 = nthChunk(bytes, "VP8 ", 2);
@@ -109,44 +106,9 @@ class AnimatedWebpTest {
 
     // --- helpers ----------------------------------------------------------------------------
 
-    enum Mode { LOSSY, LOSSY_ALPHA, LOSSLESS }
-
-    /** Writes an animated WebP with FFmpeg's libwebp_anim encoder from RGBA pictures. */
-    static Path animation(Path out, Mode mode, int frames, SyntheticMedia.Painter painter)
-            throws Exception {
-        return animation(out, mode, W, H, frames, painter);
-    }
-
-    /** As {@link #animation(Path, Mode, int, SyntheticMedia.Painter)}, of {@code w x h}. */
-    static Path animation(Path out, Mode mode, int w, int h, int frames,
-            SyntheticMedia.Painter painter) throws Exception {
-        FfmpegSupport.init();
-        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), w, h, 0);
-                Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 4)) {
-            rec.setFormat("webp");
-            rec.setVideoCodec(AV_CODEC_ID_WEBP);
-            rec.setVideoCodecName("libwebp_anim");
-            rec.setPixelFormat(switch (mode) {
-                case LOSSY -> AV_PIX_FMT_YUV420P;
-                case LOSSY_ALPHA -> AV_PIX_FMT_YUVA420P;
-                case LOSSLESS -> AV_PIX_FMT_BGRA;
-            });
-            if (mode == Mode.LOSSLESS) {
-                rec.setVideoOption("lossless", "1");
-            } else {
-                rec.setVideoQuality(90);
-                rec.setVideoOption("quality", "90");
-            }
-            rec.setFrameRate(FPS);
-            rec.setVideoOption("loop", "0");
-            rec.start();
-            for (int i = 0; i < frames; i++) {
-                painter.paint(frame, i);
-                rec.record(frame, AV_PIX_FMT_RGBA);
-            }
-            rec.stop();
-        }
-        return out;
+    /** Writes an animated WebP of {@link #W}x{@link #H} at {@link #FPS}. */
+    static Path animation(Path out, WebpEncoding mode, int frames, SyntheticMedia.Painter painter) {
+        return SyntheticMedia.animatedWebp(out, W, H, frames, FPS, mode, painter);
     }
 
     /**

@@ -84,7 +84,7 @@ class ThumbnailerAnimationTest {
     void perceptualHash_animatedWebpWithBlankOpening_hashesTheCheckerboard() throws Exception {
         // lossless: a checkerboard's hash is all near-median coefficients, lossy noise flips them
         Path webp = blankThenCheckerWebp("webp-anim-lossless-160x120-flat3-then-checker.webp",
-                AnimatedWebpTest.Mode.LOSSLESS);
+                SyntheticMedia.WebpEncoding.LOSSLESS);
         // a PNG, not a GIF: GIF's 3-3-2 palette makes white 252, enough to flip hash bits
         Path stillChecker = tmp.resolve("png-160x120-checker.png");
         try (Frame frame = new Frame(W, H, Frame.DEPTH_UBYTE, 3)) {
@@ -101,7 +101,7 @@ class ThumbnailerAnimationTest {
             throws Exception {
         // given a lossless animation whose left quarter stays transparent
         Path webp = AnimatedWebpTest.animation(tmp.resolve("webp-anim-lossless-alpha.webp"),
-                AnimatedWebpTest.Mode.LOSSLESS, 6, (f, i) -> AnimatedWebpTest.paint(f, i, true));
+                SyntheticMedia.WebpEncoding.LOSSLESS, 6, (f, i) -> AnimatedWebpTest.paint(f, i, true));
 
         // when
         ImageRenditions made = THUMBNAILER.imageRenditions(webp, 1,
@@ -137,13 +137,13 @@ class ThumbnailerAnimationTest {
     }
 
     private Path blankThenCheckerWebp(String name) throws Exception {
-        return blankThenCheckerWebp(name, AnimatedWebpTest.Mode.LOSSY);
+        return blankThenCheckerWebp(name, SyntheticMedia.WebpEncoding.LOSSY);
     }
 
-    private Path blankThenCheckerWebp(String name, AnimatedWebpTest.Mode mode) throws Exception {
+    private Path blankThenCheckerWebp(String name, SyntheticMedia.WebpEncoding mode) throws Exception {
         int[] flat = {255, 200, 150};
-        return AnimatedWebpTest.animation(tmp.resolve(name), mode, W, H,
-                4, (frame, i) -> {
+        return SyntheticMedia.animatedWebp(tmp.resolve(name), W, H, 4, 10, mode,
+                (frame, i) -> {
                     paint(frame, i >= flat.length);
                     if (i < flat.length) {
                         ByteBuffer buf = (ByteBuffer) frame.image[0];
