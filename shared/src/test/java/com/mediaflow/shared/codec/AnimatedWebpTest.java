@@ -2,8 +2,10 @@ package com.mediaflow.shared.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVA420P;
 
 import com.mediaflow.shared.codec.SyntheticMedia.WebpEncoding;
 import com.mediaflow.shared.error.CodecException;
@@ -102,6 +104,113 @@ class AnimatedWebpTest {
                     .hasMessageContaining("frame 2 of animated WebP")
                     .hasMessageContaining(webp.toAbsolutePath().toString());
         }
+    }
+
+    @Test
+    void next_handBuiltFrames_disposeToBackgroundNoBlendAndAlphaBlendAsTheSpecSays()
+            throws Exception {
+        // given a 64x64 canvas: frame 0 opaque red over all, disposed to background afterwards;
+        // frame 1 opaque blue 32x32 at 16,16, not blended; frame 2 green at alpha 128,
+        // 32x32 at 0,0, alpha-blended
+        byte[] red = stillChunks(64, 64, 0xff, 0, 0, 255);
+        byte[] blue = stillChunks(32, 32, 0, 0, 0xff, 255);
+        byte[] green = stillChunks(32, 32, 0, 0xff, 0, 128);
+        Path webp = tmp.resolve("webp-anim-handmade-dispose-noblend-blend-64x64.webp");
+        Files.write(webp, animatedFile(64, 64,
+                anmf(0, 0, 64, 64, 80, false, true, red),
+                anmf(16, 16, 32, 32, 80, false, false, blue),
+                anmf(0, 0, 32, 32, 80, true, false, green)));
+
+        try (AnimatedWebp anim = AnimatedWebp.open(webp, 10, Long.MAX_VALUE)) {
+            // then frame 0: all red
+            Frame f0 = anim.next().image();
+            assertPixel(f0, 5, 5, 255, 0, 0, 255);
+            assertPixel(f0, 60, 60, 255, 0, 0, 255);
+            // frame 1: red disposed to transparent; blue square only
+            AnimatedWebp.Composited c1 = anim.next();
+            assertThat(c1.opaque()).isFalse();
+            assertPixel(c1.image(), 5, 5, 0, 0, 0, 0);
+            assertPixel(c1.image(), 30, 30, 0, 0, 255, 255);
+            // frame 2: half green over blue where they overlap, half green over transparent
+            Frame f2 = anim.next().image();
+            assertPixel(f2, 20, 20, 0, 128, 127, 255);
+            assertPixel(f2, 5, 5, 0, 255, 0, 128);
+            assertPixel(f2, 40, 40, 0, 0, 255, 255);
+            assertPixel(f2, 60, 5, 0, 0, 0, 0);
+            assertThat(anim.hasNext()).isFalse();
+        }
+    }
+
+    /** RGBA at x,y within 4 levels (the colour bitstream is lossy); colour ignored at alpha 0. */
+    private static void assertPixel(Frame f, int x, int y, int r, int g, int b, int a) {
+        ByteBuffer buf = (ByteBuffer) f.image[0];
+        int o = y * f.imageStride + x * 4;
+        int[] got = {buf.get(o) & 0xff, buf.get(o + 1) & 0xff, buf.get(o + 2) & 0xff,
+            buf.get(o + 3) & 0xff};
+        assertThat(got[3]).as("alpha at %d,%d", x, y).isCloseTo(a, within(2));
+        if (a > 0) {
+            assertThat(got[0]).as("red at %d,%d", x, y).isCloseTo(r, within(4));
+            assertThat(got[1]).as("green at %d,%d", x, y).isCloseTo(g, within(4));
+            assertThat(got[2]).as("blue at %d,%d", x, y).isCloseTo(b, within(4));
+        }
+    }
+
+    /** The chunks after 'WEBP' of a still lossy WebP of one colour (VP8X+ALPH+VP8 with alpha). */
+    private static byte[] stillChunks(int w, int h, int r, int g, int b, int a) {
+        try (Frame f = new Frame(w, h, Frame.DEPTH_UBYTE, 4)) {
+            ByteBuffer buf = (ByteBuffer) f.image[0];
+            for (int i = 0; i < h * f.imageStride; i += 4) {
+                buf.put(i, (byte) r).put(i + 1, (byte) g).put(i + 2, (byte) b).put(i + 3, (byte) a);
+            }
+            byte[] still = FfmpegSupport.encodeStill(f, AV_PIX_FMT_RGBA, "libwebp",
+                    a == 255 ? AV_PIX_FMT_YUV420P : AV_PIX_FMT_YUVA420P, 95, Path.of("test"));
+            int from = 12;
+            if (id(still, 12).equals("VP8X")) {
+                from += 8 + size(still, 12); // ANMF holds ALPH and VP8, not VP8X
+            }
+            return java.util.Arrays.copyOfRange(still, from, still.length);
+        }
+    }
+
+    private static byte[] anmf(int x, int y, int w, int h, int durationMs, boolean blend,
+            boolean dispose, byte[] chunks) {
+        ByteBuffer b = ByteBuffer.allocate(16 + chunks.length).order(ByteOrder.LITTLE_ENDIAN);
+        putU24(b, x / 2);
+        putU24(b, y / 2);
+        putU24(b, w - 1);
+        putU24(b, h - 1);
+        putU24(b, durationMs);
+        b.put((byte) ((blend ? 0 : 2) | (dispose ? 1 : 0)));
+        b.put(chunks);
+        return chunk("ANMF", b.array());
+    }
+
+    private static byte[] animatedFile(int w, int h, byte[]... frames) {
+        ByteBuffer vp8x = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+        vp8x.put((byte) 0x12).put(new byte[3]);
+        putU24(vp8x, w - 1);
+        putU24(vp8x, h - 1);
+        ByteBuffer anim = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN);
+        anim.putInt(0xffffffff).putShort((short) 0);
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes("WEBP".getBytes(StandardCharsets.US_ASCII));
+        body.writeBytes(chunk("VP8X", vp8x.array()));
+        body.writeBytes(chunk("ANIM", anim.array()));
+        for (byte[] f : frames) {
+            body.writeBytes(f);
+        }
+        return chunk("RIFF", body.toByteArray());
+    }
+
+    private static byte[] chunk(String id, byte[] payload) {
+        ByteBuffer b = ByteBuffer.allocate(8 + payload.length + (payload.length & 1))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        b.put(id.getBytes(StandardCharsets.US_ASCII)).putInt(payload.length).put(payload);
+        return b.array();
+    }
+
+    private static void putU24(ByteBuffer b, int v) {
+        b.put((byte) v).put((byte) (v >> 8)).put((byte) (v >> 16));
     }
 
     // --- helpers ----------------------------------------------------------------------------
