@@ -30,8 +30,10 @@ import com.mediaflow.shared.validation.io.FileByteSource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.NoSuchElementException;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
@@ -223,16 +225,16 @@ public final class AnimatedWebp implements AutoCloseable {
      * Decodes the next frame and composites it onto the canvas.
      *
      * @throws CodecException naming the frame when its structure or bitstream cannot be decoded
-     * @throws java.util.NoSuchElementException after the last frame
+     * @throws NoSuchElementException after the last frame
      */
     public Composited next() {
         if (!hasNext()) {
-            throw new java.util.NoSuchElementException("All " + frameOffsets.length
+            throw new NoSuchElementException("All " + frameOffsets.length
                     + " frames of " + file + " were read");
         }
         int index = nextIndex++;
         if (dispose != null) {
-            fill(dispose, 0);
+            clear(dispose);
             dispose = null;
         }
         SubFrame f = readFrame(index);
@@ -241,8 +243,12 @@ public final class AnimatedWebp implements AutoCloseable {
         if (f.disposeToBackground) {
             dispose = new int[] {f.x, f.y, f.w, f.h};
         }
-        ((ByteBuffer) picture.image[0]).position(0);
-        ((ByteBuffer) picture.image[0]).put(canvas).position(0);
+        ByteBuffer out = (ByteBuffer) picture.image[0];
+        for (int row = 0; row < height; row++) { // JavaCV pads rows to 8 bytes: odd widths
+            out.position(row * picture.imageStride);
+            out.put(canvas, row * width * 4, width * 4);
+        }
+        out.position(0);
         long ts = timestampMs;
         timestampMs += f.durationMs;
         return new Composited(index, picture, ts, f.durationMs, isOpaque(picture));
@@ -433,7 +439,7 @@ public final class AnimatedWebp implements AutoCloseable {
      */
     static byte[] stillOf(String codec, byte[] bitstream, byte[] alph, int w, int h) {
         ByteArrayOutputStream body = new ByteArrayOutputStream(bitstream.length + 64);
-        body.writeBytes(FORMAT.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        body.writeBytes(FORMAT.getBytes(StandardCharsets.US_ASCII));
         if (alph != null) {
             byte[] vp8x = new byte[10];
             vp8x[0] = FLAG_ALPHA;
@@ -445,14 +451,14 @@ public final class AnimatedWebp implements AutoCloseable {
         writeChunk(body, codec, bitstream);
         byte[] b = body.toByteArray();
         ByteArrayOutputStream out = new ByteArrayOutputStream(b.length + 8);
-        out.writeBytes("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes("RIFF".getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(u32(b.length));
         out.writeBytes(b);
         return out.toByteArray();
     }
 
     private static void writeChunk(ByteArrayOutputStream out, String id, byte[] payload) {
-        out.writeBytes(id.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(id.getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(u32(payload.length));
         out.writeBytes(payload);
         if ((payload.length & 1) == 1) {
@@ -586,11 +592,11 @@ public final class AnimatedWebp implements AutoCloseable {
         }
     }
 
-    /** Fills a rectangle {x, y, w, h} of the canvas with one RGBA value (0: transparent). */
-    private void fill(int[] rect, int value) {
+    /** Makes a rectangle {x, y, w, h} of the canvas transparent (dispose to background). */
+    private void clear(int[] rect) {
         for (int row = 0; row < rect[3]; row++) {
             int d = ((rect[1] + row) * width + rect[0]) * 4;
-            Arrays.fill(canvas, d, d + rect[2] * 4, (byte) value);
+            Arrays.fill(canvas, d, d + rect[2] * 4, (byte) 0);
         }
     }
 
@@ -609,7 +615,7 @@ public final class AnimatedWebp implements AutoCloseable {
     }
 
     private static String ascii(byte[] b, int at) {
-        return new String(b, at, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(b, at, 4, StandardCharsets.ISO_8859_1);
     }
 
     private static String printable(String id) {
