@@ -5,10 +5,13 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_GIF;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_PNG;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_WEBP;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGRA;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB8;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVA420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 
 import java.io.IOException;
@@ -181,6 +184,62 @@ public final class SyntheticMedia {
         } catch (FrameRecorder.Exception e) {
             throw new CodecException("Cannot write synthetic GIF " + out + " (" + w + "x" + h + ", "
                     + frames + " frames): expected FFmpeg to encode GIF, found: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** How {@link #animatedWebp} encodes its frames. */
+    public enum WebpEncoding {
+        /** VP8, no alpha */
+        LOSSY,
+        /** VP8 with an ALPH chunk per frame */
+        LOSSY_ALPHA,
+        /** VP8L (alpha kept exactly) */
+        LOSSLESS
+    }
+
+    /**
+     * An animated WebP written by FFmpeg's libwebp_anim encoder, looping forever, each frame
+     * shown {@code 1000 / fps} ms. The painter fills packed RGBA frames. libwebp stores only the
+     * rectangle that changed from one frame to the next (an offset sub-frame, blended or not),
+     * and merges consecutive identical frames into one.
+     */
+    public static Path animatedWebp(Path out, int w, int h, int frames, int fps,
+            WebpEncoding encoding, Painter painter) {
+        checkSize(w, h, out);
+        if (frames <= 0 || fps <= 0) {
+            throw new IllegalArgumentException("Expected frames > 0 and fps > 0, found " + frames
+                    + " frames at " + fps + " fps");
+        }
+        FfmpegSupport.init();
+        createParent(out);
+        try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), w, h, 0);
+                Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 4)) {
+            rec.setFormat("webp");
+            rec.setVideoCodec(AV_CODEC_ID_WEBP);
+            rec.setVideoCodecName("libwebp_anim");
+            rec.setPixelFormat(switch (encoding) {
+                case LOSSY -> AV_PIX_FMT_YUV420P;
+                case LOSSY_ALPHA -> AV_PIX_FMT_YUVA420P;
+                case LOSSLESS -> AV_PIX_FMT_BGRA;
+            });
+            if (encoding == WebpEncoding.LOSSLESS) {
+                rec.setVideoOption("lossless", "1");
+            } else {
+                rec.setVideoQuality(90);
+            }
+            rec.setFrameRate(fps);
+            rec.setVideoOption("loop", "0");
+            rec.start();
+            for (int i = 0; i < frames; i++) {
+                painter.paint(frame, i);
+                rec.record(frame, AV_PIX_FMT_RGBA);
+            }
+            rec.stop();
+        } catch (FrameRecorder.Exception e) {
+            throw new CodecException("Cannot write synthetic animated WebP " + out + " (" + w + "x"
+                    + h + ", " + frames + " frames, " + encoding + "): expected FFmpeg's "
+                    + "libwebp_anim encoder, found: " + e.getMessage(), e);
         }
         return out;
     }

@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.shared.validation.Limits;
 
 /**
  * Makes the renditions of images and of video poster frames with FFmpeg (through JavaCV): fitted
@@ -144,6 +145,14 @@ public final class Thumbnailer {
             return heifRenditions(source, file, targets, SrgbConverter.forFile(source));
         }
         SrgbConverter toSrgb = SrgbConverter.forFile(source);
+        if (AnimatedWebp.isAnimated(source)) {
+            try (Picked picked = animatedWebpStill(source, file)) {
+                Frame still = picked.frame();
+                return render(file, still, !AnimatedWebp.isOpaque(still),
+                        Transform.ofExif(exifOrientation),
+                        new int[] {still.imageWidth, still.imageHeight}, targets, toSrgb);
+            }
+        }
         ImageRenditions fast = turboJpegRenditions(source, file, exifOrientation, targets, toSrgb);
         if (fast != null) {
             return fast;
@@ -194,6 +203,11 @@ public final class Thumbnailer {
                 return lumaSquare(upright, Transform.NONE, side, file);
             }
         }
+        if (AnimatedWebp.isAnimated(source)) {
+            try (Picked picked = animatedWebpStill(source, file)) {
+                return lumaSquare(picked.frame(), Transform.ofExif(exifOrientation), side, file);
+            }
+        }
         int lowres;
         try (FFmpegFrameGrabber grabber = openGrabber(file, 0)) {
             start(grabber, file, "an image");
@@ -241,14 +255,47 @@ public final class Thumbnailer {
         if (!ANIMATED_FORMATS.contains(grabber.getFormat())) {
             return new Picked(first, false);
         }
+        return bestOf(first, grabber::grabImage, file);
+    }
+
+    /**
+     * The still of an animated WebP, which FFmpeg cannot decode as an animation: the best
+     * {@link FrameScore} among its first {@value #ANIMATION_FRAMES} frames, decoded and
+     * composited by {@link AnimatedWebp} (transparent where no frame painted).
+     *
+     * @throws CodecException when the structure or the first frame cannot be decoded
+     */
+    private static Picked animatedWebpStill(Path source, String file) {
+        Limits limits = Limits.DEFAULTS;
+        try (AnimatedWebp webp = AnimatedWebp.open(source, limits.maxFrames(),
+                limits.maxPixels())) {
+            return bestOf(webp.next().image(),
+                    () -> webp.hasNext() ? webp.next().image() : null, file);
+        } catch (FrameGrabber.Exception e) {
+            throw decodeFailure(file, e); // only FFmpeg's grabber throws it, not AnimatedWebp
+        }
+    }
+
+    /** The next decoded frame (owned by its decoder), or null at the end. */
+    @FunctionalInterface
+    private interface NextFrame {
+        Frame next() throws FrameGrabber.Exception;
+    }
+
+    /**
+     * The best {@link FrameScore} among {@code first} and the frames after it, at most
+     * {@value #ANIMATION_FRAMES} in all; a frame that fails to decode ends the search.
+     */
+    private static Picked bestOf(Frame first, NextFrame next, String file)
+            throws FrameGrabber.Exception {
         Frame best = first.clone();
         FrameScore bestScore = FrameScore.of(best, 4);
         int index = 0;
         for (int i = 1; i < ANIMATION_FRAMES; i++) {
             Frame frame;
             try {
-                frame = grabber.grabImage();
-            } catch (FrameGrabber.Exception e) {
+                frame = next.next();
+            } catch (FrameGrabber.Exception | CodecException e) {
                 LOG.warn("Cannot decode frame {} of {} ({}); choosing among the first {}", i,
                         file, e.getMessage(), i);
                 break;

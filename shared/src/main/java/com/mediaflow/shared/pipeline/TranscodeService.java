@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.aws.Queue;
+import com.mediaflow.shared.codec.AnimatedWebp;
 import com.mediaflow.shared.codec.MediaProbe;
 import com.mediaflow.shared.codec.ProbeResult;
 import com.mediaflow.shared.codec.audio.AudioAnalysis;
@@ -39,6 +40,7 @@ import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.model.StepResult;
 import com.mediaflow.shared.model.TranscodeJob;
 import com.mediaflow.shared.model.TranscodePlan;
+import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.Reason;
 import com.mediaflow.shared.validation.ReasonCode;
 import java.io.IOException;
@@ -58,7 +60,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The transcode step: H.264/AAC MP4 renditions of videos and animated GIFs, AAC and Opus renditions
+ * The transcode step: H.264/AAC MP4 renditions of videos and animated GIFs and WebPs (silent,
+ * looping; a still WebP or one-frame animation gets none), AAC and Opus renditions
  * of audio, with the audio's duration, loudness and waveform in the manifest.
  *
  * <p>Videos up to {@code SEGMENT_THRESHOLD_SECONDS} are encoded here in one pass. Longer ones take
@@ -80,6 +83,7 @@ public final class TranscodeService {
     public static final String STEP = "transcode";
     /** At most one progress notice per this long, so short encodes send none. */
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+    private static final String WEBP = "image/webp";
 
     private final ObjectStore store;
     private final Queue queue;
@@ -93,6 +97,7 @@ public final class TranscodeService {
     private final double segmentThreshold;
     private final double segmentSeconds;
     private final Duration heartbeat;
+    private final Limits limits;
 
     public TranscodeService(Config config, ObjectStore store, Queue queue) {
         this.store = store;
@@ -107,6 +112,7 @@ public final class TranscodeService {
         this.segmentThreshold = config.segmentThresholdSeconds();
         this.segmentSeconds = config.segmentSeconds();
         this.heartbeat = config.heartbeat();
+        this.limits = config.limits();
     }
 
     /** One queue message: a StepMessage from validate, or a segment or stitch job. */
@@ -145,9 +151,9 @@ public final class TranscodeService {
             return;
         }
         MediaCategory category = MediaCategory.fromId(m.category());
-        if (category == MediaCategory.IMAGE && !"image/gif".equals(m.type())) {
-            // Stills have nothing to transcode; animated WebP is not decoded by this FFmpeg.
-            finish(id, List.of(), Map.of(), List.of());
+        boolean webp = WEBP.equals(m.type());
+        if (category == MediaCategory.IMAGE && !"image/gif".equals(m.type()) && !webp) {
+            finish(id, List.of(), Map.of(), List.of()); // stills have nothing to transcode
             return;
         }
         if (category != MediaCategory.VIDEO && category != MediaCategory.AUDIO && category != MediaCategory.IMAGE) {
@@ -166,15 +172,26 @@ public final class TranscodeService {
                 finish(id, outputs, Map.of("audio", made.analysis().toMetadata()), List.of());
                 return;
             }
-            ProbeResult probe = MediaProbe.probe(original);
-            if (category == MediaCategory.VIDEO && probe.durationSeconds() != null
-                    && probe.durationSeconds() > segmentThreshold) {
-                split(m, original, probe, dir);
-                return;
+            TranscodeResult made;
+            if (webp) {
+                if (!AnimatedWebp.isAnimated(original)) {
+                    finish(id, List.of(), Map.of(), List.of()); // a still WebP
+                    return;
+                }
+                // FFmpeg cannot demux animated WebP: AnimatedWebp decodes it frame by frame
+                made = transcoder.transcodeAnimatedWebp(original, dir.resolve("out"), limits.maxFrames(),
+                        limits.maxPixels(), progress(id));
+            } else {
+                ProbeResult probe = MediaProbe.probe(original);
+                if (category == MediaCategory.VIDEO && probe.durationSeconds() != null
+                        && probe.durationSeconds() > segmentThreshold) {
+                    split(m, original, probe, dir);
+                    return;
+                }
+                made = transcoder.transcode(original, dir.resolve("out"), true, progress(id));
             }
-            TranscodeResult made = transcoder.transcode(original, dir.resolve("out"), true, progress(id));
             if (made.animated() && made.framesDecoded() <= 1) {
-                finish(id, List.of(), Map.of(), List.of()); // a one-frame GIF is a still
+                finish(id, List.of(), Map.of(), List.of()); // a one-frame GIF or WebP is a still
                 return;
             }
             List<Output> outputs = new ArrayList<>();

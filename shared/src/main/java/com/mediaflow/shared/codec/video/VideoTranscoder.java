@@ -8,7 +8,9 @@ import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_ARIB_STD_B67;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_SMPTE2084;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
 import static org.bytedeco.ffmpeg.global.avutil.AV_FRAME_DATA_CONTENT_LIGHT_LEVEL;
 import static org.bytedeco.ffmpeg.global.avutil.AV_FRAME_DATA_MASTERING_DISPLAY_METADATA;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_get;
@@ -44,6 +46,7 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 import org.bytedeco.javacv.FrameRecorder;
 
+import com.mediaflow.shared.codec.AnimatedWebp;
 import com.mediaflow.shared.codec.FfmpegSupport;
 import com.mediaflow.shared.codec.MediaProbe;
 import com.mediaflow.shared.error.CodecException;
@@ -67,7 +70,8 @@ import com.mediaflow.shared.error.StorageException;
  * or padded with silence) and encoded to AAC per rendition.
  *
  * <p>Animated GIF (and any video source without audio) gives silent outputs; for GIF the result
- * is flagged {@link TranscodeResult#animated()} so players loop it.
+ * is flagged {@link TranscodeResult#animated()} so players loop it. Animated WebP, which FFmpeg
+ * cannot demux, has its own entry point, {@link #transcodeAnimatedWebp}.
  */
 public final class VideoTranscoder {
 
@@ -141,10 +145,9 @@ public final class VideoTranscoder {
         return List.copyOf(targets);
     }
 
-    private TranscodeResult run(Path source, List<Target> requested, Integer rotation, Path outDir,
-            boolean includeAudio, TranscodeProgress progress) {
+    /** Checks the source is readable and creates the output folder; returns the source's path. */
+    private static String prepare(Path source, Path outDir) {
         FfmpegSupport.init();
-        TranscodeProgress listener = progress == null ? TranscodeProgress.NONE : progress;
         String path = source.toAbsolutePath().toString();
         if (!Files.isRegularFile(source) || !Files.isReadable(source)) {
             throw new StorageException("Cannot read " + path + ": expected a readable file, found "
@@ -156,6 +159,13 @@ public final class VideoTranscoder {
             throw new StorageException("Cannot create output folder " + outDir + " for " + path
                     + ": " + e.getMessage(), e);
         }
+        return path;
+    }
+
+    private TranscodeResult run(Path source, List<Target> requested, Integer rotation, Path outDir,
+            boolean includeAudio, TranscodeProgress progress) {
+        TranscodeProgress listener = progress == null ? TranscodeProgress.NONE : progress;
+        String path = prepare(source, outDir);
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(path)) {
             grabber.setImageMode(FrameGrabber.ImageMode.RAW); // the decoder's AVFrame, no copy
             grabber.setSampleMode(FrameGrabber.SampleMode.FLOAT);
@@ -173,6 +183,151 @@ public final class VideoTranscoder {
         } catch (FrameGrabber.Exception e) {
             throw new CodecException("Cannot release the decoder of " + path + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Transcodes an animated WebP, which FFmpeg 8.0.1 cannot demux as an animation, into the same
+     * silent looping ladder as a GIF ({@link TranscodeResult#animated()}): {@link AnimatedWebp}
+     * decodes and composites each frame, which is flattened onto white (as its thumbnails are);
+     * each rung's recorder converts it to yuv420p at the rung's size with swscale (bicubic, as the
+     * filter graph's {@code scale}) and encodes it with the same libx264 options.
+     *
+     * <p>Timing: frame durations of 10 ms or less play as 100 ms, as browsers play them. Frames
+     * are placed on a grid of {@code 1000 / gcd(durations)} fps (1 to 60); a frame landing on the
+     * same tick as the previous one is dropped, and the last frame is repeated on the final tick
+     * when it lasts longer than one, so the MP4 is as long as one loop of the animation.
+     *
+     * @param maxFrames the validator's MAX_FRAMES; {@code maxPixels} its MAX_PIXELS
+     * @throws CodecException the file is not an animated WebP within the limits, or a frame or
+     *     the encoder fails
+     * @throws StorageException the source cannot be read or an output cannot be written
+     */
+    public TranscodeResult transcodeAnimatedWebp(Path source, Path outDir, long maxFrames,
+            long maxPixels, TranscodeProgress progress) {
+        TranscodeProgress listener = progress == null ? TranscodeProgress.NONE : progress;
+        String path = prepare(source, outDir);
+        try (AnimatedWebp webp = AnimatedWebp.open(source, maxFrames, maxPixels);
+                Frame rgb = new Frame(webp.width(), webp.height(), Frame.DEPTH_UBYTE, 3)) {
+            int[] durations = playbackDurations(webp.durationsMs());
+            double fps = animationFps(durations);
+            List<Target> targets = VideoLadder.plan(webp.width(), webp.height(), settings.rungs());
+            List<FFmpegFrameRecorder> recorders = new ArrayList<>();
+            boolean finished = false;
+            try {
+                for (Target t : targets) {
+                    Path file = outDir.resolve(t.name() + ".mp4");
+                    FFmpegFrameRecorder r = new FFmpegFrameRecorder(file.toFile(), t.width(),
+                            t.height(), 0);
+                    recorders.add(r);
+                    configure(r, t.rung(), fps, fps, 0);
+                    r.setImageScalingFlags(SWS_BICUBIC);
+                    r.start();
+                }
+                long ms = 0;
+                long lastTick = -1;
+                long frames = 0;
+                while (webp.hasNext()) {
+                    AnimatedWebp.Composited c = webp.next();
+                    flattenOntoWhite(c.image(), rgb);
+                    long tick = Math.round(ms * fps / 1000);
+                    if (tick > lastTick) {
+                        recordAll(recorders, targets, rgb, tick, path);
+                        lastTick = tick;
+                        frames++;
+                    }
+                    ms += durations[c.index()];
+                    listener.update(Math.min(1.0, (c.index() + 1.0) / webp.frameCount()));
+                }
+                long endTick = Math.max(lastTick + 1, Math.round(ms * fps / 1000));
+                if (endTick - 1 > lastTick) {
+                    recordAll(recorders, targets, rgb, endTick - 1, path);
+                    frames++;
+                }
+                List<VideoOutput> outputs = new ArrayList<>();
+                for (int i = 0; i < targets.size(); i++) {
+                    Target t = targets.get(i);
+                    recorders.get(i).stop();
+                    Path file = outDir.resolve(t.name() + ".mp4");
+                    outputs.add(new VideoOutput(t.name(), file, t.width(), t.height(),
+                            endTick / fps, frames, Files.size(file)));
+                }
+                finished = true;
+                listener.update(1.0);
+                return new TranscodeResult(outputs, 0, false, true, false, ms / 1000.0,
+                        webp.frameCount());
+            } catch (FrameRecorder.Exception e) {
+                throw new CodecException("Cannot encode animated WebP " + path + " to H.264 ("
+                        + webp.width() + "x" + webp.height() + ", " + webp.frameCount()
+                        + " frames): " + e.getMessage(), e);
+            } catch (IOException e) {
+                throw new StorageException("Cannot read the size of an output of " + path + ": "
+                        + e.getMessage(), e);
+            } finally {
+                for (int i = 0; i < recorders.size(); i++) {
+                    try {
+                        recorders.get(i).release();
+                    } catch (FrameRecorder.Exception e) {
+                        // already failing or finished: nothing more to report
+                    }
+                    if (!finished) {
+                        try {
+                            Files.deleteIfExists(outDir.resolve(targets.get(i).name() + ".mp4"));
+                        } catch (IOException e) {
+                            // best effort; the caller sees the original failure
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Durations as players show them: 10 ms or less plays as 100 ms (browsers' rule). */
+    static int[] playbackDurations(int[] storedMs) {
+        int[] out = new int[storedMs.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = storedMs[i] <= 10 ? 100 : storedMs[i];
+        }
+        return out;
+    }
+
+    /** 1000 / gcd of the durations, clamped to 1-60 fps: exact ticks for regular timing. */
+    static double animationFps(int[] durationsMs) {
+        int g = 0;
+        for (int d : durationsMs) {
+            g = java.math.BigInteger.valueOf(g).gcd(java.math.BigInteger.valueOf(d)).intValue();
+        }
+        return g == 0 ? DEFAULT_FPS : Math.max(1, Math.min(60, 1000.0 / g));
+    }
+
+    /** Composites a packed RGBA frame onto white into a packed RGB24 frame of the same size. */
+    private static void flattenOntoWhite(Frame rgba, Frame rgb) {
+        ByteBuffer src = (ByteBuffer) rgba.image[0];
+        ByteBuffer dst = (ByteBuffer) rgb.image[0];
+        for (int y = 0; y < rgba.imageHeight; y++) {
+            int s = y * rgba.imageStride;
+            int d = y * rgb.imageStride;
+            for (int x = 0; x < rgba.imageWidth; x++, s += 4, d += 3) {
+                int a = src.get(s + 3) & 0xff;
+                for (int c = 0; c < 3; c++) {
+                    int v = ((src.get(s + c) & 0xff) * a + 255 * (255 - a) + 127) / 255;
+                    dst.put(d + c, (byte) v);
+                }
+            }
+        }
+    }
+
+    private static void recordAll(List<FFmpegFrameRecorder> recorders, List<Target> targets,
+            Frame rgb, long tick, String path) {
+        for (int i = 0; i < recorders.size(); i++) {
+            try {
+                recorders.get(i).setFrameNumber((int) tick);
+                recorders.get(i).record(rgb, AV_PIX_FMT_RGB24);
+            } catch (FrameRecorder.Exception e) {
+                throw new CodecException("Cannot encode tick " + tick + " of the "
+                        + targets.get(i).name() + " rendition of animated WebP " + path + ": "
+                        + e.getMessage(), e);
+            }
         }
     }
 
@@ -217,7 +372,7 @@ public final class VideoTranscoder {
                         + " (format " + grabber.getFormat() + ")");
             }
             String format = grabber.getFormat() == null ? "" : grabber.getFormat();
-            // Animated WebP is not listed: FFmpeg 8.0.1 does not decode it (no frames).
+            // Animated WebP never gets here: FFmpeg 8.0.1 cannot decode it, see transcodeAnimatedWebp.
             this.animated = format.equals("gif") || format.equals("apng");
             this.rotation = rotationOverride != null ? rotationOverride
                     : MediaProbe.clockwiseRotation(grabber.getDisplayRotation());
