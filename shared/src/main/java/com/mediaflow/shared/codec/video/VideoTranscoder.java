@@ -63,6 +63,13 @@ import com.mediaflow.shared.error.StorageException;
  * contiguous buffer (JavaCV's recorder expects packed planes) that the recorder hands to libx264
  * without conversion. Frames never pass through BGR or the Java heap.
  *
+ * <p>Threads, as the ffmpeg CLI's pipeline: the calling thread demuxes, decodes and filters;
+ * each rung has its own encoder thread, fed through a small bounded queue with frame references
+ * (no copy) and audio in recording order, so encoding overlaps decoding and the rungs encode in
+ * parallel. Each recorder is driven by its thread alone and sees exactly the calls a single
+ * thread would make: the output does not depend on the threading. The first failure of any
+ * thread stops the others and is thrown by {@code transcode} as it was raised.
+ *
  * <p>Timestamps pass through (variable frame rate kept): each frame's time is given to its
  * recorder, rounded to the encoder's time base 1/fps, where fps is the stream's real base rate;
  * a frame that would land on the same tick as the previous one is dropped, as ffmpeg's
@@ -528,6 +535,8 @@ public final class VideoTranscoder {
                     started = true;
                 } catch (FrameRecorder.Exception e) {
                     picture.close();
+                    releaseQuietly();
+                    deleteQuietly(); // e.g. a header that could not be written in full
                     String msg = String.valueOf(e.getMessage());
                     if (msg.contains("avio_open")) {
                         throw new StorageException("Cannot create " + file + " for " + path
@@ -710,12 +719,24 @@ public final class VideoTranscoder {
                 } finally {
                     picture.close();
                     if (failed) {
-                        try {
-                            Files.deleteIfExists(file);
-                        } catch (IOException e) {
-                            // best effort; the caller sees the original failure
-                        }
+                        deleteQuietly();
                     }
+                }
+            }
+
+            private void releaseQuietly() {
+                try {
+                    recorder.release();
+                } catch (FrameRecorder.Exception e) {
+                    // already failing: the caller sees the original failure
+                }
+            }
+
+            private void deleteQuietly() {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // best effort; the caller sees the original failure
                 }
             }
         }
