@@ -564,6 +564,7 @@ public final class VideoTranscoder {
                     while (true) {
                         rethrowFailure();
                         if (!worker.isAlive()) {
+                            rethrowFailure(); // it may have failed since the check above
                             throw new IllegalStateException("The encoder thread of " + file
                                     + " stopped before the end of " + path);
                         }
