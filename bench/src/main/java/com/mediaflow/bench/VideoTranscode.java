@@ -37,7 +37,8 @@ import org.bytedeco.javacpp.Loader;
  *       and AAC as a phone would send), each to the ladder's rung of its own size, video and
  *       audio, exactly as the transcode function calls {@link VideoTranscoder}. The CLI gets the
  *       same libx264 options ({@code VideoTranscoder}'s own list), the same AAC bit rate and
- *       faststart. One untimed warm-up, then the median of the timed passes.
+ *       faststart. One untimed warm-up each, then the median of the timed passes, which alternate
+ *       between Mediaflow and the CLI.
  *   <li>Parallel path: a longer clip is split ({@link Segmenter}), its segments encoded by N
  *       threads in this JVM (each a segment job's work: video only, one rung) beside one audio
  *       job ({@link Stitcher#encodeAudio}), then stitched by packet copy and checked
@@ -45,7 +46,8 @@ import org.bytedeco.javacpp.Loader;
  *       wall time is printed.
  * </ul>
  *
- * <p>Usage: {@code bench/run video [--seconds S] [--long-seconds L] [--passes P]} (defaults 10, 60, 3).
+ * <p>Usage: {@code bench/run video [--seconds S] [--long-seconds L] [--passes P]} (defaults 10, 60, 3);
+ * {@code --long-seconds 0} skips the parallel path. Mediaflow and the CLI passes alternate.
  */
 public final class VideoTranscode {
     private static final int FPS = 30;
@@ -78,18 +80,28 @@ public final class VideoTranscode {
             Target target = new Target(rung.name(), size[0], size[1], rung);
             long frames = Math.round(seconds * FPS);
             VideoTranscoder transcoder = new VideoTranscoder(settings);
-            transcoder.transcode(src, List.of(target), work.resolve("warm"), true, TranscodeProgress.NONE);
-            double ours = median(passes, () -> transcoder.transcode(src, List.of(target), work.resolve("ours"), true,
-                    TranscodeProgress.NONE));
-            System.out.printf(Locale.ROOT, "  %-5s Mediaflow  %6.1f fps  (%.2f s for %d frames)%n", rung.name(), frames / ours, ours, frames);
-            if (cli) {
-                List<String> cmd = cliCommand(ffmpeg, transcoder, rung, settings, src, work.resolve("cli-" + rung.name() + ".mp4"));
-                exec(cmd);
-                double theirs = median(passes, () -> exec(cmd));
-                System.out.printf(Locale.ROOT, "  %-5s ffmpeg CLI %6.1f fps  (%.2f s)   ratio %.2fx%n", rung.name(), frames / theirs,
-                        theirs, theirs / ours);
-                ratios.add(String.format(Locale.ROOT, "%s %.2fx", rung.name(), theirs / ours));
+            Work ours = () -> transcoder.transcode(src, List.of(target), work.resolve("ours"), true,
+                    TranscodeProgress.NONE);
+            ours.run(); // untimed warm-up
+            if (!cli) {
+                double t = median(passes, ours);
+                System.out.printf(Locale.ROOT, "  %-5s Mediaflow  %6.1f fps  (%.2f s for %d frames)%n", rung.name(), frames / t, t, frames);
+                continue;
             }
+            List<String> cmd = cliCommand(ffmpeg, transcoder, rung, settings, src, work.resolve("cli-" + rung.name() + ".mp4"));
+            exec(cmd); // untimed warm-up
+            // alternating passes (ours, CLI, ours, CLI, ...) so a change in the machine's load hits both alike
+            double[][] t = alternating(passes, ours, () -> exec(cmd));
+            System.out.printf(Locale.ROOT, "  %-5s Mediaflow  %6.1f fps  (%.2f s for %d frames)%n", rung.name(), frames / t[0][passes / 2],
+                    t[0][passes / 2], frames);
+            System.out.printf(Locale.ROOT, "  %-5s ffmpeg CLI %6.1f fps  (%.2f s)   ratio %.2fx   (passes: ours %s, CLI %s)%n", rung.name(),
+                    frames / t[1][passes / 2], t[1][passes / 2], t[1][passes / 2] / t[0][passes / 2], seconds(t[0]), seconds(t[1]));
+            ratios.add(String.format(Locale.ROOT, "%s %.2fx", rung.name(), t[1][passes / 2] / t[0][passes / 2]));
+        }
+        if (longSeconds <= 0) {
+            System.out.println("Mediaflow fps over the ffmpeg CLI's, same settings, same run: "
+                    + (ratios.isEmpty() ? "not measured (no CLI)" : String.join(", ", ratios)) + "; parallel path skipped");
+            return;
         }
 
         Path longClip = source(work, 640, 360, longSeconds);
@@ -157,6 +169,30 @@ public final class VideoTranscode {
 
     private interface Work {
         Object run() throws Exception;
+    }
+
+    /** Runs a then b, {@code passes} times; each row of the result sorted ascending (t[row][passes / 2] is the median). */
+    private static double[][] alternating(int passes, Work a, Work b) throws Exception {
+        double[][] t = new double[2][passes];
+        Work[] work = {a, b};
+        for (int i = 0; i < passes; i++) {
+            for (int k = 0; k < 2; k++) {
+                long s = System.nanoTime();
+                work[k].run();
+                t[k][i] = (System.nanoTime() - s) / 1e9;
+            }
+        }
+        java.util.Arrays.sort(t[0]);
+        java.util.Arrays.sort(t[1]);
+        return t;
+    }
+
+    private static String seconds(double[] t) {
+        StringBuilder sb = new StringBuilder();
+        for (double v : t) {
+            sb.append(sb.length() == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.2f", v));
+        }
+        return sb.toString();
     }
 
     private static double median(int passes, Work w) throws Exception {

@@ -17,7 +17,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_dict_get;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_side_data;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_image_copy_to_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_image_get_buffer_size;
 
@@ -31,6 +30,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVContentLightMetadata;
@@ -63,6 +66,13 @@ import com.mediaflow.shared.error.StorageException;
  * contiguous buffer (JavaCV's recorder expects packed planes) that the recorder hands to libx264
  * without conversion. Frames never pass through BGR or the Java heap.
  *
+ * <p>Threads, as the ffmpeg CLI's pipeline: the calling thread demuxes, decodes and filters;
+ * each rung has its own encoder thread, fed through a small bounded queue with frame references
+ * (no copy) and audio in recording order, so encoding overlaps decoding and the rungs encode in
+ * parallel. Each recorder is driven by its thread alone and sees exactly the calls a single
+ * thread would make: the output does not depend on the threading. The first failure of any
+ * thread stops the others and is thrown by {@code transcode} as it was raised.
+ *
  * <p>Timestamps pass through (variable frame rate kept): each frame's time is given to its
  * recorder, rounded to the encoder's time base 1/fps, where fps is the stream's real base rate;
  * a frame that would land on the same tick as the previous one is dropped, as ffmpeg's
@@ -87,6 +97,8 @@ public final class VideoTranscoder {
     static final double DEFAULT_HDR_PEAK_NITS = 1000;
 
     private static final long PROGRESS_INTERVAL_NANOS = 200_000_000L;
+    /** Work queued per rung between decoding and encoding: bounds the frames held in memory. */
+    private static final int QUEUE_FRAMES = 8;
     private static final double DEFAULT_FPS = 25;
 
     private final VideoSettings settings;
@@ -348,6 +360,10 @@ public final class VideoTranscoder {
         private final double videoSeconds;
 
         private VideoFilterGraph graph;
+        /** An allocated, unreferenced frame for the next pull from the graph (or null). */
+        private AVFrame spare;
+        /** The first failure of any rung's worker; the others and the decoding loop stop. */
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private boolean toneMapped;
         private long firstVideoUs = Long.MIN_VALUE;
         private long lastVideoUs;
@@ -397,16 +413,18 @@ public final class VideoTranscoder {
 
         TranscodeResult transcode(List<Target> targets, Path outDir) {
             List<Encoder> encoders = new ArrayList<>();
-            AVFrame filtered = av_frame_alloc();
             boolean finished = false;
             try {
                 for (Target t : targets) {
                     encoders.add(new Encoder(t, outDir.resolve(t.name() + ".mp4")));
                 }
+                for (Encoder e : encoders) {
+                    e.startWorker();
+                }
                 Frame frame;
                 while ((frame = grab()) != null) {
                     if (frame.image != null && frame.opaque instanceof AVFrame decoded) {
-                        onVideo(frame.timestamp, decoded, encoders, filtered);
+                        onVideo(frame.timestamp, decoded, encoders);
                     } else if (frame.samples != null && audio) {
                         onAudio(frame, encoders);
                     }
@@ -416,11 +434,14 @@ public final class VideoTranscoder {
                             + "frames, the decoder returned none");
                 }
                 graph.push(null, path);
-                drain(encoders, filtered);
+                drain(encoders);
                 checkComplete();
+                for (Encoder e : encoders) {
+                    e.send(Work.END); // each worker flushes its encoder and writes its file
+                }
                 List<VideoOutput> outputs = new ArrayList<>();
                 for (Encoder e : encoders) {
-                    outputs.add(e.finish());
+                    outputs.add(e.awaitOutput());
                 }
                 finished = true;
                 progress.update(1.0);
@@ -429,7 +450,10 @@ public final class VideoTranscoder {
                 return new TranscodeResult(outputs, rotation, toneMapped, animated,
                         audio && audioAligned, seconds, framesDecoded);
             } finally {
-                av_frame_free(filtered);
+                for (Encoder e : encoders) {
+                    e.stopWorker();
+                }
+                av_frame_free(spare);
                 for (Encoder e : encoders) {
                     e.close(!finished);
                 }
@@ -448,8 +472,7 @@ public final class VideoTranscoder {
             }
         }
 
-        private void onVideo(long timestampUs, AVFrame decoded, List<Encoder> encoders,
-                AVFrame filtered) {
+        private void onVideo(long timestampUs, AVFrame decoded, List<Encoder> encoders) {
             if (graph == null) {
                 firstVideoUs = timestampUs;
                 graph = buildGraph(decoded, encoders);
@@ -459,7 +482,7 @@ public final class VideoTranscoder {
             lastVideoUs = timestampUs;
             decoded.pts(timestampUs - firstVideoUs);
             graph.push(decoded, path);
-            drain(encoders, filtered);
+            drain(encoders);
             long now = System.nanoTime();
             if (durationSeconds > 0 && now - lastProgressNanos > PROGRESS_INTERVAL_NANOS) {
                 lastProgressNanos = now;
@@ -468,14 +491,26 @@ public final class VideoTranscoder {
             }
         }
 
-        private void drain(List<Encoder> encoders, AVFrame filtered) {
+        /**
+         * Hands every frame the graph has ready to its rung's worker. Each frame moves into its
+         * own {@code AVFrame} (a reference to the graph's pooled buffer, no copy) that the worker
+         * frees once encoded.
+         */
+        private void drain(List<Encoder> encoders) {
             for (int i = 0; i < encoders.size(); i++) {
-                while (graph.pull(i, filtered, path)) {
-                    try {
-                        encoders.get(i).video(filtered);
-                    } finally {
-                        av_frame_unref(filtered);
+                while (true) {
+                    if (spare == null) {
+                        spare = av_frame_alloc();
+                        if (spare == null) {
+                            throw new CodecException("Cannot allocate a frame for " + path);
+                        }
                     }
+                    if (!graph.pull(i, spare, path)) {
+                        break;
+                    }
+                    AVFrame frame = spare;
+                    spare = null;
+                    encoders.get(i).send(Work.video(frame));
                 }
             }
         }
@@ -578,15 +613,28 @@ public final class VideoTranscoder {
             if (!data.hasRemaining()) {
                 return;
             }
-            if (!data.isDirect() || data.position() != 0) {
-                // JavaCV's recorder reads a buffer from its start: give it exactly the samples.
-                FloatBuffer direct = ByteBuffer.allocateDirect(data.remaining() * Float.BYTES)
-                        .order(ByteOrder.nativeOrder()).asFloatBuffer();
-                direct.put(data).flip();
-                data = direct;
-            }
+            // A copy of exactly the samples: JavaCV's recorder reads a buffer from its start,
+            // and the workers read it after the grabber has reused its own buffer. The rungs
+            // share the copy (each reads through its own duplicate).
+            FloatBuffer copy = ByteBuffer.allocateDirect(data.remaining() * Float.BYTES)
+                    .order(ByteOrder.nativeOrder()).asFloatBuffer();
+            copy.put(data).flip();
             for (Encoder e : encoders) {
-                e.audio(audioRate, audioChannels, data.duplicate());
+                e.send(Work.audio(audioRate, audioChannels, copy.duplicate()));
+            }
+        }
+
+        /**
+         * Throws, in the calling thread, the first failure of a rung's worker: the same
+         * {@link CodecException} or {@link StorageException} the encoder raised there.
+         */
+        private void rethrowFailure() {
+            Throwable failed = failure.get();
+            if (failed instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failed instanceof Error e) {
+                throw e;
             }
         }
 
@@ -604,14 +652,22 @@ public final class VideoTranscoder {
             }
         }
 
-        /** One rendition: a recorder and its contiguous frame buffer. */
-        private final class Encoder {
+        /**
+         * One rendition: a recorder, its contiguous frame buffer, and the worker thread that
+         * alone drives the recorder once started. The decoding thread {@link #send sends} it
+         * filtered frames and audio in the order they are to be recorded.
+         */
+        private final class Encoder implements Runnable {
             private final Target target;
             private final Path file;
             private final FFmpegFrameRecorder recorder;
             private final BytePointer picture;
             private final ByteBuffer pictureBuffer;
             private final int pictureSize;
+            private final BlockingQueue<Work> queue = new ArrayBlockingQueue<>(QUEUE_FRAMES);
+            private Thread worker;
+            private volatile boolean aborted;
+            private VideoOutput output;
             private long lastTick = Long.MIN_VALUE;
             private long frames;
             private long dropped;
@@ -634,6 +690,8 @@ public final class VideoTranscoder {
                     started = true;
                 } catch (FrameRecorder.Exception e) {
                     picture.close();
+                    releaseQuietly();
+                    deleteQuietly(); // e.g. a header that could not be written in full
                     String msg = String.valueOf(e.getMessage());
                     if (msg.contains("avio_open")) {
                         throw new StorageException("Cannot create " + file + " for " + path
@@ -641,6 +699,112 @@ public final class VideoTranscoder {
                     }
                     throw new CodecException("Cannot start the H.264/AAC encoder for " + file
                             + " (" + w + "x" + h + ") from " + path + ": " + msg, e);
+                }
+            }
+
+            void startWorker() {
+                worker = new Thread(this, "mediaflow-encode-" + target.name());
+                worker.setDaemon(true); // never outlives transcode(): stopWorker() joins it
+                worker.start();
+            }
+
+            /**
+             * Queues work for this rung's worker, waiting while its queue is full. Takes
+             * ownership of a video frame: freed here if it cannot be queued.
+             *
+             * @throws RuntimeException the first failure of any worker, as it was thrown there
+             */
+            void send(Work work) {
+                try {
+                    while (true) {
+                        rethrowFailure();
+                        if (!worker.isAlive()) {
+                            rethrowFailure(); // it may have failed since the check above
+                            throw new IllegalStateException("The encoder thread of " + file
+                                    + " stopped before the end of " + path);
+                        }
+                        if (queue.offer(work, 50, TimeUnit.MILLISECONDS)) {
+                            return;
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    work.free();
+                    throw new StorageException("Interrupted while transcoding " + path
+                            + " to " + file, e);
+                } catch (RuntimeException | Error e) {
+                    work.free();
+                    throw e;
+                }
+            }
+
+            /** The worker: records queued work in order until {@link Work#END} or an abort. */
+            @Override
+            public void run() {
+                try {
+                    while (!aborted) {
+                        Work work = queue.take();
+                        if (work == Work.END) {
+                            output = finish();
+                            return;
+                        }
+                        try {
+                            if (work.frame() != null) {
+                                video(work.frame());
+                            } else {
+                                audio(work.sampleRate(), work.channels(), work.samples());
+                            }
+                        } finally {
+                            work.free();
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    // aborted by stopWorker(): the decoding thread is already failing
+                } catch (RuntimeException | Error e) {
+                    failure.compareAndSet(null, e);
+                }
+            }
+
+            /** Waits for the worker to write the file. */
+            VideoOutput awaitOutput() {
+                joinWorker();
+                rethrowFailure();
+                if (output == null) {
+                    throw new IllegalStateException("The encoder thread of " + file
+                            + " ended without finishing it");
+                }
+                return output;
+            }
+
+            /** Stops and joins the worker (if still running) and frees the frames it left. */
+            void stopWorker() {
+                if (worker == null) {
+                    return;
+                }
+                if (worker.isAlive()) {
+                    aborted = true;
+                    worker.interrupt();
+                }
+                joinWorker();
+                for (Work w; (w = queue.poll()) != null; ) {
+                    w.free();
+                }
+            }
+
+            private void joinWorker() {
+                boolean interrupted = false;
+                while (true) {
+                    try {
+                        worker.join();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the worker ends promptly; wait for it regardless
+                        aborted = true;
+                        worker.interrupt();
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
                 }
             }
 
@@ -711,13 +875,48 @@ public final class VideoTranscoder {
                 } finally {
                     picture.close();
                     if (failed) {
-                        try {
-                            Files.deleteIfExists(file);
-                        } catch (IOException e) {
-                            // best effort; the caller sees the original failure
-                        }
+                        deleteQuietly();
                     }
                 }
+            }
+
+            private void releaseQuietly() {
+                try {
+                    recorder.release();
+                } catch (FrameRecorder.Exception e) {
+                    // already failing: the caller sees the original failure
+                }
+            }
+
+            private void deleteQuietly() {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    // best effort; the caller sees the original failure
+                }
+            }
+        }
+    }
+
+    /**
+     * One item for a rung's worker: a filtered video frame (owned by the item until recorded),
+     * or audio samples, or {@link #END}.
+     */
+    private record Work(AVFrame frame, int sampleRate, int channels, FloatBuffer samples) {
+        static final Work END = new Work(null, 0, 0, null);
+
+        static Work video(AVFrame frame) {
+            return new Work(frame, 0, 0, null);
+        }
+
+        static Work audio(int sampleRate, int channels, FloatBuffer samples) {
+            return new Work(null, sampleRate, channels, samples);
+        }
+
+        /** Releases the frame's reference (to the filter graph's buffer pool). */
+        void free() {
+            if (frame != null) {
+                av_frame_free(frame);
             }
         }
     }

@@ -11,11 +11,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.shared.error.MediaflowException;
 import com.mediaflow.shared.error.StorageException;
 
 class VideoTranscoderTest {
@@ -228,6 +230,51 @@ class VideoTranscoderTest {
                 .hasMessageContaining("truncated-mdat.mp4")
                 .hasMessageContaining("truncated");
         assertThat(out.toFile().list()).isEmpty();
+        assertThat(encoderThreads()).isEmpty();
+    }
+
+    @Test
+    void transcode_outputCannotBeWritten_failsNamingItAndLeavesNothing() throws Exception {
+        // given: the 240p rendition cannot be written (a link to /dev/full: every write fails)
+        Assumptions.assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs /dev/full");
+        Path src = SyntheticMedia.mp4(tmp.resolve("h264-aac-320x240-1s.mp4"), 320, 240, 1.0, 15,
+                true, 0);
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.createSymbolicLink(out.resolve("240p.mp4"), Path.of("/dev/full"));
+
+        // when / then: the encoder's error; no partial file, no encoder thread left
+        assertThatThrownBy(() -> new VideoTranscoder(SMALL).transcode(src, out, true,
+                TranscodeProgress.NONE))
+                .isInstanceOf(MediaflowException.class)
+                .hasMessageContaining("240p.mp4");
+        assertThat(out.toFile().list()).isEmpty();
+        assertThat(encoderThreads()).isEmpty();
+    }
+
+    @Test
+    void transcode_failsWhileEncoding_workersStoppedAndNothingLeft() throws Exception {
+        // given: a caller whose progress listener fails at its first report (the first
+        // decoded frame: the encoder threads are running)
+        Path src = SyntheticMedia.mp4(tmp.resolve("h264-aac-320x240-2s.mp4"), 320, 240, 2.0, 15,
+                true, 0);
+        Path out = tmp.resolve("out");
+        TranscodeProgress failing = p -> {
+            if (p < 1.0) {
+                throw new StorageException("heartbeat lost at " + p, null);
+            }
+        };
+
+        // when / then: that failure, as raised; both encoder threads stopped, files deleted
+        assertThatThrownBy(() -> new VideoTranscoder(SMALL).transcode(src, out, true, failing))
+                .isInstanceOf(StorageException.class).hasMessageContaining("heartbeat lost");
+        assertThat(out.toFile().list()).isEmpty();
+        assertThat(encoderThreads()).isEmpty();
+    }
+
+    /** The transcoder's encoder threads still alive in this JVM. */
+    private static List<String> encoderThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .map(Thread::getName).filter(n -> n.startsWith("mediaflow-encode-")).toList();
     }
 
     @Test
