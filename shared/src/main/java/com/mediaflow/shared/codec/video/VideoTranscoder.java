@@ -830,8 +830,7 @@ public final class VideoTranscoder {
                     recorder.recordImage(f.width(), f.height(), Frame.DEPTH_UBYTE, 1, f.width(),
                             AV_PIX_FMT_YUV420P, pictureBuffer);
                 } catch (FrameRecorder.Exception e) {
-                    throw new CodecException("Cannot encode frame " + frames + " of " + file
-                            + " from " + path + ": " + e.getMessage(), e);
+                    throw encodeFailure("frame " + frames, e);
                 }
                 frames++;
             }
@@ -840,9 +839,23 @@ public final class VideoTranscoder {
                 try {
                     recorder.recordSamples(sampleRate, channels, samples);
                 } catch (FrameRecorder.Exception e) {
-                    throw new CodecException("Cannot encode the audio of " + file + " from "
-                            + path + ": " + e.getMessage(), e);
+                    throw encodeFailure("the audio", e);
                 }
+            }
+
+            /**
+             * The output side failed. Writing the muxed packets (JavaCV's
+             * {@code av_interleaved_write_frame}) fails on a full or broken disk: retryable, a
+             * {@link StorageException}. The encoder refusing decoded frames is kept permanent.
+             */
+            RuntimeException encodeFailure(String what, FrameRecorder.Exception e) {
+                String msg = String.valueOf(e.getMessage());
+                if (msg.contains("write_frame") || msg.contains("avio")) {
+                    return new StorageException("Cannot write " + what + " of " + file + " from "
+                            + path + ": " + msg, e);
+                }
+                return new CodecException("Cannot encode " + what + " of " + file + " from " + path
+                        + ": " + msg, e);
             }
 
             VideoOutput finish() {
