@@ -160,6 +160,33 @@ class TranscodePipelineIT {
     }
 
     @Test
+    void animatedWebp_isReady_withThumbnails_metadata_andALoopingMp4() {
+        Path webp = SyntheticMedia.animatedWebp(dir.resolve("webp-anim-96x64-8frames.webp"), 96, 64, 8, 10,
+                SyntheticMedia.WebpEncoding.LOSSY, (frame, i) -> {
+                    java.nio.ByteBuffer px = (java.nio.ByteBuffer) frame.image[0];
+                    for (int y = 0; y < frame.imageHeight; y++) {
+                        for (int x = 0; x < frame.imageWidth; x++) {
+                            int o = y * frame.imageStride + x * 4;
+                            boolean on = ((x + 8 * i) / 12 + y / 12) % 2 == 0;
+                            px.put(o, (byte) (on ? 230 : 30)).put(o + 1, (byte) (on ? 120 : 60)).put(o + 2, (byte) 90)
+                                    .put(o + 3, (byte) 255);
+                        }
+                    }
+                });
+
+        Manifest m = process(webp, "anim/sticker.webp", "image/webp");
+
+        assertThat(m.status()).as("reasons: %s", m.reasons()).isEqualTo(MediaStatus.READY);
+        assertThat(m.steps()).containsKeys("thumbnail", "metadata", "transcode");
+        assertThat(outputs(m, "thumbnail")).isNotEmpty();
+        assertThat(m.metadata()).containsEntry("frameCount", 8);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> video = (Map<String, Object>) m.metadata().get("video");
+        assertThat(video).containsEntry("loop", true);
+        assertThat(outputs(m, "video")).hasSize(1);
+    }
+
+    @Test
     void stillImages_neverReachTheTranscodeStep() throws Exception {
         Path jpeg = SyntheticMedia.jpeg(dir.resolve("jpeg-64x48.jpg"), 64, 48, 0);
 
