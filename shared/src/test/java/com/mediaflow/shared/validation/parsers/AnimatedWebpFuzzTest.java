@@ -3,9 +3,6 @@ package com.mediaflow.shared.validation.parsers;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.mediaflow.shared.codec.AnimatedWebp;
 import com.mediaflow.shared.error.CodecException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -16,16 +13,7 @@ import java.nio.file.Path;
  * {@code shared/fuzz AnimatedWebpFuzzTest MINUTES}.
  */
 public class AnimatedWebpFuzzTest {
-    private static final Path FILE;
-
-    static {
-        try {
-            FILE = Files.createTempFile("webp-fuzz-", ".webp");
-            FILE.toFile().deleteOnExit();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    private static final Path FILE = FuzzSupport.scratchFile(".webp");
 
     @FuzzTest
     void parse(byte[] data) {
@@ -36,11 +24,7 @@ public class AnimatedWebpFuzzTest {
         if (FuzzSupport.parse(new WebpParser(), data, "WEBP") == null) {
             return; // validation refused it: no decoder ever sees it
         }
-        try {
-            Files.write(FILE, data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        FuzzSupport.write(FILE, data);
         if (!AnimatedWebp.isAnimated(FILE)) {
             return;
         }

@@ -6,6 +6,10 @@ import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.ArrayByteSource;
 import com.mediaflow.shared.validation.io.Cursor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * What every parser's fuzz test asserts: on any input, the parser returns a report or throws our
@@ -17,6 +21,26 @@ final class FuzzSupport {
     static final Limits LIMITS = new Limits(1L << 30, 100_000_000L, 1000, 24 * 3600, 16, 32, 100_000);
 
     private FuzzSupport() {
+    }
+
+    /** A temporary file, deleted at exit, for fuzz targets whose code under test reads a path. */
+    static Path scratchFile(String suffix) {
+        try {
+            Path file = Files.createTempFile("fuzz-", suffix);
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes one input over the scratch file. */
+    static Path write(Path file, byte[] data) {
+        try {
+            return Files.write(file, data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static StructureReport parse(FormatParser parser, byte[] data, String format) {

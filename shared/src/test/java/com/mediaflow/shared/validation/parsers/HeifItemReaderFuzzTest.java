@@ -4,9 +4,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.mediaflow.shared.codec.heif.HeifItemReader;
 import com.mediaflow.shared.codec.heif.HeifItems;
 import com.mediaflow.shared.error.CodecException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -15,16 +12,7 @@ import java.nio.file.Path;
  * and AVIF files. Fuzz with {@code shared/fuzz HeifItemReaderFuzzTest MINUTES}.
  */
 public class HeifItemReaderFuzzTest {
-    private static final Path FILE;
-
-    static {
-        try {
-            FILE = Files.createTempFile("heif-fuzz-", ".heif");
-            FILE.toFile().deleteOnExit();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    private static final Path FILE = FuzzSupport.scratchFile(".heif");
 
     @FuzzTest
     void parse(byte[] data) {
@@ -32,11 +20,7 @@ public class HeifItemReaderFuzzTest {
     }
 
     public static void fuzzerTestOneInput(byte[] data) {
-        try {
-            Files.write(FILE, data);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        FuzzSupport.write(FILE, data);
         try (HeifItemReader reader = HeifItemReader.open(FILE)) {
             HeifItems items = reader.items();
             for (HeifItems.Item item : items.items().values()) {
