@@ -1,8 +1,25 @@
 package com.mediaflow.shared.aws;
 
+import com.mediaflow.shared.error.MalformedEventException;
+
 /** Where everything lives. Content-addressed: a media item's keys derive from its SHA-256 alone. */
 public final class Keys {
     private Keys() {
+    }
+
+    /**
+     * Checks a message's media id (64 lowercase hex digits) and, when {@code expectedBucket} is
+     * given, that it names the media bucket: a message is hostile input until it passes.
+     *
+     * @param what the message, for the error: "step message", "finalize message"
+     */
+    public static void checkMessage(String what, String mediaId, String bucket, String expectedBucket) {
+        if (mediaId == null || !mediaId.matches("[0-9a-f]{64}")) {
+            throw new MalformedEventException(what + " mediaId is '" + mediaId + "', expected 64 hex digits");
+        }
+        if (expectedBucket != null && !expectedBucket.equals(bucket)) {
+            throw new MalformedEventException(what + " names bucket '" + bucket + "', expected '" + expectedBucket + "'");
+        }
     }
 
     public static String mediaPrefix(String mediaId) {

@@ -4,7 +4,6 @@ import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.config.Config;
-import com.mediaflow.shared.error.MalformedEventException;
 import com.mediaflow.shared.error.StorageException;
 import com.mediaflow.shared.model.CompletionEvent;
 import com.mediaflow.shared.model.Json;
@@ -54,9 +53,7 @@ public final class Finalizer {
 
     public void finalizeItem(String messageBody) {
         StepDone done = Json.read(messageBody, StepDone.class);
-        if (done.mediaId() == null || !done.mediaId().matches("[0-9a-f]{64}")) {
-            throw new MalformedEventException("finalize message mediaId is '" + done.mediaId() + "', expected 64 hex digits");
-        }
+        Keys.checkMessage("finalize message", done.mediaId(), null, null);
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             if (finalizeOnce(done)) {
                 return;

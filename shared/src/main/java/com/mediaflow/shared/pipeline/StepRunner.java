@@ -6,7 +6,6 @@ import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.codec.Rendition;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.error.CodecException;
-import com.mediaflow.shared.error.MalformedEventException;
 import com.mediaflow.shared.error.StorageException;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Output;
@@ -51,12 +50,7 @@ public final class StepRunner {
 
     public void run(String messageBody) {
         StepMessage message = Json.read(messageBody, StepMessage.class);
-        if (message.mediaId() == null || !message.mediaId().matches("[0-9a-f]{64}")) {
-            throw new MalformedEventException("step message mediaId is '" + message.mediaId() + "', expected 64 hex digits");
-        }
-        if (!mediaBucket.equals(message.bucket())) {
-            throw new MalformedEventException("step message names bucket '" + message.bucket() + "', expected '" + mediaBucket + "'");
-        }
+        Keys.checkMessage("step message", message.mediaId(), message.bucket(), mediaBucket);
         String resultKey = Keys.stepResult(message.mediaId(), step.name());
         Optional<StepResult> done = store.getJson(mediaBucket, resultKey, StepResult.class);
         if (done.isPresent()) {

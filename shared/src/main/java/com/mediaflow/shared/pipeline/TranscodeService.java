@@ -128,7 +128,7 @@ public final class TranscodeService {
         }
         if (node.has("job")) {
             TranscodeJob job = Json.read(body, TranscodeJob.class);
-            checkItem(job.mediaId(), job.bucket());
+            Keys.checkMessage("transcode message", job.mediaId(), job.bucket(), mediaBucket);
             switch (String.valueOf(job.job())) {
                 case TranscodeJob.SEGMENT -> segment(job, lease);
                 case TranscodeJob.AUDIO -> audio(job, lease);
@@ -138,7 +138,7 @@ public final class TranscodeService {
             }
         } else {
             StepMessage message = Json.read(body, StepMessage.class);
-            checkItem(message.mediaId(), message.bucket());
+            Keys.checkMessage("transcode message", message.mediaId(), message.bucket(), mediaBucket);
             start(message, lease);
         }
     }
@@ -487,15 +487,6 @@ public final class TranscodeService {
     private TranscodePlan plan(String id) {
         return store.getJson(mediaBucket, planKey(id), TranscodePlan.class).orElseThrow(() -> new StorageException(
                 "plan " + ObjectStore.uri(mediaBucket, planKey(id)) + " is missing; expected the split to have written it", null));
-    }
-
-    private void checkItem(String mediaId, String bucket) {
-        if (mediaId == null || !mediaId.matches("[0-9a-f]{64}")) {
-            throw new MalformedEventException("transcode message mediaId is '" + mediaId + "', expected 64 hex digits");
-        }
-        if (!mediaBucket.equals(bucket)) {
-            throw new MalformedEventException("transcode message names bucket '" + bucket + "', expected '" + mediaBucket + "'");
-        }
     }
 
     private Path scratch(String id) {
