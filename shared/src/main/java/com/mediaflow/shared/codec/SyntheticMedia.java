@@ -175,12 +175,7 @@ public final class SyntheticMedia {
             rec.setVideoCodec(AV_CODEC_ID_GIF);
             rec.setPixelFormat(AV_PIX_FMT_RGB8);
             rec.setFrameRate(10);
-            rec.start();
-            for (int i = 0; i < frames; i++) {
-                painter.paint(frame, i);
-                rec.record(frame, AV_PIX_FMT_RGB24);
-            }
-            rec.stop();
+            recordPainted(rec, frame, AV_PIX_FMT_RGB24, frames, painter);
         } catch (FrameRecorder.Exception e) {
             throw new CodecException("Cannot write synthetic GIF " + out + " (" + w + "x" + h + ", "
                     + frames + " frames): expected FFmpeg to encode GIF, found: " + e.getMessage(), e);
@@ -230,12 +225,7 @@ public final class SyntheticMedia {
             }
             rec.setFrameRate(fps);
             rec.setVideoOption("loop", "0");
-            rec.start();
-            for (int i = 0; i < frames; i++) {
-                painter.paint(frame, i);
-                rec.record(frame, AV_PIX_FMT_RGBA);
-            }
-            rec.stop();
+            recordPainted(rec, frame, AV_PIX_FMT_RGBA, frames, painter);
         } catch (FrameRecorder.Exception e) {
             throw new CodecException("Cannot write synthetic animated WebP " + out + " (" + w + "x"
                     + h + ", " + frames + " frames, " + encoding + "): expected FFmpeg's "
@@ -260,12 +250,7 @@ public final class SyntheticMedia {
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), w, h, 0);
                 Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 3)) {
             h264Mp4(rec, fps);
-            rec.start();
-            for (int i = 0; i < frames; i++) {
-                painter.paint(frame, i);
-                rec.record(frame, AV_PIX_FMT_RGB24);
-            }
-            rec.stop();
+            recordPainted(rec, frame, AV_PIX_FMT_RGB24, frames, painter);
         } catch (FrameRecorder.Exception e) {
             throw new CodecException("Cannot write synthetic MP4 " + out + " (" + w + "x" + h
                     + ", " + frames + " frames): expected FFmpeg to encode H.264, found: "
@@ -360,6 +345,17 @@ public final class SyntheticMedia {
         rec.setVideoOption("crf", "23");
         rec.setVideoOption("threads", "1");
         rec.setOption("movflags", "+faststart");
+    }
+
+    /** Starts the recorder, records {@code frames} painted frames of {@code pixFmt}, stops it. */
+    private static void recordPainted(FFmpegFrameRecorder rec, Frame frame, int pixFmt, int frames,
+            Painter painter) throws FrameRecorder.Exception {
+        rec.start();
+        for (int i = 0; i < frames; i++) {
+            painter.paint(frame, i);
+            rec.record(frame, pixFmt);
+        }
+        rec.stop();
     }
 
     // --- pattern -------------------------------------------------------------------------
