@@ -2,6 +2,7 @@ package com.mediaflow.shared.codec.video;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_NONE;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PROFILE_H264_HIGH;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_PRI_UNSPECIFIED;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_SPC_UNSPECIFIED;
 import static org.bytedeco.ffmpeg.global.avutil.AVCOL_TRC_ARIB_STD_B67;
@@ -985,7 +986,8 @@ public final class VideoTranscoder {
     List<String[]> videoOptions(Rung rung) {
         return List.of(
                 new String[] {"preset", settings.preset()},
-                new String[] {"profile", "high"},
+                // FFmpeg 7.1 parses libx264's profile as the generic AVCodecContext.profile, by number
+                new String[] {"profile", Integer.toString(AV_PROFILE_H264_HIGH)},
                 new String[] {"crf", Integer.toString(rung.crf())},
                 new String[] {"maxrate", rung.maxrateKbps() + "k"},
                 new String[] {"bufsize", rung.bufsizeKbps() + "k"},
