@@ -87,7 +87,7 @@ public final class ImageThumbnails {
             }
         }
         Path root = Path.of(System.getProperty("mediaflow.root", ".")).toAbsolutePath().normalize();
-        Path corpus = Path.of(System.getProperty("mediaflow.corpus", root.resolve("../shared/corpus").toString()));
+        Path corpus = Path.of(System.getProperty("mediaflow.corpus", root.resolve("corpus").toString()));
         Path sets = root.resolve("bench/target/image-set");
         Path out = Files.createTempDirectory("mediaflow-bench-images-");
 

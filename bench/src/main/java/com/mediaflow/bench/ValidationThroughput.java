@@ -63,7 +63,8 @@ public final class ValidationThroughput {
         System.out.printf("  validation+hash / hash alone:  %.2fx the time (goal <= 1.25x)%n", validateBest / hashBest);
 
         List<Path> small = new ArrayList<>();
-        Path corpus = Path.of(System.getProperty("mediaflow.corpus", "../shared/corpus"));
+        Path corpus = Path.of(System.getProperty("mediaflow.corpus",
+                Path.of(System.getProperty("mediaflow.root", ".")).resolve("corpus").toString()));
         for (String dir : List.of("pngsuite/png", "exif-orientation", "heic")) {
             try (Stream<Path> s = Files.list(corpus.resolve(dir))) {
                 s.filter(Files::isRegularFile).sorted().forEach(small::add);

@@ -3,7 +3,7 @@ package com.mediaflow.infra;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Where the project and the shared corpus are; set by the parent pom for surefire and failsafe. */
+/** Where the project and its test media (corpus/) are; set by the parent pom for surefire and failsafe. */
 public final class TestPaths {
     private TestPaths() {
     }
@@ -24,7 +24,7 @@ public final class TestPaths {
         return root().resolve("events").resolve(name);
     }
 
-    /** The read-only public corpus; a test that needs it fails, never skips, when it is missing. */
+    /** The public test media, corpus/ in the repository; a test that needs it fails, never skips, when it is missing. */
     public static Path corpus() {
         String p = System.getProperty("mediaflow.corpus");
         if (p == null) {
@@ -32,7 +32,7 @@ public final class TestPaths {
         }
         Path dir = Path.of(p).toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("the corpus is missing at " + dir + " (expected ../shared/corpus beside the project)");
+            throw new IllegalStateException("the corpus is missing at " + dir + " (expected corpus/ at the project root)");
         }
         return dir;
     }

@@ -24,10 +24,10 @@ class MetadataStepTest {
     /** The public corpus; fails (never skips) when the property or the folder is missing. */
     private static Path corpus(String relative) {
         String property = System.getProperty("mediaflow.corpus");
-        assertThat(property).as("system property mediaflow.corpus (set by the parent pom)")
+        assertThat(property).as("system property mediaflow.corpus (set by the parent pom to the repository's corpus/)")
                 .isNotBlank();
         Path file = Path.of(property).resolve(relative);
-        assertThat(file).as("corpus file %s", file).isRegularFile();
+        assertThat(file).as("corpus file %s (under the repository's corpus/ at the project root)", file).isRegularFile();
         return file;
     }
 

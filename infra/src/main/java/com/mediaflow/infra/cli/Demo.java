@@ -17,9 +17,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * {@code ./mediaflow demo}: makes a handful of sample media (a real phone photo from the corpus
- * when it is there, a PNG with alpha, an MP4, a voice note, an animated GIF, two hostile
- * uploads), puts them through the whole
+ * {@code ./mediaflow demo}: makes a handful of sample media (the repository's phone photo with EXIF
+ * orientation 6, {@code corpus/exif-orientation/Portrait_6.jpg}, a PNG with alpha, an MP4, a voice
+ * note, an animated GIF, two hostile uploads), puts them through the whole
  * pipeline on the embedded stack, then uploads the photo again to show deduplication.
  */
 final class Demo {
@@ -38,7 +38,7 @@ final class Demo {
         Path inputs = outDir.resolve("demo-inputs");
         Files.createDirectories(inputs);
         err.println("mediaflow demo: making sample media in " + inputs);
-        List<Path> files = samples(inputs);
+        List<Path> files = samples(inputs, err);
         Path duplicate = inputs.resolve("photo-again.jpg");
         Files.copy(files.get(0), duplicate, StandardCopyOption.REPLACE_EXISTING);
 
@@ -71,13 +71,15 @@ final class Demo {
         return ok ? 0 : 1;
     }
 
-    static List<Path> samples(Path dir) throws IOException {
+    static List<Path> samples(Path dir, PrintStream err) throws IOException {
         List<Path> files = new ArrayList<>();
         Path photo = dir.resolve("photo.jpg");
         Path corpusPhoto = corpusPhoto();
-        if (corpusPhoto != null) {
+        if (Files.isRegularFile(corpusPhoto)) {
             Files.copy(corpusPhoto, photo, StandardCopyOption.REPLACE_EXISTING);
         } else {
+            err.println("mediaflow demo: " + corpusPhoto + " is missing (expected corpus/ at the project root);"
+                    + " using a synthetic photo instead");
             SyntheticMedia.jpeg(photo, 1600, 1200, 6);
         }
         files.add(photo);
@@ -92,11 +94,11 @@ final class Demo {
         return files;
     }
 
+    /** The repository's phone photo with EXIF orientation 6: corpus/ at the project root, or -Dmediaflow.corpus. */
     private static Path corpusPhoto() {
         String prop = System.getProperty("mediaflow.corpus");
-        Path corpus = prop != null ? Path.of(prop) : Path.of(System.getProperty("mediaflow.root", ".")).resolve("../shared/corpus");
-        Path p = corpus.resolve("exif-orientation/Portrait_6.jpg");
-        return Files.isRegularFile(p) ? p : null;
+        Path corpus = prop != null ? Path.of(prop) : Path.of(System.getProperty("mediaflow.root", ".")).resolve("corpus");
+        return corpus.resolve("exif-orientation/Portrait_6.jpg").toAbsolutePath().normalize();
     }
 
     /** A minimal Android package: what an attacker would rename to .jpg. */

@@ -24,8 +24,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 /**
  * Drives every events/*.json file through its function's real handler, as {@code sam local invoke}
  * would, against the embedded stack (no pollers: each handler runs only when the test says). The
- * events describe one real photo, the corpus's Landscape_1.jpg, uploaded as "uploads/sample/Landscape 1.jpg";
- * the test stores it there first, so the events' ETag, size and media id are the photo's own.
+ * events describe one real photo, the repository's corpus/exif-orientation/Landscape_1.jpg,
+ * uploaded as "uploads/sample/Landscape 1.jpg"; the test stores it there first, so the events'
+ * ETag, size and media id are the photo's own.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HandlerEventsIT {

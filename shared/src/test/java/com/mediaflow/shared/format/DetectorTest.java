@@ -506,9 +506,10 @@ class DetectorTest {
 
     static Path corpus(String relative) {
         String root = System.getProperty("mediaflow.corpus");
-        assertThat(root).as("system property mediaflow.corpus (set by the parent pom)").isNotBlank();
+        assertThat(root).as("system property mediaflow.corpus (set by the parent pom to the repository's corpus/)")
+                .isNotBlank();
         Path file = Path.of(root, relative);
-        assertThat(file).as("corpus file").isRegularFile();
+        assertThat(file).as("corpus file %s (under the repository's corpus/ at the project root)", file).isRegularFile();
         return file;
     }
 

@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The corpus's expected verdicts (../shared/corpus/README.md), through the whole validator. */
+/** The corpus's expected verdicts (corpus/README.md at the project root), through the whole validator. */
 class CorpusVerdictTest {
     static Stream<Path> corpusFiles() throws IOException {
         Path corpus = DifferentialTest.corpus();

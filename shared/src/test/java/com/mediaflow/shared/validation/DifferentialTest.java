@@ -81,7 +81,8 @@ class DifferentialTest {
     static Path corpus() {
         String p = System.getProperty("mediaflow.corpus");
         if (p == null || !Files.isDirectory(Path.of(p))) {
-            throw new IllegalStateException("the corpus is missing (system property mediaflow.corpus = " + p + ")");
+            throw new IllegalStateException("the corpus is missing (system property mediaflow.corpus = " + p
+                    + "; expected the repository's corpus/ at the project root, passed by the parent pom)");
         }
         return Path.of(p);
     }

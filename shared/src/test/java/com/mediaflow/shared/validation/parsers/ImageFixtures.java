@@ -42,9 +42,10 @@ public final class ImageFixtures {
     /** The public corpus; fails (never skips) when the property or the folder is missing. */
     static Path corpus() {
         String property = System.getProperty("mediaflow.corpus");
-        assertThat(property).as("system property mediaflow.corpus (set by surefire from the parent pom)").isNotBlank();
+        assertThat(property).as("system property mediaflow.corpus (set by the parent pom to the repository's corpus/)")
+                .isNotBlank();
         Path dir = Path.of(property);
-        assertThat(dir).as("corpus folder %s", dir).isDirectory();
+        assertThat(dir).as("corpus folder %s (the repository's corpus/ at the project root)", dir).isDirectory();
         return dir;
     }
 

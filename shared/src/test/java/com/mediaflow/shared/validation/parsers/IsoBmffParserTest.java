@@ -471,9 +471,10 @@ class IsoBmffParserTest {
 
     private static Path corpus() {
         String property = System.getProperty("mediaflow.corpus");
-        assertThat(property).as("system property mediaflow.corpus (set by surefire from the parent pom)").isNotBlank();
+        assertThat(property).as("system property mediaflow.corpus (set by the parent pom to the repository's corpus/)")
+                .isNotBlank();
         Path corpus = Path.of(property);
-        assertThat(corpus).as("corpus folder %s", corpus).isDirectory();
+        assertThat(corpus).as("corpus folder %s (the repository's corpus/ at the project root)", corpus).isDirectory();
         return corpus;
     }
 
