@@ -2,6 +2,11 @@ package com.mediaflow.shared.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 
 import com.mediaflow.shared.codec.heif.HeifItemReader;
 import com.mediaflow.shared.codec.heif.HeifItems;
@@ -16,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +45,8 @@ class HeifDecoderTest {
     static final int GRID = 32;
     /** The pass mark: at most this mean luma difference from heif-convert's output. */
     static final double MAX_DIFFERENCE = 4.0;
+    /** Writes the AVIF test pictures; the 7.1 gpl build also has libsvtav1, but not dav1d. */
+    static final String AV1_ENCODER = "libaom-av1";
 
     private static Path iphone;
     private static Path single;
@@ -129,12 +137,9 @@ class HeifDecoderTest {
 
     @Test
     void decodePrimary_avifFromLibaom_matchesItsSource() throws Exception {
-        // given a 320x240 test picture and an AVIF of it, both written by JavaCV's own ffmpeg
-        Path png = tmp.resolve("testsrc2-320x240.png");
+        // given a 320x240 test picture and an AVIF of it, both made in this JVM by libav*
         Path avif = tmp.resolve("testsrc2-320x240.avif");
-        ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:d=1", "-frames:v", "1", png.toString());
-        ffmpeg("-i", png.toString(), "-c:v", "libaom-av1", "-crf", "10", "-still-picture", "1",
-                "-pix_fmt", "yuv420p", "-f", "avif", avif.toString());
+        BufferedImage source = testsrc2Avif(avif);
         assertThat(HeifDecoder.canDecodeAv1()).as("libdav1d or libaom-av1 in the bundled FFmpeg").isTrue();
         assertThat(HeifDecoder.isAvif(avif)).isTrue();
 
@@ -146,7 +151,6 @@ class HeifDecoderTest {
         }
 
         // then
-        BufferedImage source = ImageIO.read(png.toFile());
         double diff = difference(argb, 320, 240, source);
         System.out.printf("AVIF testsrc2: mean luma difference to its source %.2f%n", diff);
         assertThat(diff).isLessThan(MAX_DIFFERENCE);
@@ -155,14 +159,11 @@ class HeifDecoderTest {
 
     @Test
     void decodePrimary_clapIrotImirFromTheFile_areAppliedInIpmaOrder() throws Exception {
-        // given a HEIF written here around the AV1 payload of an ffmpeg AVIF of a 320x240
+        // given a HEIF written here around the AV1 payload of a libaom-av1 AVIF of a 320x240
         // picture, with clap (centred 200x120), irot 1 (90 degrees anti-clockwise) and imir 1
         // (left-right) on its one item: FFmpeg's muxer writes none of these boxes itself
-        Path png = tmp.resolve("testsrc2-320x240.png");
         Path avif = tmp.resolve("testsrc2-320x240.avif");
-        ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x240:d=1", "-frames:v", "1", png.toString());
-        ffmpeg("-i", png.toString(), "-c:v", "libaom-av1", "-crf", "10", "-still-picture", "1",
-                "-pix_fmt", "yuv420p", "-f", "avif", avif.toString());
+        BufferedImage src = testsrc2Avif(avif);
         byte[] av1C;
         byte[] payload;
         try (HeifItemReader reader = HeifItemReader.open(avif)) {
@@ -187,7 +188,6 @@ class HeifDecoderTest {
 
         // then: 120x200, and the source cropped, rotated and mirrored in that order
         assertThat(w + "x" + h).isEqualTo("120x200");
-        BufferedImage src = ImageIO.read(png.toFile());
         int[] px = src.getRGB(0, 0, 320, 240, null, 0, 320);
         int[] expected = HeifDecoder.Transforms.mirror(HeifDecoder.Transforms.rotateAntiClockwise(
                 HeifDecoder.Transforms.crop(px, 320, 60, 60, 200, 120), 200, 120, 1), 120, 200, 1);
@@ -259,14 +259,55 @@ class HeifDecoderTest {
         return out.toByteArray();
     }
 
-    private static void ffmpeg(String... args) throws Exception {
-        List<String> cmd = new java.util.ArrayList<>(List.of(
-                org.bytedeco.javacpp.Loader.load(org.bytedeco.ffmpeg.ffmpeg.class),
-                "-hide_banner", "-loglevel", "error", "-y"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor()).as("ffmpeg %s: %s", cmd, out).isZero();
+    /**
+     * Writes {@code avif}: the first frame of FFmpeg's {@code testsrc2} pattern at 320x240, encoded
+     * by libaom-av1 (CRF 10, still picture, 4:2:0) with the avif muxer; returns that frame, the
+     * source to compare against. All in this JVM: libavfilter makes the picture, JavaCV's
+     * recorder encodes it (no {@code ffmpeg} program, no libavdevice).
+     */
+    private static BufferedImage testsrc2Avif(Path avif) throws Exception {
+        int w = 320;
+        int h = 240;
+        assertThat(avcodec_find_encoder_by_name(AV1_ENCODER))
+                .as("the %s encoder in the bundled FFmpeg", AV1_ENCODER).isNotNull();
+        BufferedImage source = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        try (Frame rgb = new Frame(w, h, Frame.DEPTH_UBYTE, 3)) {
+            ByteBuffer dst = (ByteBuffer) rgb.image[0];
+            int[] frames = {0};
+            Lavfi.run("testsrc2=size=" + w + "x" + h + ":rate=1:duration=1,format=rgb24,buffersink",
+                    f -> {
+                        frames[0]++;
+                        int stride = f.linesize(0);
+                        ByteBuffer src = f.data(0).capacity((long) stride * h).asBuffer();
+                        for (int y = 0; y < h; y++) {
+                            for (int x = 0; x < w; x++) {
+                                int o = y * stride + x * 3;
+                                int r = src.get(o) & 0xff;
+                                int g = src.get(o + 1) & 0xff;
+                                int b = src.get(o + 2) & 0xff;
+                                int d = y * rgb.imageStride + x * 3;
+                                dst.put(d, (byte) r).put(d + 1, (byte) g).put(d + 2, (byte) b);
+                                source.setRGB(x, y, r << 16 | g << 8 | b);
+                            }
+                        }
+                    });
+            assertThat(frames[0]).as("testsrc2 frames").isEqualTo(1);
+
+            av_log_set_level(AV_LOG_ERROR);
+            try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(avif.toFile(), w, h, 0)) {
+                rec.setFormat("avif");
+                rec.setVideoCodecName(AV1_ENCODER);
+                rec.setPixelFormat(AV_PIX_FMT_YUV420P);
+                rec.setFrameRate(1);
+                rec.setVideoBitrate(0); // constant quality: CRF alone
+                rec.setVideoOption("crf", "10");
+                rec.setVideoOption("still-picture", "1");
+                rec.start();
+                rec.record(rgb, AV_PIX_FMT_RGB24);
+                rec.stop();
+            }
+        }
+        return source;
     }
 
     @Test
