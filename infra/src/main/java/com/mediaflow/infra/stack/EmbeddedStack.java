@@ -316,9 +316,9 @@ public final class EmbeddedStack implements AutoCloseable {
     private void startPollers() {
         for (FunctionDef f : functions.values()) {
             for (Template.EventSource source : f.events()) {
-                Resolver resolver = new Resolver(this::ref, this::attribute);
-                String arn = resolver.resolveString(source.queue(), f.logicalId() + ".Events." + source.name() + ".Queue");
-                String url = urlForArn(arn, f.logicalId() + ".Events." + source.name());
+                QueueRef queue = eventSourceQueue(f.logicalId());
+                String arn = queue.arn();
+                String url = queue.url();
                 for (int i = 0; i < Math.max(1, options.workers()); i++) {
                     EventSourcePoller poller = new EventSourcePoller(f.logicalId(), sqs, url, arn, REGION, source.batchSize(),
                             source.reportBatchItemFailures(), () -> host(f.logicalId()), options.retryDelay(), running, inFlight);
@@ -329,6 +329,23 @@ public final class EmbeddedStack implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A queue as a client addresses it (URL) and as an event source names it (ARN). */
+    public record QueueRef(String url, String arn) {
+    }
+
+    /** The queue of the function's first SQS event source, resolved as its poller resolves it. */
+    public QueueRef eventSourceQueue(String functionLogicalId) {
+        FunctionDef f = functions.get(functionLogicalId);
+        if (f == null || f.events().isEmpty()) {
+            throw new IllegalArgumentException("expected a function of template.yaml with an SQS event source, found "
+                    + functionLogicalId);
+        }
+        Template.EventSource source = f.events().get(0);
+        String arn = new Resolver(this::ref, this::attribute).resolveString(source.queue(),
+                f.logicalId() + ".Events." + source.name() + ".Queue");
+        return new QueueRef(urlForArn(arn, f.logicalId() + ".Events." + source.name()), arn);
     }
 
     /** A new execution environment of the function: its own handler instance, its template environment. */
