@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -75,24 +76,13 @@ public final class Finalizer {
             LOG.info("{} is already {}; nothing to do", id, manifest.status());
             return true;
         }
-        Map<String, String> steps = new TreeMap<>();
-        List<Output> outputs = new ArrayList<>();
-        Map<String, Object> metadata = new TreeMap<>(manifest.metadata());
-        List<Reason> reasons = new ArrayList<>(manifest.reasons());
-        boolean failed = false;
-        for (String step : manifest.steps().keySet()) {
-            Optional<StepResult> result = store.getJson(mediaBucket, Keys.stepResult(id, step), StepResult.class);
-            if (result.isEmpty()) {
-                steps.put(step, Manifest.PENDING);
-                continue;
-            }
-            steps.put(step, Manifest.DONE);
-            outputs.addAll(result.get().outputs());
-            metadata.putAll(result.get().metadata());
-            reasons.addAll(result.get().reasons());
-            failed |= result.get().failed();
-        }
-        if (steps.containsValue(Manifest.PENDING)) {
+        Merged merged = merge(manifest, step -> store.getJson(mediaBucket, Keys.stepResult(id, step), StepResult.class));
+        Map<String, String> steps = merged.steps();
+        List<Output> outputs = merged.outputs();
+        Map<String, Object> metadata = merged.metadata();
+        List<Reason> reasons = merged.reasons();
+        boolean failed = merged.failed();
+        if (merged.pending()) {
             if (done.inProgress() && Manifest.PENDING.equals(steps.get(done.step()))
                     && advances(manifest.progress().get(done.step()), done.progress())) {
                 LOG.info("{}: {} is at {}", id, done.step(), done.progress());
@@ -124,6 +114,39 @@ public final class Finalizer {
         queue.send(completionQueue, new CompletionEvent(id, status, manifest.type(), Keys.manifest(id), null, reasons));
         LOG.info("{} is {} with {} outputs", id, status, outputs.size());
         return true;
+    }
+
+    /** The step results merged over a manifest: each step DONE or PENDING, and what the done ones made. */
+    record Merged(Map<String, String> steps, List<Output> outputs, Map<String, Object> metadata, List<Reason> reasons,
+                  boolean failed) {
+        boolean pending() {
+            return steps.containsValue(Manifest.PENDING);
+        }
+    }
+
+    /**
+     * Merges the stored results of the manifest's steps, read through {@code results} in step
+     * order: outputs and reasons appended, metadata laid over the manifest's. No I/O of its own.
+     */
+    static Merged merge(Manifest manifest, Function<String, Optional<StepResult>> results) {
+        Map<String, String> steps = new TreeMap<>();
+        List<Output> outputs = new ArrayList<>();
+        Map<String, Object> metadata = new TreeMap<>(manifest.metadata());
+        List<Reason> reasons = new ArrayList<>(manifest.reasons());
+        boolean failed = false;
+        for (String step : manifest.steps().keySet()) {
+            Optional<StepResult> result = results.apply(step);
+            if (result.isEmpty()) {
+                steps.put(step, Manifest.PENDING);
+                continue;
+            }
+            steps.put(step, Manifest.DONE);
+            outputs.addAll(result.get().outputs());
+            metadata.putAll(result.get().metadata());
+            reasons.addAll(result.get().reasons());
+            failed |= result.get().failed();
+        }
+        return new Merged(steps, outputs, metadata, reasons, failed);
     }
 
     /**
