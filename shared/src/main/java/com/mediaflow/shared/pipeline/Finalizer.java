@@ -65,6 +65,46 @@ public final class Finalizer {
                 + " changed under finalize " + MAX_ATTEMPTS + " times in a row; will retry", null);
     }
 
+    /**
+     * SnapStart priming: what {@link #finalizeItem} does between its reads and writes, on a
+     * synthetic item with no S3 or SQS call: the finalize message parsed and checked, two step
+     * results merged over a PROCESSING manifest, and the manifests, step results and completion
+     * event sent through a JSON round trip.
+     *
+     * @return what it did, e.g. "manifest READY after merging 2 step results: ..."
+     * @throws IllegalStateException when the merge does not come out READY with the synthetic output
+     */
+    public String prime() {
+        String id = PrimingInputs.MEDIA_ID;
+        StepDone done = Json.roundTrip(new StepDone(id, "thumbnail"), StepDone.class);
+        Keys.checkMessage("finalize message", done.mediaId(), null, null);
+        Manifest processing = Json.roundTrip(new Manifest(id, MediaStatus.PROCESSING, "image/png", "image", 94,
+                new Manifest.Location(mediaBucket, Keys.original(id)),
+                Map.of("thumbnail", Manifest.PENDING, "metadata", Manifest.PENDING), List.of(), List.of(), Map.of()),
+                Manifest.class);
+        advances(processing.progress().get(done.step()), "segments 1/2");
+        Map<String, StepResult> stored = Map.of(
+                "thumbnail", new StepResult(id, "thumbnail", List.of(new Output("thumbnail",
+                        Keys.rendition(id, "thumbnail", "320.jpg"), "image/jpeg", 8, 8, 320L)), Map.of("width", 8, "height", 8),
+                        List.of()),
+                "metadata", new StepResult(id, "metadata", List.of(), Map.of("exif", false), List.of()));
+        Merged merged = merge(processing, step -> Optional.ofNullable(stored.get(step))
+                .map(r -> Json.roundTrip(r, StepResult.class)));
+        if (merged.pending() || merged.failed() || merged.outputs().size() != 1) {
+            throw new IllegalStateException("priming: merging two done step results was expected to give a READY manifest"
+                    + " with 1 output; found steps " + merged.steps() + ", failed " + merged.failed() + ", outputs "
+                    + merged.outputs());
+        }
+        Manifest terminal = Json.roundTrip(new Manifest(id, MediaStatus.READY, processing.type(), processing.category(),
+                processing.size(), processing.original(), merged.steps(), merged.reasons(), merged.outputs(),
+                merged.metadata()), Manifest.class);
+        Json.roundTrip(new CompletionEvent(id, terminal.status(), terminal.type(), Keys.manifest(id), null, terminal.reasons()),
+                CompletionEvent.class);
+        return "manifest " + terminal.status() + " after merging " + stored.size() + " step results: "
+                + terminal.outputs().size() + " output, steps " + terminal.steps() + ", metadata "
+                + terminal.metadata().keySet() + "; 6 JSON round trips";
+    }
+
     /** One read-decide-write round; false when a conditional write lost a race and must be redone. */
     private boolean finalizeOnce(StepDone done) {
         String id = done.mediaId();
