@@ -8,15 +8,20 @@ import com.mediaflow.shared.aws.AwsClients;
 import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.lambda.Priming;
 import com.mediaflow.shared.lambda.SqsBatch;
 import com.mediaflow.shared.pipeline.Finalizer;
 
 /** Merges step results into the manifest; marks the item READY when every step is done. */
 public class FinalizeHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final Finalizer finalizer;
+    /** SnapStart's hooks; held here because org.crac may hold registered resources weakly. */
+    private final Priming priming;
 
+    /** What Lambda calls: clients built once, and SnapStart primes the merge before its snapshot. */
     public FinalizeHandler() {
         this(Config.fromEnvironment());
+        priming.register();
     }
 
     public FinalizeHandler(Config config) {
@@ -25,6 +30,11 @@ public class FinalizeHandler implements RequestHandler<SQSEvent, SQSBatchRespons
 
     FinalizeHandler(Finalizer finalizer) {
         this.finalizer = finalizer;
+        this.priming = new Priming("FinalizeFunction", finalizer::prime);
+    }
+
+    Priming priming() {
+        return priming;
     }
 
     @Override

@@ -8,6 +8,7 @@ import com.mediaflow.shared.aws.AwsClients;
 import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.lambda.Priming;
 import com.mediaflow.shared.lambda.S3Notification;
 import com.mediaflow.shared.lambda.SqsBatch;
 import com.mediaflow.shared.pipeline.IngestService;
@@ -18,10 +19,16 @@ import com.mediaflow.shared.pipeline.IngestService;
  */
 public class ValidateHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final IngestService ingest;
+    /** SnapStart's hooks; held here because org.crac may hold registered resources weakly. */
+    private final Priming priming;
 
-    /** What Lambda calls: configuration and clients are built once, at cold start. */
+    /**
+     * What Lambda calls: configuration and clients are built once, at cold start, and SnapStart
+     * primes the validation path with a synthetic PNG before its snapshot.
+     */
     public ValidateHandler() {
         this(Config.fromEnvironment());
+        priming.register();
     }
 
     /** For the embedded stack, which gives each function its own template environment. */
@@ -31,6 +38,11 @@ public class ValidateHandler implements RequestHandler<SQSEvent, SQSBatchRespons
 
     ValidateHandler(IngestService ingest) {
         this.ingest = ingest;
+        this.priming = new Priming("ValidateFunction", ingest::prime);
+    }
+
+    Priming priming() {
+        return priming;
     }
 
     @Override

@@ -2,6 +2,9 @@ package com.mediaflow.infra.template;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.lambda.Priming;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,12 +18,15 @@ import java.util.regex.Pattern;
 /**
  * What must hold of template.yaml for it to deploy and to run locally: handler classes that exist,
  * environment variables that some code reads, references to resources that exist, a dead-letter
- * queue behind every queue, partial batch responses on every SQS event source.
+ * queue behind every queue, partial batch responses on every SQS event source, a published alias
+ * on every function and SnapStart with priming wherever its ephemeral storage allows.
  */
 public final class TemplateChecks {
     /** Set by Lambda or read by the JVM, not by our Config. */
     private static final Set<String> RUNTIME_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "POWERTOOLS_SERVICE_NAME",
             "POWERTOOLS_LOG_LEVEL", "AWS_LAMBDA_LOG_FORMAT");
+    /** SnapStart works only with ephemeral storage of at most this many MB (Lambda's default). */
+    static final long SNAPSTART_MAX_EPHEMERAL_MB = 512;
     private static final Pattern SUB_REF = Pattern.compile("\\$\\{([A-Za-z0-9:]+)(\\.[A-Za-z]+)?}");
 
     private TemplateChecks() {
@@ -87,6 +93,7 @@ public final class TemplateChecks {
             } catch (NoSuchMethodException e) {
                 problems.add(where + ": " + f.handlerClass() + " has no public no-arg constructor, which Lambda needs");
             }
+            snapStart(template, f, where, problems);
             for (String variable : f.environment().keySet()) {
                 if (!Config.ALL.contains(variable) && !RUNTIME_VARIABLES.contains(variable)) {
                     problems.add(where + " sets environment variable " + variable + ", which no code reads (not in Config)");
@@ -128,6 +135,56 @@ public final class TemplateChecks {
             problems.add("no bucket notifies a queue of s3:ObjectCreated:* (multipart uploads and copies would be missed)");
         }
         return problems;
+    }
+
+    /**
+     * Versions, SnapStart and priming: every function publishes a version behind an alias (its SQS
+     * events invoke the alias); SnapStart on every function whose ephemeral storage allows it
+     * (512 MB or less, which AWS enforces), and on none other; a SnapStart function primes.
+     */
+    private static void snapStart(Template template, Template.FunctionDef f, String where, List<String> problems) {
+        Object alias = template.functionProperty(f.logicalId(), "AutoPublishAlias");
+        if (!(alias instanceof String a) || a.isBlank()) {
+            problems.add(where + " has AutoPublishAlias " + alias + ", expected a name (AutoPublishAlias: live in"
+                    + " Globals.Function), so its event sources invoke a published version, which SnapStart needs");
+        }
+        long storageMb = SNAPSTART_MAX_EPHEMERAL_MB;
+        Object storage = template.functionProperty(f.logicalId(), "EphemeralStorage");
+        if (storage != null) {
+            Object size = storage instanceof Map<?, ?> m ? m.get("Size") : null;
+            try {
+                storageMb = Long.parseLong(String.valueOf(size));
+            } catch (NumberFormatException e) {
+                problems.add(where + " has EphemeralStorage " + storage + ", expected Size as a number of MB");
+                return;
+            }
+        }
+        Object snap = template.functionProperty(f.logicalId(), "SnapStart");
+        Object applyOn = snap instanceof Map<?, ?> m ? m.get("ApplyOn") : null;
+        boolean snapStart = "PublishedVersions".equals(applyOn);
+        if (snap != null && !snapStart && !"None".equals(applyOn)) {
+            problems.add(where + " has SnapStart " + snap + ", expected ApplyOn: PublishedVersions or None");
+        } else if (storageMb <= SNAPSTART_MAX_EPHEMERAL_MB && !snapStart) {
+            problems.add(where + " has EphemeralStorage " + storageMb + " MB, within SnapStart's " + SNAPSTART_MAX_EPHEMERAL_MB
+                    + " MB, but SnapStart " + snap + ": expected SnapStart: {ApplyOn: PublishedVersions}");
+        } else if (storageMb > SNAPSTART_MAX_EPHEMERAL_MB && snapStart) {
+            problems.add(where + " has SnapStart with EphemeralStorage " + storageMb + " MB, expected no SnapStart above "
+                    + SNAPSTART_MAX_EPHEMERAL_MB + " MB (AWS rejects it)");
+        }
+        if (snapStart) {
+            try {
+                boolean primes = false;
+                for (Field field : Class.forName(f.handlerClass()).getDeclaredFields()) {
+                    primes |= field.getType() == Priming.class && !Modifier.isStatic(field.getModifiers());
+                }
+                if (!primes) {
+                    problems.add(where + " has SnapStart, but its handler " + f.handlerClass() + " has no Priming field,"
+                            + " expected one that its no-arg constructor registers (beforeCheckpoint primes the snapshot)");
+                }
+            } catch (ClassNotFoundException e) {
+                // reported above with the handler class
+            }
+        }
     }
 
     private static void findReferences(Object node, String where, Set<String> names, List<String> problems) {

@@ -73,6 +73,44 @@ class TemplateChecksTest {
                 .anySatisfy(p -> assertThat(p).contains("ValidateFunction").contains("ReportBatchItemFailures"));
     }
 
+    @Test
+    void missingAutoPublishAlias_isReported_forEveryFunction() throws IOException {
+        Template t = mutated("    AutoPublishAlias: live\n", "");
+
+        assertThat(TemplateChecks.problems(t, TestPaths.root()))
+                .filteredOn(p -> p.contains("AutoPublishAlias")).hasSize(5)
+                .anySatisfy(p -> assertThat(p).contains("ValidateFunction").contains("published version"));
+    }
+
+    @Test
+    void smallEphemeralStorageWithoutSnapStart_isReported() throws IOException {
+        Template t = mutated("      MemorySize: 512\n      # Primed with a synthetic manifest merge (FinalizeHandler, Finalizer.prime).\n"
+                + "      SnapStart:\n        ApplyOn: PublishedVersions\n", "      MemorySize: 512\n");
+
+        assertThat(TemplateChecks.problems(t, TestPaths.root()))
+                .anySatisfy(p -> assertThat(p).contains("FinalizeFunction").contains("EphemeralStorage 512 MB")
+                        .contains("expected SnapStart: {ApplyOn: PublishedVersions}"));
+    }
+
+    @Test
+    void snapStartAboveItsEphemeralStorageLimit_isReported() throws IOException {
+        Template t = mutated("      EphemeralStorage:\n        Size: 10240\n",
+                "      EphemeralStorage:\n        Size: 10240\n      SnapStart:\n        ApplyOn: PublishedVersions\n");
+
+        assertThat(TemplateChecks.problems(t, TestPaths.root()))
+                .anySatisfy(p -> assertThat(p).contains("TranscodeFunction").contains("10240 MB").contains("AWS rejects it"));
+    }
+
+    @Test
+    void snapStartOnAHandlerWithoutPriming_isReported() throws IOException {
+        String metadata = "      Handler: com.mediaflow.metadata.MetadataHandler::handleRequest\n";
+        Template t = mutated(metadata, metadata + "      SnapStart:\n        ApplyOn: PublishedVersions\n");
+
+        assertThat(TemplateChecks.problems(t, TestPaths.root()))
+                .anySatisfy(p -> assertThat(p).contains("MetadataFunction").contains("com.mediaflow.metadata.MetadataHandler")
+                        .contains("no Priming field"));
+    }
+
     private Template mutated(String from, String to) throws IOException {
         String yaml = Files.readString(TestPaths.template());
         assertThat(yaml).as("the mutation's anchor text must be in template.yaml").contains(from);

@@ -48,6 +48,22 @@ public final class Json {
         return read(new String(json, StandardCharsets.UTF_8), type);
     }
 
+    /**
+     * Writes a value and reads it back, as a stored document would be: SnapStart priming runs the
+     * model types through Jackson with it.
+     *
+     * @throws IllegalStateException when what is read back differs from what was written
+     */
+    public static <T> T roundTrip(T value, Class<T> type) {
+        String json = write(value);
+        T back = read(json, type);
+        if (!back.equals(value)) {
+            throw new IllegalStateException(type.getSimpleName() + " did not survive a JSON round trip: expected "
+                    + value + ", found " + back + " (JSON " + abbreviate(json) + ")");
+        }
+        return back;
+    }
+
     private static String abbreviate(String s) {
         if (s == null) {
             return "null";

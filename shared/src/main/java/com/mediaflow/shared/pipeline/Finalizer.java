@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -64,6 +65,46 @@ public final class Finalizer {
                 + " changed under finalize " + MAX_ATTEMPTS + " times in a row; will retry", null);
     }
 
+    /**
+     * SnapStart priming: what {@link #finalizeItem} does between its reads and writes, on a
+     * synthetic item with no S3 or SQS call: the finalize message parsed and checked, two step
+     * results merged over a PROCESSING manifest, and the manifests, step results and completion
+     * event sent through a JSON round trip.
+     *
+     * @return what it did, e.g. "manifest READY after merging 2 step results: ..."
+     * @throws IllegalStateException when the merge does not come out READY with the synthetic output
+     */
+    public String prime() {
+        String id = PrimingInputs.MEDIA_ID;
+        StepDone done = Json.roundTrip(new StepDone(id, "thumbnail"), StepDone.class);
+        Keys.checkMessage("finalize message", done.mediaId(), null, null);
+        Manifest processing = Json.roundTrip(new Manifest(id, MediaStatus.PROCESSING, "image/png", "image", 94,
+                new Manifest.Location(mediaBucket, Keys.original(id)),
+                Map.of("thumbnail", Manifest.PENDING, "metadata", Manifest.PENDING), List.of(), List.of(), Map.of()),
+                Manifest.class);
+        advances(processing.progress().get(done.step()), "segments 1/2");
+        Map<String, StepResult> stored = Map.of(
+                "thumbnail", new StepResult(id, "thumbnail", List.of(new Output("thumbnail",
+                        Keys.rendition(id, "thumbnail", "320.jpg"), "image/jpeg", 8, 8, 320L)), Map.of("width", 8, "height", 8),
+                        List.of()),
+                "metadata", new StepResult(id, "metadata", List.of(), Map.of("exif", false), List.of()));
+        Merged merged = merge(processing, step -> Optional.ofNullable(stored.get(step))
+                .map(r -> Json.roundTrip(r, StepResult.class)));
+        if (merged.pending() || merged.failed() || merged.outputs().size() != 1) {
+            throw new IllegalStateException("priming: merging two done step results was expected to give a READY manifest"
+                    + " with 1 output; found steps " + merged.steps() + ", failed " + merged.failed() + ", outputs "
+                    + merged.outputs());
+        }
+        Manifest terminal = Json.roundTrip(new Manifest(id, MediaStatus.READY, processing.type(), processing.category(),
+                processing.size(), processing.original(), merged.steps(), merged.reasons(), merged.outputs(),
+                merged.metadata()), Manifest.class);
+        Json.roundTrip(new CompletionEvent(id, terminal.status(), terminal.type(), Keys.manifest(id), null, terminal.reasons()),
+                CompletionEvent.class);
+        return "manifest " + terminal.status() + " after merging " + stored.size() + " step results: "
+                + terminal.outputs().size() + " output, steps " + terminal.steps() + ", metadata "
+                + terminal.metadata().keySet() + "; 6 JSON round trips";
+    }
+
     /** One read-decide-write round; false when a conditional write lost a race and must be redone. */
     private boolean finalizeOnce(StepDone done) {
         String id = done.mediaId();
@@ -75,24 +116,13 @@ public final class Finalizer {
             LOG.info("{} is already {}; nothing to do", id, manifest.status());
             return true;
         }
-        Map<String, String> steps = new TreeMap<>();
-        List<Output> outputs = new ArrayList<>();
-        Map<String, Object> metadata = new TreeMap<>(manifest.metadata());
-        List<Reason> reasons = new ArrayList<>(manifest.reasons());
-        boolean failed = false;
-        for (String step : manifest.steps().keySet()) {
-            Optional<StepResult> result = store.getJson(mediaBucket, Keys.stepResult(id, step), StepResult.class);
-            if (result.isEmpty()) {
-                steps.put(step, Manifest.PENDING);
-                continue;
-            }
-            steps.put(step, Manifest.DONE);
-            outputs.addAll(result.get().outputs());
-            metadata.putAll(result.get().metadata());
-            reasons.addAll(result.get().reasons());
-            failed |= result.get().failed();
-        }
-        if (steps.containsValue(Manifest.PENDING)) {
+        Merged merged = merge(manifest, step -> store.getJson(mediaBucket, Keys.stepResult(id, step), StepResult.class));
+        Map<String, String> steps = merged.steps();
+        List<Output> outputs = merged.outputs();
+        Map<String, Object> metadata = merged.metadata();
+        List<Reason> reasons = merged.reasons();
+        boolean failed = merged.failed();
+        if (merged.pending()) {
             if (done.inProgress() && Manifest.PENDING.equals(steps.get(done.step()))
                     && advances(manifest.progress().get(done.step()), done.progress())) {
                 LOG.info("{}: {} is at {}", id, done.step(), done.progress());
@@ -124,6 +154,39 @@ public final class Finalizer {
         queue.send(completionQueue, new CompletionEvent(id, status, manifest.type(), Keys.manifest(id), null, reasons));
         LOG.info("{} is {} with {} outputs", id, status, outputs.size());
         return true;
+    }
+
+    /** The step results merged over a manifest: each step DONE or PENDING, and what the done ones made. */
+    record Merged(Map<String, String> steps, List<Output> outputs, Map<String, Object> metadata, List<Reason> reasons,
+                  boolean failed) {
+        boolean pending() {
+            return steps.containsValue(Manifest.PENDING);
+        }
+    }
+
+    /**
+     * Merges the stored results of the manifest's steps, read through {@code results} in step
+     * order: outputs and reasons appended, metadata laid over the manifest's. No I/O of its own.
+     */
+    static Merged merge(Manifest manifest, Function<String, Optional<StepResult>> results) {
+        Map<String, String> steps = new TreeMap<>();
+        List<Output> outputs = new ArrayList<>();
+        Map<String, Object> metadata = new TreeMap<>(manifest.metadata());
+        List<Reason> reasons = new ArrayList<>(manifest.reasons());
+        boolean failed = false;
+        for (String step : manifest.steps().keySet()) {
+            Optional<StepResult> result = results.apply(step);
+            if (result.isEmpty()) {
+                steps.put(step, Manifest.PENDING);
+                continue;
+            }
+            steps.put(step, Manifest.DONE);
+            outputs.addAll(result.get().outputs());
+            metadata.putAll(result.get().metadata());
+            reasons.addAll(result.get().reasons());
+            failed |= result.get().failed();
+        }
+        return new Merged(steps, outputs, metadata, reasons, failed);
     }
 
     /**

@@ -9,15 +9,20 @@ import com.mediaflow.shared.config.StepRoute;
 import com.mediaflow.shared.error.StorageException;
 import com.mediaflow.shared.format.Detector;
 import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
+import com.mediaflow.shared.lambda.S3Notification;
 import com.mediaflow.shared.lambda.S3Notification.ObjectCreated;
 import com.mediaflow.shared.model.CompletionEvent;
+import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.validation.StructureValidator;
+import com.mediaflow.shared.validation.io.ArrayByteSource;
 import com.mediaflow.shared.validation.io.S3ByteSource;
 import com.mediaflow.shared.validation.Verdict;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,6 +173,60 @@ public final class IngestService {
                 Keys.manifest(mediaId), object.key(), verdict.reasons()));
         return new Receipt(ingestBucket, object.key(), etag, pass.size(), declaredType, mediaId, verdict.detectedType(),
                 MediaStatus.QUARANTINED, verdict.reasons(), false);
+    }
+
+    /**
+     * SnapStart priming: what {@link #ingest} does with the bytes of one upload, on an 8x8 PNG
+     * made in memory, with no S3 or SQS call: the S3 notification is parsed, the bytes hashed,
+     * detected and structurally validated, the steps chosen, and the receipt, manifest, step
+     * messages and completion event built and sent through a JSON round trip.
+     *
+     * @return what it did, e.g. "priming.png: 8x8 image/png ACCEPTED, 94 bytes, ..."
+     * @throws IllegalStateException when the synthetic PNG is not detected and accepted as a PNG
+     */
+    public String prime() {
+        byte[] png = PrimingInputs.png(8, 8);
+        String key = "priming/priming.png";
+        List<ObjectCreated> created = S3Notification.parse(
+                PrimingInputs.s3Notification(ingestBucket, key, png.length, "priming"), ingestBucket);
+        Hashing.Pass pass;
+        try {
+            pass = Hashing.hash(new ByteArrayInputStream(png), Detector.HEAD_BYTES);
+        } catch (IOException e) {
+            throw new IllegalStateException("hashing an in-memory array cannot fail", e);
+        }
+        MediaFormat detected = Detector.detect(pass.head(), pass.headLength());
+        StructureValidator.Result result = validator.validate(new ArrayByteSource(png), detected, "image/png", key);
+        Verdict verdict = result.verdict();
+        if (detected != MediaFormat.PNG || !verdict.accepted() || created.size() != 1) {
+            throw new IllegalStateException("priming: the synthetic 8x8 PNG (" + png.length + " bytes) was expected detected"
+                    + " as image/png, accepted, from one S3 record; found " + detected.mimeType() + ", "
+                    + (verdict.accepted() ? "accepted" : "rejected") + " with reasons " + verdict.reasons() + ", "
+                    + created.size() + " record(s)");
+        }
+        String mediaId = pass.sha256();
+        MediaCategory category = detected.category();
+        Map<String, String> pending = new LinkedHashMap<>();
+        int roundTrips = 0;
+        for (StepRoute route : steps) {
+            if (route.appliesTo(category, verdict.detectedType())) {
+                pending.put(route.name(), Manifest.PENDING);
+                Json.roundTrip(new StepMessage(mediaId, route.name(), verdict.detectedType(), category.id(), mediaBucket,
+                        Keys.original(mediaId)), StepMessage.class);
+                roundTrips++;
+            }
+        }
+        Json.roundTrip(new Manifest(mediaId, MediaStatus.PROCESSING, verdict.detectedType(), category.id(), pass.size(),
+                new Manifest.Location(mediaBucket, Keys.original(mediaId)), pending, verdict.reasons(), List.of(), Map.of()),
+                Manifest.class);
+        Json.roundTrip(new Receipt(ingestBucket, key, created.get(0).etag(), pass.size(), "image/png", mediaId,
+                verdict.detectedType(), MediaStatus.PROCESSING, verdict.reasons(), false), Receipt.class);
+        Json.roundTrip(new CompletionEvent(mediaId, MediaStatus.READY, verdict.detectedType(), Keys.manifest(mediaId), null,
+                verdict.reasons()), CompletionEvent.class);
+        roundTrips += 3;
+        return "priming.png: " + result.structure().width() + "x" + result.structure().height() + " "
+                + verdict.detectedType() + " ACCEPTED, " + pass.size() + " bytes, sha256 " + mediaId.substring(0, 12)
+                + "..., steps " + pending.keySet() + ", " + roundTrips + " JSON round trips";
     }
 
     private static boolean sameEtag(String a, String b) {
