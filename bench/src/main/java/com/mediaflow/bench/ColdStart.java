@@ -36,9 +36,12 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * then queues the step messages that thumbnail, metadata and transcode get; their runs queue the
  * messages finalize gets.
  *
- * <p>Usage: {@code bench/run coldstart [--runs N] [--source-root DIR]}. {@code --source-root}
- * builds the packages from another checkout (e.g. an older commit in a git worktree) for a
- * baseline, with the stack, events and timing of this one.
+ * <p>Usage: {@code bench/run coldstart [--runs N] [--source-root DIR] [--work DIR [--no-build]]
+ * [--only ID,...] [--jvm "OPTIONS"]}. {@code --source-root} builds the packages from another
+ * checkout (e.g. an older commit in a git worktree) for a baseline, with the stack, events and
+ * timing of this one. {@code --work} keeps the packages in DIR, and {@code --no-build} reuses them
+ * from an earlier run; {@code --only} times some functions (the others still run, to make their
+ * events); {@code --jvm} adds JVM options to the template's, to try one out.
  */
 public final class ColdStart {
     private static final List<String> ORDER = List.of("ValidateFunction", "ThumbnailFunction", "MetadataFunction",
@@ -51,18 +54,30 @@ public final class ColdStart {
         int runs = 5;
         Path root = Path.of(System.getProperty("mediaflow.root", ".")).toAbsolutePath().normalize();
         Path sourceRoot = root;
+        Path work = null;
+        boolean build = true;
+        List<String> only = ORDER;
+        String extraJvm = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--source-root" -> sourceRoot = Path.of(args[++i]).toAbsolutePath().normalize();
+                case "--work" -> work = Path.of(args[++i]).toAbsolutePath().normalize();
+                case "--no-build" -> build = false;
+                case "--only" -> only = List.of(args[++i].split(","));
+                case "--jvm" -> extraJvm = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; expected --runs N or --source-root DIR");
+                        + "; expected --runs N, --source-root DIR, --work DIR, --no-build, --only IDS or --jvm OPTIONS");
             }
         }
-        Path work = Files.createTempDirectory("mediaflow-coldstart-");
+        if (work == null) {
+            work = Files.createTempDirectory("mediaflow-coldstart-");
+        }
         LambdaPackager packager = new LambdaPackager(sourceRoot, work, work.resolve("logs"), List.of("-o"));
-        System.err.println("bench: building each function's package (x86_64) from " + sourceRoot + " ...");
-        packager.installParentAndShared();
+        if (build) {
+            System.err.println("bench: building each function's package (x86_64) from " + sourceRoot + " into " + work + " ...");
+            packager.installParentAndShared();
+        }
         Path probes = Probes.writeTo(work.resolve("probes"));
 
         Map<String, List<long[]>> timings = new LinkedHashMap<>();
@@ -72,7 +87,9 @@ public final class ColdStart {
             Map<String, LambdaPackage> packages = new LinkedHashMap<>();
             for (String id : ORDER) {
                 FunctionDef f = stack.functions().get(id);
-                LambdaPackage pkg = packager.build(f, "x86_64");
+                LambdaPackage pkg = build ? packager.build(f, "x86_64")
+                        : new LambdaPackage(id, "x86_64", work.resolve("zip").resolve(id + "-x86_64.zip"),
+                                work.resolve("pkg").resolve(id + "-x86_64"));
                 packages.put(id, pkg);
                 sizes.put(id, du(pkg.dir()));
                 timings.put(id, new ArrayList<>());
@@ -88,14 +105,16 @@ public final class ColdStart {
                 for (String id : ORDER) {
                     FunctionDef f = stack.functions().get(id);
                     EmbeddedStack.QueueRef queue = stack.eventSourceQueue(id);
-                    List<Message> messages = receive(stack, queue.url(), id, id.equals("FinalizeFunction") ? 10 : 2);
-                    if (id.equals("ThumbnailFunction") || id.equals("MetadataFunction") || id.equals("TranscodeFunction")) {
-                        messages = messages.subList(0, 1); // BatchSize 1 in the template
-                    }
+                    // as many records as the template's BatchSize allows (validate: both uploads)
+                    List<Message> messages = receive(stack, queue.url(), id, f.events().get(0).batchSize());
                     Path event = work.resolve(id + "-" + run + ".json");
                     Files.writeString(event, Json.MAPPER.writeValueAsString(
                             SqsEvents.fromMessages(messages, queue.arn(), EmbeddedStack.REGION)));
-                    long[] t = invoke(packages.get(id), f, stack.environment(id), probes, event, work.resolve("cache-" + id + "-" + run));
+                    long[] t = invoke(packages.get(id), f, stack.environment(id), probes, event,
+                            work.resolve("cache-" + id + "-" + run), extraJvm);
+                    if (!only.contains(id)) {
+                        continue;
+                    }
                     timings.get(id).add(t);
                     System.err.printf(Locale.ROOT, "bench: run %d %-17s ready %5d ms, first response %5d ms%n",
                             run + 1, id, t[0] / 1000, t[1] / 1000);
@@ -104,7 +123,7 @@ public final class ColdStart {
         }
         System.out.printf(Locale.ROOT, "%nCold start, x86_64 packages from %s, median of %d (JVM start to ...)%n", sourceRoot, runs);
         System.out.printf(Locale.ROOT, "%-18s %10s %16s %14s%n", "function", "ready", "first response", "package");
-        for (String id : ORDER) {
+        for (String id : only) {
             System.out.printf(Locale.ROOT, "%-18s %7d ms %13d ms %11.1f MB%n", id, median(timings.get(id), 0) / 1000,
                     median(timings.get(id), 1) / 1000, sizes.get(id) / 1048576.0);
         }
@@ -112,7 +131,7 @@ public final class ColdStart {
 
     /** Starts the probe JVM on the package; returns {JVM start to ready, JVM start to response} in µs. */
     private static long[] invoke(LambdaPackage pkg, FunctionDef f, Map<String, String> environment, Path probes, Path event,
-            Path cache) throws Exception {
+            Path cache, String extraJvm) throws Exception {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-cp", probes + File.pathSeparator + pkg.classpath(),
                 "com.mediaflow.infra.probe.ColdStartProbe", f.handlerClass(), f.handlerMethod(), event.toString(), f.logicalId());
@@ -122,7 +141,7 @@ public final class ColdStart {
         // the template's JVM options, with JavaCPP's cache in a fresh folder so that nothing is reused
         String options = String.valueOf(f.environment().getOrDefault("JAVA_TOOL_OPTIONS", ""))
                 .replaceAll("-Dorg\\.bytedeco\\.javacpp\\.cachedir=\\S+", "").trim();
-        pb.environment().put("JAVA_TOOL_OPTIONS", options + " -Dorg.bytedeco.javacpp.cachedir=" + cache);
+        pb.environment().put("JAVA_TOOL_OPTIONS", options + " -Dorg.bytedeco.javacpp.cachedir=" + cache + " " + extraJvm);
         pb.redirectError(ProcessBuilder.Redirect.appendTo(event.resolveSibling("probe-stderr.log").toFile()));
         long start = micros();
         Process p = pb.start();
@@ -152,12 +171,18 @@ public final class ColdStart {
         return new long[] {ready - start, response - start};
     }
 
-    private static List<Message> receive(EmbeddedStack stack, String url, String functionId, int atLeast) {
+    /** Up to {@code atMost} messages: waits for the first, then takes what else is already there. */
+    private static List<Message> receive(EmbeddedStack stack, String url, String functionId, int atMost) {
         List<Message> out = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline && out.size() < atLeast) {
-            out.addAll(stack.sqs().receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
-                    .visibilityTimeout(600).messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages());
+        while (System.nanoTime() < deadline && out.size() < atMost) {
+            List<Message> got = stack.sqs().receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(atMost - out.size())
+                    .waitTimeSeconds(out.isEmpty() ? 1 : 0).visibilityTimeout(600)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+            if (got.isEmpty() && !out.isEmpty()) {
+                break;
+            }
+            out.addAll(got);
         }
         if (out.isEmpty()) {
             throw new IllegalStateException("no message arrived for " + functionId + " on " + url + " within 30 s");
