@@ -16,7 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the deployed package logs: with powertools-logging-log4j on the classpath (as in the Lambda
+ * What the deployed package logs: with mediaflow-lambda-logging on the classpath (as in the Lambda
  * zip), each line is one JSON object carrying the invocation's context. A malformed record is
  * reported back as that record's failure, and the log says which and why.
  */

@@ -67,13 +67,13 @@ public final class LambdaPackager {
     }
 
     /**
-     * Installs the parent pom and mediaflow-shared into the local repository, as a SAM build host
-     * needs them (the function poms resolve both from there).
+     * Installs the parent pom, mediaflow-shared and mediaflow-lambda-logging into the local
+     * repository, as a SAM build host needs them (the function poms resolve them from there).
      */
     public void installParentAndShared() throws IOException, InterruptedException {
         Files.createDirectories(logs);
         mvn(root, logs.resolve("install-parent.log"), "-DskipTests", "install", "-N");
-        mvn(root, logs.resolve("install-shared.log"), "-DskipTests", "install", "-pl", "shared");
+        mvn(root, logs.resolve("install-shared.log"), "-DskipTests", "install", "-pl", "shared,logging");
     }
 
     /** Builds {@code function}'s package for {@code arch} (arm64 or x86_64). */

@@ -154,6 +154,10 @@ class SamBuildIT {
                     .as("%s: other SDK HTTP clients in lib/ (STYLE: url-connection-client only; exclude netty and apache)", id)
                     .isEmpty();
             soft.assertThat(c.jars).as("%s: mediaflow-shared in lib/", id).anyMatch(j -> j.matches("mediaflow-shared-.*\\.jar"));
+            soft.assertThat(c.jars).as("%s: the JSON log provider in lib/", id)
+                    .anyMatch(j -> j.matches("mediaflow-lambda-logging-.*\\.jar"));
+            soft.assertThat(c.jars.stream().filter(j -> j.startsWith("log4j-") || j.startsWith("logback-")))
+                    .as("%s: log4j or logback in lib/ (their start-up cost about 450 ms of a cold start)", id).isEmpty();
             soft.assertThat(c.jars.stream().filter(j -> j.endsWith("-tests.jar"))).as("%s: test jars in lib/", id).isEmpty();
             soft.assertThat(c.totalBytes).as("%s: unzipped package size in bytes, Lambda allows %d", id, LAMBDA_UNZIPPED_LIMIT)
                     .isLessThan(LAMBDA_UNZIPPED_LIMIT);

@@ -5,9 +5,10 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
-import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Processes every record of an SQS batch and reports only the ones that failed, so that the event
@@ -17,12 +18,8 @@ import org.slf4j.LoggerFactory;
 public final class SqsBatch {
     private static final Logger LOG = LoggerFactory.getLogger(SqsBatch.class);
 
-    /**
-     * Whether Powertools has a logging backend here: on Lambda the function package carries
-     * powertools-logging-log4j; the embedded stack logs through logback and has none.
-     */
-    private static final boolean STRUCTURED_LOGGING = java.util.ServiceLoader
-            .load(software.amazon.lambda.powertools.logging.internal.LoggingManager.class).findFirst().isPresent();
+    /** True until this execution environment's first invocation has started. */
+    private static final AtomicBoolean COLD = new AtomicBoolean(true);
 
     /** Work on one record; throw to have it retried. */
     @FunctionalInterface
@@ -34,15 +31,26 @@ public final class SqsBatch {
     }
 
     /**
-     * As {@link #process(SQSEvent, RecordHandler)}, with Powertools' structured logging: every log
-     * line of the invocation carries the function's name, the request id and whether it was a
-     * cold start.
+     * As {@link #process(SQSEvent, RecordHandler)}, with the invocation's context in the logging
+     * MDC: on Lambda every JSON log line then carries the request id, the function's ARN and
+     * whether this was a cold start, under the field names Powertools uses.
      */
     public static SQSBatchResponse process(SQSEvent event, Context context, RecordHandler handler) {
-        if (context == null || !STRUCTURED_LOGGING) {
+        if (context == null) {
             return process(event, handler);
         }
-        return PowertoolsLogging.withLogging(context, () -> process(event, handler));
+        MDC.put("function_name", String.valueOf(context.getFunctionName()));
+        MDC.put("function_request_id", String.valueOf(context.getAwsRequestId()));
+        MDC.put("function_arn", String.valueOf(context.getInvokedFunctionArn()));
+        MDC.put("cold_start", String.valueOf(COLD.getAndSet(false)));
+        try {
+            return process(event, handler);
+        } finally {
+            MDC.remove("function_name");
+            MDC.remove("function_request_id");
+            MDC.remove("function_arn");
+            MDC.remove("cold_start");
+        }
     }
 
     public static SQSBatchResponse process(SQSEvent event, RecordHandler handler) {
