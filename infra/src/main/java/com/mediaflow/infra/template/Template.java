@@ -21,6 +21,10 @@ public final class Template {
     public record EventSource(String name, Object queue, int batchSize, boolean reportBatchItemFailures) {
     }
 
+    /** An {@code AWS::Serverless::LayerVersion}: its folder, which {@code sam build} copies as the layer. */
+    public record LayerDef(String logicalId, String contentUri) {
+    }
+
     public record FunctionDef(String logicalId, String codeUri, String handler, String runtime, int timeoutSeconds,
                               int memoryMb, Map<String, Object> environment, List<EventSource> events) {
         public String handlerClass() {
@@ -97,6 +101,12 @@ public final class Template {
     public List<QueueDef> queues() {
         List<QueueDef> out = new ArrayList<>();
         forType("AWS::SQS::Queue", (id, props) -> out.add(new QueueDef(id, props)));
+        return out;
+    }
+
+    public List<LayerDef> layers() {
+        List<LayerDef> out = new ArrayList<>();
+        forType("AWS::Serverless::LayerVersion", (id, props) -> out.add(new LayerDef(id, String.valueOf(props.get("ContentUri")))));
         return out;
     }
 

@@ -106,6 +106,22 @@ class SamBuildIT {
                 + architectureOf(f.logicalId()) + ")", () -> checkTemplatePackage(f)));
     }
 
+    /**
+     * Every layer of the template (none today): its natives must pass the same ELF rules, since
+     * Lambda loads them from /opt beside the function's. A layer is checked as its ContentUri folder.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyLayer_passesTheElfRules() {
+        return template.layers().stream().map(layer -> DynamicTest.dynamicTest(layer.logicalId() + " (" + layer.contentUri() + ")",
+                () -> {
+                    Path dir = root.resolve(layer.contentUri()).normalize();
+                    assertThat(dir).as("%s ContentUri", layer.logicalId()).isDirectory();
+                    NativeReport elf = LambdaNativeRules.check(List.of(dir));
+                    report.add(String.format(Locale.ROOT, "%-17s layer : ELF check: %s", layer.logicalId(), elf.summary()));
+                    elf.assertNoViolations();
+                }));
+    }
+
     /** The same functions built for this machine's architecture, loaded for real. */
     @TestFactory
     Stream<DynamicTest> everyFunction_x86_64Package_loadsEveryNativeFromItselfInAFreshJvm() {

@@ -118,4 +118,13 @@ class TemplateChecksTest {
         Files.writeString(copy, yaml.replace(from, to));
         return Template.load(copy);
     }
+
+    @Test
+    void layers_areFoundWithTheirContentUri_forThePackagingTests() throws IOException {
+        Template withLayer = mutated("\nResources:\n", "\nResources:\n  CodecLayer:\n    Type: AWS::Serverless::LayerVersion\n"
+                + "    Properties:\n      ContentUri: layers/codec\n");
+
+        assertThat(withLayer.layers()).containsExactly(new Template.LayerDef("CodecLayer", "layers/codec"));
+        assertThat(Template.load(TestPaths.template()).layers()).as("the template has no layers today").isEmpty();
+    }
 }
