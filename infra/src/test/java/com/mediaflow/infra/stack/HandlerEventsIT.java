@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.mediaflow.infra.TestPaths;
 import com.mediaflow.shared.aws.Keys;
+import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Receipt;
@@ -104,6 +106,17 @@ class HandlerEventsIT {
         Receipt receipt = fx.store.getJson(fx.media, Keys.receipt(UPLOAD), Receipt.class).orElseThrow();
         assertThat(receipt.status()).isEqualTo(MediaStatus.READY);
         assertThat(receipt.eventId()).isEqualTo(UPLOAD.eventId(MediaStatus.READY));
+        // the README shows this very event as its example
+        String body = fx.completionBodies().get(0);
+        assertThat(Json.MAPPER.readTree(body)).as("README's example completion event").isEqualTo(readmeExampleEvent());
+    }
+
+    /** The JSON block under the README's "Completion events" heading. */
+    private static JsonNode readmeExampleEvent() throws Exception {
+        String readme = Files.readString(TestPaths.root().resolve("README.md"));
+        int section = readme.indexOf("### Completion events");
+        int start = readme.indexOf("```json\n", section) + "```json\n".length();
+        return Json.MAPPER.readTree(readme.substring(start, readme.indexOf("```", start)));
     }
 
     @Test
