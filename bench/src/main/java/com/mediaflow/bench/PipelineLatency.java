@@ -7,6 +7,7 @@ import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Receipt;
+import com.mediaflow.shared.pipeline.Receipts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,13 +56,14 @@ public final class PipelineLatency {
                 Path photo = photos.get(i);
                 String key = "bench/" + photo.getFileName();
                 long start = System.nanoTime();
-                stack.s3().putObject(b -> b.bucket(ingest).key(key).contentType("image/jpeg"), RequestBody.fromFile(photo));
+                String etag = stack.s3().putObject(b -> b.bucket(ingest).key(key).contentType("image/jpeg"),
+                        RequestBody.fromFile(photo)).eTag();
                 Receipt receipt = null;
                 Manifest manifest = null;
                 while (manifest == null || !manifest.terminal()) {
                     Thread.sleep(5);
                     if (receipt == null) {
-                        receipt = store.getJson(media, Keys.receipt(key), Receipt.class).orElse(null);
+                        receipt = Receipts.find(store, media, ingest, key, etag).orElse(null);
                     }
                     if (receipt != null) {
                         manifest = store.getJson(media, Keys.manifest(receipt.mediaId()), Manifest.class).orElse(null);

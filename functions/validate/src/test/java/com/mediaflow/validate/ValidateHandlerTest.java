@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.mediaflow.shared.aws.CountingEndpoint;
+import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.lambda.Priming;
+import com.mediaflow.shared.model.Upload;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -68,7 +70,8 @@ class ValidateHandlerTest {
 
             handler.handleRequest(event, null);
 
-            assertThat(aws.requests()).anySatisfy(r -> assertThat(r).startsWith("GET /media/receipts/a.png.json"));
+            String receipt = Keys.receipt(new Upload("ingest", "a.png", null, "abc"));
+            assertThat(aws.requests()).anySatisfy(r -> assertThat(r).startsWith("GET /media/" + receipt));
         }
     }
 }

@@ -4,6 +4,7 @@ import com.mediaflow.infra.stack.EmbeddedStack;
 import com.mediaflow.infra.stack.FunctionHost;
 import com.mediaflow.infra.stack.SqsEvents;
 import com.mediaflow.shared.aws.Hashing;
+import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.format.Detector;
 import com.mediaflow.shared.format.MediaFormat;
@@ -219,7 +220,8 @@ public final class Main {
         stack.buckets().forEach((id, name) -> out.printf("  bucket %-18s %s%n", id, name));
         stack.queues().forEach((id, url) -> out.printf("  queue  %-18s %s%n", id, url));
         out.println("Try:  aws --endpoint-url " + stack.s3Endpoint() + " s3 cp photo.jpg s3://" + stack.bucket("IngestBucket") + "/photo.jpg");
-        out.println("      aws --endpoint-url " + stack.s3Endpoint() + " s3 cp s3://" + stack.bucket("MediaBucket") + "/receipts/photo.jpg.json -");
+        out.println("      aws --endpoint-url " + stack.s3Endpoint() + " s3 ls --recursive s3://" + stack.bucket("MediaBucket")
+                + "/" + Keys.receiptPrefix(stack.bucket("IngestBucket"), "photo.jpg") + "   (the receipts of photo.jpg)");
         out.flush();
         stopped.await();
         return 0;

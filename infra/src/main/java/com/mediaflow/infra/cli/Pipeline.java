@@ -6,9 +6,9 @@ import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
-import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.Receipt;
+import com.mediaflow.shared.pipeline.Receipts;
 import com.mediaflow.shared.validation.Reason;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * Puts files through a running embedded stack exactly as a client would (a PUT to the ingest
- * bucket, Content-Type from the extension), waits for each to reach a terminal state, and copies
+ * bucket, Content-Type from the extension), waits until each upload's receipt is final, and copies
  * its outputs to a local folder.
  */
 public final class Pipeline {
@@ -36,6 +36,7 @@ public final class Pipeline {
         final String key;
         String etag;
         String status;
+        String receiptKey;
         Receipt receipt;
         Manifest manifest;
         String failure;
@@ -81,7 +82,7 @@ public final class Pipeline {
         return uploads;
     }
 
-    /** Polls until every upload is terminal, has reached a dead-letter queue, or the timeout passes. */
+    /** Polls until every upload's receipt is final, it has reached a dead-letter queue, or the timeout passes. */
     public void await(List<Upload> uploads, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long started = System.nanoTime();
@@ -135,25 +136,29 @@ public final class Pipeline {
         return line.toString();
     }
 
+    /**
+     * Reads the upload's receipt and its item's manifest; the upload is done when its receipt is
+     * final (READY, QUARANTINED or FAILED), which the pipeline writes after the item's manifest.
+     */
     private void poll(Upload u) {
-        if (u.receipt == null) {
-            Optional<Receipt> r = store.getJson(media, Keys.receipt(u.key), Receipt.class);
-            if (r.isEmpty() || !sameEtag(r.get().etag(), u.etag)) {
+        if (u.receiptKey == null) {
+            // the receipt is named after the S3 event's sequencer, which a client never sees: it is
+            // found among the key's receipts by the ETag the PUT returned
+            Optional<Receipt> r = Receipts.find(store, media, ingest, u.key, u.etag);
+            if (r.isEmpty()) {
                 return;
             }
+            u.receiptKey = Keys.receipt(r.get().upload());
             u.receipt = r.get();
+        } else {
+            store.getJson(media, u.receiptKey, Receipt.class).ifPresent(r -> u.receipt = r);
         }
-        if (u.receipt.status() == MediaStatus.QUARANTINED) {
-            u.manifest = store.getJson(media, Keys.manifest(u.receipt.mediaId()), Manifest.class).orElse(null);
-            u.status = MediaStatus.QUARANTINED.name();
-            return;
+        if (u.receipt.mediaId() != null) {
+            store.getJson(media, Keys.manifest(u.receipt.mediaId()), Manifest.class).ifPresent(m -> u.manifest = m);
         }
-        store.getJson(media, Keys.manifest(u.receipt.mediaId()), Manifest.class).ifPresent(m -> {
-            u.manifest = m;
-            if (m.terminal()) {
-                u.status = m.status().name();
-            }
-        });
+        if (u.receipt.isFinal()) {
+            u.status = u.receipt.status().name();
+        }
     }
 
     /** A message in a dead-letter queue that names an upload's key or media id fails that upload. */
@@ -216,10 +221,6 @@ public final class Pipeline {
     /** For tests and the demo: a code that explains a rejection, for display. */
     public static String firstCode(ResultLine line) {
         return line.reasons().isEmpty() ? "" : line.reasons().get(0).code();
-    }
-
-    static boolean sameEtag(String a, String b) {
-        return a != null && b != null && a.replace("\"", "").equals(b.replace("\"", ""));
     }
 
 }

@@ -32,6 +32,15 @@ public final class S3EventFactory {
      * @param etag without quotes
      */
     public String objectCreated(String eventName, String configurationId, String bucket, String key, long size, String etag) {
+        return objectCreated(eventName, configurationId, bucket, key, size, etag, String.format("%016X", sequencer.incrementAndGet()));
+    }
+
+    /**
+     * As S3 sends it again: the same object event, with the sequencer it had (S3's sequencer grows
+     * with each event of a key; a redelivered event keeps it).
+     */
+    public String objectCreated(String eventName, String configurationId, String bucket, String key, long size, String etag,
+                                String sequencerHex) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         ArrayNode records = root.putArray("Records");
         ObjectNode r = records.addObject();
@@ -56,7 +65,7 @@ public final class S3EventFactory {
         o.put("key", encodeKey(key));
         o.put("size", size);
         o.put("eTag", etag.replace("\"", ""));
-        o.put("sequencer", String.format("%016X", sequencer.incrementAndGet()));
+        o.put("sequencer", sequencerHex);
         return Json.write(root);
     }
 

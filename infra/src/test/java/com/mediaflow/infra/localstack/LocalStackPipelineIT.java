@@ -18,6 +18,7 @@ import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.Receipt;
+import com.mediaflow.shared.pipeline.Receipts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,14 +164,14 @@ class LocalStackPipelineIT {
         long deadline = System.nanoTime() + PIPELINE_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline && (manifest == null || !manifest.terminal())) {
             pollers.forEach(Poller::pollOnce);
-            receipt = store.getJson(media, Keys.receipt(key), Receipt.class).orElse(null);
+            receipt = Receipts.of(store, media, ingest, key).stream().findFirst().orElse(null);
             if (receipt != null && receipt.mediaId() != null) {
                 manifest = store.getJson(media, Keys.manifest(receipt.mediaId()), Manifest.class).orElse(null);
             }
         }
 
         // then
-        assertThat(receipt).as("receipt s3://%s/%s", media, Keys.receipt(key)).isNotNull();
+        assertThat(receipt).as("receipt under s3://%s/%s", media, Keys.receiptPrefix(ingest, key)).isNotNull();
         assertThat(receipt.status()).as("receipt status, reasons %s", receipt.reasons()).isNotEqualTo(MediaStatus.QUARANTINED);
         assertThat(receipt.detectedType()).isEqualTo("image/jpeg");
         assertThat(manifest).as("manifest of %s", receipt.mediaId()).isNotNull();

@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.mediaflow.infra.TestPaths;
 import com.mediaflow.shared.aws.Keys;
+import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepResult;
+import com.mediaflow.shared.model.Upload;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -31,6 +34,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HandlerEventsIT {
     private static final String MEDIA_ID = "a23b1b0eac8c5ee5ae0373d07984b8d57df152e6be363d2ab77b304285bcad81";
+    /** The upload events/validate-sqs.json describes: its bucket, key, sequencer and ETag. */
+    private static final Upload UPLOAD = new Upload("mediaflow-ingest-000000000000", "uploads/sample/Landscape 1.jpg",
+            "0055AED6DCD90281E5", "1a4b21e45ec884762ef9f4af3ff2c73c");
     private static StackFixture fx;
 
     @BeforeAll
@@ -52,9 +58,11 @@ class HandlerEventsIT {
         SQSBatchResponse response = invoke("ValidateFunction", "validate-sqs.json");
 
         assertThat(response.getBatchItemFailures()).isEmpty();
-        Receipt receipt = fx.store.getJson(fx.media, Keys.receipt("uploads/sample/Landscape 1.jpg"), Receipt.class).orElseThrow();
+        Receipt receipt = fx.store.getJson(fx.media, Keys.receipt(UPLOAD), Receipt.class).orElseThrow();
         assertThat(receipt.mediaId()).isEqualTo(MEDIA_ID);
         assertThat(receipt.detectedType()).isEqualTo("image/jpeg");
+        assertThat(receipt.status()).isEqualTo(MediaStatus.PROCESSING);
+        assertThat(receipt.duplicate()).isFalse();
         assertThat(fx.store.exists(fx.media, Keys.original(MEDIA_ID))).isTrue();
         Manifest m = fx.store.getJson(fx.media, Keys.manifest(MEDIA_ID), Manifest.class).orElseThrow();
         assertThat(m.status()).isEqualTo(MediaStatus.PROCESSING);
@@ -95,6 +103,20 @@ class HandlerEventsIT {
         assertThat(m.status()).isEqualTo(MediaStatus.READY);
         assertThat(m.steps()).containsOnly(Map.entry("metadata", Manifest.DONE), Map.entry("thumbnail", Manifest.DONE));
         assertThat(messagesIn("CompletionQueue")).isEqualTo(1);
+        Receipt receipt = fx.store.getJson(fx.media, Keys.receipt(UPLOAD), Receipt.class).orElseThrow();
+        assertThat(receipt.status()).isEqualTo(MediaStatus.READY);
+        assertThat(receipt.eventId()).isEqualTo(UPLOAD.eventId(MediaStatus.READY));
+        // the README shows this very event as its example
+        String body = fx.completionBodies().get(0);
+        assertThat(Json.MAPPER.readTree(body)).as("README's example completion event").isEqualTo(readmeExampleEvent());
+    }
+
+    /** The JSON block under the README's "Completion events" heading. */
+    private static JsonNode readmeExampleEvent() throws Exception {
+        String readme = Files.readString(TestPaths.root().resolve("README.md"));
+        int section = readme.indexOf("### Completion events");
+        int start = readme.indexOf("```json\n", section) + "```json\n".length();
+        return Json.MAPPER.readTree(readme.substring(start, readme.indexOf("```", start)));
     }
 
     @Test

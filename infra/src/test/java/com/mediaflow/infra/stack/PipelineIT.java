@@ -96,15 +96,25 @@ class PipelineIT {
         fx.awaitQuiet(WAIT);
         Map<String, String> before = fx.snapshot(fx.media, Keys.mediaPrefix(first.mediaId()));
 
-        fx.upload(photo, "dedup/second name.jpg", "image/jpeg");
-        Receipt second = fx.awaitReceipt("dedup/second name.jpg", WAIT);
+        String etag = fx.upload(photo, "dedup/second name.jpg", "image/jpeg");
+        Receipt second = fx.awaitFinalReceipt("dedup/second name.jpg", etag, WAIT);
         fx.awaitQuiet(WAIT);
 
         assertThat(second.mediaId()).isEqualTo(first.mediaId());
         assertThat(second.duplicate()).isTrue();
+        assertThat(second.status()).as("a duplicate of a READY item is READY at once").isEqualTo(MediaStatus.READY);
         assertThat(first.duplicate()).isFalse();
-        assertThat(fx.snapshot(fx.media, Keys.mediaPrefix(first.mediaId())))
-                .as("nothing under the item was written again").isEqualTo(before);
+        assertThat(withoutUploadRecords(fx.snapshot(fx.media, Keys.mediaPrefix(first.mediaId()))))
+                .as("nothing of the item was written again").isEqualTo(withoutUploadRecords(before));
+        assertThat(fx.awaitCompletions(e -> e.key().equals("dedup/second name.jpg"), 1, WAIT))
+                .singleElement().satisfies(e -> assertThat(e.eventId()).isEqualTo(second.eventId()));
+    }
+
+    /** An item's objects without the records of its uploads (attached uploads and sent events), which each upload adds. */
+    private static Map<String, String> withoutUploadRecords(Map<String, String> snapshot) {
+        Map<String, String> out = new java.util.TreeMap<>(snapshot);
+        out.keySet().removeIf(k -> k.contains("/uploads/") || k.contains("/events/"));
+        return out;
     }
 
     @Test
@@ -145,8 +155,9 @@ class PipelineIT {
         assertThat(fx.store.exists(fx.quarantine, Keys.quarantinedOriginal(r.mediaId()))).isTrue();
         assertThat(fx.store.exists(fx.quarantine, Keys.quarantineReasons(r.mediaId()))).isTrue();
         assertThat(fx.keys(fx.media, Keys.mediaPrefix(r.mediaId())))
-                .as("nothing but the manifest is stored for quarantined bytes")
-                .containsExactly(Keys.manifest(r.mediaId()));
+                .as("nothing but the manifest and the upload's records are stored for quarantined bytes")
+                .containsExactlyInAnyOrder(Keys.manifest(r.mediaId()), Keys.upload(r.mediaId(), r.uploadId()),
+                        Keys.sent(r.mediaId(), r.uploadId(), MediaStatus.QUARANTINED));
     }
 
     @Test
@@ -174,9 +185,9 @@ class PipelineIT {
         assertThat(ready.status()).isEqualTo(MediaStatus.READY);
         assertThat(ready.outputs()).extracting(Output::kind).contains("poster", "thumbnail");
 
-        // the same S3 event and the same step messages, delivered again
+        // the same S3 event (same sequencer) and the same step messages, delivered again
         String s3Event = new S3EventFactory(EmbeddedStack.REGION, "test").objectCreated("ObjectCreated:Put", "again",
-                fx.ingest, "twice/clip.mp4", Files.size(clip), etag);
+                fx.ingest, "twice/clip.mp4", Files.size(clip), etag, r.sequencer());
         assertThat(S3Notification.parse(s3Event, fx.ingest)).hasSize(1);
         fx.stack.sqs().sendMessage(b -> b.queueUrl(fx.stack.queueUrl("IngestQueue")).messageBody(s3Event));
         for (String step : List.of("thumbnail", "metadata")) {

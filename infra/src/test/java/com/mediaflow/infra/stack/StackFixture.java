@@ -4,16 +4,22 @@ import com.mediaflow.infra.TestPaths;
 import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.model.Manifest;
+import com.mediaflow.shared.model.CompletionEvent;
+import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Receipt;
+import com.mediaflow.shared.pipeline.Receipts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** An embedded stack for a test class, with the waits and looks that tests need. */
@@ -23,6 +29,8 @@ public final class StackFixture implements AutoCloseable {
     public final String ingest;
     public final String media;
     public final String quarantine;
+    private final List<CompletionEvent> completions = new CopyOnWriteArrayList<>();
+    private final List<String> completionBodies = new CopyOnWriteArrayList<>();
 
     private StackFixture(EmbeddedStack stack) {
         this.stack = stack;
@@ -37,8 +45,13 @@ public final class StackFixture implements AutoCloseable {
     }
 
     public static StackFixture start(boolean runFunctions, Map<String, String> environment) throws Exception {
+        return start(runFunctions, environment, 2);
+    }
+
+    /** With {@code workers} concurrent invocations per queue. */
+    public static StackFixture start(boolean runFunctions, Map<String, String> environment, int workers) throws Exception {
         return new StackFixture(EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template())
-                .withFunctions(runFunctions).withWorkers(2).withEnvironment(environment)));
+                .withFunctions(runFunctions).withWorkers(workers).withEnvironment(environment)));
     }
 
     /** PUTs a file into the ingest bucket as a client would; returns its ETag. */
@@ -46,8 +59,54 @@ public final class StackFixture implements AutoCloseable {
         return stack.s3().putObject(b -> b.bucket(ingest).key(key).contentType(contentType), RequestBody.fromFile(file)).eTag();
     }
 
+    /** The first receipt of an upload of this key (validate writes it PROCESSING, or final when it rejects the upload). */
     public Receipt awaitReceipt(String key, Duration timeout) {
-        return await(() -> store.getJson(media, Keys.receipt(key), Receipt.class), timeout, "receipt of " + key);
+        return await(() -> Receipts.of(store, media, ingest, key).stream().findFirst(), timeout, "receipt of " + key);
+    }
+
+    /** The receipt of the upload of this key with this ETag, once it is final (READY, QUARANTINED or FAILED). */
+    public Receipt awaitFinalReceipt(String key, String etag, Duration timeout) {
+        return await(() -> Receipts.find(store, media, ingest, key, etag).filter(Receipt::isFinal), timeout,
+                "final receipt of " + key + " (ETag " + etag + ")");
+    }
+
+    /**
+     * Takes every message off the CompletionQueue into {@link #completions()}, and returns the
+     * events received so far that match, once there are at least {@code count} of them.
+     */
+    public List<CompletionEvent> awaitCompletions(Predicate<CompletionEvent> matching, int count, Duration timeout) {
+        return await(() -> {
+            drainCompletions();
+            List<CompletionEvent> found = completions.stream().filter(matching).toList();
+            return found.size() >= count ? Optional.of(found) : Optional.empty();
+        }, timeout, count + " completion events");
+    }
+
+    /** Every completion event taken off the queue so far, as the JSON bodies that were sent. */
+    public List<String> completionBodies() {
+        drainCompletions();
+        return List.copyOf(completionBodies);
+    }
+
+    public List<CompletionEvent> completions() {
+        drainCompletions();
+        return List.copyOf(completions);
+    }
+
+    private synchronized void drainCompletions() {
+        String url = stack.queueUrl("CompletionQueue");
+        while (true) {
+            List<Message> messages = stack.sqs().receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0))
+                    .messages();
+            if (messages.isEmpty()) {
+                return;
+            }
+            for (Message m : messages) {
+                completionBodies.add(m.body());
+                completions.add(Json.read(m.body(), CompletionEvent.class));
+                stack.sqs().deleteMessage(b -> b.queueUrl(url).receiptHandle(m.receiptHandle()));
+            }
+        }
     }
 
     public Manifest awaitTerminal(String mediaId, Duration timeout) {

@@ -1,6 +1,8 @@
 package com.mediaflow.shared.aws;
 
 import com.mediaflow.shared.error.MalformedEventException;
+import com.mediaflow.shared.model.MediaStatus;
+import com.mediaflow.shared.model.Upload;
 
 /** Where everything lives. Content-addressed: a media item's keys derive from its SHA-256 alone. */
 public final class Keys {
@@ -42,9 +44,37 @@ public final class Keys {
         return mediaPrefix(mediaId) + step + "/" + name;
     }
 
-    /** One receipt per upload, named after its ingest key. */
-    public static String receipt(String ingestKey) {
-        return "receipts/" + ingestKey + ".json";
+    /**
+     * The folder of every receipt of one ingest key: {@code receipts/<SHA-256 of "bucket|key">/}.
+     * Fixed length (74 characters), so a receipt key stays far below S3's 1024-byte limit for any
+     * ingest key.
+     */
+    public static String receiptPrefix(String ingestBucket, String ingestKey) {
+        return "receipts/" + Upload.keyHash(ingestBucket, ingestKey) + "/";
+    }
+
+    /** One receipt per upload: {@code receipts/<SHA-256 of "bucket|key">/<upload id>.json}. */
+    public static String receipt(Upload upload) {
+        return receiptPrefix(upload.bucket(), upload.key()) + upload.id() + ".json";
+    }
+
+    /** The uploads attached to an item: each one's receipt as validate wrote it, with its own verdict. */
+    public static String uploadsPrefix(String mediaId) {
+        return mediaPrefix(mediaId) + "uploads/";
+    }
+
+    public static String upload(String mediaId, String uploadId) {
+        return uploadsPrefix(mediaId) + uploadId + ".json";
+    }
+
+    /** The outbox's marks: one object per completion event sent, holding the event. */
+    public static String sentPrefix(String mediaId) {
+        return mediaPrefix(mediaId) + "events/";
+    }
+
+    /** {@code media/<id>/events/<upload id>.<STATUS>.json}: the event of that upload in that state was sent. */
+    public static String sent(String mediaId, String uploadId, MediaStatus status) {
+        return sentPrefix(mediaId) + uploadId + "." + status.name() + ".json";
     }
 
     /** In the quarantine bucket. */

@@ -150,6 +150,27 @@ public final class ObjectStore {
         }
     }
 
+    /**
+     * Creates the object only if the key has none (S3 conditional write, {@code If-None-Match: *}):
+     * true when this call created it; false when an object was there (412), or another conditional
+     * write to the key was under way (409, which S3 asks to retry: the caller reads and decides).
+     * Of any number of concurrent calls for one key, at most one returns true.
+     */
+    public boolean putJsonIfAbsent(String bucket, String key, Object value) {
+        try {
+            s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).contentType("application/json")
+                    .ifNoneMatch("*").build(), RequestBody.fromBytes(Json.bytes(value)));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                return false;
+            }
+            throw new StorageException("conditional create PUT " + uri(bucket, key) + " failed: " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new StorageException("conditional create PUT " + uri(bucket, key) + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Keys under a prefix (all pages). */
     public List<String> list(String bucket, String prefix) {
         try {

@@ -1,17 +1,52 @@
 package com.mediaflow.shared.model;
 
+import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.validation.Reason;
 import java.util.List;
 
 /**
- * Put on the output queue when an item or an upload reaches a terminal state. Delivery is at least
- * once: consumers key on {@code mediaId} (and {@code upload}, when set).
+ * Put on the CompletionQueue once for each upload that reaches a final state (READY, QUARANTINED
+ * or FAILED). Delivery is at least once: consumers deduplicate by {@code eventId}, which is the
+ * same for the same upload in the same state (SHA-256 of {@code bucket|key|version|status}, see
+ * {@link Upload}); a later state of the same upload (FAILED, then READY after a redrive) is a new
+ * event with a new id. The JSON Schema is
+ * {@code infra/src/main/resources/mediaflow-completion-event.schema.json}.
  *
- * @param upload the ingest key when this event is about one upload (a quarantined or duplicate
- *     upload); null when it is about the item as a whole
+ * @param upload the ingest key, as in the previous version (same as {@code key}); null only in the
+ *     previous version's item-level events
+ * @param bucket the ingest bucket of the upload
+ * @param key the ingest key of the upload
+ * @param etag the upload's ETag, without quotes
+ * @param sequencer the S3 event's sequencer; null when the event had none
+ * @param uploadId SHA-256 of {@code bucket|key|version}
+ * @param receiptKey the upload's receipt in the media bucket
+ * @param duplicate whether the bytes were stored or claimed before by another upload
  */
-public record CompletionEvent(String mediaId, MediaStatus status, String type, String manifestKey, String upload, List<Reason> reasons) {
+public record CompletionEvent(String mediaId, MediaStatus status, String type, String manifestKey, String upload,
+                              List<Reason> reasons, String eventId, String bucket, String key, String etag,
+                              String sequencer, String uploadId, String receiptKey, Boolean duplicate) {
     public CompletionEvent {
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
+    }
+
+    /** The previous version's shape: about an item, or an upload named by its key alone. */
+    public CompletionEvent(String mediaId, MediaStatus status, String type, String manifestKey, String upload, List<Reason> reasons) {
+        this(mediaId, status, type, manifestKey, upload, reasons, null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * The event of an upload in its final state.
+     *
+     * @throws IllegalArgumentException when the receipt is not final
+     */
+    public static CompletionEvent of(Receipt settled) {
+        if (!settled.isFinal() || settled.eventId() == null) {
+            throw new IllegalArgumentException("a completion event needs a final receipt with its eventId; found "
+                    + settled.status() + " for s3://" + settled.bucket() + "/" + settled.key());
+        }
+        return new CompletionEvent(settled.mediaId(), settled.status(), settled.detectedType(),
+                settled.mediaId() == null ? null : Keys.manifest(settled.mediaId()), settled.key(), settled.reasons(),
+                settled.eventId(), settled.bucket(), settled.key(), settled.etag(), settled.sequencer(), settled.uploadId(),
+                Keys.receipt(settled.upload()), settled.duplicate());
     }
 }

@@ -16,6 +16,9 @@ import java.util.TreeMap;
  * @param steps each step that applies to this item and whether it has reported: PENDING or DONE
  * @param progress while PROCESSING, what a long step has done so far, such as
  *     {@code transcode: "segments 37/60"}; empty once terminal
+ * @param claimedBy the id of the upload whose validate run created this manifest with a
+ *     conditional create, and so stores the original and fans out (see {@link Upload#id()}); null in
+ *     manifests of the previous version
  */
 public record Manifest(
         String mediaId,
@@ -28,7 +31,8 @@ public record Manifest(
         List<Reason> reasons,
         List<Output> outputs,
         Map<String, Object> metadata,
-        Map<String, String> progress) {
+        Map<String, String> progress,
+        String claimedBy) {
 
     public static final String PENDING = "PENDING";
     public static final String DONE = "DONE";
@@ -41,23 +45,36 @@ public record Manifest(
         progress = progress == null ? Map.of() : new TreeMap<>(progress);
     }
 
-    /** A manifest without progress: every terminal one, and every one validate writes. */
+    /** A manifest without progress and without a claim, as the previous version wrote them. */
     public Manifest(String mediaId, MediaStatus status, String type, String category, long size, Location original,
                     Map<String, String> steps, List<Reason> reasons, List<Output> outputs, Map<String, Object> metadata) {
-        this(mediaId, status, type, category, size, original, steps, reasons, outputs, metadata, Map.of());
+        this(mediaId, status, type, category, size, original, steps, reasons, outputs, metadata, Map.of(), null);
     }
 
     /** This manifest with one step's progress line replaced. */
     public Manifest withProgress(String step, String line) {
         Map<String, String> p = new TreeMap<>(progress);
         p.put(step, line);
-        return new Manifest(mediaId, status, type, category, size, original, steps, reasons, outputs, metadata, p);
+        return new Manifest(mediaId, status, type, category, size, original, steps, reasons, outputs, metadata, p, claimedBy);
+    }
+
+    /** This item in a new state, claim kept, progress cleared. */
+    public Manifest withOutcome(MediaStatus newStatus, Location newOriginal, Map<String, String> newSteps, List<Reason> newReasons,
+                                List<Output> newOutputs, Map<String, Object> newMetadata) {
+        return new Manifest(mediaId, newStatus, type, category, size, newOriginal, newSteps, newReasons, newOutputs, newMetadata,
+                Map.of(), claimedBy);
     }
 
     public record Location(String bucket, String key) {
     }
 
+    /** READY, QUARANTINED or FAILED: the item's uploads end in this state and get their completion events. */
     public boolean terminal() {
-        return status == MediaStatus.READY || status == MediaStatus.QUARANTINED;
+        return status != null && status.isFinal();
+    }
+
+    /** READY or QUARANTINED: finalize has nothing left to merge. */
+    public boolean settled() {
+        return status != null && status.isSettled();
     }
 }

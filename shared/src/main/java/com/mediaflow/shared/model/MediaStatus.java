@@ -7,5 +7,21 @@ public enum MediaStatus {
     /** Every step that applies to its type is done. */
     READY,
     /** Rejected; the reasons say why. The bytes are kept in the quarantine bucket. */
-    QUARANTINED
+    QUARANTINED,
+    /**
+     * Could not be processed: a message reached a dead-letter queue after its retries. Final, but
+     * not necessarily the last word: after a redrive the item may still become READY, which is a
+     * new state with a new completion event.
+     */
+    FAILED;
+
+    /** READY, QUARANTINED or FAILED: an upload in this state has its completion event. */
+    public boolean isFinal() {
+        return this != PROCESSING;
+    }
+
+    /** READY or QUARANTINED: nothing will change it any more. */
+    public boolean isSettled() {
+        return this == READY || this == QUARANTINED;
+    }
 }

@@ -10,8 +10,10 @@ import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Output;
+import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepDone;
 import com.mediaflow.shared.model.StepResult;
+import com.mediaflow.shared.model.Upload;
 import com.mediaflow.shared.validation.Reason;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +30,11 @@ import org.slf4j.LoggerFactory;
  * Merges the step results into the manifest once every step that applies has reported. The
  * manifest is rebuilt from the stored step results each time, never patched, so finalize is
  * idempotent and order-independent. Every manifest write is conditional on the ETag that was read
- * (S3 conditional writes): two finalize runs racing on the last step cannot both announce READY,
- * and a progress line ("segments 37/60") written while a long step works can never overwrite the
- * terminal manifest, nor the terminal write a progress line it did not see.
+ * (S3 conditional writes): a progress line ("segments 37/60") written while a long step works can
+ * never overwrite the terminal manifest, nor the terminal write a progress line it did not see.
+ * Completion events go through the {@link Outbox}: every run that reads the manifest in a final
+ * state publishes the events of the item's uploads not yet marked sent, whether or not it wrote
+ * that state itself.
  */
 public final class Finalizer {
     private static final Logger LOG = LoggerFactory.getLogger(Finalizer.class);
@@ -43,6 +47,7 @@ public final class Finalizer {
     private final String mediaBucket;
     private final String completionQueue;
     private final String quarantineBucket;
+    private final Outbox outbox;
 
     public Finalizer(Config config, ObjectStore store, Queue queue) {
         this.store = store;
@@ -50,6 +55,7 @@ public final class Finalizer {
         this.mediaBucket = config.mediaBucket();
         this.quarantineBucket = config.quarantineBucket();
         this.completionQueue = config.completionQueueUrl();
+        this.outbox = new Outbox(store, queue, mediaBucket, completionQueue);
     }
 
     public void finalizeItem(String messageBody) {
@@ -68,8 +74,8 @@ public final class Finalizer {
     /**
      * SnapStart priming: what {@link #finalizeItem} does between its reads and writes, on a
      * synthetic item with no S3 or SQS call: the finalize message parsed and checked, two step
-     * results merged over a PROCESSING manifest, and the manifests, step results and completion
-     * event sent through a JSON round trip.
+     * results merged over a PROCESSING manifest, an attached upload settled in the final state, and
+     * the manifests, step results, receipt and completion event sent through a JSON round trip.
      *
      * @return what it did, e.g. "manifest READY after merging 2 step results: ..."
      * @throws IllegalStateException when the merge does not come out READY with the synthetic output
@@ -98,14 +104,24 @@ public final class Finalizer {
         Manifest terminal = Json.roundTrip(new Manifest(id, MediaStatus.READY, processing.type(), processing.category(),
                 processing.size(), processing.original(), merged.steps(), merged.reasons(), merged.outputs(),
                 merged.metadata()), Manifest.class);
-        Json.roundTrip(new CompletionEvent(id, terminal.status(), terminal.type(), Keys.manifest(id), null, terminal.reasons()),
-                CompletionEvent.class);
+        Upload upload = new Upload("priming-ingest", "priming/priming.png", "0", "priming");
+        Receipt attached = Json.roundTrip(new Receipt(upload.bucket(), upload.key(), upload.etag(), terminal.size(), "image/png",
+                id, terminal.type(), MediaStatus.PROCESSING, List.of(), false, upload.sequencer(), upload.id(), null),
+                Receipt.class);
+        Outbox.uploadIdOf(id, Keys.upload(id, upload.id()));
+        Json.roundTrip(CompletionEvent.of(attached.settle(terminal)), CompletionEvent.class);
         return "manifest " + terminal.status() + " after merging " + stored.size() + " step results: "
                 + terminal.outputs().size() + " output, steps " + terminal.steps() + ", metadata "
-                + terminal.metadata().keySet() + "; 6 JSON round trips";
+                + terminal.metadata().keySet() + "; an upload's receipt settled and its event; 7 JSON round trips";
     }
 
-    /** One read-decide-write round; false when a conditional write lost a race and must be redone. */
+    /**
+     * One read-decide-write round; false when a conditional write lost a race and must be redone.
+     * The completion events do not depend on winning: whenever the manifest read is in a final state,
+     * the outbox publishes what is not marked sent yet. So a conditional write that succeeded but
+     * was retried by the SDK after a network error (the retry gets 412) is read back as final on the
+     * next round, and its events go out then.
+     */
     private boolean finalizeOnce(StepDone done) {
         String id = done.mediaId();
         ObjectStore.Versioned<Manifest> read = store.getJsonVersioned(mediaBucket, Keys.manifest(id), Manifest.class)
@@ -113,8 +129,12 @@ public final class Finalizer {
                         + " does not exist yet; expected validate to have written it. Will retry.", null));
         Manifest manifest = read.value();
         if (manifest.terminal()) {
-            LOG.info("{} is already {}; nothing to do", id, manifest.status());
-            return true;
+            Outbox.Published published = outbox.publish(id, manifest);
+            LOG.info("{} is {}; {} of its {} uploads announced now", id, manifest.status(), published.sent(), published.uploads());
+            if (manifest.settled()) {
+                return true;
+            }
+            // FAILED: a redriven step may still complete the item, so the merge below still runs
         }
         Merged merged = merge(manifest, step -> store.getJson(mediaBucket, Keys.stepResult(id, step), StepResult.class));
         Map<String, String> steps = merged.steps();
@@ -143,16 +163,21 @@ public final class Finalizer {
             original = moved;
             outputs.clear();
         }
-        Manifest terminal = new Manifest(id, status, manifest.type(), manifest.category(), manifest.size(),
-                original, steps, reasons, outputs, metadata);
+        Manifest terminal = manifest.withOutcome(status, original, steps, reasons, outputs, metadata);
         if (!store.putJsonIfMatch(mediaBucket, Keys.manifest(id), terminal, read.etag())) {
             return false;
         }
         if (failed) {
             store.delete(mediaBucket, Keys.original(id));
         }
-        queue.send(completionQueue, new CompletionEvent(id, status, manifest.type(), Keys.manifest(id), null, reasons));
-        LOG.info("{} is {} with {} outputs", id, status, outputs.size());
+        Outbox.Published published = outbox.publish(id, terminal);
+        if (published.uploads() == 0) {
+            // an item the previous version's validate created: no upload is attached, so its
+            // item-level event goes out as that version sent it, once, by the run that wrote the state
+            queue.send(completionQueue, new CompletionEvent(id, status, manifest.type(), Keys.manifest(id), null, reasons));
+        }
+        LOG.info("{} is {} with {} outputs; {} of its {} uploads announced", id, status, outputs.size(), published.sent(),
+                published.uploads());
         return true;
     }
 

@@ -18,6 +18,7 @@ import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepMessage;
+import com.mediaflow.shared.model.Upload;
 import com.mediaflow.shared.validation.StructureValidator;
 import com.mediaflow.shared.validation.io.ArrayByteSource;
 import com.mediaflow.shared.validation.io.S3ByteSource;
@@ -35,11 +36,15 @@ import org.slf4j.LoggerFactory;
  * The validate step's work for one uploaded object: hash it in one streaming pass, judge it,
  * store it content-addressed (or in quarantine), and fan out to the steps that apply to its type.
  *
- * <p>Idempotent: the receipt is written last, so a redelivered event whose receipt exists is a
- * no-op, and every write before it is content-addressed or conditional.
+ * <p>An upload is identified by bucket, key and the S3 event's sequencer ({@link Upload}); it gets
+ * its own receipt, and ends READY, QUARANTINED or FAILED with its own completion event, sent
+ * through the {@link Outbox}. Idempotent: the receipt is written after everything else validate
+ * does, so a redelivered event whose receipt exists only makes sure of the upload's completion;
+ * every write before it is content-addressed, conditional, or a record named by the upload.
  */
 public final class IngestService {
     private static final Logger LOG = LoggerFactory.getLogger(IngestService.class);
+    private static final int MAX_CLAIM_ATTEMPTS = 5;
 
     private final ObjectStore store;
     private final Queue queue;
@@ -49,6 +54,7 @@ public final class IngestService {
     private final String quarantineBucket;
     private final String completionQueue;
     private final List<StepRoute> steps;
+    private final Outbox outbox;
 
     public IngestService(Config config, ObjectStore store, Queue queue) {
         this.store = store;
@@ -59,6 +65,7 @@ public final class IngestService {
         this.quarantineBucket = config.quarantineBucket();
         this.completionQueue = config.completionQueueUrl();
         this.steps = config.pipelineSteps();
+        this.outbox = new Outbox(store, queue, mediaBucket, completionQueue);
     }
 
     public String ingestBucket() {
@@ -66,10 +73,8 @@ public final class IngestService {
     }
 
     public void ingest(ObjectCreated object) {
-        String receiptKey = Keys.receipt(object.key());
-        Optional<Receipt> previous = store.getJson(mediaBucket, receiptKey, Receipt.class);
-        if (previous.isPresent() && sameEtag(previous.get().etag(), object.etag())) {
-            LOG.info("s3://{}/{} already has its receipt; redelivery ignored", ingestBucket, object.key());
+        Upload announced = new Upload(ingestBucket, object.key(), object.sequencer(), object.etag());
+        if (announced.hasVersion() && resume(announced)) {
             return;
         }
         var opened = store.openIfMatch(ingestBucket, object.key(), object.etag());
@@ -88,6 +93,10 @@ public final class IngestService {
         } catch (IOException e) {
             throw new StorageException("reading " + ObjectStore.uri(ingestBucket, object.key()) + " failed: " + e.getMessage(), e);
         }
+        Upload upload = announced.withEtag(etag);
+        if (!announced.hasVersion() && resume(upload)) {
+            return;
+        }
         var detected = Detector.detect(pass.head(), pass.headLength());
         // The structural pass reads only headers and indexes, with ranged GETs pinned to the ETag
         // that was hashed; the hash above was the one pass over every byte.
@@ -99,33 +108,45 @@ public final class IngestService {
             throw new StorageException("closing the ranged reader of " + object.key() + " failed", e);
         }
         String mediaId = pass.sha256();
-        LOG.info("s3://{}/{}: {} bytes, sha256 {}, detected {}, accepted {}, reasons {}", ingestBucket, object.key(),
-                pass.size(), mediaId, detected.mimeType(), verdict.accepted(), verdict.reasons());
-
-        Receipt receipt = verdict.accepted()
-                ? accept(object, etag, declaredType, pass, verdict)
-                : quarantine(object, etag, declaredType, pass, verdict);
-        store.putJson(mediaBucket, receiptKey, receipt);
+        LOG.info("s3://{}/{} (upload {}): {} bytes, sha256 {}, detected {}, accepted {}, reasons {}", ingestBucket,
+                object.key(), upload.id(), pass.size(), mediaId, detected.mimeType(), verdict.accepted(), verdict.reasons());
+        Receipt own = new Receipt(ingestBucket, upload.key(), upload.etag(), pass.size(), declaredType, mediaId,
+                verdict.detectedType(), verdict.accepted() ? MediaStatus.PROCESSING : MediaStatus.QUARANTINED,
+                verdict.reasons(), false, upload.sequencer(), upload.id(), null);
+        if (verdict.accepted()) {
+            accept(upload, own, pass, verdict);
+        } else {
+            quarantine(upload, own, verdict);
+        }
     }
 
-    private Receipt accept(ObjectCreated object, String etag, String declaredType, Hashing.Pass pass, Verdict verdict) {
+    /**
+     * A redelivered event: when the upload has its receipt, everything validate does was done, and
+     * what is left is its completion, which this run makes sure of.
+     *
+     * @return whether the upload had its receipt
+     */
+    private boolean resume(Upload upload) {
+        Optional<Receipt> receipt = store.getJson(mediaBucket, Keys.receipt(upload), Receipt.class);
+        if (receipt.isEmpty()) {
+            return false;
+        }
+        Receipt r = receipt.get();
+        LOG.info("s3://{}/{} (upload {}) already has its receipt, {}; redelivery, only its completion is checked",
+                ingestBucket, upload.key(), upload.id(), r.status());
+        finish(store.getJson(mediaBucket, Keys.upload(r.mediaId(), upload.id()), Receipt.class).orElse(r));
+        return true;
+    }
+
+    /**
+     * Accepted bytes. The item is claimed with a conditional create of its manifest (S3 has no
+     * conditional CopyObject): of identical uploads at the same moment exactly one creates it, and
+     * only that one stores the original and fans out. Every upload, claimer or duplicate, attaches
+     * itself to the item before it looks at the item's state again, so that either it sees the final
+     * state or the run that wrote the final state sees it.
+     */
+    private void accept(Upload upload, Receipt own, Hashing.Pass pass, Verdict verdict) {
         String mediaId = pass.sha256();
-        Optional<Manifest> existing = store.getJson(mediaBucket, Keys.manifest(mediaId), Manifest.class);
-        if (existing.isPresent()) {
-            Manifest m = existing.get();
-            LOG.info("{} is a duplicate of media {} ({}); nothing is processed again", object.key(), mediaId, m.status());
-            if (m.terminal()) {
-                queue.send(completionQueue, new CompletionEvent(mediaId, m.status(), m.type(), Keys.manifest(mediaId),
-                        object.key(), m.reasons()));
-            }
-            return new Receipt(ingestBucket, object.key(), etag, pass.size(), declaredType, mediaId,
-                    verdict.detectedType(), m.status() == MediaStatus.QUARANTINED ? MediaStatus.QUARANTINED : MediaStatus.PROCESSING,
-                    verdict.reasons(), true);
-        }
-        if (!store.copyIfMatch(ingestBucket, object.key(), etag, mediaBucket, Keys.original(mediaId), verdict.detectedType())) {
-            throw new StorageException("s3://" + ingestBucket + "/" + object.key()
-                    + " changed while it was validated (ETag " + etag + " no longer matches); will retry", null);
-        }
         MediaCategory category = verdict.detected().category();
         Map<String, String> pending = new LinkedHashMap<>();
         for (StepRoute route : steps) {
@@ -133,46 +154,117 @@ public final class IngestService {
                 pending.put(route.name(), Manifest.PENDING);
             }
         }
-        boolean nothingToDo = pending.isEmpty();
-        Manifest manifest = new Manifest(mediaId, nothingToDo ? MediaStatus.READY : MediaStatus.PROCESSING,
-                verdict.detectedType(), category.id(), pass.size(),
-                new Manifest.Location(mediaBucket, Keys.original(mediaId)), pending, verdict.reasons(), List.of(), Map.of());
-        // Fan out before the manifest exists: a crash in between is retried and sends again, which
-        // the steps tolerate; a manifest without its messages would stall forever.
-        for (StepRoute route : steps) {
-            if (route.appliesTo(category, verdict.detectedType())) {
-                queue.send(route.queueUrl(), new StepMessage(mediaId, route.name(), verdict.detectedType(), category.id(),
-                        mediaBucket, Keys.original(mediaId)));
+        Manifest.Location original = new Manifest.Location(mediaBucket, Keys.original(mediaId));
+        Manifest claim = new Manifest(mediaId, MediaStatus.PROCESSING, verdict.detectedType(), category.id(), pass.size(),
+                original, pending, verdict.reasons(), List.of(), Map.of(), Map.of(), upload.id());
+        Manifest item = claim(claim);
+        boolean claimer = upload.id().equals(item.claimedBy());
+        Receipt attached = new Receipt(own.bucket(), own.key(), own.etag(), own.size(), own.declaredType(), mediaId,
+                own.detectedType(), MediaStatus.PROCESSING, own.reasons(), !claimer, own.sequencer(), own.uploadId(), null);
+        store.putJson(mediaBucket, Keys.upload(mediaId, upload.id()), attached);
+        if (claimer && item.status() == MediaStatus.PROCESSING) {
+            if (!store.copyIfMatch(ingestBucket, upload.key(), upload.etag(), mediaBucket, original.key(), verdict.detectedType())) {
+                release(upload, mediaId);
+                throw new StorageException("s3://" + ingestBucket + "/" + upload.key()
+                        + " changed while it was validated (ETag " + upload.etag() + " no longer matches); claim on media "
+                        + mediaId + " released, will retry", null);
             }
+            // Fan out before the receipt exists: a crash in between is retried and sends again, which
+            // the steps tolerate; a claimed item without its messages would stall forever.
+            for (StepRoute route : steps) {
+                if (route.appliesTo(category, verdict.detectedType())) {
+                    queue.send(route.queueUrl(), new StepMessage(mediaId, route.name(), verdict.detectedType(), category.id(),
+                            mediaBucket, Keys.original(mediaId)));
+                }
+            }
+            if (pending.isEmpty()) {
+                store.putJson(mediaBucket, Keys.manifest(mediaId), claim.withOutcome(MediaStatus.READY, original, pending,
+                        claim.reasons(), List.of(), Map.of()));
+            }
+        } else if (!claimer) {
+            LOG.info("{} is a duplicate of media {} ({}, claimed by upload {}); nothing is processed again", upload.key(),
+                    mediaId, item.status(), item.claimedBy());
         }
-        store.putJson(mediaBucket, Keys.manifest(mediaId), manifest);
-        if (nothingToDo) {
-            queue.send(completionQueue, new CompletionEvent(mediaId, MediaStatus.READY, manifest.type(), Keys.manifest(mediaId), null, List.of()));
-        }
-        return new Receipt(ingestBucket, object.key(), etag, pass.size(), declaredType, mediaId, verdict.detectedType(),
-                MediaStatus.PROCESSING, verdict.reasons(), false);
+        // A receipt that exists was written final by a run that completed this upload meanwhile.
+        store.putJsonIfAbsent(mediaBucket, Keys.receipt(upload), attached);
+        finish(attached);
     }
 
-    private Receipt quarantine(ObjectCreated object, String etag, String declaredType, Hashing.Pass pass, Verdict verdict) {
-        String mediaId = pass.sha256();
+    /**
+     * Creates the item's manifest if it has none; otherwise reads the one there.
+     *
+     * @return the manifest now stored: {@code claim} when this call created it
+     */
+    private Manifest claim(Manifest claim) {
+        String key = Keys.manifest(claim.mediaId());
+        for (int attempt = 1; attempt <= MAX_CLAIM_ATTEMPTS; attempt++) {
+            if (store.putJsonIfAbsent(mediaBucket, key, claim)) {
+                LOG.info("media {} claimed by upload {}", claim.mediaId(), claim.claimedBy());
+                return claim;
+            }
+            Optional<Manifest> existing = store.getJson(mediaBucket, key, Manifest.class);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+        }
+        throw new StorageException("media " + claim.mediaId() + ": expected to create " + ObjectStore.uri(mediaBucket, key)
+                + " or to read the one there; found neither in " + MAX_CLAIM_ATTEMPTS
+                + " attempts (claims released or conditional writes in conflict); will retry", null);
+    }
+
+    /** Gives up a claim whose original could not be stored, so that the next upload of these bytes can claim it. */
+    private void release(Upload upload, String mediaId) {
+        store.delete(mediaBucket, Keys.upload(mediaId, upload.id()));
+        Optional<Manifest> item = store.getJson(mediaBucket, Keys.manifest(mediaId), Manifest.class);
+        if (item.isPresent() && upload.id().equals(item.get().claimedBy()) && item.get().status() == MediaStatus.PROCESSING) {
+            store.delete(mediaBucket, Keys.manifest(mediaId));
+        }
+    }
+
+    /**
+     * An attached upload ends when its item does: if the item is final now, this run completes the
+     * upload (and, for the claimer, every upload attached to the item); if not, the run that writes
+     * the item's final state will.
+     */
+    private void finish(Receipt attached) {
+        if (attached.status() == MediaStatus.QUARANTINED) {
+            outbox.complete(attached, null);
+            return;
+        }
+        Optional<Manifest> item = store.getJson(mediaBucket, Keys.manifest(attached.mediaId()), Manifest.class);
+        if (item.isEmpty()) {
+            LOG.warn("s3://{}/{} (upload {}) waits for media {}, whose manifest is gone (its claim was released)",
+                    attached.bucket(), attached.key(), attached.uploadId(), attached.mediaId());
+            return;
+        }
+        if (!item.get().terminal()) {
+            return;
+        }
+        if (attached.uploadId() != null && attached.uploadId().equals(item.get().claimedBy())) {
+            outbox.publish(attached.mediaId(), item.get());
+        } else {
+            outbox.complete(attached, item.get());
+        }
+    }
+
+    /** Rejected bytes: kept in the quarantine bucket; the upload ends QUARANTINED now, whatever its item does. */
+    private void quarantine(Upload upload, Receipt own, Verdict verdict) {
+        String mediaId = own.mediaId();
         if (!store.exists(quarantineBucket, Keys.quarantinedOriginal(mediaId))
-                && !store.copyIfMatch(ingestBucket, object.key(), etag, quarantineBucket, Keys.quarantinedOriginal(mediaId),
+                && !store.copyIfMatch(ingestBucket, upload.key(), upload.etag(), quarantineBucket, Keys.quarantinedOriginal(mediaId),
                         "application/octet-stream")) {
-            throw new StorageException("s3://" + ingestBucket + "/" + object.key()
-                    + " changed while it was validated (ETag " + etag + " no longer matches); will retry", null);
+            throw new StorageException("s3://" + ingestBucket + "/" + upload.key()
+                    + " changed while it was validated (ETag " + upload.etag() + " no longer matches); will retry", null);
         }
-        store.putJson(quarantineBucket, Keys.quarantineReasons(mediaId), new Receipt(ingestBucket, object.key(), etag,
-                pass.size(), declaredType, mediaId, verdict.detectedType(), MediaStatus.QUARANTINED, verdict.reasons(), false));
-        if (verdict.contentRejected() && !store.exists(mediaBucket, Keys.manifest(mediaId))) {
-            store.putJson(mediaBucket, Keys.manifest(mediaId), new Manifest(mediaId, MediaStatus.QUARANTINED,
-                    verdict.detectedType(), verdict.detected().category().id(), pass.size(),
+        store.putJson(quarantineBucket, Keys.quarantineReasons(mediaId), own);
+        if (verdict.contentRejected()) {
+            store.putJsonIfAbsent(mediaBucket, Keys.manifest(mediaId), new Manifest(mediaId, MediaStatus.QUARANTINED,
+                    verdict.detectedType(), verdict.detected().category().id(), own.size(),
                     new Manifest.Location(quarantineBucket, Keys.quarantinedOriginal(mediaId)), Map.of(),
-                    verdict.reasons(), List.of(), Map.of()));
+                    verdict.reasons(), List.of(), Map.of(), Map.of(), upload.id()));
         }
-        queue.send(completionQueue, new CompletionEvent(mediaId, MediaStatus.QUARANTINED, verdict.detectedType(),
-                Keys.manifest(mediaId), object.key(), verdict.reasons()));
-        return new Receipt(ingestBucket, object.key(), etag, pass.size(), declaredType, mediaId, verdict.detectedType(),
-                MediaStatus.QUARANTINED, verdict.reasons(), false);
+        store.putJson(mediaBucket, Keys.upload(mediaId, upload.id()), own);
+        outbox.complete(own, null);
     }
 
     /**
@@ -216,23 +308,20 @@ public final class IngestService {
                 roundTrips++;
             }
         }
-        Json.roundTrip(new Manifest(mediaId, MediaStatus.PROCESSING, verdict.detectedType(), category.id(), pass.size(),
-                new Manifest.Location(mediaBucket, Keys.original(mediaId)), pending, verdict.reasons(), List.of(), Map.of()),
-                Manifest.class);
-        Json.roundTrip(new Receipt(ingestBucket, key, created.get(0).etag(), pass.size(), "image/png", mediaId,
-                verdict.detectedType(), MediaStatus.PROCESSING, verdict.reasons(), false), Receipt.class);
-        Json.roundTrip(new CompletionEvent(mediaId, MediaStatus.READY, verdict.detectedType(), Keys.manifest(mediaId), null,
-                verdict.reasons()), CompletionEvent.class);
+        ObjectCreated object = created.get(0);
+        Upload upload = new Upload(ingestBucket, object.key(), object.sequencer(), object.etag());
+        Manifest claim = Json.roundTrip(new Manifest(mediaId, MediaStatus.PROCESSING, verdict.detectedType(), category.id(),
+                pass.size(), new Manifest.Location(mediaBucket, Keys.original(mediaId)), pending, verdict.reasons(), List.of(),
+                Map.of(), Map.of(), upload.id()), Manifest.class);
+        Receipt attached = Json.roundTrip(new Receipt(ingestBucket, key, upload.etag(), pass.size(), "image/png", mediaId,
+                verdict.detectedType(), MediaStatus.PROCESSING, verdict.reasons(), false, upload.sequencer(), upload.id(), null),
+                Receipt.class);
+        Receipt settled = attached.settle(claim.withOutcome(MediaStatus.READY, claim.original(), claim.steps(), claim.reasons(),
+                List.of(), Map.of()));
+        Json.roundTrip(CompletionEvent.of(settled), CompletionEvent.class);
         roundTrips += 3;
         return "priming.png: " + result.structure().width() + "x" + result.structure().height() + " "
                 + verdict.detectedType() + " ACCEPTED, " + pass.size() + " bytes, sha256 " + mediaId.substring(0, 12)
                 + "..., steps " + pending.keySet() + ", " + roundTrips + " JSON round trips";
-    }
-
-    private static boolean sameEtag(String a, String b) {
-        if (a == null || b == null) {
-            return false;
-        }
-        return a.replace("\"", "").equals(b.replace("\"", ""));
     }
 }
