@@ -311,6 +311,10 @@ public final class Main {
             stopped.countDown();
         }));
         double seconds = (System.nanoTime() - t0) / 1e9;
+        if (options.dataDir() != null) {
+            err.println("mediaflow: data in " + options.dataDir().toAbsolutePath() + "; " + stack.restoredMessages()
+                    + " queued message(s) restored from it");
+        }
         if (json) {
             // a plain mapper: nulls written (dataDir), maps in their own order (the template's)
             out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(upLine(stack, options)));

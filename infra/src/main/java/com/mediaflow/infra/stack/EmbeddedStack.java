@@ -132,6 +132,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final List<Thread> pollers = new ArrayList<>();
     private final Path workDir = Files.createTempDirectory("mediaflow-work-");
     private final PersistentQueues persistentQueues;
+    private int restoredMessages;
 
     private EmbeddedStack(Options options) throws Exception {
         this.options = options;
@@ -205,6 +206,9 @@ public final class EmbeddedStack implements AutoCloseable {
         Resolver resolver = new Resolver(this::ref, this::attribute);
         createBuckets(resolver);
         createQueues(resolver);
+        if (persistentQueues != null) {
+            restoredMessages = countMessages();
+        }
         configureNotifications(resolver, notifying);
         for (FunctionDef f : template.functions()) {
             functions.put(f.logicalId(), f);
@@ -506,6 +510,24 @@ public final class EmbeddedStack implements AutoCloseable {
         env.put("AWS_ACCESS_KEY_ID", ACCESS_KEY);
         env.put("AWS_SECRET_ACCESS_KEY", SECRET_KEY);
         return Config.of(env);
+    }
+
+    /** Messages the queues held when the stack started: restored from the data folder (0 without one). */
+    public int restoredMessages() {
+        return restoredMessages;
+    }
+
+    private int countMessages() {
+        int n = 0;
+        for (String url : queueUrls.values()) {
+            var attrs = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+            for (String v : attrs.values()) {
+                n += Integer.parseInt(v);
+            }
+        }
+        return n;
     }
 
     /** Invocations under way right now, across all functions. */

@@ -1,5 +1,6 @@
 package com.mediaflow.infra.stack;
 
+import com.typesafe.config.ConfigFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -66,7 +67,9 @@ final class PersistentQueues implements AutoCloseable {
         ConnectionPool$ pools = ConnectionPool$.MODULE$;
         ConnectionPoolSettings settings = pools.singleton$default$4();
         pools.singleton(url, USER, PASSWORD, settings, pools.singleton$default$5(url, USER, PASSWORD, settings));
-        this.system = ActorSystem.create("elasticmq");
+        // the stack's own close stops this system; Pekko's JVM hook would only warn during a Ctrl-C
+        this.system = ActorSystem.create("elasticmq", ConfigFactory
+                .parseString("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off").withFallback(ConfigFactory.load()));
         SqlQueuePersistenceConfig config = new SqlQueuePersistenceConfig(true, "org.h2.Driver", url, USER, PASSWORD, false);
         this.listener = system.actorOf(Props.create(SqlQueuePersistenceActor.class, config,
                 scala.collection.immutable.List$.MODULE$.empty()), "persistence");
