@@ -31,7 +31,7 @@ final class Demo {
 
     int run(List<String> args) throws Exception {
         if (!args.isEmpty()) {
-            throw new Main.UsageException("demo takes no arguments");
+            throw new Main.UsageException("demo", "demo takes no arguments, found " + args);
         }
         PrintStream err = main.err();
         Path outDir = Path.of("mediaflow-out").toAbsolutePath();

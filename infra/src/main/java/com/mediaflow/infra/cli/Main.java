@@ -31,20 +31,71 @@ import java.util.stream.Stream;
 /** {@code ./mediaflow}: demo, process, up, invoke, validate. Results on stdout, logs and progress on stderr. */
 public final class Main {
     static final String USAGE = """
-            usage: mediaflow COMMAND [ARGS]
+            usage: mediaflow COMMAND [OPTIONS] [ARGS]      'mediaflow COMMAND --help' shows a command's options
               demo                                  put sample media through the whole pipeline and show what became of each
-              process [--out DIR] [--timeout S] [--workers N] [--env NAME=VALUE]... PATH...
+              process [--out DIR] [--timeout S] [--workers N] [--env NAME=VALUE]... [--include-hidden] PATH...
                                                     upload files (or folders) to the local ingest bucket, wait, copy outputs
                                                     to DIR/<mediaId>/ (default ./mediaflow-out); one JSON line per input
-              up [--data DIR] [--workers N] [--env NAME=VALUE]...
+              up [--data DIR] [--port N] [--json] [--workers N] [--env NAME=VALUE]...
                                                     start the embedded stack and keep it running (Ctrl-C stops it)
-                                                    --workers: concurrent invocations per queue (default 2)
-                                                    --env: a function setting, e.g. SEGMENT_THRESHOLD_SECONDS=20
               invoke FUNCTION -e EVENT.json [--put FILE=s3://BUCKET/KEY]...
                                                     run one function's handler with an event on a fresh local stack,
                                                     like 'sam local invoke'; --put stores a file there first
-              validate PATH...                      the validation verdict, offline, one JSON line per file
+              validate [--include-hidden] PATH...   the validation verdict, offline, one JSON line per file
+            mediaflow --version                     the version
             """;
+
+    private static final String ENV_HELP =
+            "  --env NAME=VALUE     a function setting over the template's, e.g. SEGMENT_THRESHOLD_SECONDS=20 (repeatable)\n";
+    private static final String WORKERS_HELP =
+            "  --workers N          concurrent invocations per queue (default 2: segment jobs of long videos run that many at a time)\n";
+    private static final String HIDDEN_HELP =
+            "  --include-hidden     when walking folders, also take dotfiles and what is in .git, .svn and .hg folders\n"
+            + "                       (skipped by default; files named on the command line are always taken)\n";
+
+    /** {@code mediaflow COMMAND --help}: what each command does and its options. */
+    static final Map<String, String> HELP = Map.of(
+            "demo", """
+                    usage: mediaflow demo
+                    Makes a handful of sample media, starts the embedded stack, puts them through the whole pipeline
+                    and prints a table of what became of each. Outputs go under ./mediaflow-out/<mediaId>/, and
+                    ./mediaflow-out/demo-results.jsonl has the same results as JSON lines. No options.
+                    """,
+            "process", """
+                    usage: mediaflow process [--out DIR] [--timeout SECONDS] [--workers N] [--env NAME=VALUE]... [--include-hidden] PATH...
+                    Uploads files (folders are walked) to the local ingest bucket as a client would, waits until each
+                    upload is terminal, copies its outputs to DIR/<mediaId>/ and prints one JSON line per input
+                    (infra/src/main/resources/mediaflow-result.schema.json). Exit 0 only when every input ended READY
+                    or QUARANTINED; 1 otherwise; 2 for a bad command line.
+                      --out DIR            where outputs are copied (default ./mediaflow-out)
+                      --timeout SECONDS    how long to wait for every upload to be terminal (default 900)
+                    """ + WORKERS_HELP + ENV_HELP + HIDDEN_HELP,
+            "up", """
+                    usage: mediaflow up [--data DIR] [--port N] [--json] [--workers N] [--env NAME=VALUE]...
+                    Starts the embedded stack (S3 and SQS, the template's buckets and queues, the functions) and keeps
+                    it running until Ctrl-C (SIGINT) or SIGTERM. Any S3 client that puts an object into the ingest
+                    bucket triggers processing.
+                      --data DIR           keep objects (DIR/s3) and queued messages (DIR/sqs) on disk: a restart on the
+                                           same DIR, after Ctrl-C or a crash, goes on where it stopped
+                      --port N             fixed ports: S3 listens on N, SQS on N+1 (default: free ports the system picks)
+                      --json               print one JSON line when ready (endpoints, region, credentials, buckets, queue
+                                           URLs: infra/src/main/resources/mediaflow-up.schema.json) instead of the banner
+                    """ + WORKERS_HELP + ENV_HELP,
+            "invoke", """
+                    usage: mediaflow invoke FUNCTION -e EVENT.json [--put FILE=s3://BUCKET/KEY]...
+                    Runs one function's real handler with the event, with the template's environment, on a fresh local
+                    stack, and prints the SQSBatchResponse. FUNCTION is the logical id (ValidateFunction) or its short
+                    name (validate).
+                      -e, --event FILE     the SQS event to invoke with (see events/)
+                      --put FILE=s3://BUCKET/KEY
+                                           store a file in the local stack first (repeatable)
+                    """,
+            "validate", """
+                    usage: mediaflow validate [--include-hidden] PATH...
+                    The validation verdict, offline, no stack: one JSON line per file, status ACCEPTED or QUARANTINED
+                    (infra/src/main/resources/mediaflow-result.schema.json). Exit 0 only when all are accepted.
+                    """ + HIDDEN_HELP);
+
 
     private final PrintStream out;
     private final PrintStream err;
@@ -63,8 +114,11 @@ public final class Main {
             code = new Main(System.out, System.err, root).run(args);
         } catch (UsageException e) {
             System.err.println("mediaflow: " + e.getMessage());
-            System.err.print(USAGE);
+            System.err.print(e.command() == null ? USAGE : HELP.get(e.command()));
             code = 2;
+        } catch (CommandFailure e) {
+            System.err.println("mediaflow: " + e.getMessage());
+            code = 1;
         } catch (Exception e) {
             System.err.println("mediaflow: " + e);
             code = 1;
@@ -73,25 +127,37 @@ public final class Main {
     }
 
     int run(String[] args) throws Exception {
-        if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+        if (args.length == 0) {
             err.print(USAGE);
-            return args.length == 0 ? 2 : 0;
+            return 2;
+        }
+        if (args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help")) {
+            out.print(args.length > 1 && HELP.containsKey(args[1]) ? HELP.get(args[1]) : USAGE);
+            return 0;
+        }
+        if (args[0].equals("--version") || args[0].equals("-V") || args[0].equals("version")) {
+            out.println("mediaflow " + version());
+            return 0;
         }
         List<String> rest = List.of(args).subList(1, args.length);
+        if (HELP.containsKey(args[0]) && (rest.contains("--help") || rest.contains("-h"))) {
+            out.print(HELP.get(args[0]));
+            return 0;
+        }
         return switch (args[0]) {
             case "demo" -> new Demo(this).run(rest);
             case "process" -> process(rest);
             case "up" -> up(rest);
             case "invoke" -> invoke(rest);
             case "validate" -> validate(rest);
-            default -> throw new UsageException("unknown command '" + args[0] + "'");
+            default -> throw new UsageException("unknown command '" + args[0] + "', expected one of " + new java.util.TreeSet<>(HELP.keySet()));
         };
     }
 
     Path template() {
         Path t = root.resolve("template.yaml");
         if (!Files.isRegularFile(t)) {
-            throw new UsageException("no template.yaml in " + root + "; run ./mediaflow from the project, or set -Dmediaflow.root");
+            throw new CommandFailure("no template.yaml in " + root + "; run ./mediaflow from the project, or set -Dmediaflow.root", null);
         }
         return t;
     }
@@ -114,25 +180,29 @@ public final class Main {
         Path outDir = Path.of("mediaflow-out");
         Duration timeout = Duration.ofMinutes(15);
         List<Path> inputs = new ArrayList<>();
+        boolean includeHidden = false;
         EmbeddedStack.Options options = EmbeddedStack.Options.defaults(template()).withWorkers(2);
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
-                case "--out" -> outDir = Path.of(value(args, ++i, "--out"));
-                case "--timeout" -> timeout = Duration.ofSeconds(positive(value(args, ++i, "--timeout"), "--timeout"));
-                case "--workers" -> options = options.withWorkers((int) positive(value(args, ++i, "--workers"), "--workers"));
-                case "--env" -> options = withEnv(options, value(args, ++i, "--env"));
+                case "--out" -> outDir = Path.of(value("process", args, ++i, "--out", "a folder"));
+                case "--timeout" -> timeout = Duration.ofSeconds(wholeNumber("process", value("process", args, ++i, "--timeout", "seconds"),
+                        "--timeout", 1, Integer.MAX_VALUE, "a whole number of seconds above 0"));
+                case "--workers" -> options = options.withWorkers(workers("process", value("process", args, ++i, "--workers", "a number")));
+                case "--env" -> options = withEnv(options, value("process", args, ++i, "--env", "NAME=VALUE"));
+                case "--include-hidden" -> includeHidden = true;
                 default -> {
-                    if (a.startsWith("--")) {
-                        throw new UsageException("unknown option " + a);
+                    if (a.startsWith("-")) {
+                        throw unknownOption("process", a, "--out, --timeout, --workers, --env, --include-hidden");
                     }
                     inputs.add(Path.of(a));
                 }
             }
         }
-        List<Path> files = expand(inputs);
+        List<Path> files = expand(inputs, includeHidden, err);
         if (files.isEmpty()) {
-            throw new UsageException("process needs at least one file or folder");
+            throw new UsageException("process", "process needs at least one file or folder, found "
+                    + (inputs.isEmpty() ? "none" : "no file to upload in " + inputs));
         }
         List<ResultLine> lines = processFiles(files, outDir, timeout, options);
         for (ResultLine l : lines) {
@@ -162,69 +232,161 @@ public final class Main {
     static EmbeddedStack.Options withEnv(EmbeddedStack.Options options, String spec) {
         int eq = spec.indexOf('=');
         if (eq <= 0) {
-            throw new UsageException("--env is '" + spec + "', expected NAME=VALUE such as SEGMENT_THRESHOLD_SECONDS=20");
+            throw new UsageException(null, "--env is '" + spec + "', expected NAME=VALUE such as SEGMENT_THRESHOLD_SECONDS=20");
         }
         String name = spec.substring(0, eq);
         if (!Config.ALL.contains(name)) {
-            throw new UsageException("--env names " + name + ", which no function reads; expected one of " + Config.ALL);
+            throw new UsageException(null, "--env names " + name + ", which no function reads; expected one of " + Config.ALL);
         }
         Map<String, String> env = new LinkedHashMap<>(options.environment());
         env.put(name, spec.substring(eq + 1));
         return options.withEnvironment(env);
     }
 
-    static List<Path> expand(List<Path> inputs) throws IOException {
+    /**
+     * The files to take: each file named, and the files under each folder named, in order. Below a
+     * named folder, dotfiles and dot-folders (which include .git, .svn and .hg) are skipped unless
+     * {@code includeHidden}; how many were skipped is said on {@code err}.
+     */
+    static List<Path> expand(List<Path> inputs, boolean includeHidden, PrintStream err) throws IOException {
         List<Path> files = new ArrayList<>();
+        int skipped = 0;
         for (Path p : inputs) {
             if (Files.isDirectory(p)) {
+                List<Path> found = new ArrayList<>();
                 try (Stream<Path> walk = Files.walk(p)) {
-                    walk.filter(Files::isRegularFile).sorted().forEach(files::add);
+                    walk.filter(Files::isRegularFile).sorted().forEach(found::add);
+                }
+                for (Path f : found) {
+                    if (includeHidden || !hiddenBelow(p, f)) {
+                        files.add(f);
+                    } else {
+                        skipped++;
+                    }
                 }
             } else if (Files.isRegularFile(p)) {
                 files.add(p);
             } else {
-                throw new UsageException("no such file or folder: " + p);
+                throw new UsageException(null, "no such file or folder: " + p);
             }
         }
+        if (skipped > 0) {
+            err.println("mediaflow: skipped " + skipped + " hidden file(s) (dotfiles, .git, .svn, .hg); --include-hidden takes them");
+        }
         return files;
+    }
+
+    /** A dotfile, or a file in a dot-folder (.git, .svn, .hg, ...), below the folder that was named. */
+    static boolean hiddenBelow(Path folder, Path file) {
+        for (Path part : folder.relativize(file)) {
+            if (part.toString().startsWith(".")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- up
 
     int up(List<String> args) throws Exception {
         EmbeddedStack.Options options = EmbeddedStack.Options.defaults(template()).withWorkers(2);
+        boolean json = false;
         for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).equals("--data")) {
-                options = options.withDataDir(Path.of(value(args, ++i, "--data")));
-            } else if (args.get(i).equals("--workers")) {
-                options = options.withWorkers((int) positive(value(args, ++i, "--workers"), "--workers"));
-            } else if (args.get(i).equals("--env")) {
-                options = withEnv(options, value(args, ++i, "--env"));
-            } else {
-                throw new UsageException("unknown argument to up: " + args.get(i));
+            String a = args.get(i);
+            switch (a) {
+                case "--data" -> options = options.withDataDir(dataDir(value("up", args, ++i, "--data", "a folder")));
+                case "--port" -> options = options.withPort(port(value("up", args, ++i, "--port", "a port number")));
+                case "--json" -> json = true;
+                case "--workers" -> options = options.withWorkers(workers("up", value("up", args, ++i, "--workers", "a number")));
+                case "--env" -> options = withEnv(options, value("up", args, ++i, "--env", "NAME=VALUE"));
+                default -> throw a.startsWith("-") ? unknownOption("up", a, "--data, --port, --json, --workers, --env")
+                        : new UsageException("up", "up takes no arguments, found '" + a + "'");
             }
         }
         long t0 = System.nanoTime();
-        EmbeddedStack stack = EmbeddedStack.start(options);
+        EmbeddedStack stack = startForUp(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             err.println("\nmediaflow: stopping the embedded stack");
             stack.close();
             stopped.countDown();
         }));
-        out.printf("Mediaflow embedded stack is up (%.1f s). Ctrl-C stops it.%n", (System.nanoTime() - t0) / 1e9);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (options.dataDir() != null) {
+            err.println("mediaflow: data in " + options.dataDir().toAbsolutePath() + "; " + stack.restoredMessages()
+                    + " queued message(s) restored from it");
+        }
+        if (json) {
+            // a plain mapper: nulls written (dataDir), maps in their own order (the template's)
+            out.println(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(upLine(stack, options)));
+            err.printf("mediaflow: embedded stack is up (%.1f s). Ctrl-C stops it.%n", seconds);
+        } else {
+            printBanner(stack, options, seconds);
+        }
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private static EmbeddedStack startForUp(EmbeddedStack.Options options) throws Exception {
+        try {
+            return EmbeddedStack.start(options);
+        } catch (EmbeddedStack.PortUnavailableException e) {
+            throw new CommandFailure("--port is " + e.port() + ": " + e.getMessage(), e);
+        } catch (Exception e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof java.sql.SQLException sql && sql.getErrorCode() == 90020) { // H2: database in use
+                    throw new CommandFailure("--data is " + options.dataDir() + ", which another running stack uses (its queue "
+                            + "database is locked); expected a folder no running 'mediaflow up' has open", e);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The {@code up --json} line: see mediaflow-up.schema.json. */
+    static Map<String, Object> upLine(EmbeddedStack stack, EmbeddedStack.Options options) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("endpoints", Map.of("s3", stack.s3Endpoint().toString(), "sqs", stack.sqsEndpoint().toString()));
+        line.put("region", EmbeddedStack.REGION);
+        Map<String, String> credentials = new LinkedHashMap<>();
+        credentials.put("accessKeyId", EmbeddedStack.ACCESS_KEY);
+        credentials.put("secretAccessKey", EmbeddedStack.SECRET_KEY);
+        line.put("credentials", credentials);
+        line.put("buckets", stack.buckets());
+        line.put("queues", stack.queues());
+        line.put("dataDir", options.dataDir() == null ? null : options.dataDir().toAbsolutePath().toString());
+        line.put("pid", ProcessHandle.current().pid());
+        return line;
+    }
+
+    private void printBanner(EmbeddedStack stack, EmbeddedStack.Options options, double seconds) {
+        out.printf("Mediaflow embedded stack is up (%.1f s). Ctrl-C stops it.%n", seconds);
         out.println("  S3 endpoint:   " + stack.s3Endpoint());
         out.println("  SQS endpoint:  " + stack.sqsEndpoint());
         out.println("  credentials:   AWS_ACCESS_KEY_ID=" + EmbeddedStack.ACCESS_KEY + " AWS_SECRET_ACCESS_KEY=" + EmbeddedStack.SECRET_KEY
                 + " AWS_REGION=" + EmbeddedStack.REGION);
+        out.println("  data:          " + (options.dataDir() == null ? "in memory (--data DIR keeps it across restarts)"
+                : options.dataDir().toAbsolutePath() + " (objects in s3/, queued messages in sqs/)"));
         stack.buckets().forEach((id, name) -> out.printf("  bucket %-18s %s%n", id, name));
         stack.queues().forEach((id, url) -> out.printf("  queue  %-18s %s%n", id, url));
         out.println("Try:  aws --endpoint-url " + stack.s3Endpoint() + " s3 cp photo.jpg s3://" + stack.bucket("IngestBucket") + "/photo.jpg");
         out.println("      aws --endpoint-url " + stack.s3Endpoint() + " s3 ls --recursive s3://" + stack.bucket("MediaBucket")
                 + "/" + Keys.receiptPrefix(stack.bucket("IngestBucket"), "photo.jpg") + "   (the receipts of photo.jpg)");
-        out.flush();
-        stopped.await();
-        return 0;
+    }
+
+    private static Path dataDir(String v) {
+        Path dir = Path.of(v);
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UsageException("up", "--data is '" + v + "', expected a folder (it is created if missing), found a file");
+        }
+        return dir;
+    }
+
+    private static int port(String v) {
+        int last = 65535 - (EmbeddedStack.LISTENERS.size() - 1);
+        return (int) wholeNumber("up", v, "--port", 1, last, "a port number from 1 to " + last
+                + " (S3 listens on N, SQS on N+1)");
     }
 
     // ---------------------------------------------------------------- invoke
@@ -236,22 +398,23 @@ public final class Main {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (a.equals("-e") || a.equals("--event")) {
-                event = Path.of(value(args, ++i, a));
+                event = Path.of(value("invoke", args, ++i, a, "an event file"));
             } else if (a.equals("--put")) {
-                puts.add(value(args, ++i, a));
+                puts.add(value("invoke", args, ++i, a, "FILE=s3://BUCKET/KEY"));
             } else if (a.startsWith("-")) {
-                throw new UsageException("unknown option " + a);
+                throw unknownOption("invoke", a, "-e/--event, --put");
             } else if (function == null) {
                 function = a;
             } else {
-                throw new UsageException("invoke takes one FUNCTION, found also '" + a + "'");
+                throw new UsageException("invoke", "invoke takes one FUNCTION, found also '" + a + "'");
             }
         }
         if (function == null || event == null) {
-            throw new UsageException("invoke needs FUNCTION and -e EVENT.json");
+            throw new UsageException("invoke", "invoke needs FUNCTION and -e EVENT.json, found "
+                    + (function == null ? "no FUNCTION" : "no -e"));
         }
         if (!Files.isRegularFile(event)) {
-            throw new UsageException("no such event file: " + event);
+            throw new UsageException("invoke", "-e is '" + event + "', expected an event file, found no such file");
         }
         try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.defaults(template()).withFunctions(false))) {
             for (String put : puts) {
@@ -269,18 +432,19 @@ public final class Main {
     private void put(EmbeddedStack stack, String spec) {
         int eq = spec.indexOf("=s3://");
         if (eq < 0) {
-            throw new UsageException("--put is '" + spec + "', expected FILE=s3://BUCKET/KEY");
+            throw new UsageException("invoke", "--put is '" + spec + "', expected FILE=s3://BUCKET/KEY");
         }
         Path file = Path.of(spec.substring(0, eq));
         String rest = spec.substring(eq + "=s3://".length());
         int slash = rest.indexOf('/');
         if (!Files.isRegularFile(file) || slash <= 0 || slash == rest.length() - 1) {
-            throw new UsageException("--put is '" + spec + "', expected an existing FILE=s3://BUCKET/KEY");
+            throw new UsageException("invoke", "--put is '" + spec + "', expected an existing FILE=s3://BUCKET/KEY");
         }
         String bucket = rest.substring(0, slash);
         String key = rest.substring(slash + 1);
         if (!stack.buckets().containsValue(bucket)) {
-            throw new UsageException("--put names bucket '" + bucket + "'; the local stack has " + stack.buckets().values());
+            throw new UsageException("invoke", "--put names bucket '" + bucket + "', expected one of the local stack's "
+                    + stack.buckets().values());
         }
         stack.s3().putObject(b -> b.bucket(bucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromFile(file));
         err.println("mediaflow: stored " + file + " at s3://" + bucket + "/" + key);
@@ -296,16 +460,28 @@ public final class Main {
                 return id;
             }
         }
-        throw new UsageException("no function '" + name + "' in template.yaml; expected one of " + functions.keySet()
+        throw new UsageException("invoke", "no function '" + name + "' in template.yaml; expected one of " + functions.keySet()
                 + " (or their short names, e.g. validate)");
     }
 
     // ---------------------------------------------------------------- validate
 
     int validate(List<String> args) throws Exception {
-        List<Path> files = expand(args.stream().map(Path::of).toList());
+        boolean includeHidden = false;
+        List<Path> inputs = new ArrayList<>();
+        for (String a : args) {
+            if (a.equals("--include-hidden")) {
+                includeHidden = true;
+            } else if (a.startsWith("-")) {
+                throw unknownOption("validate", a, "--include-hidden");
+            } else {
+                inputs.add(Path.of(a));
+            }
+        }
+        List<Path> files = expand(inputs, includeHidden, err);
         if (files.isEmpty()) {
-            throw new UsageException("validate needs at least one file or folder");
+            throw new UsageException("validate", "validate needs at least one file or folder, found "
+                    + (inputs.isEmpty() ? "none" : "no file in " + inputs));
         }
         StructureValidator validator = new StructureValidator(Limits.DEFAULTS);
         boolean allAccepted = true;
@@ -346,31 +522,76 @@ public final class Main {
 
     // ---------------------------------------------------------------- helpers
 
-    private static String value(List<String> args, int i, String option) {
-        if (i >= args.size()) {
-            throw new UsageException(option + " needs a value");
+    private static String value(String command, List<String> args, int i, String option, String what) {
+        if (i >= args.size() || (args.get(i).startsWith("--") && args.get(i).length() > 2)) {
+            throw new UsageException(command, option + " needs a value: " + what + ", found "
+                    + (i >= args.size() ? "the end of the line" : "'" + args.get(i) + "'"));
         }
         return args.get(i);
     }
 
-    private static long positive(String v, String option) {
+    static long wholeNumber(String command, String v, String option, long min, long max, String expected) {
+        long n;
         try {
-            long n = Long.parseLong(v);
-            if (n <= 0) {
-                throw new NumberFormatException();
-            }
-            return n;
+            n = Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            throw new UsageException(option + " is '" + v + "', expected a whole number of seconds above 0");
+            throw new UsageException(command, option + " is '" + v + "', expected " + expected);
+        }
+        if (n < min || n > max) {
+            throw new UsageException(command, option + " is " + n + ", expected " + expected);
+        }
+        return n;
+    }
+
+    private static int workers(String command, String v) {
+        return (int) wholeNumber(command, v, "--workers", 1, 64,
+                "a whole number of workers from 1 to 64 (concurrent invocations per queue; default 2)");
+    }
+
+    private static UsageException unknownOption(String command, String option, String known) {
+        return new UsageException(command, "unknown option " + option + " for " + command + "; expected " + known
+                + " (mediaflow " + command + " --help)");
+    }
+
+    /** The project version, from the build. */
+    static String version() {
+        try (InputStream in = Main.class.getResourceAsStream("/mediaflow-version.properties")) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "unknown");
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 
-    /** Bad command line: printed with the usage, exit code 2. */
-    static final class UsageException extends RuntimeException {
+    /** The command ran and failed for a reason it names (a port taken, a folder in use): exit code 1, no usage. */
+    static final class CommandFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        UsageException(String message) {
+        CommandFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Bad command line: printed with the command's help (or the usage), exit code 2. */
+    static final class UsageException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String command;
+
+        /** @param command the command whose help to show, or null for the general usage */
+        UsageException(String command, String message) {
             super(message);
+            this.command = command;
+        }
+
+        UsageException(String message) {
+            this(null, message);
+        }
+
+        String command() {
+            return command;
         }
     }
 }

@@ -6,6 +6,11 @@ import com.mediaflow.infra.template.Template.FunctionDef;
 import com.mediaflow.shared.aws.AwsClients;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.model.Json;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +32,10 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
 
 /**
  * The embedded local stack: ElasticMQ (SQS) and S3Proxy (S3) in this JVM, built from
@@ -46,48 +53,73 @@ public final class EmbeddedStack implements AutoCloseable {
     public static final String STACK_NAME = "mediaflow";
 
     /**
-     * @param dataDir where S3 keeps objects; null keeps them in memory
+     * @param dataDir where S3 keeps objects ({@code DIR/s3}) and SQS its queues and messages
+     *     ({@code DIR/sqs}), so that a restart on the same folder goes on where it stopped; null keeps both in memory
      * @param runFunctions start the event source pollers (false: only buckets and queues)
      * @param workers concurrent executions per event source
      * @param retryDelay how soon a failed record is visible again
      * @param parameters template parameter overrides
      * @param environment extra environment for every function (wins over the template)
+     * @param port 0 for ports the system picks; otherwise S3 listens on {@code port} and SQS on {@code port + 1}
      */
     public record Options(Path template, Path dataDir, boolean runFunctions, int workers, Duration retryDelay,
-                          Map<String, String> parameters, Map<String, String> environment) {
+                          Map<String, String> parameters, Map<String, String> environment, int port) {
         public static Options defaults(Path template) {
-            return new Options(template, null, true, 1, Duration.ofSeconds(1), Map.of(), Map.of());
+            return new Options(template, null, true, 1, Duration.ofSeconds(1), Map.of(), Map.of(), 0);
         }
 
         public Options withFunctions(boolean run) {
-            return new Options(template, dataDir, run, workers, retryDelay, parameters, environment);
+            return new Options(template, dataDir, run, workers, retryDelay, parameters, environment, port);
         }
 
         public Options withWorkers(int n) {
-            return new Options(template, dataDir, runFunctions, n, retryDelay, parameters, environment);
+            return new Options(template, dataDir, runFunctions, n, retryDelay, parameters, environment, port);
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(template, dir, runFunctions, workers, retryDelay, parameters, environment);
+            return new Options(template, dir, runFunctions, workers, retryDelay, parameters, environment, port);
         }
 
         public Options withParameters(Map<String, String> p) {
-            return new Options(template, dataDir, runFunctions, workers, retryDelay, p, environment);
+            return new Options(template, dataDir, runFunctions, workers, retryDelay, p, environment, port);
         }
 
         public Options withEnvironment(Map<String, String> e) {
-            return new Options(template, dataDir, runFunctions, workers, retryDelay, parameters, e);
+            return new Options(template, dataDir, runFunctions, workers, retryDelay, parameters, e, port);
+        }
+
+        public Options withPort(int basePort) {
+            return new Options(template, dataDir, runFunctions, workers, retryDelay, parameters, environment, basePort);
+        }
+    }
+
+    /** The listeners, in the order they take ports from {@link Options#port()}: S3 on N, SQS on N + 1. */
+    public static final List<String> LISTENERS = List.of("S3", "SQS");
+
+    /** A fixed port that cannot be used: out of range, or taken by another process. */
+    public static final class PortUnavailableException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int port;
+
+        PortUnavailableException(int port, String message, Throwable cause) {
+            super(message, cause);
+            this.port = port;
+        }
+
+        /** The port asked for, e.g. by {@code --port}. */
+        public int port() {
+            return port;
         }
     }
 
     private final Options options;
     private final Template template;
-    private final SQSRestServer sqsServer;
-    private final S3Proxy s3Proxy;
-    private final URI sqsEndpoint;
-    private final URI s3Endpoint;
-    private final SqsClient sqs;
-    private final S3Client s3;
+    private SQSRestServer sqsServer;
+    private S3Proxy s3Proxy;
+    private URI sqsEndpoint;
+    private URI s3Endpoint;
+    private SqsClient sqs;
+    private S3Client s3;
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private final Map<String, String> bucketNames = new LinkedHashMap<>();
     private final Map<String, String> queueUrls = new LinkedHashMap<>();
@@ -98,7 +130,9 @@ public final class EmbeddedStack implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final List<Thread> pollers = new ArrayList<>();
-    private final Path workDir;
+    private final Path workDir = Files.createTempDirectory("mediaflow-work-");
+    private final PersistentQueues persistentQueues;
+    private int restoredMessages;
 
     private EmbeddedStack(Options options) throws Exception {
         this.options = options;
@@ -107,39 +141,74 @@ public final class EmbeddedStack implements AutoCloseable {
         parameters.putAll(options.parameters());
 
         long t0 = System.nanoTime();
-        this.sqsServer = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort()
-                .withAWSAccountId(ACCOUNT).withAWSRegion(REGION).start();
-        int sqsPort = sqsServer.waitUntilStarted().localAddress().getPort();
-        this.sqsEndpoint = URI.create("http://127.0.0.1:" + sqsPort);
-        Config clientConfig = clientConfig();
-        this.sqs = AwsClients.sqs(clientConfig);
-
-        BlobStore blobs;
-        if (options.dataDir() != null) {
-            Files.createDirectories(options.dataDir());
-            blobs = new FilesystemNio2BlobStore(options.dataDir().toString());
-        } else {
-            blobs = new TransientNio2BlobStore();
+        int s3Port = 0;
+        int sqsPort = 0;
+        if (options.port() != 0) {
+            checkPorts(options.port());
+            s3Port = options.port();
+            sqsPort = options.port() + 1;
         }
-        NotifyingBlobStore notifying = new NotifyingBlobStore(blobs, new S3EventFactory(REGION, ACCESS_KEY),
-                (url, body) -> sqs.sendMessage(b -> b.queueUrl(url).messageBody(body)));
-        this.s3Proxy = S3Proxy.builder().blobStore(notifying).endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
-        s3Proxy.start();
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (!"STARTED".equals(s3Proxy.getState())) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("S3Proxy did not start within 30 s; state " + s3Proxy.getState());
+        this.persistentQueues = options.dataDir() == null ? null : PersistentQueues.open(options.dataDir().resolve("sqs"));
+        try {
+            var builder = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(sqsPort)
+                    .withAWSAccountId(ACCOUNT).withAWSRegion(REGION);
+            this.sqsServer = (persistentQueues == null ? builder : persistentQueues.configure(builder)).start();
+            try {
+                sqsPort = sqsServer.waitUntilStarted().localAddress().getPort();
+            } catch (Exception e) {
+                throw bindFailure(sqsPort, "SQS", e);
             }
-            Thread.sleep(10);
+            this.sqsEndpoint = URI.create("http://127.0.0.1:" + sqsPort);
+            this.sqs = AwsClients.sqs(clientConfig());
+            if (persistentQueues != null) {
+                int woken = persistentQueues.restore(Duration.ofSeconds(60));
+                LOG.info("queues restored from {}; {} message(s) that were in flight are visible again",
+                        options.dataDir().resolve("sqs"), woken);
+            }
+
+            BlobStore blobs;
+            if (options.dataDir() != null) {
+                Path s3Dir = Files.createDirectories(options.dataDir().resolve("s3"));
+                blobs = new SafeKeyBlobStore(new FilesystemNio2BlobStore(s3Dir.toString()), s3Dir);
+            } else {
+                blobs = new TransientNio2BlobStore();
+            }
+            NotifyingBlobStore notifying = new NotifyingBlobStore(blobs, new S3EventFactory(REGION, ACCESS_KEY),
+                    (url, body) -> sqs.sendMessage(b -> b.queueUrl(url).messageBody(body)));
+            this.s3Proxy = S3Proxy.builder().blobStore(notifying).endpoint(URI.create("http://127.0.0.1:" + s3Port))
+                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
+            try {
+                s3Proxy.start();
+            } catch (Exception e) {
+                throw bindFailure(s3Port, "S3", e);
+            }
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!"STARTED".equals(s3Proxy.getState())) {
+                if ("FAILED".equals(s3Proxy.getState())) {
+                    throw bindFailure(s3Port, "S3", null);
+                }
+                if (System.currentTimeMillis() > deadline) {
+                    throw new IllegalStateException("S3Proxy did not start within 30 s; state " + s3Proxy.getState());
+                }
+                Thread.sleep(10);
+            }
+            this.s3Endpoint = URI.create("http://127.0.0.1:" + s3Proxy.getPort());
+            startRest(notifying, t0);
+        } catch (Exception | Error e) {
+            closeQuietly();
+            throw e;
         }
-        this.s3Endpoint = URI.create("http://127.0.0.1:" + s3Proxy.getPort());
+    }
+
+    private void startRest(NotifyingBlobStore notifying, long t0) throws Exception {
         this.s3 = AwsClients.s3(clientConfig());
-        this.workDir = Files.createTempDirectory("mediaflow-work-");
 
         Resolver resolver = new Resolver(this::ref, this::attribute);
         createBuckets(resolver);
         createQueues(resolver);
+        if (persistentQueues != null) {
+            restoredMessages = countMessages();
+        }
         configureNotifications(resolver, notifying);
         for (FunctionDef f : template.functions()) {
             functions.put(f.logicalId(), f);
@@ -161,7 +230,11 @@ public final class EmbeddedStack implements AutoCloseable {
         for (Template.Bucket b : template.buckets()) {
             String name = resolver.resolveString(b.bucketName(), b.logicalId() + ".BucketName");
             bucketNames.put(b.logicalId(), name);
-            s3.createBucket(r -> r.bucket(name));
+            try {
+                s3.createBucket(r -> r.bucket(name));
+            } catch (BucketAlreadyOwnedByYouException e) {
+                LOG.debug("bucket {} is already there (a restart on the same data folder)", name);
+            }
         }
     }
 
@@ -173,8 +246,17 @@ public final class EmbeddedStack implements AutoCloseable {
             copyAttribute(q, "MessageRetentionPeriod", QueueAttributeName.MESSAGE_RETENTION_PERIOD, attrs);
             copyAttribute(q, "DelaySeconds", QueueAttributeName.DELAY_SECONDS, attrs);
             copyAttribute(q, "ReceiveMessageWaitTimeSeconds", QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, attrs);
-            String url = sqs.createQueue(r -> r.queueName(q.logicalId()).attributes(attrs)).queueUrl();
-            String arn = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.QUEUE_ARN))
+            String url;
+            try {
+                url = sqs.createQueue(r -> r.queueName(q.logicalId()).attributes(attrs)).queueUrl();
+            } catch (QueueNameExistsException e) {
+                // restored from the data folder with other settings: the template's win
+                url = sqs.getQueueUrl(r -> r.queueName(q.logicalId())).queueUrl();
+                String existing = url;
+                sqs.setQueueAttributes(r -> r.queueUrl(existing).attributes(attrs));
+            }
+            String queueUrl = url;
+            String arn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
                     .attributes().get(QueueAttributeName.QUEUE_ARN);
             queueUrls.put(q.logicalId(), url);
             queueArns.put(q.logicalId(), arn);
@@ -387,8 +469,9 @@ public final class EmbeddedStack implements AutoCloseable {
         return name;
     }
 
+    /** Bucket names by logical id, in template order. */
     public Map<String, String> buckets() {
-        return Map.copyOf(bucketNames);
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(bucketNames));
     }
 
     public String queueUrl(String logicalId) {
@@ -399,8 +482,9 @@ public final class EmbeddedStack implements AutoCloseable {
         return url;
     }
 
+    /** Queue URLs by logical id, in template order. */
     public Map<String, String> queues() {
-        return Map.copyOf(queueUrls);
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(queueUrls));
     }
 
     public List<String> deadLetterQueues() {
@@ -428,6 +512,24 @@ public final class EmbeddedStack implements AutoCloseable {
         return Config.of(env);
     }
 
+    /** Messages the queues held when the stack started: restored from the data folder (0 without one). */
+    public int restoredMessages() {
+        return restoredMessages;
+    }
+
+    private int countMessages() {
+        int n = 0;
+        for (String url : queueUrls.values()) {
+            var attrs = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+            for (String v : attrs.values()) {
+                n += Integer.parseInt(v);
+            }
+        }
+        return n;
+    }
+
     /** Invocations under way right now, across all functions. */
     public int inFlight() {
         return inFlight.get();
@@ -443,13 +545,63 @@ public final class EmbeddedStack implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        try {
-            s3Proxy.stop();
-        } catch (Exception e) {
-            LOG.warn("S3Proxy did not stop cleanly: {}", e.toString());
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        if (s3Proxy != null) {
+            try {
+                s3Proxy.stop();
+            } catch (Exception e) {
+                LOG.warn("S3Proxy did not stop cleanly: {}", e.toString());
+            }
         }
-        sqsServer.stopAndWait();
-        s3.close();
-        sqs.close();
+        if (sqsServer != null) {
+            try {
+                sqsServer.stopAndWait();
+            } catch (RuntimeException e) {
+                LOG.warn("ElasticMQ did not stop cleanly: {}", e.toString());
+            }
+        }
+        if (persistentQueues != null) {
+            persistentQueues.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        if (sqs != null) {
+            sqs.close();
+        }
+    }
+
+    /** Fails with the port named when a fixed port is out of range or taken, before anything binds. */
+    static void checkPorts(int base) {
+        if (base < 1 || base > 65535 - (LISTENERS.size() - 1)) {
+            throw new PortUnavailableException(base, "port " + base + " is out of range: expected 1 to "
+                    + (65535 - (LISTENERS.size() - 1)) + ", the listeners taking " + base + " to " + (base + LISTENERS.size() - 1)
+                    + " (" + String.join(", ", LISTENERS) + ")", null);
+        }
+        for (int i = 0; i < LISTENERS.size(); i++) {
+            int p = base + i;
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), p));
+            } catch (IOException e) {
+                throw new PortUnavailableException(base, "port " + p + " for " + LISTENERS.get(i) + " is taken (" + e.getMessage()
+                        + "); expected ports " + base + " to " + (base + LISTENERS.size() - 1) + " free", e);
+            }
+        }
+    }
+
+    private static RuntimeException bindFailure(int port, String listener, Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException && port != 0) {
+                return new PortUnavailableException(port, "port " + port + " for " + listener + " is taken (" + t.getMessage() + ")", e);
+            }
+        }
+        if (e == null) {
+            return new IllegalStateException(listener + " did not start on port " + port);
+        }
+        return e instanceof RuntimeException r ? r : new IllegalStateException(listener + " did not start: " + e, e);
     }
 }

@@ -131,6 +131,38 @@ class CliIT {
     }
 
     @Test
+    void up_json_printsOneSchemaValidLine_describingTheLiveStack() throws Exception {
+        try (ChildStack child = ChildStack.start(Path.of("target", "cli-it-up.log").toAbsolutePath(), Duration.ofSeconds(90));
+             var s3 = com.mediaflow.shared.aws.AwsClients.s3(child.clientConfig());
+             var sqs = com.mediaflow.shared.aws.AwsClients.sqs(child.clientConfig())) {
+            JsonNode line = child.line;
+            CrashRecoveryIT.assertValidUpLine(line);
+            assertThat(line.get("dataDir").isNull()).isTrue();
+            assertThat(line.get("pid").asLong()).isEqualTo(child.process.pid());
+            List<String> names = new ArrayList<>();
+            line.get("buckets").fieldNames().forEachRemaining(names::add);
+            assertThat(names).as("template order").startsWith("IngestBucket", "MediaBucket", "QuarantineBucket");
+            assertThat(s3.listBuckets().buckets()).extracting(b -> b.name())
+                    .contains(line.at("/buckets/IngestBucket").asText(), line.at("/buckets/MediaBucket").asText());
+            line.get("queues").fields().forEachRemaining(q -> assertThat(sqs.getQueueUrl(b -> b.queueName(q.getKey())).queueUrl())
+                    .isEqualTo(q.getValue().asText()));
+        }
+    }
+
+    @Test
+    void up_port_taken_orOutOfRange_isAnErrorNamingPort() throws Exception {
+        int base = ChildStack.freePortPair();
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(base + 1, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Run run = run("up", "--port", String.valueOf(base));
+            assertThat(run.code).isEqualTo(1);
+            assertThat(run.err).contains("--port is " + base + ": port " + (base + 1) + " for SQS is taken");
+        }
+        Run range = run("up", "--port", "70000");
+        assertThat(range.code).isEqualTo(2);
+        assertThat(range.err).contains("--port is 70000, expected a port number from 1 to 65534");
+    }
+
+    @Test
     void invoke_runsOneHandlerWithAnEventFile() throws Exception {
         Path photo = TestPaths.corpus().resolve("exif-orientation/Landscape_1.jpg");
 
@@ -155,6 +187,9 @@ class CliIT {
         } catch (Main.UsageException e) {
             err.write(("mediaflow: " + e.getMessage() + "\n" + Main.USAGE).getBytes(StandardCharsets.UTF_8));
             code = 2;
+        } catch (Main.CommandFailure e) {
+            err.write(("mediaflow: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
+            code = 1;
         }
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
