@@ -161,7 +161,8 @@ public final class ColdStart {
                 String[] parts = line.split(" ", 3);
                 response = Long.parseLong(parts[1]);
                 if (!parts[2].contains("\"batchItemFailures\":[]")) {
-                    throw new IllegalStateException(f.logicalId() + " reported failed records: " + parts[2]);
+                    throw new IllegalStateException(f.logicalId() + " reported failed records: " + parts[2]
+                            + "; its output:\n" + out);
                 }
             }
         }
