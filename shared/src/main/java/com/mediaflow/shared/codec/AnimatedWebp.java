@@ -49,7 +49,7 @@ import org.bytedeco.javacv.Frame;
  * Decodes animated WebP (VP8X with the animation flag, ANIM, ANMF frames) into full-canvas RGBA
  * pictures, one per frame, composited as the WebP container specification says.
  *
- * <p>Why: FFmpeg 8.0.1's webp decoder skips ANIM/ANMF ("image data not found"), but decodes still
+ * <p>Why: FFmpeg's webp decoder (7.1, as 8.0.1) skips ANIM/ANMF ("image data not found"), but decodes still
  * WebP (VP8 lossy, VP8L lossless, ALPH alpha). Every ANMF frame carries a complete VP8 or VP8L
  * bitstream (lossy ones optionally after an ALPH chunk), so each is re-wrapped as a standalone
  * still WebP (simple format, or VP8X + ALPH + VP8), decoded by that still decoder, converted to

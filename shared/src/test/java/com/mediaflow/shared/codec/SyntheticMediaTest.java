@@ -104,7 +104,7 @@ class SyntheticMediaTest {
     @Test
     void mp4_sameArguments_sameStream() throws Exception {
         // Not byte-identical: FFmpeg's encoders write different bytes on their first use in a JVM
-        // (seen with FFmpeg 8.0.1). The stream they describe is the same.
+        // (seen with FFmpeg 8.0.1 and 7.1). The stream they describe is the same.
         ProbeResult a = MediaProbe.probe(SyntheticMedia.mp4(tmp.resolve("a.mp4"), 64, 48, 0.5, 10, true, 90));
         ProbeResult b = MediaProbe.probe(SyntheticMedia.mp4(tmp.resolve("b.mp4"), 64, 48, 0.5, 10, true, 90));
 

@@ -37,7 +37,7 @@ class TurboJpegTest {
 
     @Test
     void natives_loadBesideJavaCppOfTheFfmpegPreset() {
-        assertThat(TurboJpeg.available()).as("Leptonica's natives load with JavaCPP 1.5.13")
+        assertThat(TurboJpeg.available()).as("Leptonica's natives load beside the FFmpeg preset's JavaCPP")
                 .isTrue();
     }
 
@@ -234,7 +234,7 @@ class TurboJpegTest {
 
     @Test
     void decode_repeatedly_givesTheSamePictureEveryTime() throws Exception {
-        // given: the preset built for JavaCPP 1.5.12 runs beside 1.5.13; many calls, with GCs
+        // given: many calls, with GCs in between
         Path jpeg = SyntheticMedia.jpeg(tmp.resolve("pattern-400x300.jpg"), 400, 300, 0);
         int[] first = null;
         try (BytePointer data = TurboJpeg.read(jpeg, Long.MAX_VALUE)) {

@@ -200,7 +200,7 @@ public final class VideoTranscoder {
     }
 
     /**
-     * Transcodes an animated WebP, which FFmpeg 8.0.1 cannot demux as an animation, into the same
+     * Transcodes an animated WebP, which FFmpeg (7.1, as 8.0.1) cannot demux as an animation, into the same
      * silent looping ladder as a GIF ({@link TranscodeResult#animated()}): {@link AnimatedWebp}
      * decodes and composites each frame, which is flattened onto white (as its thumbnails are);
      * each rung's recorder converts it to yuv420p at the rung's size with swscale (bicubic, as the
@@ -389,7 +389,7 @@ public final class VideoTranscoder {
                         + " (format " + grabber.getFormat() + ")");
             }
             String format = grabber.getFormat() == null ? "" : grabber.getFormat();
-            // Animated WebP never gets here: FFmpeg 8.0.1 cannot decode it, see transcodeAnimatedWebp.
+            // Animated WebP never gets here: FFmpeg cannot decode it, see transcodeAnimatedWebp.
             this.animated = format.equals("gif") || format.equals("apng");
             this.rotation = rotationOverride != null ? rotationOverride
                     : MediaProbe.clockwiseRotation(grabber.getDisplayRotation());
