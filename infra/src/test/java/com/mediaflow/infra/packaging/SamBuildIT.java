@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.mediaflow.infra.packaging.LambdaPackager.LambdaPackage;
 import com.mediaflow.infra.template.Template;
 import com.mediaflow.infra.template.Template.FunctionDef;
+import com.mediaflow.shared.natives.ElfFile;
 import com.mediaflow.shared.natives.LambdaNativeRules;
 import com.mediaflow.shared.natives.NativeReport;
 import java.io.File;
@@ -247,7 +248,7 @@ class SamBuildIT {
                     files.add(name);
                     long size = Files.size(p);
                     total += size;
-                    if (isElf(p)) {
+                    if (ElfFile.isElf(p)) {
                         natives.add(name);
                         nativeBytes += size;
                     } else if (name.endsWith(".jar")) {
@@ -266,7 +267,7 @@ class SamBuildIT {
         try (InputStream in = Files.newInputStream(jar); ZipInputStream z = new ZipInputStream(in)) {
             for (ZipEntry e; (e = z.getNextEntry()) != null; ) {
                 byte[] head = z.readNBytes(4);
-                if (isElf(head)) {
+                if (ElfFile.isElf(head)) {
                     out.add(name + "!/" + e.getName());
                 }
             }
@@ -278,22 +279,12 @@ class SamBuildIT {
         try (Stream<Path> walk = Files.walk(dir)) {
             List<String> out = new ArrayList<>();
             for (Path p : walk.filter(Files::isRegularFile).toList()) {
-                if (isElf(p)) {
+                if (ElfFile.isElf(p)) {
                     out.add(p.toString());
                 }
             }
             return out;
         }
-    }
-
-    private static boolean isElf(Path p) throws IOException {
-        try (InputStream in = Files.newInputStream(p)) {
-            return isElf(in.readNBytes(4));
-        }
-    }
-
-    private static boolean isElf(byte[] h) {
-        return h.length == 4 && h[0] == 0x7f && h[1] == 'E' && h[2] == 'L' && h[3] == 'F';
     }
 
     /** The SDK's netty and Apache HTTP clients (4 and 5) and what they bring. */
