@@ -18,17 +18,25 @@ import com.mediaflow.shared.pipeline.StepRunner;
  */
 public abstract class StepHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
     private final StepRunner runner;
+    private final int maxReceiveCount;
 
     protected StepHandler(MediaStep step, Config config) {
-        this(new StepRunner(step, config, new ObjectStore(AwsClients.s3(config)), new Queue(AwsClients.sqs(config))));
+        this(new StepRunner(step, config, new ObjectStore(AwsClients.s3(config)), new Queue(AwsClients.sqs(config))),
+                config.maxReceiveCount());
     }
 
     protected StepHandler(StepRunner runner) {
+        this(runner, 0);
+    }
+
+    protected StepHandler(StepRunner runner, int maxReceiveCount) {
         this.runner = runner;
+        this.maxReceiveCount = maxReceiveCount;
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, context, message -> runner.run(message.getBody()));
+        return SqsBatch.process(event, context, maxReceiveCount, runner.failures().forItems(runner.stepName()),
+                message -> runner.run(message.getBody()));
     }
 }
