@@ -17,6 +17,7 @@ public class FinalizeHandler implements RequestHandler<SQSEvent, SQSBatchRespons
     private final Finalizer finalizer;
     /** SnapStart's hooks; held here because org.crac may hold registered resources weakly. */
     private final Priming priming;
+    private final int maxReceiveCount;
 
     /** What Lambda calls: clients built once, and SnapStart primes the merge before its snapshot. */
     public FinalizeHandler() {
@@ -25,11 +26,17 @@ public class FinalizeHandler implements RequestHandler<SQSEvent, SQSBatchRespons
     }
 
     public FinalizeHandler(Config config) {
-        this(new Finalizer(config, new ObjectStore(AwsClients.s3(config)), new Queue(AwsClients.sqs(config))));
+        this(new Finalizer(config, new ObjectStore(AwsClients.s3(config)), new Queue(AwsClients.sqs(config))),
+                config.maxReceiveCount());
     }
 
     FinalizeHandler(Finalizer finalizer) {
+        this(finalizer, 0);
+    }
+
+    FinalizeHandler(Finalizer finalizer, int maxReceiveCount) {
         this.finalizer = finalizer;
+        this.maxReceiveCount = maxReceiveCount;
         this.priming = new Priming("FinalizeFunction", finalizer::prime);
     }
 
@@ -39,6 +46,7 @@ public class FinalizeHandler implements RequestHandler<SQSEvent, SQSBatchRespons
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, context, message -> finalizer.finalizeItem(message.getBody()));
+        return SqsBatch.process(event, context, maxReceiveCount, finalizer.failures().forItems("finalize"),
+                message -> finalizer.finalizeItem(message.getBody()));
     }
 }

@@ -17,12 +17,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the deployed package logs: with mediaflow-lambda-logging on the classpath (as in the Lambda
- * zip), each line is one JSON object carrying the invocation's context. A malformed record is
- * reported back as that record's failure, and the log says which and why.
+ * zip), each line is one JSON object carrying the invocation's context. A malformed record is a
+ * permanent error: consumed (not reported back, a retry would fail the same way), and the log says
+ * which, why and with which reason code.
  */
 class FinalizeHandlerLoggingTest {
     @Test
-    void malformedRecord_isReportedFailed_andLoggedAsStructuredJson() throws Exception {
+    void malformedRecord_isConsumedNotRetried_andLoggedAsStructuredJsonWithItsReasonCode() throws Exception {
         Config config = Config.of(Map.of(Config.MEDIA_BUCKET, "media", Config.QUARANTINE_BUCKET, "quarantine",
                 Config.COMPLETION_QUEUE_URL, "http://127.0.0.1:9/000000000000/Completion",
                 Config.AWS_ENDPOINT_URL, "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID", "x", "AWS_SECRET_ACCESS_KEY", "y"));
@@ -43,8 +44,7 @@ class FinalizeHandlerLoggingTest {
             System.setOut(original);
         }
 
-        assertThat(response.getBatchItemFailures()).extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .containsExactly("m-1");
+        assertThat(response.getBatchItemFailures()).isEmpty();
         JsonNode line = null;
         for (String l : captured.toString(StandardCharsets.UTF_8).split("\n")) {
             if (l.contains("m-1")) {
@@ -53,7 +53,7 @@ class FinalizeHandlerLoggingTest {
         }
         assertThat(line).as("a JSON log line about record m-1 in: " + captured).isNotNull();
         assertThat(line.path("level").asText()).isEqualTo("WARN");
-        assertThat(line.path("message").asText()).contains("m-1").contains("not-a-sha256");
+        assertThat(line.path("message").asText()).contains("m-1").contains("not-a-sha256").contains("MESSAGE_INVALID");
         assertThat(line.path("function_name").asText()).isEqualTo("FinalizeFunction");
         assertThat(line.path("function_request_id").asText()).isEqualTo("req-1");
         assertThat(line.has("cold_start")).isTrue();

@@ -12,6 +12,6 @@ public class MetadataHandler extends StepHandler {
 
     /** For the embedded stack, which gives each function its own template environment. */
     public MetadataHandler(Config config) {
-        super(new MetadataStep(config), config);
+        super("metadata", MetadataStep::new, config);
     }
 }

@@ -12,6 +12,6 @@ public class ThumbnailHandler extends StepHandler {
 
     /** For the embedded stack, which gives each function its own template environment. */
     public ThumbnailHandler(Config config) {
-        super(new ThumbnailStep(config), config);
+        super("thumbnail", ThumbnailStep::new, config);
     }
 }

@@ -10,6 +10,7 @@ import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.lambda.Lease;
 import com.mediaflow.shared.lambda.SqsBatch;
+import com.mediaflow.shared.pipeline.Failures;
 import com.mediaflow.shared.pipeline.TranscodeService;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -22,6 +23,8 @@ public class TranscodeHandler implements RequestHandler<SQSEvent, SQSBatchRespon
     private final TranscodeService service;
     private final SqsClient sqs;
     private final String queueUrl;
+    private final SqsBatch.FailureRecorder recorder;
+    private final int maxReceiveCount;
 
     /** What Lambda calls: configuration and clients are built once, at cold start. */
     public TranscodeHandler() {
@@ -34,18 +37,31 @@ public class TranscodeHandler implements RequestHandler<SQSEvent, SQSBatchRespon
     }
 
     private TranscodeHandler(Config config, SqsClient sqs) {
-        this(new TranscodeService(config, new ObjectStore(AwsClients.s3(config)), new Queue(sqs)), sqs, config.transcodeQueueUrl());
+        this(config, sqs, new ObjectStore(AwsClients.s3(config)), new Queue(sqs));
+    }
+
+    private TranscodeHandler(Config config, SqsClient sqs, ObjectStore store, Queue queue) {
+        this(new TranscodeService(config, store, queue), sqs, config.transcodeQueueUrl(),
+                new Failures(store, queue, config.mediaBucket(), config.completionQueueUrl()).forItems("transcode"),
+                config.maxReceiveCount());
     }
 
     TranscodeHandler(TranscodeService service, SqsClient sqs, String queueUrl) {
+        this(service, sqs, queueUrl, SqsBatch.FailureRecorder.NONE, 0);
+    }
+
+    TranscodeHandler(TranscodeService service, SqsClient sqs, String queueUrl, SqsBatch.FailureRecorder recorder,
+                     int maxReceiveCount) {
         this.service = service;
         this.sqs = sqs;
         this.queueUrl = queueUrl;
+        this.recorder = recorder;
+        this.maxReceiveCount = maxReceiveCount;
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, context,
+        return SqsBatch.process(event, context, maxReceiveCount, recorder,
                 message -> service.handle(message.getBody(), Lease.of(sqs, queueUrl, message.getReceiptHandle())));
     }
 }

@@ -21,6 +21,7 @@ public class ValidateHandler implements RequestHandler<SQSEvent, SQSBatchRespons
     private final IngestService ingest;
     /** SnapStart's hooks; held here because org.crac may hold registered resources weakly. */
     private final Priming priming;
+    private final int maxReceiveCount;
 
     /**
      * What Lambda calls: configuration and clients are built once, at cold start, and SnapStart
@@ -33,11 +34,17 @@ public class ValidateHandler implements RequestHandler<SQSEvent, SQSBatchRespons
 
     /** For the embedded stack, which gives each function its own template environment. */
     public ValidateHandler(Config config) {
-        this(new IngestService(config, new ObjectStore(AwsClients.s3(config)), new Queue(AwsClients.sqs(config))));
+        this(new IngestService(config, new ObjectStore(AwsClients.s3(config)), new Queue(AwsClients.sqs(config))),
+                config.maxReceiveCount());
     }
 
     ValidateHandler(IngestService ingest) {
+        this(ingest, 0);
+    }
+
+    ValidateHandler(IngestService ingest, int maxReceiveCount) {
         this.ingest = ingest;
+        this.maxReceiveCount = maxReceiveCount;
         this.priming = new Priming("ValidateFunction", ingest::prime);
     }
 
@@ -47,7 +54,7 @@ public class ValidateHandler implements RequestHandler<SQSEvent, SQSBatchRespons
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, context, message -> {
+        return SqsBatch.process(event, context, maxReceiveCount, ingest.failureRecorder(), message -> {
             for (var created : S3Notification.parse(message.getBody(), ingest.ingestBucket())) {
                 ingest.ingest(created);
             }

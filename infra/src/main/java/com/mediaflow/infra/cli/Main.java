@@ -42,6 +42,8 @@ public final class Main {
                                                     run one function's handler with an event on a fresh local stack,
                                                     like 'sam local invoke'; --put stores a file there first
               validate [--include-hidden] PATH...   the validation verdict, offline, one JSON line per file
+              redrive [QUEUE] (--endpoint URL | --port N | --region R | --profile P)
+                                                    move dead-lettered messages back to their source queues
             mediaflow --version                     the version
             """;
 
@@ -94,7 +96,8 @@ public final class Main {
                     usage: mediaflow validate [--include-hidden] PATH...
                     The validation verdict, offline, no stack: one JSON line per file, status ACCEPTED or QUARANTINED
                     (infra/src/main/resources/mediaflow-result.schema.json). Exit 0 only when all are accepted.
-                    """ + HIDDEN_HELP);
+                    """ + HIDDEN_HELP,
+            "redrive", Redrive.HELP);
 
 
     private final PrintStream out;
@@ -150,6 +153,7 @@ public final class Main {
             case "up" -> up(rest);
             case "invoke" -> invoke(rest);
             case "validate" -> validate(rest);
+            case "redrive" -> new Redrive(this).run(rest);
             default -> throw new UsageException("unknown command '" + args[0] + "', expected one of " + new java.util.TreeSet<>(HELP.keySet()));
         };
     }
@@ -522,7 +526,7 @@ public final class Main {
 
     // ---------------------------------------------------------------- helpers
 
-    private static String value(String command, List<String> args, int i, String option, String what) {
+    static String value(String command, List<String> args, int i, String option, String what) {
         if (i >= args.size() || (args.get(i).startsWith("--") && args.get(i).length() > 2)) {
             throw new UsageException(command, option + " needs a value: " + what + ", found "
                     + (i >= args.size() ? "the end of the line" : "'" + args.get(i) + "'"));

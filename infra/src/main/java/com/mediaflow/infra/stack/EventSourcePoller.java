@@ -57,14 +57,23 @@ final class EventSourcePoller implements Runnable {
 
     @Override
     public void run() {
-        FunctionHost host;
-        try {
-            host = hostFactory.get();
-        } catch (RuntimeException e) {
-            LOG.error("{}: the function failed its cold start and will not run: {}", name, e.toString(), e);
-            return;
-        }
+        FunctionHost host = null;
+        RuntimeException initError = null;
         while (running.get()) {
+            if (host == null) {
+                // As Lambda does: a failed Init phase fails the invocation; the batch goes back to the
+                // queue and is retried (with a new init) until the redrive policy dead-letters it.
+                try {
+                    host = hostFactory.get();
+                    initError = null;
+                } catch (RuntimeException e) {
+                    if (initError == null) {
+                        LOG.error("{}: the function failed its initialisation: {}; its messages go back to the queue and"
+                                + " reach the dead-letter queue after maxReceiveCount receives", name, e.toString(), e);
+                    }
+                    initError = e;
+                }
+            }
             List<Message> messages;
             try {
                 messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(batchSize).waitTimeSeconds(1)
@@ -81,7 +90,13 @@ final class EventSourcePoller implements Runnable {
             }
             inFlight.incrementAndGet();
             try {
-                deliver(host, messages);
+                if (host == null) {
+                    LOG.warn("{}: initialisation failed ({}); {} message(s) not processed, they go back to the queue", name,
+                            initError, messages.size());
+                    release(messages);
+                } else {
+                    deliver(host, messages);
+                }
             } finally {
                 inFlight.decrementAndGet();
             }
@@ -113,6 +128,17 @@ final class EventSourcePoller implements Runnable {
                 }
             } catch (RuntimeException e) {
                 LOG.warn("{}: could not settle message {}: {}", name, m.messageId(), e.toString());
+            }
+        }
+    }
+
+    private void release(List<Message> messages) {
+        for (Message m : messages) {
+            try {
+                sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle())
+                        .visibilityTimeout((int) retryDelay.toSeconds()));
+            } catch (RuntimeException e) {
+                LOG.warn("{}: could not release message {}: {}", name, m.messageId(), e.toString());
             }
         }
     }

@@ -63,6 +63,13 @@ public final class Config {
     /** How often a long job extends its message's visibility timeout. */
     public static final String HEARTBEAT_SECONDS = "HEARTBEAT_SECONDS";
 
+    /**
+     * The maxReceiveCount of the redrive policy of the queue the function reads: on a record's last
+     * receive a failure marks its item or upload FAILED before the record goes to the dead-letter
+     * queue. Unset (0): no attempt is known to be the last.
+     */
+    public static final String MAX_RECEIVE_COUNT = "MAX_RECEIVE_COUNT";
+
     /** Every name above, for the test that checks template.yaml names nothing else. */
     public static final List<String> ALL = List.of(AWS_REGION, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SQS, INGEST_BUCKET, MEDIA_BUCKET,
             QUARANTINE_BUCKET, PIPELINE_STEPS, FINALIZE_QUEUE_URL, COMPLETION_QUEUE_URL, MAX_UPLOAD_BYTES,
@@ -70,7 +77,7 @@ public final class Config {
             MAX_FRAME_RATE, THUMBNAIL_SIZES, POSTER_MAX_SIDE, JPEG_QUALITY, SQUARE_THUMBNAIL_SIZE, DISPLAY_MAX_SIDE,
             WEBP_QUALITY, PLACEHOLDER_MAX_BYTES, WORK_DIR, TRANSCODE_QUEUE_URL, VIDEO_LADDER, X264_PRESET,
             VIDEO_GOP_SECONDS, AUDIO_AAC_KBPS, AUDIO_OPUS_KBPS, SEGMENT_THRESHOLD_SECONDS, SEGMENT_SECONDS,
-            HEARTBEAT_SECONDS);
+            HEARTBEAT_SECONDS, MAX_RECEIVE_COUNT);
 
     private final Map<String, String> env;
 
@@ -245,6 +252,11 @@ public final class Config {
 
     public Duration heartbeat() {
         return Duration.ofSeconds(longValue(HEARTBEAT_SECONDS, 60, 1, 3600));
+    }
+
+    /** {@link #MAX_RECEIVE_COUNT}; 0 when unset. */
+    public int maxReceiveCount() {
+        return (int) longValue(MAX_RECEIVE_COUNT, 0, 0, 1000);
     }
 
     public Path workDir() {

@@ -1,5 +1,7 @@
 package com.mediaflow.shared.error;
 
+import com.mediaflow.shared.validation.ReasonCode;
+
 /**
  * A decoder or encoder could not handle bytes that validation had accepted. Permanent: the same
  * bytes fail the same way on every attempt, so the item is quarantined instead of retried.
@@ -18,5 +20,10 @@ public class CodecException extends MediaflowException {
     @Override
     public boolean retryable() {
         return false;
+    }
+
+    @Override
+    public ReasonCode reasonCode() {
+        return ReasonCode.DECODE_FAILED;
     }
 }

@@ -1,5 +1,7 @@
 package com.mediaflow.shared.error;
 
+import com.mediaflow.shared.validation.ReasonCode;
+
 /** An event or queue message that is not what the function expects. Permanent. */
 public class MalformedEventException extends MediaflowException {
     private static final long serialVersionUID = 1L;
@@ -15,5 +17,10 @@ public class MalformedEventException extends MediaflowException {
     @Override
     public boolean retryable() {
         return false;
+    }
+
+    @Override
+    public ReasonCode reasonCode() {
+        return ReasonCode.MESSAGE_INVALID;
     }
 }

@@ -26,6 +26,11 @@ public class MediaRejectedException extends MediaflowException {
     }
 
     @Override
+    public ReasonCode reasonCode() {
+        return code;
+    }
+
+    @Override
     public boolean retryable() {
         return false;
     }

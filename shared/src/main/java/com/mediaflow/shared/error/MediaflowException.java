@@ -1,5 +1,7 @@
 package com.mediaflow.shared.error;
 
+import com.mediaflow.shared.validation.ReasonCode;
+
 /**
  * Root of Mediaflow's typed, unchecked exceptions. Messages say what happened, what was expected
  * and what was found; the cause is always kept.
@@ -13,4 +15,9 @@ public abstract class MediaflowException extends RuntimeException {
 
     /** True when trying again later may succeed (throttling, storage, network). */
     public abstract boolean retryable();
+
+    /** The reason code recorded when this error ends a message: {@link ReasonCode#STEP_FAILED} unless a subclass knows better. */
+    public ReasonCode reasonCode() {
+        return ReasonCode.STEP_FAILED;
+    }
 }

@@ -48,6 +48,7 @@ public final class Finalizer {
     private final String completionQueue;
     private final String quarantineBucket;
     private final Outbox outbox;
+    private final Failures failures;
 
     public Finalizer(Config config, ObjectStore store, Queue queue) {
         this.store = store;
@@ -56,6 +57,12 @@ public final class Finalizer {
         this.quarantineBucket = config.quarantineBucket();
         this.completionQueue = config.completionQueueUrl();
         this.outbox = new Outbox(store, queue, mediaBucket, completionQueue);
+        this.failures = new Failures(store, queue, mediaBucket, completionQueue);
+    }
+
+    /** What finalize records when a message fails for good: the item it names marked FAILED. */
+    public Failures failures() {
+        return failures;
     }
 
     public void finalizeItem(String messageBody) {
@@ -197,7 +204,12 @@ public final class Finalizer {
         Map<String, String> steps = new TreeMap<>();
         List<Output> outputs = new ArrayList<>();
         Map<String, Object> metadata = new TreeMap<>(manifest.metadata());
-        List<Reason> reasons = new ArrayList<>(manifest.reasons());
+        List<Reason> reasons = new ArrayList<>();
+        for (Reason r : manifest.reasons()) {
+            if (!Failures.transientReason(r)) {
+                reasons.add(r); // a FAILED item's STEP_FAILED is about how it went, not about the item
+            }
+        }
         boolean failed = false;
         for (String step : manifest.steps().keySet()) {
             Optional<StepResult> result = results.apply(step);

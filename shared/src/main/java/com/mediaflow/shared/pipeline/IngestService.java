@@ -6,7 +6,10 @@ import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.config.StepRoute;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.mediaflow.shared.error.MediaflowException;
 import com.mediaflow.shared.error.StorageException;
+import com.mediaflow.shared.lambda.SqsBatch;
 import com.mediaflow.shared.format.Detector;
 import com.mediaflow.shared.format.MediaCategory;
 import com.mediaflow.shared.format.MediaFormat;
@@ -55,6 +58,7 @@ public final class IngestService {
     private final String completionQueue;
     private final List<StepRoute> steps;
     private final Outbox outbox;
+    private final Failures failures;
 
     public IngestService(Config config, ObjectStore store, Queue queue) {
         this.store = store;
@@ -66,6 +70,36 @@ public final class IngestService {
         this.completionQueue = config.completionQueueUrl();
         this.steps = config.pipelineSteps();
         this.outbox = new Outbox(store, queue, mediaBucket, completionQueue);
+        this.failures = new Failures(store, queue, mediaBucket, completionQueue);
+    }
+
+    /**
+     * What validate records when an ingest message fails for good. A permanent error (a malformed
+     * notification, one for another bucket) names no upload of ours: the WARN line is the record. On
+     * the last attempt every upload the notification names is marked FAILED (a FAILED receipt and
+     * its event; when it is attached to an item, the item FAILED with it).
+     */
+    public SqsBatch.FailureRecorder failureRecorder() {
+        return new SqsBatch.FailureRecorder() {
+            @Override
+            public void permanent(SQSEvent.SQSMessage message, MediaflowException error) {
+                // nothing identifiable to mark: the notification itself is what is wrong
+            }
+
+            @Override
+            public void lastAttempt(SQSEvent.SQSMessage message, RuntimeException error) {
+                List<ObjectCreated> created;
+                try {
+                    created = S3Notification.parse(message.getBody(), ingestBucket);
+                } catch (RuntimeException e) {
+                    return;
+                }
+                for (ObjectCreated object : created) {
+                    failures.markUploadFailed(new Upload(ingestBucket, object.key(), object.sequencer(), object.etag()),
+                            Failures.reason("validate", error));
+                }
+            }
+        };
     }
 
     public String ingestBucket() {

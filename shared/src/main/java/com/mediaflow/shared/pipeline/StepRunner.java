@@ -6,6 +6,7 @@ import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.codec.Rendition;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.shared.error.MalformedEventException;
 import com.mediaflow.shared.error.StorageException;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Output;
@@ -38,6 +39,7 @@ public final class StepRunner {
     private final String mediaBucket;
     private final String finalizeQueue;
     private final Path workDir;
+    private final Failures failures;
 
     public StepRunner(MediaStep step, Config config, ObjectStore store, Queue queue) {
         this.step = step;
@@ -46,11 +48,25 @@ public final class StepRunner {
         this.mediaBucket = config.mediaBucket();
         this.finalizeQueue = config.finalizeQueueUrl();
         this.workDir = config.workDir();
+        this.failures = new Failures(store, queue, mediaBucket, config.completionQueueUrl());
+    }
+
+    public String stepName() {
+        return step.name();
+    }
+
+    /** What this step records when a message fails for good: the item it names marked FAILED. */
+    public Failures failures() {
+        return failures;
     }
 
     public void run(String messageBody) {
         StepMessage message = Json.read(messageBody, StepMessage.class);
         Keys.checkMessage("step message", message.mediaId(), message.bucket(), mediaBucket);
+        if (!Keys.original(message.mediaId()).equals(message.key())) {
+            throw new MalformedEventException("step message for " + message.mediaId() + " names key '" + message.key()
+                    + "', expected its original '" + Keys.original(message.mediaId()) + "'");
+        }
         String resultKey = Keys.stepResult(message.mediaId(), step.name());
         Optional<StepResult> done = store.getJson(mediaBucket, resultKey, StepResult.class);
         if (done.isPresent()) {

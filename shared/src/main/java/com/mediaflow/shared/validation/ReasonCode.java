@@ -25,7 +25,9 @@ public enum ReasonCode {
     TRACK_LIMIT(false, "the container has more tracks than MAX_TRACKS"),
     DEPTH_LIMIT(false, "boxes or elements are nested deeper than MAX_NESTING_DEPTH"),
     SAMPLE_TABLE_LIMIT(false, "a sample table or index has more entries than MAX_SAMPLE_ENTRIES"),
-    DECODE_FAILED(false, "a decoder could not read content that validation accepted");
+    DECODE_FAILED(false, "a decoder could not read content that validation accepted"),
+    MESSAGE_INVALID(false, "a queue message about the item or upload was malformed, named another bucket, a forged media id or a key that is not the item's; it was consumed, not retried"),
+    STEP_FAILED(false, "a step (or validate, or finalize) failed on its last attempt; the message went to the dead-letter queue and a redrive can still complete the item");
 
     private final boolean perUpload;
     private final String meaning;
