@@ -111,6 +111,7 @@ public final class TemplateChecks {
                         problems.add(where + " event " + e.name() + " reads " + att.get(0) + ", which is no queue of the template");
                     }
                     fedQueues.add(String.valueOf(att.get(0)));
+                    maxReceiveCount(template, f, String.valueOf(att.get(0)), where, problems);
                 } else {
                     problems.add(where + " event " + e.name() + " has Queue " + e.queue() + ", expected !GetAtt SomeQueue.Arn");
                 }
@@ -222,6 +223,24 @@ public final class TemplateChecks {
             for (int i = 0; i < l.size(); i++) {
                 findReferences(l.get(i), where + "[" + i + "]", names, problems);
             }
+        }
+    }
+
+    /**
+     * A step knows its record's last attempt by comparing ApproximateReceiveCount with
+     * MAX_RECEIVE_COUNT, so that variable must equal the source queue's RedrivePolicy.maxReceiveCount.
+     */
+    private static void maxReceiveCount(Template template, Template.FunctionDef f, String queueId, String where,
+            List<String> problems) {
+        Object redrive = template.queues().stream().filter(q -> q.logicalId().equals(queueId)).findFirst()
+                .map(q -> q.properties().get("RedrivePolicy")).orElse(null);
+        if (!(redrive instanceof Map<?, ?> r) || !(r.get("maxReceiveCount") instanceof Number max)) {
+            return; // reported above: every queue has a RedrivePolicy with a numeric maxReceiveCount
+        }
+        Object declared = f.environment().get(Config.MAX_RECEIVE_COUNT);
+        if (declared == null || !String.valueOf(declared).trim().equals(String.valueOf(max.intValue()))) {
+            problems.add(where + " sets " + Config.MAX_RECEIVE_COUNT + " to " + declared + ", expected " + max.intValue()
+                    + ", the maxReceiveCount of its queue " + queueId);
         }
     }
 }

@@ -127,4 +127,14 @@ class TemplateChecksTest {
         assertThat(withLayer.layers()).containsExactly(new Template.LayerDef("CodecLayer", "layers/codec"));
         assertThat(Template.load(TestPaths.template()).layers()).as("the template has no layers today").isEmpty();
     }
+
+    @Test
+    void maxReceiveCountOutOfStepWithItsQueue_isReported() throws IOException {
+        Template t = mutated("          MAX_RECEIVE_COUNT: 5 # FinalizeQueue's RedrivePolicy\n",
+                "          MAX_RECEIVE_COUNT: 4 # FinalizeQueue's RedrivePolicy\n");
+
+        assertThat(TemplateChecks.problems(t, TestPaths.root()))
+                .anySatisfy(p -> assertThat(p).contains("FinalizeFunction").contains("MAX_RECEIVE_COUNT to 4")
+                        .contains("expected 5").contains("FinalizeQueue"));
+    }
 }
