@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,8 +97,17 @@ class CliIT {
             pipeline.await(uploads, Duration.ofSeconds(60));
             ResultLine line = pipeline.collect(uploads.get(0), tmp.resolve("out"));
 
+            // the steps' last attempts mark the item FAILED with the step and its error, then dead-letter
             assertThat(line.status()).isEqualTo("FAILED");
-            assertThat(line.reasons()).anySatisfy(r -> assertThat(r.message()).contains("dead-letter queue"));
+            assertThat(line.reasons()).anySatisfy(r -> {
+                assertThat(r.code()).isEqualTo("STEP_FAILED");
+                assertThat(r.message()).contains("Nowhere");
+            });
+            // the message moves on at its next receive, after the last attempt
+            StackFixture.await(() -> Optional.of(fx.stack.sqs().getQueueAttributes(b -> b.queueUrl(fx.stack.queueUrl("ThumbnailDLQ"))
+                    .attributeNamesWithStrings("ApproximateNumberOfMessages")).attributesAsStrings()
+                    .get("ApproximateNumberOfMessages")).filter(n -> !n.equals("0")), Duration.ofSeconds(30),
+                    "thumbnail's message in ThumbnailDLQ");
             assertValid(Json.MAPPER.valueToTree(line));
         }
     }
