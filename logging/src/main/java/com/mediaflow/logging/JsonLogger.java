@@ -111,7 +111,10 @@ final class JsonLogger extends AbstractLogger {
         fields.put("function_name", settings.functionName());
         fields.put("function_memory_size", settings.functionMemorySize());
         fields.put("function_version", settings.functionVersion());
-        fields.put("xray_trace_id", traceId(System.getenv("_X_AMZN_TRACE_ID")));
+        // Lambda's Java runtime sets the trace header per invocation as a system property; the
+        // environment variable only holds the one of the first invocation
+        String header = System.getProperty("com.amazonaws.xray.traceHeader");
+        fields.put("xray_trace_id", traceId(header != null ? header : System.getenv("_X_AMZN_TRACE_ID")));
         if (context != null) {
             fields.putAll(context); // the invocation's own values (function_name from its Context) win
         }
