@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
  * message is then deleted or released by the event source as usual. A failed beat is logged and
  * tried again at the next one: losing the claim only means the work may be done twice, which
  * every job tolerates.
+ *
+ * <p>A beat in progress when the heartbeat is closed finishes before {@link #close} returns.
  */
 public final class Heartbeat implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeat.class);
@@ -47,8 +49,16 @@ public final class Heartbeat implements AutoCloseable {
         return beats.get();
     }
 
+    /** Stops the beats; when it returns, no beat is running and none will start. */
     @Override
     public void close() {
         timer.shutdownNow();
+        try {
+            if (!timer.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("a beat on the claim is still running 5 s after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
