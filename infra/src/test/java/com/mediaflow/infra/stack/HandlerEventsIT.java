@@ -18,10 +18,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -31,7 +28,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * uploaded as "uploads/sample/Landscape 1.jpg"; the test stores it there first, so the events'
  * ETag, size and media id are the photo's own.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HandlerEventsIT {
     private static final String MEDIA_ID = "a23b1b0eac8c5ee5ae0373d07984b8d57df152e6be363d2ab77b304285bcad81";
     /** The upload events/validate-sqs.json describes: its bucket, key, sequencer and ETag. */
@@ -52,9 +48,19 @@ class HandlerEventsIT {
         fx.close();
     }
 
+    /**
+     * The four events are one photo's chain, so they run in one test, in the pipeline's order: each
+     * needs what the one before it stored. The other tests do not depend on it, nor it on them.
+     */
     @Test
-    @Order(1)
-    void validateEvent_storesOriginal_writesReceipt_fansOut() throws Exception {
+    void eventFiles_takeTheirPhoto_fromValidateThroughTheSteps_toReady() throws Exception {
+        validateEvent_storesOriginal_writesReceipt_fansOut();
+        thumbnailEvent_writesThumbnails_andTellsFinalize();
+        metadataEvent_recordsDimensionsAndCamera();
+        finalizeEvent_marksReady_andAnnouncesCompletion();
+    }
+
+    private static void validateEvent_storesOriginal_writesReceipt_fansOut() throws Exception {
         SQSBatchResponse response = invoke("ValidateFunction", "validate-sqs.json");
 
         assertThat(response.getBatchItemFailures()).isEmpty();
@@ -71,9 +77,7 @@ class HandlerEventsIT {
         assertThat(messagesIn("MetadataQueue")).isEqualTo(1);
     }
 
-    @Test
-    @Order(2)
-    void thumbnailEvent_writesThumbnails_andTellsFinalize() throws Exception {
+    private static void thumbnailEvent_writesThumbnails_andTellsFinalize() throws Exception {
         SQSBatchResponse response = invoke("ThumbnailFunction", "thumbnail-sqs.json");
 
         assertThat(response.getBatchItemFailures()).isEmpty();
@@ -83,9 +87,7 @@ class HandlerEventsIT {
         assertThat(messagesIn("FinalizeQueue")).isGreaterThanOrEqualTo(1);
     }
 
-    @Test
-    @Order(3)
-    void metadataEvent_recordsDimensionsAndCamera() throws Exception {
+    private static void metadataEvent_recordsDimensionsAndCamera() throws Exception {
         SQSBatchResponse response = invoke("MetadataFunction", "metadata-sqs.json");
 
         assertThat(response.getBatchItemFailures()).isEmpty();
@@ -93,9 +95,7 @@ class HandlerEventsIT {
         assertThat(r.metadata()).containsEntry("width", 1800).containsEntry("height", 1200).containsEntry("orientation", 1);
     }
 
-    @Test
-    @Order(4)
-    void finalizeEvent_marksReady_andAnnouncesCompletion() throws Exception {
+    private static void finalizeEvent_marksReady_andAnnouncesCompletion() throws Exception {
         SQSBatchResponse response = invoke("FinalizeFunction", "finalize-sqs.json");
 
         assertThat(response.getBatchItemFailures()).isEmpty();
@@ -120,7 +120,6 @@ class HandlerEventsIT {
     }
 
     @Test
-    @Order(5)
     void eventForAnotherBucket_isConsumedAsAPermanentError_andWritesNothing() throws Exception {
         String json = Files.readString(TestPaths.events("validate-sqs.json"))
                 .replace("mediaflow-ingest-000000000000", "someone-elses-bucket")
@@ -135,7 +134,6 @@ class HandlerEventsIT {
     }
 
     @Test
-    @Order(6)
     void transcodeEvent_makesTheVideoRendition_evenWhenTheEventsReceiptHandleIsStale() throws Exception {
         // the event names a sample clip by a fixed media id; stage a real clip there (its receipt
         // handle is not one this queue issued, so extending its claim fails and is only logged)
