@@ -231,7 +231,7 @@ public final class Config {
         }
         return new VideoSettings(videoLadder(), preset,
                 (int) longValue(VIDEO_GOP_SECONDS, VideoSettings.DEFAULTS.gopSeconds(), 1, 20),
-                (int) longValue(AUDIO_AAC_KBPS, 128, 16, 512));
+                audioSettings().aacBitrateKbps());
     }
 
     public AudioSettings audioSettings() {
