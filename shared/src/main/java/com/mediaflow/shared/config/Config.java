@@ -275,9 +275,9 @@ public final class Config {
         return require(INGEST_QUEUE_URL);
     }
 
-    /** {@link #SWEEP_STUCK_AFTER_SECONDS}: default 1800 (30 min), at least 10 s. */
+    /** {@link #SWEEP_STUCK_AFTER_SECONDS}: default 1800 (30 min), at least 2 s (tests). */
     public Duration sweepStuckAfter() {
-        return Duration.ofSeconds(longValue(SWEEP_STUCK_AFTER_SECONDS, 1800, 10, 30L * 24 * 3600));
+        return Duration.ofSeconds(longValue(SWEEP_STUCK_AFTER_SECONDS, 1800, 2, 30L * 24 * 3600));
     }
 
     /** {@link #SWEEP_UPLOAD_GRACE_SECONDS}: default 900 (15 min), at least 1 s. */

@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *       {@code maxRedrives} re-drives marks the upload FAILED ({@code STALLED}): a FAILED receipt and
  *       its completion event;</li>
  *   <li><b>stuck items</b>: manifests PROCESSING with no change for longer than {@code stuckAfter}.
- *       It re-drives what is missing (a step message for each pending step without a result, a
- *       notice to finalize for each one whose result is stored), and after {@code maxRedrives}
+ *       It re-drives what is missing (a step message for each step without a stored result; when
+ *       every result is stored, a notice to finalize), and after {@code maxRedrives}
  *       re-drives marks the item FAILED ({@code STALLED}) through {@link Failures}, which completes
  *       each attached upload once through the {@link Outbox}.</li>
  * </ul>
@@ -339,20 +339,20 @@ public final class Sweeper {
         }
         scan.candidates++;
         Manifest item = read.get().value();
-        List<String> pending = new ArrayList<>();
-        item.steps().forEach((step, state) -> {
-            if (Manifest.PENDING.equals(state)) {
-                pending.add(step);
+        List<String> missing = new ArrayList<>();
+        for (String step : item.steps().keySet()) {
+            if (!store.exists(mediaBucket, Keys.stepResult(mediaId, step))) {
+                missing.add(step);
             }
-        });
+        }
         if (d.action() == Action.REDRIVE) {
             Redrives base = redrives == null || o.lastModified().isAfter(redrives.last()) ? new Redrives(0, now) : redrives;
             store.putJson(mediaBucket, recordKey, base.next(now));
-            List<String> sent = redriveItem(item, pending);
+            List<String> sent = redriveItem(item, missing);
             scan.redriven++;
             LOG.warn("sweep: media {} {}; sent {}", mediaId, d.why(), sent);
         } else {
-            Reason reason = Reason.error(ReasonCode.STALLED, "sweeper: " + d.why() + "; steps pending: " + pending);
+            Reason reason = Reason.error(ReasonCode.STALLED, "sweeper: " + d.why() + "; steps without a result: " + missing);
             if (failures.markItemFailed(mediaId, reason, read.get().etag())) {
                 store.delete(mediaBucket, recordKey);
                 scan.failed++;
@@ -361,23 +361,20 @@ public final class Sweeper {
         return true;
     }
 
-    /** Sends again what a stuck item lacks: a notice to finalize for each stored result, a step message for each missing one. */
-    private List<String> redriveItem(Manifest item, List<String> pending) {
+    /**
+     * Sends again what a stuck item lacks: a step message for each step without a stored result; when
+     * every result is stored, a notice to finalize, which merges them.
+     */
+    private List<String> redriveItem(Manifest item, List<String> missing) {
         List<String> sent = new ArrayList<>();
         String id = item.mediaId();
-        if (pending.isEmpty()) {
-            // every step merged but the item not final: finalize decides again
+        if (missing.isEmpty()) {
             String any = item.steps().keySet().stream().findFirst().orElse("sweeper");
             queue.send(finalizeQueue, new StepDone(id, any));
             sent.add("finalize");
             return sent;
         }
-        for (String step : pending) {
-            if (store.exists(mediaBucket, Keys.stepResult(id, step))) {
-                queue.send(finalizeQueue, new StepDone(id, step));
-                sent.add("finalize(" + step + ")");
-                continue;
-            }
+        for (String step : missing) {
             Optional<StepRoute> route = steps.stream().filter(r -> r.name().equals(step)).findFirst();
             if (route.isEmpty()) {
                 LOG.warn("sweep: media {} waits for step '{}', which PIPELINE_STEPS does not name (expected one of {}); "
