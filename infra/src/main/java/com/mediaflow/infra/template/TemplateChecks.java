@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * What must hold of template.yaml for it to deploy and to run locally: handler classes that exist,
  * environment variables that some code reads, references to resources that exist, a dead-letter
  * queue behind every queue, partial batch responses on every SQS event source, a published alias
- * on every function and SnapStart with priming wherever its ephemeral storage allows.
+ * on every function and SnapStart with priming wherever its ephemeral storage allows, a valid
+ * expression on every Schedule event, the same PIPELINE_STEPS wherever they are set, and nothing
+ * that expires before a dead-letter queue lets go of a message about it.
  */
 public final class TemplateChecks {
     /** Set by Lambda or read by the JVM, not by our Config. */

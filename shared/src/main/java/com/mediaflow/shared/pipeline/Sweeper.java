@@ -251,7 +251,7 @@ public final class Sweeper {
                         scan.examined++;
                     }
                 } catch (RuntimeException e) {
-                    // one object's trouble must not stop the sweep; the next run sees it again
+                    // one object's trouble must not stop the sweep; the scan's next pass sees it again
                     LOG.warn("sweep: s3://{}/{} could not be examined, left for the next run: {}", bucket, o.key(), e.toString(), e);
                 }
                 last = o.key();
