@@ -427,7 +427,10 @@ public final class Main {
             String logicalId = resolveFunction(stack, function);
             FunctionHost host = stack.host(logicalId);
             err.println("mediaflow: invoking " + logicalId + " (" + host.function().handler() + ") with " + event);
-            Object response = host.invoke(SqsEvents.fromJson(Files.readString(event)));
+            // an SQS-fed function gets an SQSEvent; a scheduled one (the sweeper) its Scheduled Event as a Map
+            String json = Files.readString(event);
+            Object input = host.function().events().isEmpty() ? Json.MAPPER.readValue(json, Map.class) : SqsEvents.fromJson(json);
+            Object response = host.invoke(input);
             out.println(response instanceof SQSBatchResponse r ? SqsEvents.toJson(r) : Json.write(response));
             return 0;
         }

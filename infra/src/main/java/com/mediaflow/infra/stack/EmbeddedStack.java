@@ -63,34 +63,74 @@ public final class EmbeddedStack implements AutoCloseable {
      * @param port 0 for ports the system picks; otherwise S3 listens on {@code port} and SQS on {@code port + 1}
      */
     public record Options(Path template, Path dataDir, boolean runFunctions, int workers, Duration retryDelay,
-                          Map<String, String> parameters, Map<String, String> environment, int port) {
+                          Map<String, String> parameters, Map<String, String> environment, int port, Duration sweepInterval) {
         public static Options defaults(Path template) {
-            return new Options(template, null, true, 1, Duration.ofSeconds(1), Map.of(), Map.of(), 0);
+            return new Options(template, null, true, 1, Duration.ofSeconds(1), Map.of(), Map.of(), 0,
+                    sweepIntervalFrom(System.getenv(SWEEP_SECONDS_VARIABLE)));
         }
 
         public Options withFunctions(boolean run) {
-            return new Options(template, dataDir, run, workers, retryDelay, parameters, environment, port);
+            return new Options(template, dataDir, run, workers, retryDelay, parameters, environment, port, sweepInterval);
         }
 
         public Options withWorkers(int n) {
-            return new Options(template, dataDir, runFunctions, n, retryDelay, parameters, environment, port);
+            return new Options(template, dataDir, runFunctions, n, retryDelay, parameters, environment, port, sweepInterval);
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(template, dir, runFunctions, workers, retryDelay, parameters, environment, port);
+            return new Options(template, dir, runFunctions, workers, retryDelay, parameters, environment, port, sweepInterval);
         }
 
         public Options withParameters(Map<String, String> p) {
-            return new Options(template, dataDir, runFunctions, workers, retryDelay, p, environment, port);
+            return new Options(template, dataDir, runFunctions, workers, retryDelay, p, environment, port, sweepInterval);
         }
 
         public Options withEnvironment(Map<String, String> e) {
-            return new Options(template, dataDir, runFunctions, workers, retryDelay, parameters, e, port);
+            return new Options(template, dataDir, runFunctions, workers, retryDelay, parameters, e, port, sweepInterval);
         }
 
         public Options withPort(int basePort) {
-            return new Options(template, dataDir, runFunctions, workers, retryDelay, parameters, environment, basePort);
+            return new Options(template, dataDir, runFunctions, workers, retryDelay, parameters, environment, basePort,
+                    sweepInterval);
         }
+
+        /** How often the functions with a Schedule event (the sweeper) run; {@link Duration#ZERO} never. */
+        public Options withSweepInterval(Duration interval) {
+            return new Options(template, dataDir, runFunctions, workers, retryDelay, parameters, environment, port, interval);
+        }
+    }
+
+    /** The environment variable that sets {@link Options#sweepInterval()} of {@link Options#defaults}, in seconds (0: off). */
+    public static final String SWEEP_SECONDS_VARIABLE = "MEDIAFLOW_SWEEP_SECONDS";
+    /** The embedded stack's sweep interval when {@value #SWEEP_SECONDS_VARIABLE} is not set. */
+    public static final Duration DEFAULT_SWEEP_INTERVAL = Duration.ofSeconds(60);
+
+    /**
+     * The sweeper's limits on the embedded stack, shorter than the template's (which are for AWS):
+     * a local run is minutes, not hours. Set over the template's values of the functions that read
+     * them; {@link Options#environment()} (the CLI's {@code --env}) wins over both.
+     */
+    public static final Map<String, String> LOCAL_SWEEP_SETTINGS = Map.of(Config.SWEEP_STUCK_AFTER_SECONDS, "600",
+            Config.SWEEP_UPLOAD_GRACE_SECONDS, "60");
+
+    /**
+     * @param seconds {@value #SWEEP_SECONDS_VARIABLE}'s value; null or blank for the default
+     * @throws IllegalArgumentException naming the variable when it is not a whole number of seconds from 0 to 86400
+     */
+    public static Duration sweepIntervalFrom(String seconds) {
+        if (seconds == null || seconds.isBlank()) {
+            return DEFAULT_SWEEP_INTERVAL;
+        }
+        try {
+            long s = Long.parseLong(seconds.trim());
+            if (s >= 0 && s <= 86_400) {
+                return Duration.ofSeconds(s);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(SWEEP_SECONDS_VARIABLE + " is '" + seconds
+                + "', expected a whole number of seconds from 0 (no sweeps) to 86400");
     }
 
     /** The listeners, in the order they take ports from {@link Options#port()}: S3 on N, SQS on N + 1. */
@@ -130,6 +170,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final List<Thread> pollers = new ArrayList<>();
+    private java.util.concurrent.ScheduledExecutorService scheduler;
     private final Path workDir = Files.createTempDirectory("mediaflow-work-");
     private final PersistentQueues persistentQueues;
     private int restoredMessages;
@@ -217,6 +258,7 @@ public final class EmbeddedStack implements AutoCloseable {
         LOG.info("embedded stack up in {} ms: S3 {} SQS {}", (System.nanoTime() - t0) / 1_000_000, s3Endpoint, sqsEndpoint);
         if (options.runFunctions()) {
             startPollers();
+            startSchedules();
         }
     }
 
@@ -335,6 +377,7 @@ public final class EmbeddedStack implements AutoCloseable {
         env.put("AWS_LAMBDA_FUNCTION_NAME", f.logicalId());
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(f.memoryMb()));
         env.put(Config.WORK_DIR, workDir.resolve(f.logicalId()).toString());
+        LOCAL_SWEEP_SETTINGS.forEach((k, v) -> env.computeIfPresent(k, (name, templateValue) -> v));
         env.putAll(options.environment());
         return env;
     }
@@ -411,6 +454,80 @@ public final class EmbeddedStack implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * EventBridge's schedules, in-process: every function with an enabled Schedule event runs every
+     * {@link Options#sweepInterval()} (the template's rate is AWS's), one run at a time, as
+     * {@code ReservedConcurrentExecutions: 1} has it. The first run comes one interval after start.
+     */
+    private void startSchedules() {
+        Duration interval = options.sweepInterval() == null ? DEFAULT_SWEEP_INTERVAL : options.sweepInterval();
+        List<String> scheduled = new ArrayList<>();
+        for (FunctionDef f : functions.values()) {
+            if (f.schedules().stream().anyMatch(Template.ScheduleEvent::enabled)) {
+                scheduled.add(f.logicalId());
+            }
+        }
+        if (scheduled.isEmpty() || interval.isZero() || interval.isNegative()) {
+            LOG.info("scheduled functions {}: not run (interval {})", scheduled, interval);
+            return;
+        }
+        scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "schedules");
+            t.setDaemon(true);
+            return t;
+        });
+        for (String id : scheduled) {
+            ScheduledRun run = new ScheduledRun(id);
+            scheduler.scheduleWithFixedDelay(run, interval.toMillis(), interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        LOG.info("scheduled functions {} run every {} s", scheduled, interval.toSeconds());
+    }
+
+    /** One scheduled function: its execution environment, built on its first run (again after a failed initialisation). */
+    private final class ScheduledRun implements Runnable {
+        private final String functionId;
+        private FunctionHost host;
+
+        ScheduledRun(String functionId) {
+            this.functionId = functionId;
+        }
+
+        @Override
+        public void run() {
+            if (!running.get()) {
+                return;
+            }
+            inFlight.incrementAndGet();
+            try {
+                if (host == null) {
+                    host = host(functionId);
+                }
+                Object result = host.invoke(scheduledEvent(functionId));
+                LOG.debug("{}: {}", functionId, result);
+            } catch (RuntimeException e) {
+                // as on AWS: a failed scheduled run is logged; the next one comes at the next interval
+                LOG.warn("{}: scheduled run failed: {}", functionId, e.toString(), e);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }
+    }
+
+    /** An EventBridge Scheduled Event, as Lambda hands it to a {@code Map} handler. */
+    static Map<String, Object> scheduledEvent(String functionId) {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("version", "0");
+        event.put("id", java.util.UUID.randomUUID().toString());
+        event.put("detail-type", "Scheduled Event");
+        event.put("source", "aws.events");
+        event.put("account", ACCOUNT);
+        event.put("time", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        event.put("region", REGION);
+        event.put("resources", List.of("arn:aws:events:" + REGION + ":" + ACCOUNT + ":rule/" + STACK_NAME + "-" + functionId));
+        event.put("detail", Map.of());
+        return event;
     }
 
     /** A queue as a client addresses it (URL) and as an event source names it (ARN). */
@@ -538,6 +655,14 @@ public final class EmbeddedStack implements AutoCloseable {
     @Override
     public void close() {
         running.set(false);
+        if (scheduler != null) {
+            scheduler.shutdown();
+            try {
+                scheduler.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (Thread t : pollers) {
             try {
                 t.join(5_000);

@@ -21,12 +21,21 @@ public final class Template {
     public record EventSource(String name, Object queue, int batchSize, boolean reportBatchItemFailures) {
     }
 
+    /** A SAM {@code Schedule} event: EventBridge invokes the function on {@code expression} ({@code rate(...)} or {@code cron(...)}). */
+    public record ScheduleEvent(String name, Object expression, boolean enabled) {
+    }
+
     /** An {@code AWS::Serverless::LayerVersion}: its folder, which {@code sam build} copies as the layer. */
     public record LayerDef(String logicalId, String contentUri) {
     }
 
+    /**
+     * @param events the SQS event sources
+     * @param schedules the Schedule events
+     */
     public record FunctionDef(String logicalId, String codeUri, String handler, String runtime, int timeoutSeconds,
-                              int memoryMb, Map<String, Object> environment, List<EventSource> events) {
+                              int memoryMb, Map<String, Object> environment, List<EventSource> events,
+                              List<ScheduleEvent> schedules) {
         public String handlerClass() {
             int sep = handler.indexOf("::");
             return sep < 0 ? handler : handler.substring(0, sep);
@@ -98,6 +107,24 @@ public final class Template {
         return out;
     }
 
+    /** A bucket's lifecycle rules (LifecycleConfiguration.Rules), as written. */
+    public List<Map<String, Object>> lifecycleRules(String bucketLogicalId) {
+        Map<String, Object> props = map(map(resources.get(bucketLogicalId), bucketLogicalId).getOrDefault("Properties", Map.of()),
+                bucketLogicalId + ".Properties");
+        Object lc = props.get("LifecycleConfiguration");
+        if (lc == null) {
+            return List.of();
+        }
+        Object rules = map(lc, bucketLogicalId + ".LifecycleConfiguration").get("Rules");
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (rules != null) {
+            for (Object r : list(rules, bucketLogicalId + ".LifecycleConfiguration.Rules")) {
+                out.add(map(r, bucketLogicalId + ".LifecycleConfiguration.Rules[]"));
+            }
+        }
+        return out;
+    }
+
     public List<QueueDef> queues() {
         List<QueueDef> out = new ArrayList<>();
         forType("AWS::SQS::Queue", (id, props) -> out.add(new QueueDef(id, props)));
@@ -122,6 +149,7 @@ public final class Template {
             Map<String, Object> env = new LinkedHashMap<>(variables(gl));
             env.putAll(variables(props));
             List<EventSource> events = new ArrayList<>();
+            List<ScheduleEvent> schedules = new ArrayList<>();
             Object ev = props.get("Events");
             if (ev != null) {
                 map(ev, id + ".Events").forEach((name, def) -> {
@@ -131,13 +159,17 @@ public final class Template {
                         Object types = p.getOrDefault("FunctionResponseTypes", List.of());
                         events.add(new EventSource(name, p.get("Queue"), intOf(p.getOrDefault("BatchSize", 10)),
                                 list(types, "FunctionResponseTypes").contains("ReportBatchItemFailures")));
+                    } else if ("Schedule".equals(e.get("Type"))) {
+                        Map<String, Object> p = map(e.get("Properties"), id + ".Events." + name + ".Properties");
+                        schedules.add(new ScheduleEvent(name, p.get("Schedule"), !Boolean.FALSE.equals(p.get("Enabled"))
+                                && !"DISABLED".equals(p.get("State"))));
                     }
                 });
             }
             out.add(new FunctionDef(id, (String) props.get("CodeUri"), (String) props.get("Handler"),
                     (String) props.getOrDefault("Runtime", gl.get("Runtime")),
                     intOf(props.getOrDefault("Timeout", gl.getOrDefault("Timeout", 3))),
-                    intOf(props.getOrDefault("MemorySize", gl.getOrDefault("MemorySize", 128))), env, events));
+                    intOf(props.getOrDefault("MemorySize", gl.getOrDefault("MemorySize", 128))), env, events, schedules));
         });
         return out;
     }

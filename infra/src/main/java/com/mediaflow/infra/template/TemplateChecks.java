@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * What must hold of template.yaml for it to deploy and to run locally: handler classes that exist,
  * environment variables that some code reads, references to resources that exist, a dead-letter
  * queue behind every queue, partial batch responses on every SQS event source, a published alias
- * on every function and SnapStart with priming wherever its ephemeral storage allows.
+ * on every function and SnapStart with priming wherever its ephemeral storage allows, a valid
+ * expression on every Schedule event, the same PIPELINE_STEPS wherever they are set, and nothing
+ * that expires before a dead-letter queue lets go of a message about it.
  */
 public final class TemplateChecks {
     /** Set by Lambda or read by the JVM, not by our Config. */
@@ -99,8 +101,14 @@ public final class TemplateChecks {
                     problems.add(where + " sets environment variable " + variable + ", which no code reads (not in Config)");
                 }
             }
-            if (f.events().isEmpty()) {
-                problems.add(where + " has no SQS event source");
+            if (f.events().isEmpty() && f.schedules().isEmpty()) {
+                problems.add(where + " has no event source, expected an SQS event source or a Schedule event");
+            }
+            for (Template.ScheduleEvent e : f.schedules()) {
+                if (!(e.expression() instanceof String x) || !x.matches("(rate|cron)\\(.+\\)")) {
+                    problems.add(where + " event " + e.name() + " has Schedule " + e.expression()
+                            + ", expected rate(...) or cron(...)");
+                }
             }
             for (Template.EventSource e : f.events()) {
                 if (!e.reportBatchItemFailures()) {
@@ -130,6 +138,8 @@ public final class TemplateChecks {
                 }
             }
         }
+        pipelineStepsAgree(template, problems);
+        retention(template, problems);
         boolean notifies = template.buckets().stream().flatMap(b -> b.queueNotifications().stream())
                 .anyMatch(n -> "s3:ObjectCreated:*".equals(n.get("Event")));
         if (!notifies) {
@@ -184,6 +194,100 @@ public final class TemplateChecks {
                 }
             } catch (ClassNotFoundException e) {
                 // reported above with the handler class
+            }
+        }
+    }
+
+    /** SQS's default MessageRetentionPeriod, in seconds (4 days). */
+    static final long SQS_DEFAULT_RETENTION_SECONDS = 345_600;
+
+    /**
+     * Nothing expires before a redrive can use it: every bucket's expiration rule keeps objects
+     * longer than any dead-letter queue keeps a message (else a late redrive finds its upload gone
+     * and drops it), and every dead-letter queue keeps messages at least as long as its source queue
+     * (SQS keeps a moved message's original enqueue time, so a shorter DLQ retention deletes it early).
+     */
+    private static void retention(Template template, List<String> problems) {
+        Map<String, Long> retention = new java.util.LinkedHashMap<>();
+        Map<String, String> dlqOf = new java.util.LinkedHashMap<>();
+        for (Template.QueueDef q : template.queues()) {
+            retention.put(q.logicalId(), seconds(template, q.properties().get("MessageRetentionPeriod"), SQS_DEFAULT_RETENTION_SECONDS));
+            if (q.properties().get("RedrivePolicy") instanceof Map<?, ?> r && r.get("deadLetterTargetArn") instanceof Map<?, ?> t
+                    && t.get("Fn::GetAtt") instanceof List<?> att) {
+                dlqOf.put(q.logicalId(), String.valueOf(att.get(0)));
+            }
+        }
+        String longestDlq = null;
+        long longest = -1;
+        for (String dlq : new java.util.LinkedHashSet<>(dlqOf.values())) {
+            Long kept = retention.get(dlq);
+            if (kept != null && kept > longest) {
+                longest = kept;
+                longestDlq = dlq;
+            }
+        }
+        dlqOf.forEach((source, dlq) -> {
+            Long s = retention.get(source);
+            Long d = retention.get(dlq);
+            if (s != null && d != null && s >= 0 && d >= 0 && d < s) {
+                problems.add("queue " + dlq + " keeps messages " + d + " s, less than its source queue " + source + " (" + s
+                        + " s): expected a dead-letter queue to keep messages at least as long (SQS keeps a moved message's"
+                        + " original enqueue time)");
+            }
+        });
+        if (longestDlq == null) {
+            return;
+        }
+        for (Template.Bucket b : template.buckets()) {
+            for (Map<String, Object> rule : template.lifecycleRules(b.logicalId())) {
+                if ("Disabled".equals(rule.get("Status")) || !rule.containsKey("ExpirationInDays")) {
+                    continue;
+                }
+                long days = seconds(template, rule.get("ExpirationInDays"), -1);
+                if (days < 0) {
+                    problems.add("bucket " + b.logicalId() + " rule " + rule.get("Id") + " has ExpirationInDays "
+                            + rule.get("ExpirationInDays") + ", expected a number of days or a parameter with a Default");
+                } else if (days * 86_400 <= longest) {
+                    problems.add("bucket " + b.logicalId() + " rule " + rule.get("Id") + " expires objects after " + days
+                            + " days, expected more than the " + longest + " s (" + longest / 86_400.0 + " days) that "
+                            + longestDlq + " keeps a message: a late redrive would find its upload gone");
+                }
+            }
+        }
+    }
+
+    /** A number in the template, literal or a {@code !Ref} to a parameter's Default; {@code dflt} when absent, -1 when unreadable. */
+    private static long seconds(Template template, Object value, long dflt) {
+        if (value == null) {
+            return dflt;
+        }
+        Object v = value;
+        if (v instanceof Map<?, ?> m && m.size() == 1 && m.get("Ref") != null) {
+            v = template.parameterDefaults().get(String.valueOf(m.get("Ref")));
+        }
+        try {
+            return v == null ? -1 : Long.parseLong(String.valueOf(v).trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Every function that routes to the steps (validate fans out, the sweeper re-drives) routes the same way. */
+    private static void pipelineStepsAgree(Template template, List<String> problems) {
+        String first = null;
+        String firstId = null;
+        for (Template.FunctionDef f : template.functions()) {
+            Object steps = f.environment().get(Config.PIPELINE_STEPS);
+            if (steps == null) {
+                continue;
+            }
+            String text = String.valueOf(steps);
+            if (first == null) {
+                first = text;
+                firstId = f.logicalId();
+            } else if (!first.equals(text)) {
+                problems.add("function " + f.logicalId() + " sets " + Config.PIPELINE_STEPS + " to " + text + ", expected the same"
+                        + " lines as " + firstId + " (" + first + ")");
             }
         }
     }

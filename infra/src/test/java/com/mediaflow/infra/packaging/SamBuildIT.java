@@ -56,7 +56,7 @@ class SamBuildIT {
     /** Lambda's limit on a deployment package, unzipped (code and layers together). */
     private static final long LAMBDA_UNZIPPED_LIMIT = 250L * 1024 * 1024;
     /** The functions that decode nothing: they must not carry JavaCV, JavaCPP or FFmpeg at all. */
-    private static final Set<String> NO_CODEC_FUNCTIONS = Set.of("ValidateFunction", "FinalizeFunction");
+    private static final Set<String> NO_CODEC_FUNCTIONS = Set.of("ValidateFunction", "FinalizeFunction", "SweeperFunction");
     private static final Duration PROBE_TIMEOUT = Duration.ofMinutes(2);
 
     private Path root;

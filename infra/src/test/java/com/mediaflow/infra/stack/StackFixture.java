@@ -48,6 +48,11 @@ public final class StackFixture implements AutoCloseable {
         return start(runFunctions, environment, 2);
     }
 
+    /** Around a stack started by the test, with its own options; closing the fixture closes it. */
+    public static StackFixture start(EmbeddedStack stack) {
+        return new StackFixture(stack);
+    }
+
     /** With {@code workers} concurrent invocations per queue. */
     public static StackFixture start(boolean runFunctions, Map<String, String> environment, int workers) throws Exception {
         return new StackFixture(EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template())

@@ -6,6 +6,7 @@ import com.mediaflow.infra.TestPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +21,7 @@ class TemplateChecksTest {
         assertThat(TemplateChecks.problems(template, TestPaths.root())).isEmpty();
         assertThat(template.functions()).extracting(Template.FunctionDef::logicalId)
                 .containsExactlyInAnyOrder("ValidateFunction", "ThumbnailFunction", "MetadataFunction", "TranscodeFunction",
-                        "FinalizeFunction");
+                        "FinalizeFunction", "SweeperFunction");
     }
 
     @Test
@@ -78,7 +79,7 @@ class TemplateChecksTest {
         Template t = mutated("    AutoPublishAlias: live\n", "");
 
         assertThat(TemplateChecks.problems(t, TestPaths.root()))
-                .filteredOn(p -> p.contains("AutoPublishAlias")).hasSize(5)
+                .filteredOn(p -> p.contains("AutoPublishAlias")).hasSize(6)
                 .anySatisfy(p -> assertThat(p).contains("ValidateFunction").contains("published version"));
     }
 
@@ -136,5 +137,87 @@ class TemplateChecksTest {
         assertThat(TemplateChecks.problems(t, TestPaths.root()))
                 .anySatisfy(p -> assertThat(p).contains("FinalizeFunction").contains("MAX_RECEIVE_COUNT to 4")
                         .contains("expected 5").contains("FinalizeQueue"));
+    }
+
+    // ---------------------------------------------------------------- retention
+
+    @Test
+    void uploadsExpiringBeforeTheDeadLetterQueuesLetGo_isReported() throws IOException {
+        Template t = mutated("    Default: 21\n", "    Default: 14\n");
+
+        assertThat(TemplateChecks.problems(t, TestPaths.root()))
+                .anySatisfy(p -> assertThat(p).contains("bucket IngestBucket").contains("ExpireProcessedUploads")
+                        .contains("expires objects after 14 days").contains("expected more than the 1209600 s")
+                        .contains("a late redrive would find its upload gone"));
+    }
+
+    @Test
+    void realTemplate_keepsUploadsLongerThanEveryDeadLetterQueueKeepsMessages() throws IOException {
+        Template t = Template.load(TestPaths.template());
+
+        assertThat(t.parameterDefaults().get("UploadRetentionDays")).isEqualTo("21");
+        assertThat(t.lifecycleRules("IngestBucket")).singleElement()
+                .satisfies(r -> assertThat(r.get("ExpirationInDays")).isEqualTo(Map.of("Ref", "UploadRetentionDays")));
+        assertThat(TemplateChecks.problems(t, TestPaths.root())).noneMatch(p -> p.contains("expires objects"));
+    }
+
+    @Test
+    void literalExpirationShorterThanADeadLetterQueue_isReported_andALongerOneIsNot() throws IOException {
+        Template shorter = mutated("ExpirationInDays: !Ref UploadRetentionDays", "ExpirationInDays: 14");
+        Template longer = mutated("ExpirationInDays: !Ref UploadRetentionDays", "ExpirationInDays: 15");
+
+        assertThat(TemplateChecks.problems(shorter, TestPaths.root())).anySatisfy(p -> assertThat(p).contains("after 14 days"));
+        assertThat(TemplateChecks.problems(longer, TestPaths.root())).isEmpty();
+    }
+
+    @Test
+    void deadLetterQueueKeepingMessagesLessThanItsSource_isReported() throws IOException {
+        String dlq = "  ThumbnailDLQ:\n    Type: AWS::SQS::Queue\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n"
+                + "    Properties:\n      MessageRetentionPeriod: ";
+        Template t = mutated(dlq + "1209600", dlq + "86400");
+
+        assertThat(TemplateChecks.problems(t, TestPaths.root()))
+                .anySatisfy(p -> assertThat(p).contains("queue ThumbnailDLQ keeps messages 86400 s")
+                        .contains("less than its source queue ThumbnailQueue (345600 s)"));
+    }
+
+    // ---------------------------------------------------------------- the sweeper
+
+    @Test
+    void scheduleThatIsNoRateOrCron_isReported() throws IOException {
+        Template t = mutated("Schedule: rate(5 minutes)", "Schedule: every 5 minutes");
+
+        assertThat(TemplateChecks.problems(t, TestPaths.root()))
+                .anySatisfy(p -> assertThat(p).contains("SweeperFunction").contains("every 5 minutes")
+                        .contains("expected rate(...) or cron(...)"));
+    }
+
+    @Test
+    void sweeperWithoutItsSchedule_isReported() throws IOException {
+        Template t = mutated("        Sweep:\n          Type: Schedule\n", "        Sweep:\n          Type: Api\n");
+
+        assertThat(TemplateChecks.problems(t, TestPaths.root()))
+                .anySatisfy(p -> assertThat(p).contains("SweeperFunction has no event source"));
+    }
+
+    @Test
+    void sweeperRoutingStepsOtherwiseThanValidate_isReported() throws IOException {
+        String anchor = "where a pending step is re-driven.\n          PIPELINE_STEPS: !Sub |\n"
+                + "            thumbnail image,video ${ThumbnailQueue}\n";
+        Template t = mutated(anchor, anchor.replace("thumbnail image,video", "thumbnail image"));
+
+        assertThat(TemplateChecks.problems(t, TestPaths.root()))
+                .anySatisfy(p -> assertThat(p).contains("SweeperFunction sets PIPELINE_STEPS")
+                        .contains("expected the same lines as ValidateFunction"));
+    }
+
+    @Test
+    void sweeperWithoutSnapStart_isReported() throws IOException {
+        Template t = mutated("      ReservedConcurrentExecutions: 1\n      # Primed with the sweeper's decisions and a re-sent"
+                + " notification (SweeperHandler, Sweeper.prime).\n      SnapStart:\n        ApplyOn: PublishedVersions\n",
+                "      ReservedConcurrentExecutions: 1\n");
+
+        assertThat(TemplateChecks.problems(t, TestPaths.root()))
+                .anySatisfy(p -> assertThat(p).contains("SweeperFunction").contains("expected SnapStart: {ApplyOn: PublishedVersions}"));
     }
 }

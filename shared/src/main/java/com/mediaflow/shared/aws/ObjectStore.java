@@ -183,6 +183,36 @@ public final class ObjectStore {
         }
     }
 
+    /** One object of a listing: its key, ETag (unquoted) and when it was last written. */
+    public record Listed(String key, String etag, java.time.Instant lastModified) {
+    }
+
+    /** One page of a listing, and the key to start the next one after; null after the last page. */
+    public record Page(List<Listed> objects, String nextStartAfter) {
+    }
+
+    /**
+     * One page of at most {@code maxKeys} keys under a prefix, in key order, after {@code startAfter}
+     * (null: from the first). A caller that pages on across runs keeps {@link Page#nextStartAfter()}.
+     */
+    public Page listPage(String bucket, String prefix, String startAfter, int maxKeys) {
+        try {
+            var response = s3.listObjectsV2(b -> {
+                b.bucket(bucket).prefix(prefix).maxKeys(Math.max(1, Math.min(1000, maxKeys)));
+                if (startAfter != null && !startAfter.isEmpty()) {
+                    b.startAfter(startAfter);
+                }
+            });
+            List<Listed> objects = new ArrayList<>();
+            response.contents().forEach(o -> objects.add(new Listed(o.key(), o.eTag() == null ? null : o.eTag().replace("\"", ""),
+                    o.lastModified())));
+            boolean more = Boolean.TRUE.equals(response.isTruncated()) && !objects.isEmpty();
+            return new Page(objects, more ? objects.get(objects.size() - 1).key() : null);
+        } catch (SdkException e) {
+            throw new StorageException("LIST " + uri(bucket, prefix) + " after '" + startAfter + "' failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Deletes every object under a prefix. */
     public void deletePrefix(String bucket, String prefix) {
         for (String key : list(bucket, prefix)) {

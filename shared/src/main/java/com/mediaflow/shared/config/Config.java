@@ -70,6 +70,17 @@ public final class Config {
      */
     public static final String MAX_RECEIVE_COUNT = "MAX_RECEIVE_COUNT";
 
+    /** The sweeper's: the ingest queue, where it re-sends the notification of an upload that has no receipt. */
+    public static final String INGEST_QUEUE_URL = "INGEST_QUEUE_URL";
+    /** The sweeper's: an item PROCESSING with no change for this long is re-driven, then FAILED. */
+    public static final String SWEEP_STUCK_AFTER_SECONDS = "SWEEP_STUCK_AFTER_SECONDS";
+    /** The sweeper's: an upload this old without a receipt is re-driven (younger ones may have their notification on its way). */
+    public static final String SWEEP_UPLOAD_GRACE_SECONDS = "SWEEP_UPLOAD_GRACE_SECONDS";
+    /** The sweeper's: re-drives of one upload or item before it is marked FAILED. */
+    public static final String SWEEP_MAX_REDRIVES = "SWEEP_MAX_REDRIVES";
+    /** The sweeper's: objects examined per scan and run, so that one run is bounded; the next run goes on from there. */
+    public static final String SWEEP_MAX_OBJECTS = "SWEEP_MAX_OBJECTS";
+
     /** Every name above, for the test that checks template.yaml names nothing else. */
     public static final List<String> ALL = List.of(AWS_REGION, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SQS, INGEST_BUCKET, MEDIA_BUCKET,
             QUARANTINE_BUCKET, PIPELINE_STEPS, FINALIZE_QUEUE_URL, COMPLETION_QUEUE_URL, MAX_UPLOAD_BYTES,
@@ -77,7 +88,8 @@ public final class Config {
             MAX_FRAME_RATE, THUMBNAIL_SIZES, POSTER_MAX_SIDE, JPEG_QUALITY, SQUARE_THUMBNAIL_SIZE, DISPLAY_MAX_SIDE,
             WEBP_QUALITY, PLACEHOLDER_MAX_BYTES, WORK_DIR, TRANSCODE_QUEUE_URL, VIDEO_LADDER, X264_PRESET,
             VIDEO_GOP_SECONDS, AUDIO_AAC_KBPS, AUDIO_OPUS_KBPS, SEGMENT_THRESHOLD_SECONDS, SEGMENT_SECONDS,
-            HEARTBEAT_SECONDS, MAX_RECEIVE_COUNT);
+            HEARTBEAT_SECONDS, MAX_RECEIVE_COUNT, INGEST_QUEUE_URL, SWEEP_STUCK_AFTER_SECONDS, SWEEP_UPLOAD_GRACE_SECONDS,
+            SWEEP_MAX_REDRIVES, SWEEP_MAX_OBJECTS);
 
     private final Map<String, String> env;
 
@@ -257,6 +269,30 @@ public final class Config {
     /** {@link #MAX_RECEIVE_COUNT}; 0 when unset. */
     public int maxReceiveCount() {
         return (int) longValue(MAX_RECEIVE_COUNT, 0, 0, 1000);
+    }
+
+    public String ingestQueueUrl() {
+        return require(INGEST_QUEUE_URL);
+    }
+
+    /** {@link #SWEEP_STUCK_AFTER_SECONDS}: default 1800 (30 min), at least 2 s (tests). */
+    public Duration sweepStuckAfter() {
+        return Duration.ofSeconds(longValue(SWEEP_STUCK_AFTER_SECONDS, 1800, 2, 30L * 24 * 3600));
+    }
+
+    /** {@link #SWEEP_UPLOAD_GRACE_SECONDS}: default 900 (15 min), at least 1 s. */
+    public Duration sweepUploadGrace() {
+        return Duration.ofSeconds(longValue(SWEEP_UPLOAD_GRACE_SECONDS, 900, 1, 30L * 24 * 3600));
+    }
+
+    /** {@link #SWEEP_MAX_REDRIVES}: default 2; 0 marks FAILED at once. */
+    public int sweepMaxRedrives() {
+        return (int) longValue(SWEEP_MAX_REDRIVES, 2, 0, 100);
+    }
+
+    /** {@link #SWEEP_MAX_OBJECTS}: default 1000 per scan and run. */
+    public int sweepMaxObjects() {
+        return (int) longValue(SWEEP_MAX_OBJECTS, 1000, 1, 1_000_000);
     }
 
     public Path workDir() {

@@ -50,7 +50,7 @@ public final class Failures {
 
     /** Reason codes that describe how processing went, not the item: finalize drops them when it rebuilds. */
     public static boolean transientReason(Reason r) {
-        return r.code() == ReasonCode.STEP_FAILED || r.code() == ReasonCode.MESSAGE_INVALID;
+        return r.code() == ReasonCode.STEP_FAILED || r.code() == ReasonCode.MESSAGE_INVALID || r.code() == ReasonCode.STALLED;
     }
 
     /** The reason recorded for an error that ended a message of {@code what} (a step's name, "validate", "finalize"). */
@@ -101,12 +101,29 @@ public final class Failures {
      * @return whether the item is FAILED now
      */
     public boolean markItemFailed(String mediaId, Reason reason) {
+        return markItemFailed(mediaId, reason, null);
+    }
+
+    /**
+     * As {@link #markItemFailed(String, Reason)}, only if the manifest is still the one read when the
+     * decision was taken: a manifest written since (a progress line, a step merged) is alive, and is
+     * left alone.
+     *
+     * @param expectedEtag the manifest's ETag when it was judged; null for any
+     * @return whether the item is FAILED now
+     */
+    public boolean markItemFailed(String mediaId, Reason reason, String expectedEtag) {
         String key = Keys.manifest(mediaId);
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Optional<ObjectStore.Versioned<Manifest>> read = store.getJsonVersioned(mediaBucket, key, Manifest.class);
             if (read.isEmpty()) {
                 LOG.warn("media {}: {} {}; no manifest at {}, so no item to mark FAILED", mediaId, reason.code(), reason.message(),
                         ObjectStore.uri(mediaBucket, key));
+                return false;
+            }
+            if (expectedEtag != null && !unquoted(expectedEtag).equals(unquoted(read.get().etag()))) {
+                LOG.info("media {} changed since it was judged ({} expected ETag {}, found {}); left alone", mediaId,
+                        reason.code(), expectedEtag, read.get().etag());
                 return false;
             }
             Manifest m = read.get().value();
@@ -132,6 +149,10 @@ public final class Failures {
         }
         throw new StorageException("manifest " + ObjectStore.uri(mediaBucket, key) + " changed " + MAX_ATTEMPTS
                 + " times while it was being marked FAILED; will retry", null);
+    }
+
+    private static String unquoted(String etag) {
+        return etag == null ? "" : etag.replace("\"", "");
     }
 
     /**

@@ -111,6 +111,9 @@ public final class IngestService {
         if (announced.hasVersion() && resume(announced)) {
             return;
         }
+        if (resumeSwept(announced)) {
+            return;
+        }
         var opened = store.openIfMatch(ingestBucket, object.key(), object.etag());
         if (opened.isEmpty()) {
             LOG.warn("s3://{}/{} with ETag {} is gone or was replaced; its replacement has its own event",
@@ -169,6 +172,34 @@ public final class IngestService {
         LOG.info("s3://{}/{} (upload {}) already has its receipt, {}; redelivery, only its completion is checked",
                 ingestBucket, upload.key(), upload.id(), r.status());
         finish(store.getJson(mediaBucket, Keys.upload(r.mediaId(), upload.id()), Receipt.class).orElse(r));
+        return true;
+    }
+
+    /**
+     * The {@link Sweeper} re-sends the notification of an upload that has no receipt, without the
+     * sequencer it cannot know: that upload is identified by its ETag. So S3's own notification,
+     * arriving after the sweeper's one was processed, resumes the receipt written under the ETag;
+     * and the sweeper's notification, arriving after S3's one was processed, resumes the receipt of
+     * the upload of this key with this ETag.
+     *
+     * @return whether the upload had its receipt under the other identity
+     */
+    private boolean resumeSwept(Upload announced) {
+        if (announced.etag() == null) {
+            return false;
+        }
+        if (announced.sequencer() != null) {
+            return resume(new Upload(ingestBucket, announced.key(), null, announced.etag()));
+        }
+        Optional<Receipt> found = Receipts.find(store, mediaBucket, ingestBucket, announced.key(), announced.etag());
+        if (found.isEmpty()) {
+            return false;
+        }
+        Receipt r = found.get();
+        LOG.info("s3://{}/{} (ETag {}) re-driven by the sweeper already has its receipt (upload {}), {}; only its completion"
+                + " is checked", ingestBucket, announced.key(), announced.etag(), r.uploadId(), r.status());
+        finish(r.mediaId() == null || r.uploadId() == null ? r
+                : store.getJson(mediaBucket, Keys.upload(r.mediaId(), r.uploadId()), Receipt.class).orElse(r));
         return true;
     }
 
