@@ -68,8 +68,9 @@ class UploadsIT {
 
     @Test
     void twentyIdenticalUploadsAtOnce_areProcessedOnce_andEachEndsWithItsOwnEvent() throws Exception {
-        // given: one photo, and twenty clients ready to upload it under their own keys
-        Path photo = SyntheticMedia.jpeg(tmp.resolve("same.jpg"), 320, 240, 0);
+        // given: one photo that no other test here uploads (tests run in any order), and twenty
+        // clients ready to upload it under their own keys
+        Path photo = SyntheticMedia.jpeg(tmp.resolve("same.jpg"), 336, 248, 0);
         byte[] bytes = Files.readAllBytes(photo);
         int n = 20;
         ExecutorService pool = Executors.newFixedThreadPool(n);
