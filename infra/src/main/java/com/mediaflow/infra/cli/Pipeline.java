@@ -76,8 +76,12 @@ public final class Pipeline {
 
     /** At most this many PUTs at a time, as a concurrent client (the aws CLI's default is 10). */
     static final int UPLOAD_THREADS = 8;
-    /** Uploads whose receipt is looked up directly per round, besides the completion events (a fallback, and progress). */
+    /**
+     * Uploads whose receipt is read directly each {@link #POLL_INTERVAL}, round-robin, besides the
+     * completion events: progress of long steps, and a fallback should an event go astray.
+     */
     static final int POLLS_PER_ROUND = 4;
+    static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
     /** How often the dead-letter queues are looked at. */
     static final Duration DEAD_LETTER_CHECK = Duration.ofSeconds(2);
 
@@ -158,6 +162,7 @@ public final class Pipeline {
             byKey.put(u.key, u);
         }
         int cursor = 0;
+        long nextPoll = started;
         String lastProgress = "";
         while (true) {
             for (Upload u : uploads) {
@@ -168,7 +173,8 @@ public final class Pipeline {
                 }
             }
             long pending = uploads.stream().filter(x -> !x.terminal()).count();
-            if (pending > 0) {
+            if (pending > 0 && System.nanoTime() >= nextPoll) {
+                nextPoll = System.nanoTime() + POLL_INTERVAL.toNanos();
                 // a few direct looks, round-robin: progress of long steps, and a fallback for a missed event
                 List<Upload> open = uploads.stream().filter(x -> !x.terminal()).toList();
                 for (int i = 0; i < Math.min(POLLS_PER_ROUND, open.size()); i++) {
@@ -327,7 +333,7 @@ public final class Pipeline {
                     }
                     boolean mine = m.body().contains(Json.write(u.key).replace("\"", ""))
                             || m.body().contains(com.mediaflow.infra.stack.S3EventFactory.encodeKey(u.key))
-                            || (u.receipt != null && m.body().contains(u.receipt.mediaId()));
+                            || (u.receipt != null && u.receipt.mediaId() != null && m.body().contains(u.receipt.mediaId()));
                     if (mine) {
                         u.status = "FAILED";
                         u.failure = "reached dead-letter queue " + dlq.substring(dlq.lastIndexOf('/') + 1) + " after its retries";
