@@ -35,7 +35,7 @@ public final class Main {
               demo                                  put sample media through the whole pipeline and show what became of each
               process [--out DIR] [--timeout S] [--workers N] [--env NAME=VALUE]... [--include-hidden] PATH...
                                                     upload files (or folders) to the local ingest bucket, wait, copy outputs
-                                                    to DIR/<mediaId>/ (default ./mediaflow-out); one JSON line per input
+                                                    to DIR/<mediaId>/ (default ./mediaflow-out); one JSON line per input, each as it ends
               up [--data DIR] [--port N] [--json] [--workers N] [--env NAME=VALUE]...
                                                     start the embedded stack and keep it running (Ctrl-C stops it)
               invoke FUNCTION -e EVENT.json [--put FILE=s3://BUCKET/KEY]...
@@ -65,9 +65,10 @@ public final class Main {
                     """,
             "process", """
                     usage: mediaflow process [--out DIR] [--timeout SECONDS] [--workers N] [--env NAME=VALUE]... [--include-hidden] PATH...
-                    Uploads files (folders are walked) to the local ingest bucket as a client would, waits until each
-                    upload is terminal, copies its outputs to DIR/<mediaId>/ and prints one JSON line per input
-                    (infra/src/main/resources/mediaflow-result.schema.json). Exit 0 only when every input ended READY
+                    Uploads files (folders are walked) to the local ingest bucket as a client would and, as soon as
+                    each upload is terminal, copies its outputs to DIR/<mediaId>/ and prints its JSON line: one per
+                    input, in the order they end, each naming its file (infra/src/main/resources/mediaflow-result.schema.json).
+                    Exit 0 only when every input ended READY
                     or QUARANTINED; 1 otherwise; 2 for a bad command line.
                       --out DIR            where outputs are copied (default ./mediaflow-out)
                       --timeout SECONDS    how long to wait for every upload to be terminal (default 900)
