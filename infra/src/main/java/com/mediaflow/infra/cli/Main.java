@@ -35,7 +35,7 @@ public final class Main {
               demo                                  put sample media through the whole pipeline and show what became of each
               process [--out DIR] [--timeout S] [--workers N] [--env NAME=VALUE]... [--include-hidden] PATH...
                                                     upload files (or folders) to the local ingest bucket, wait, copy outputs
-                                                    to DIR/<mediaId>/ (default ./mediaflow-out); one JSON line per input
+                                                    to DIR/<mediaId>/ (default ./mediaflow-out); one JSON line per input, each as it ends
               up [--data DIR] [--port N] [--json] [--workers N] [--env NAME=VALUE]...
                                                     start the embedded stack and keep it running (Ctrl-C stops it)
               invoke FUNCTION -e EVENT.json [--put FILE=s3://BUCKET/KEY]...
@@ -65,9 +65,10 @@ public final class Main {
                     """,
             "process", """
                     usage: mediaflow process [--out DIR] [--timeout SECONDS] [--workers N] [--env NAME=VALUE]... [--include-hidden] PATH...
-                    Uploads files (folders are walked) to the local ingest bucket as a client would, waits until each
-                    upload is terminal, copies its outputs to DIR/<mediaId>/ and prints one JSON line per input
-                    (infra/src/main/resources/mediaflow-result.schema.json). Exit 0 only when every input ended READY
+                    Uploads files (folders are walked) to the local ingest bucket as a client would and, as soon as
+                    each upload is terminal, copies its outputs to DIR/<mediaId>/ and prints its JSON line: one per
+                    input, in the order they end, each naming its file (infra/src/main/resources/mediaflow-result.schema.json).
+                    Exit 0 only when every input ended READY
                     or QUARANTINED; 1 otherwise; 2 for a bad command line.
                       --out DIR            where outputs are copied (default ./mediaflow-out)
                       --timeout SECONDS    how long to wait for every upload to be terminal (default 900)
@@ -208,28 +209,38 @@ public final class Main {
             throw new UsageException("process", "process needs at least one file or folder, found "
                     + (inputs.isEmpty() ? "none" : "no file to upload in " + inputs));
         }
-        List<ResultLine> lines = processFiles(files, outDir, timeout, options);
-        for (ResultLine l : lines) {
-            out.println(Json.write(l));
-        }
-        return lines.stream().allMatch(l -> l.status().equals("READY") || l.status().equals("QUARANTINED")) ? 0 : 1;
+        List<String> statuses = processFiles(files, outDir, timeout, options);
+        return statuses.stream().allMatch(s -> s.equals("READY") || s.equals("QUARANTINED")) ? 0 : 1;
     }
 
-    List<ResultLine> processFiles(List<Path> files, Path outDir, Duration timeout, EmbeddedStack.Options options) throws Exception {
+    /** Starts a stack and puts the files through it ({@link #processOn}); returns each input's status, in the order they ended. */
+    List<String> processFiles(List<Path> files, Path outDir, Duration timeout, EmbeddedStack.Options options) throws Exception {
         long t0 = System.nanoTime();
         err.println("mediaflow: starting the embedded stack...");
         try (EmbeddedStack stack = EmbeddedStack.start(options)) {
             err.printf("mediaflow: stack up in %.1f s; uploading %d file(s)%n", (System.nanoTime() - t0) / 1e9, files.size());
-            Pipeline pipeline = new Pipeline(stack, err, System.console() != null);
-            List<Pipeline.Upload> uploads = pipeline.upload(files);
-            pipeline.await(uploads, timeout);
-            List<ResultLine> lines = new ArrayList<>();
-            for (Pipeline.Upload u : uploads) {
-                lines.add(pipeline.collect(u, outDir));
-            }
+            List<String> statuses = processOn(stack, files, outDir, timeout);
             err.printf("mediaflow: done in %.1f s; outputs under %s%n", (System.nanoTime() - t0) / 1e9, outDir.toAbsolutePath());
-            return lines;
+            return statuses;
         }
+    }
+
+    /**
+     * {@code process} on a running stack: uploads the files, then prints each one's result line on
+     * stdout as soon as that input is final, so a photo done in seconds does not wait behind a long
+     * video. Returns the statuses in the order they were printed.
+     */
+    List<String> processOn(EmbeddedStack stack, List<Path> files, Path outDir, Duration timeout) throws Exception {
+        Pipeline pipeline = new Pipeline(stack, err, System.console() != null);
+        List<Pipeline.Upload> uploads = pipeline.upload(files);
+        List<String> statuses = new ArrayList<>();
+        pipeline.await(uploads, timeout, u -> {
+            ResultLine line = pipeline.collect(u, outDir);
+            out.println(Json.write(line));
+            out.flush();
+            statuses.add(line.status());
+        });
+        return statuses;
     }
 
     /** {@code --env NAME=VALUE}: a setting for every function, over the template's; only names Config knows. */

@@ -280,41 +280,88 @@ public final class EmbeddedStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates the template's queues, each with its RedrivePolicy in the CreateQueue call itself: a
+     * dead-letter queue first, then the queues that name it. Not CreateQueue then SetQueueAttributes:
+     * ElasticMQ (1.6.16) keeps a queue's settings twice, in the queue's actor and in its queue
+     * manager's map, and SetQueueAttributes updates only the actor's copy. StartMessageMoveTask
+     * without a DestinationArn finds the DLQ's source queue in the manager's map
+     * ({@code QueueManagerMessageMoveOps.findDeadLetterQueueSource}: {@code queues.filter(...).head}),
+     * so with a policy set afterwards it finds none, the lookup fails with no reply, and the call
+     * times out with a 503. (Queues restored from a data folder are created with their policy, which
+     * is why a restarted persistent stack could move messages while a fresh one could not.)
+     */
     private void createQueues(Resolver resolver) {
-        List<Template.QueueDef> defs = template.queues();
-        for (Template.QueueDef q : defs) {
-            Map<QueueAttributeName, String> attrs = new LinkedHashMap<>();
-            copyAttribute(q, "VisibilityTimeout", QueueAttributeName.VISIBILITY_TIMEOUT, attrs);
-            copyAttribute(q, "MessageRetentionPeriod", QueueAttributeName.MESSAGE_RETENTION_PERIOD, attrs);
-            copyAttribute(q, "DelaySeconds", QueueAttributeName.DELAY_SECONDS, attrs);
-            copyAttribute(q, "ReceiveMessageWaitTimeSeconds", QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, attrs);
-            String url;
-            try {
-                url = sqs.createQueue(r -> r.queueName(q.logicalId()).attributes(attrs)).queueUrl();
-            } catch (QueueNameExistsException e) {
-                // restored from the data folder with other settings: the template's win
-                url = sqs.getQueueUrl(r -> r.queueName(q.logicalId())).queueUrl();
-                String existing = url;
-                sqs.setQueueAttributes(r -> r.queueUrl(existing).attributes(attrs));
+        List<Template.QueueDef> pending = new ArrayList<>(template.queues());
+        RuntimeException unresolved = null;
+        while (!pending.isEmpty()) {
+            boolean progress = false;
+            for (var it = pending.iterator(); it.hasNext(); ) {
+                Template.QueueDef q = it.next();
+                Object redrive = q.properties().get("RedrivePolicy");
+                Map<?, ?> policy = null;
+                if (redrive != null) {
+                    Object resolved;
+                    try {
+                        resolved = resolver.resolve(redrive, q.logicalId() + ".RedrivePolicy");
+                    } catch (IllegalArgumentException e) {
+                        unresolved = e; // names a dead-letter queue not created yet: the next round
+                        continue;
+                    }
+                    if (!(resolved instanceof Map<?, ?> m) || !queueArns.containsValue(String.valueOf(m.get("deadLetterTargetArn")))) {
+                        continue;
+                    }
+                    policy = m;
+                }
+                createQueue(q, policy);
+                it.remove();
+                progress = true;
             }
-            String queueUrl = url;
-            String arn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                    .attributes().get(QueueAttributeName.QUEUE_ARN);
-            queueUrls.put(q.logicalId(), url);
-            queueArns.put(q.logicalId(), arn);
+            if (!progress) {
+                throw new IllegalArgumentException("template.yaml: the RedrivePolicy of " + pending.stream()
+                        .map(Template.QueueDef::logicalId).toList() + " names a dead-letter queue the template does not declare"
+                        + " (or they name each other); expected deadLetterTargetArn: !GetAtt <a queue>.Arn", unresolved);
+            }
         }
-        for (Template.QueueDef q : defs) {
-            Object redrive = q.properties().get("RedrivePolicy");
-            if (redrive == null) {
-                continue;
-            }
-            Object resolved = resolver.resolve(redrive, q.logicalId() + ".RedrivePolicy");
-            String json = Json.write(resolved);
-            sqs.setQueueAttributes(r -> r.queueUrl(queueUrls.get(q.logicalId()))
-                    .attributes(Map.of(QueueAttributeName.REDRIVE_POLICY, json)));
-            String dlqArn = String.valueOf(((Map<?, ?>) resolved).get("deadLetterTargetArn"));
-            queueArns.forEach((id, arn) -> {
-                if (arn.equals(dlqArn)) {
+        // by logical id in template order, whatever the order of creation
+        Map<String, String> urls = new LinkedHashMap<>(queueUrls);
+        Map<String, String> arns = new LinkedHashMap<>(queueArns);
+        queueUrls.clear();
+        queueArns.clear();
+        for (Template.QueueDef q : template.queues()) {
+            queueUrls.put(q.logicalId(), urls.get(q.logicalId()));
+            queueArns.put(q.logicalId(), arns.get(q.logicalId()));
+        }
+    }
+
+    private void createQueue(Template.QueueDef q, Map<?, ?> redrivePolicy) {
+        Map<QueueAttributeName, String> attrs = new LinkedHashMap<>();
+        copyAttribute(q, "VisibilityTimeout", QueueAttributeName.VISIBILITY_TIMEOUT, attrs);
+        copyAttribute(q, "MessageRetentionPeriod", QueueAttributeName.MESSAGE_RETENTION_PERIOD, attrs);
+        copyAttribute(q, "DelaySeconds", QueueAttributeName.DELAY_SECONDS, attrs);
+        copyAttribute(q, "ReceiveMessageWaitTimeSeconds", QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, attrs);
+        if (redrivePolicy != null) {
+            attrs.put(QueueAttributeName.REDRIVE_POLICY, Json.write(redrivePolicy));
+        }
+        String url;
+        try {
+            url = sqs.createQueue(r -> r.queueName(q.logicalId()).attributes(attrs)).queueUrl();
+        } catch (QueueNameExistsException e) {
+            // restored from the data folder with other settings: the template's win (a changed
+            // RedrivePolicy then reaches only the queue's actor, see createQueues)
+            url = sqs.getQueueUrl(r -> r.queueName(q.logicalId())).queueUrl();
+            String existing = url;
+            sqs.setQueueAttributes(r -> r.queueUrl(existing).attributes(attrs));
+        }
+        String queueUrl = url;
+        String arn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        queueUrls.put(q.logicalId(), url);
+        queueArns.put(q.logicalId(), arn);
+        if (redrivePolicy != null) {
+            String dlqArn = String.valueOf(redrivePolicy.get("deadLetterTargetArn"));
+            queueArns.forEach((id, a) -> {
+                if (a.equals(dlqArn) && !deadLetterQueues.contains(queueUrls.get(id))) {
                     deadLetterQueues.add(queueUrls.get(id));
                 }
             });

@@ -24,6 +24,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /** The command line as a script sees it: stdout lines checked against the published JSON Schema. */
 class CliIT {
@@ -51,8 +52,12 @@ class CliIT {
         Run run = run("process", "--out", out.toString(), "--timeout", "120", in.toString());
 
         assertThat(run.code).as(run.err).isEqualTo(0);
-        List<JsonNode> lines = run.lines();
+        // one line per input, printed as each ends: sorted back into input order by the file it names
+        List<JsonNode> lines = new ArrayList<>(run.lines());
         assertThat(lines).hasSize(4);
+        lines.sort(java.util.Comparator.comparing(l -> l.get("file").asText()));
+        assertThat(lines).extracting(l -> Path.of(l.get("file").asText()).getFileName().toString())
+                .containsExactly("a-photo.jpg", "b-alpha.png", "c-clip.mp4", "d-script.jpg");
         assertThat(lines).extracting(l -> l.get("status").asText()).containsExactly("READY", "READY", "READY", "QUARANTINED");
         assertThat(lines.get(0).get("type").asText()).isEqualTo("image/jpeg");
         assertThat(lines.get(0).at("/metadata/width").asInt()).as("EXIF orientation 6 turns 320x240 into 240x320").isEqualTo(240);
@@ -66,6 +71,58 @@ class CliIT {
             }
         }
         assertThat(run.err).contains("starting the embedded stack");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(300)
+    void process_printsEachLineAsSoonAsItsInputIsFinal_notBehindASlowerOne() throws Exception {
+        // given a stack whose validate routes transcode jobs to a queue no function reads: the clip
+        // stays PROCESSING until the test moves its job to TranscodeQueue, however fast the machine
+        String sqs = "http://127.0.0.1:9/000000000000/"; // ElasticMQ takes the queue by the URL's path
+        String steps = "thumbnail image,video " + sqs + "ThumbnailQueue\n"
+                + "metadata image,video,audio,document " + sqs + "MetadataQueue\n"
+                + "transcode video,audio,image/gif,image/webp " + sqs + "HeldTranscodeJobs\n";
+        try (StackFixture fx = StackFixture.start(true, Map.of("PIPELINE_STEPS", steps))) {
+            String held = fx.stack.sqs().createQueue(b -> b.queueName("HeldTranscodeJobs")).queueUrl();
+            Path in = Files.createDirectories(tmp.resolve("in"));
+            Path clip = SyntheticMedia.mp4(in.resolve("a-clip.mp4"), 320, 240, 1.0, 15, true, 0);
+            Path photo = SyntheticMedia.jpeg(in.resolve("b-photo.jpg"), 320, 240, 0);
+            java.io.PipedInputStream pipe = new java.io.PipedInputStream(1 << 16);
+            PrintStream stdout = new PrintStream(new java.io.PipedOutputStream(pipe), true, StandardCharsets.UTF_8);
+            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(pipe, StandardCharsets.UTF_8));
+            Main main = new Main(stdout, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), TestPaths.root());
+
+            // when process runs, the clip first in input order
+            var running = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (stdout) {
+                    return main.processOn(fx.stack, List.of(clip, photo), tmp.resolve("out"), Duration.ofSeconds(240));
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+
+            // then the photo's line comes while the clip is still PROCESSING, its transcode job held
+            JsonNode first = Json.MAPPER.readTree(lines.readLine());
+            assertValid(first);
+            assertThat(first.get("file").asText()).isEqualTo(photo.toString());
+            assertThat(first.get("status").asText()).isEqualTo("READY");
+            assertThat(running).isNotDone();
+            Message job = StackFixture.await(() -> fx.stack.sqs().receiveMessage(b -> b.queueUrl(held).waitTimeSeconds(1))
+                    .messages().stream().findFirst(), Duration.ofSeconds(30), "the clip's held transcode job");
+            assertThat(job.body()).contains("transcode");
+            assertThat(running).as("the clip cannot end while its transcode job is held").isNotDone();
+
+            // and once the job goes where it belongs, the clip's line follows
+            fx.stack.sqs().sendMessage(b -> b.queueUrl(fx.stack.queueUrl("TranscodeQueue")).messageBody(job.body()));
+            fx.stack.sqs().deleteMessage(b -> b.queueUrl(held).receiptHandle(job.receiptHandle()));
+            JsonNode second = Json.MAPPER.readTree(lines.readLine());
+            assertValid(second);
+            assertThat(second.get("file").asText()).isEqualTo(clip.toString());
+            assertThat(second.get("status").asText()).isEqualTo("READY");
+            assertThat(second.get("outputs")).anySatisfy(o -> assertThat(o.get("kind").asText()).isEqualTo("video"));
+            assertThat(lines.readLine()).as("one line per input").isNull();
+            assertThat(running.get()).containsExactly("READY", "READY");
+        }
     }
 
     @Test

@@ -5,11 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mediaflow.infra.TestPaths;
+import com.mediaflow.shared.aws.Keys;
+import com.mediaflow.shared.aws.ObjectStore;
+import com.mediaflow.shared.codec.SyntheticMedia;
+import com.mediaflow.shared.model.CompletionEvent;
 import com.mediaflow.shared.model.Json;
+import com.mediaflow.shared.model.Manifest;
+import com.mediaflow.shared.model.MediaStatus;
+import com.mediaflow.shared.model.Receipt;
+import com.mediaflow.shared.pipeline.Receipts;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -134,6 +143,76 @@ class SafeKeysIT {
                 assertThat(again.s3().getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String()).isEqualTo(body(key));
             }
         }
+    }
+
+    /**
+     * The same kinds of key as uploads through the whole pipeline, on a stack with a data folder as
+     * 'up --data' runs it: S3 puts each key in its event form-encoded ('+' for a space, "%2B" for a
+     * '+', "%25" for a '%', "%0A" for a newline), validate decodes it, and every upload ends READY
+     * with its own receipt and completion event naming the key exactly. Receipt keys hash the ingest
+     * key, so they stay far below S3's 1024 bytes whatever its length.
+     */
+    @Test
+    void everyKindOfKey_goesThroughThePipeline_toReady_withItsReceiptAndEvent() throws Exception {
+        String longestJpg = "uploads/" + "k".repeat(1024 - "uploads/".length() - ".jpg".length()) + ".jpg";
+        String longestUnicode = "uploads/" + "写".repeat(337) + "x.jpg";
+        String percentPlus = "uploads/100%25 + 50% off+sale%2B.jpg";
+        List<String> keys = List.of(longestJpg, longestUnicode, LONG_UNICODE, UNICODE, PLUS_PERCENT_SPACE, NEWLINE,
+                percentPlus, "uploads/tab\tand\rreturn.jpg", PLAIN);
+        assertThat(longestJpg.getBytes(StandardCharsets.UTF_8)).hasSize(1024);
+        assertThat(longestUnicode.getBytes(StandardCharsets.UTF_8)).hasSize(1024);
+        try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template()).withDataDir(data)
+                .withWorkers(2))) {
+            ObjectStore store = new ObjectStore(stack.s3());
+            String ingest = stack.bucket("IngestBucket");
+            String media = stack.bucket("MediaBucket");
+            Map<String, String> etags = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                String key = keys.get(i);
+                // each a different picture: every upload is processed, none is a duplicate
+                Path jpeg = SyntheticMedia.jpeg(data.resolve("photo-" + i + ".jpg"), 64 + 2 * i, 48, 0);
+                etags.put(key, stack.s3().putObject(b -> b.bucket(ingest).key(key).contentType("image/jpeg"),
+                        RequestBody.fromFile(jpeg)).eTag());
+            }
+
+            for (String key : keys) {
+                Receipt receipt = StackFixture.await(() -> Receipts.find(store, media, ingest, key, etags.get(key))
+                        .filter(Receipt::isFinal), Duration.ofSeconds(120), "final receipt of " + printable(key));
+                assertThat(receipt.status()).as(printable(key)).isEqualTo(MediaStatus.READY);
+                assertThat(receipt.key()).isEqualTo(key);
+                assertThat(receipt.bucket()).isEqualTo(ingest);
+                String receiptKey = Keys.receipt(receipt.upload());
+                assertThat(receiptKey.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(1024);
+                assertThat(store.getJson(media, receiptKey, Receipt.class)).isPresent();
+                Manifest manifest = store.getJson(media, Keys.manifest(receipt.mediaId()), Manifest.class).orElseThrow();
+                assertThat(manifest.status()).isEqualTo(MediaStatus.READY);
+                assertThat(manifest.outputs()).isNotEmpty();
+            }
+            // one completion event per upload, naming its key exactly as it was written
+            String completions = stack.queueUrl("CompletionQueue");
+            List<CompletionEvent> events = new ArrayList<>();
+            StackFixture.await(() -> {
+                for (var m : stack.sqs().receiveMessage(b -> b.queueUrl(completions).maxNumberOfMessages(10).waitTimeSeconds(1))
+                        .messages()) {
+                    events.add(Json.read(m.body(), CompletionEvent.class));
+                    stack.sqs().deleteMessage(b -> b.queueUrl(completions).receiptHandle(m.receiptHandle()));
+                }
+                long distinct = events.stream().map(CompletionEvent::eventId).distinct().count();
+                return distinct >= keys.size() ? java.util.Optional.of(events) : java.util.Optional.empty();
+            }, Duration.ofSeconds(60), keys.size() + " completion events");
+            // at least once: an event may come twice, with its eventId; after deduplication, one per upload
+            Map<String, CompletionEvent> byId = new java.util.LinkedHashMap<>();
+            events.forEach(e -> byId.putIfAbsent(e.eventId(), e));
+            assertThat(byId.values()).extracting(CompletionEvent::key).containsExactlyInAnyOrderElementsOf(keys);
+            assertThat(events).extracting(CompletionEvent::status).containsOnly(MediaStatus.READY);
+            assertThat(events).allSatisfy(e -> assertThat(e.receiptKey().getBytes(StandardCharsets.UTF_8).length)
+                    .isLessThanOrEqualTo(1024));
+        }
+    }
+
+    private static String printable(String key) {
+        String shown = key.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t");
+        return shown.length() > 80 ? shown.substring(0, 80) + "... (" + key.getBytes(StandardCharsets.UTF_8).length + " bytes)" : shown;
     }
 
     @Test
