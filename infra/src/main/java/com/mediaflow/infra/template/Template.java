@@ -69,6 +69,12 @@ public final class Template {
         return resources;
     }
 
+    /** The template's {@code Outputs} section (output name to its definition); empty when there is none. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> outputs() {
+        return root.get("Outputs") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
     public String typeOf(String logicalId) {
         Object r = resources.get(logicalId);
         return r == null ? null : (String) map(r, logicalId).get("Type");

@@ -89,7 +89,8 @@ class PipelineIT {
 
     @Test
     void duplicateUpload_isDeduplicated_withItsOwnReceipt() throws IOException {
-        Path photo = SyntheticMedia.jpeg(tmp.resolve("dup.jpg"), 320, 240, 0);
+        // a picture no other test here uploads: tests run in any order
+        Path photo = SyntheticMedia.jpeg(tmp.resolve("dup.jpg"), 352, 232, 0);
         fx.upload(photo, "dedup/first.jpg", "image/jpeg");
         Receipt first = fx.awaitReceipt("dedup/first.jpg", WAIT);
         fx.awaitTerminal(first.mediaId(), WAIT);

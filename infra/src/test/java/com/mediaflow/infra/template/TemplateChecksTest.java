@@ -156,8 +156,9 @@ class TemplateChecksTest {
         Template t = Template.load(TestPaths.template());
 
         assertThat(t.parameterDefaults().get("UploadRetentionDays")).isEqualTo("21");
-        assertThat(t.lifecycleRules("IngestBucket")).singleElement()
+        assertThat(t.lifecycleRules("IngestBucket")).filteredOn(r -> r.containsKey("ExpirationInDays")).singleElement()
                 .satisfies(r -> assertThat(r.get("ExpirationInDays")).isEqualTo(Map.of("Ref", "UploadRetentionDays")));
+        assertThat(t.parameterDefaults()).containsEntry("QuarantineRetentionDays", "30").containsEntry("ScratchRetentionDays", "15");
         assertThat(TemplateChecks.problems(t, TestPaths.root())).noneMatch(p -> p.contains("expires objects"));
     }
 
@@ -173,7 +174,8 @@ class TemplateChecksTest {
     @Test
     void deadLetterQueueKeepingMessagesLessThanItsSource_isReported() throws IOException {
         String dlq = "  ThumbnailDLQ:\n    Type: AWS::SQS::Queue\n    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n"
-                + "    Properties:\n      MessageRetentionPeriod: ";
+                + "    Properties:\n      SqsManagedSseEnabled: !If [UseKms, !Ref AWS::NoValue, true]\n"
+                + "      KmsMasterKeyId: !If [UseKms, !Ref KmsKeyArn, !Ref AWS::NoValue]\n      MessageRetentionPeriod: ";
         Template t = mutated(dlq + "1209600", dlq + "86400");
 
         assertThat(TemplateChecks.problems(t, TestPaths.root()))

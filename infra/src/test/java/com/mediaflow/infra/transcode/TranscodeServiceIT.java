@@ -118,21 +118,21 @@ class TranscodeServiceIT {
         assertThat(jobs).extracting(TranscodeJob::segment).containsExactlyInAnyOrder(0, 1, 2, 3);
         TranscodeJob audioJob = all.stream().filter(j -> j.job().equals(TranscodeJob.AUDIO)).findFirst().orElseThrow();
         assertThat(audioJob).isEqualTo(TranscodeJob.audio(id, fx.media));
-        assertThat(fx.keys(fx.media, Keys.mediaPrefix(id) + "work/transcode/segments/")).hasSize(4);
+        assertThat(fx.keys(fx.media, Keys.scratchPrefix("transcode", id) + "segments/")).hasSize(4);
 
         // each segment job once; the first one again, as a redelivery would: it encodes nothing the second time
         for (TranscodeJob job : jobs) {
             service.handle(Json.write(job), Lease.NONE);
         }
-        Map<String, String> encoded = fx.snapshot(fx.media, Keys.mediaPrefix(id) + "work/transcode/encoded/");
+        Map<String, String> encoded = fx.snapshot(fx.media, Keys.scratchPrefix("transcode", id) + "encoded/");
         service.handle(Json.write(jobs.get(0)), Lease.NONE);
         assertThat(encoded).hasSize(4);
-        assertThat(fx.snapshot(fx.media, Keys.mediaPrefix(id) + "work/transcode/encoded/")).isEqualTo(encoded);
+        assertThat(fx.snapshot(fx.media, Keys.scratchPrefix("transcode", id) + "encoded/")).isEqualTo(encoded);
         assertThat(drain(transcodeQueue)).as("no stitch while the audio job is not done").isEmpty();
 
         // the audio job, last here, encodes the audio once and sends the stitch; again, it encodes nothing
         service.handle(Json.write(audioJob), Lease.NONE);
-        String audioPrefix = Keys.mediaPrefix(id) + "work/transcode/audio/";
+        String audioPrefix = Keys.scratchPrefix("transcode", id) + "audio/";
         Map<String, String> audioObjects = fx.snapshot(fx.media, audioPrefix);
         assertThat(audioObjects).containsOnlyKeys(audioPrefix + "audio.m4a", audioPrefix + "analysis.json");
         ProbeResult m4a = MediaProbe.probe(fx.store.download(fx.media, audioPrefix + "audio.m4a", dir.resolve("audio.m4a")));
@@ -171,7 +171,7 @@ class TranscodeServiceIT {
         Map<String, Object> meta = (Map<String, Object>) result.metadata().get("video");
         assertThat(meta).containsEntry("path", "parallel").containsEntry("segments", 4);
         assertThat(result.metadata()).containsKey("audio");
-        assertThat(fx.keys(fx.media, Keys.mediaPrefix(id) + "work/")).as("scratch objects are deleted").isEmpty();
+        assertThat(fx.keys(fx.media, Keys.scratchPrefix("transcode", id))).as("scratch objects are deleted").isEmpty();
 
         Path out = fx.store.download(fx.media, video.key(), dir.resolve("stitched.mp4"));
         ProbeResult p = MediaProbe.probe(out);
@@ -204,9 +204,9 @@ class TranscodeServiceIT {
         assertThat(jobs).filteredOn(j -> j.job().equals(TranscodeJob.AUDIO)).hasSize(1);
         TranscodeJob audioJob = jobs.stream().filter(j -> j.job().equals(TranscodeJob.AUDIO)).findFirst().orElseThrow();
         service.handle(Json.write(audioJob), Lease.NONE);
-        assertThat(fx.keys(fx.media, Keys.mediaPrefix(id) + "work/transcode/audio/"))
-                .containsExactly(Keys.mediaPrefix(id) + "work/transcode/audio/none");
-        String broken = fx.keys(fx.media, Keys.mediaPrefix(id) + "work/transcode/segments/").get(1);
+        assertThat(fx.keys(fx.media, Keys.scratchPrefix("transcode", id) + "audio/"))
+                .containsExactly(Keys.scratchPrefix("transcode", id) + "audio/none");
+        String broken = fx.keys(fx.media, Keys.scratchPrefix("transcode", id) + "segments/").get(1);
         fx.store.putBytes(fx.media, broken, "these are not the bytes of a video".getBytes(), "video/x-matroska");
 
         TranscodeJob job = jobs.stream().filter(j -> Integer.valueOf(1).equals(j.segment())).findFirst().orElseThrow();

@@ -24,6 +24,15 @@ public final class Keys {
         }
     }
 
+    /**
+     * Where a step keeps scratch objects for an item while it works (the transcode step's segments,
+     * plan and encoded parts): under one top-level prefix, {@code work/<step>/<id>/}, so that the
+     * media bucket's lifecycle rule expires what a job never cleaned up.
+     */
+    public static String scratchPrefix(String step, String mediaId) {
+        return "work/" + step + "/" + mediaId + "/";
+    }
+
     public static String mediaPrefix(String mediaId) {
         return "media/" + mediaId + "/";
     }

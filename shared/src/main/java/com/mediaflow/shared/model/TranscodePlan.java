@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * How a long video is cut and encoded, written once by the split at
- * {@code media/<id>/work/transcode/plan.json}; every segment and stitch job reads it.
+ * {@code work/transcode/<id>/plan.json}; every segment and stitch job reads it.
  *
  * @param originalKey the original in the media bucket (for the audio and the final check)
  * @param rotation clockwise degrees of the source's display matrix, applied by every segment job

@@ -513,7 +513,7 @@ public final class TranscodeService {
     }
 
     static String workPrefix(String id) {
-        return Keys.mediaPrefix(id) + "work/" + STEP + "/";
+        return Keys.scratchPrefix(STEP, id);
     }
 
     static String planKey(String id) {
