@@ -1,28 +1,40 @@
 package com.mediaflow.metadata;
 
+import com.mediaflow.shared.codec.ExifInfo;
 import com.mediaflow.shared.codec.ExifReader;
-import com.mediaflow.shared.codec.ImageProperties;
 import com.mediaflow.shared.codec.MediaProbe;
-import com.mediaflow.shared.codec.PerceptualHash;
+import com.mediaflow.shared.codec.still.StillProperties;
+import com.mediaflow.shared.codec.still.StillPropertiesReader;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.format.MediaCategory;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
+import com.mediaflow.shared.validation.Limits;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Dimensions, duration, codecs and frame rate from FFmpeg's probe. For images also: bit depth,
- * colour space (ICC profile, else the pixel format), alpha and frame count
- * ({@link ImageProperties}); camera make and model and capture time from EXIF; and a 64-bit
- * perceptual hash of the upright picture ({@link PerceptualHash}). The coordinates of a GPS fix
- * are never stored, only that one was present.
+ * What an item is, without decoding it.
+ *
+ * <p>Images: size as displayed, codec, bit depth, colour space (ICC profile, else the colour
+ * model), alpha and frame count from our own parsers ({@link StillPropertiesReader}: the
+ * structural parsers, and the HEIF item reader whose {@code clap}/{@code irot} are authoritative),
+ * never from FFmpeg; EXIF orientation, camera make and model and capture time from EXIF
+ * ({@link ExifReader}). A property that cannot be read is left out with a
+ * {@code PROPERTIES_INCOMPLETE} warning: a still is never refused here. The coordinates of a GPS
+ * fix are never stored, only that one was present. The perceptual hash comes from the thumbnail
+ * step, which decodes the picture anyway.
+ *
+ * <p>Videos and audio: dimensions (after rotation), duration, codecs, frame rate, channels and
+ * sample rate from FFmpeg's probe ({@link MediaProbe}).
  */
 public final class MetadataStep implements MediaStep {
+    private final Limits limits;
+
     public MetadataStep(Config config) {
-        // nothing configurable yet; the constructor keeps the shape every step shares
+        this.limits = config.limits();
     }
 
     @Override
@@ -35,46 +47,37 @@ public final class MetadataStep implements MediaStep {
         MediaCategory category = MediaCategory.fromId(message.category());
         Map<String, Object> meta = new TreeMap<>();
         meta.put("mimeType", message.type());
-        if (category == MediaCategory.DOCUMENT) {
-            return new Output(List.of(), meta);
-        }
+        return switch (category) {
+            case DOCUMENT -> new Output(List.of(), meta);
+            case IMAGE -> still(original, meta);
+            default -> probed(original, meta);
+        };
+    }
+
+    private Output still(Path original, Map<String, Object> meta) {
+        ExifInfo exif = ExifReader.read(original);
+        StillProperties props = StillPropertiesReader.read(original, exif, limits);
+        meta.putAll(props.toMetadata());
+        meta.put("orientation", exif.orientation());
+        putIfPresent(meta, "cameraMake", exif.make());
+        putIfPresent(meta, "cameraModel", exif.model());
+        putIfPresent(meta, "captureTime", exif.captureTime());
+        meta.put("gpsPresent", exif.gpsPresent());
+        return new Output(List.of(), meta, props.warnings());
+    }
+
+    private static Output probed(Path original, Map<String, Object> meta) {
         var probe = MediaProbe.probe(original);
-        boolean quarterTurn = probe.rotation() != null && (probe.rotation() == 90 || probe.rotation() == 270);
-        if (probe.width() != null && probe.height() != null) {
-            meta.put("width", quarterTurn ? probe.height() : probe.width());
-            meta.put("height", quarterTurn ? probe.width() : probe.height());
-        }
-        if (category == MediaCategory.IMAGE) {
-            putIfPresent(meta, "codec", probe.videoCodec());
-        } else {
-            putIfPresent(meta, "container", probe.format());
-            putIfPresent(meta, "durationSeconds", probe.durationSeconds());
-            putIfPresent(meta, "videoCodec", probe.videoCodec());
-            putIfPresent(meta, "audioCodec", probe.audioCodec());
-            putIfPresent(meta, "frameRate", probe.frameRate());
-            putIfPresent(meta, "rotation", probe.rotation());
-            putIfPresent(meta, "audioChannels", probe.audioChannels());
-            putIfPresent(meta, "sampleRate", probe.sampleRate());
-        }
-        if (category == MediaCategory.IMAGE) {
-            var exif = ExifReader.read(original);
-            boolean turned = exif.orientation() >= 5 && exif.orientation() <= 8;
-            if (turned && probe.width() != null && probe.height() != null) {
-                meta.put("width", probe.height());
-                meta.put("height", probe.width());
-            }
-            meta.put("orientation", exif.orientation());
-            putIfPresent(meta, "cameraMake", exif.make());
-            putIfPresent(meta, "cameraModel", exif.model());
-            putIfPresent(meta, "captureTime", exif.captureTime());
-            meta.put("gpsPresent", exif.gpsPresent());
-            ImageProperties props = ImageProperties.describe(original, probe, exif);
-            putIfPresent(meta, "bitDepth", props.bitDepth());
-            meta.put("colorSpace", props.colorSpace());
-            meta.put("hasAlpha", props.hasAlpha());
-            putIfPresent(meta, "frameCount", props.frameCount());
-            meta.put("perceptualHash", PerceptualHash.of(original, exif.orientation()));
-        }
+        putIfPresent(meta, "width", probe.displayWidth());
+        putIfPresent(meta, "height", probe.displayHeight());
+        putIfPresent(meta, "container", probe.format());
+        putIfPresent(meta, "durationSeconds", probe.durationSeconds());
+        putIfPresent(meta, "videoCodec", probe.videoCodec());
+        putIfPresent(meta, "audioCodec", probe.audioCodec());
+        putIfPresent(meta, "frameRate", probe.frameRate());
+        putIfPresent(meta, "rotation", probe.rotation());
+        putIfPresent(meta, "audioChannels", probe.audioChannels());
+        putIfPresent(meta, "sampleRate", probe.sampleRate());
         return new Output(List.of(), meta);
     }
 

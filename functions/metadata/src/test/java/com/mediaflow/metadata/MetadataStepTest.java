@@ -1,14 +1,27 @@
 package com.mediaflow.metadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.mediaflow.shared.codec.PerceptualHash;
+import com.mediaflow.shared.codec.HeifDecoder;
 import com.mediaflow.shared.codec.SyntheticMedia;
+import com.mediaflow.shared.codec.still.HeifFixtures;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
+import com.mediaflow.shared.validation.ReasonCode;
+import java.io.File;
+import java.lang.reflect.InvocationTargetException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,51 +44,105 @@ class MetadataStepTest {
         return file;
     }
 
-    private Map<String, Object> metadataOf(Path file, String type) {
+    private MediaStep.Output run(Path file, String type) {
         MediaStep.Output out = step.process(new StepMessage(ID, "metadata", type, "image",
                 "media", "media/" + ID + "/original"), file);
         assertThat(out.renditions()).isEmpty();
+        return out;
+    }
+
+    private Map<String, Object> metadataOf(Path file, String type) {
+        MediaStep.Output out = run(file, type);
+        assertThat(out.warnings()).as("warnings for %s", file).isEmpty();
         return out.metadata();
     }
 
     @Test
-    void process_rotatedJpeg_givesUprightSizeEightBitSrgbAndTheUprightPicturesHash() {
+    void process_rotatedJpeg_givesUprightSizeEightBitSrgbAndNoHash() {
         Map<String, Object> upright = metadataOf(corpus("exif-orientation/Landscape_1.jpg"),
                 "image/jpeg");
 
         Map<String, Object> meta = metadataOf(corpus("exif-orientation/Landscape_6.jpg"),
                 "image/jpeg");
 
-        assertThat(meta).containsEntry("width", upright.get("width"))
-                .containsEntry("height", upright.get("height"))
+        assertThat(upright).containsEntry("width", 1800).containsEntry("height", 1200);
+        assertThat(meta).containsEntry("width", 1800)
+                .containsEntry("height", 1200)
                 .containsEntry("orientation", 6)
+                .containsEntry("codec", "mjpeg")
                 .containsEntry("bitDepth", 8)
                 .containsEntry("colorSpace", "sRGB")
                 .containsEntry("hasAlpha", false)
                 .containsEntry("frameCount", 1)
-                .containsEntry("gpsPresent", false);
-        assertThat((String) meta.get("perceptualHash")).matches("[0-9a-f]{16}");
-        assertThat(PerceptualHash.hammingDistance((String) meta.get("perceptualHash"),
-                (String) upright.get("perceptualHash"))).isLessThanOrEqualTo(10);
-        Map<String, Object> portrait = metadataOf(corpus("exif-orientation/Portrait_6.jpg"),
-                "image/jpeg");
-        assertThat(PerceptualHash.hammingDistance((String) meta.get("perceptualHash"),
-                (String) portrait.get("perceptualHash"))).isGreaterThanOrEqualTo(20);
+                .containsEntry("gpsPresent", false)
+                .doesNotContainKey("perceptualHash"); // the thumbnail step's, from its decode
     }
 
     @Test
-    void process_iphoneHeic_keepsCameraAndTimeReportsDisplayP3AndNeverStoresCoordinates() {
-        Map<String, Object> meta = metadataOf(corpus("heic/IMG_5195.HEIC"), "image/heic");
+    void process_orientationsFiveToEight_swapTheStoredSize() {
+        for (int orientation = 5; orientation <= 8; orientation++) {
+            // the Portrait set is stored 1800x1200 with orientations 5-8, shown 1200x1800
+            assertThat(metadataOf(corpus("exif-orientation/Portrait_" + orientation + ".jpg"),
+                    "image/jpeg")).as("Portrait_%d.jpg", orientation)
+                    .containsEntry("width", 1200).containsEntry("height", 1800)
+                    .containsEntry("orientation", orientation);
+        }
+    }
 
-        assertThat(meta).containsEntry("cameraMake", "Apple")
+    @Test
+    void process_iphoneHeic_reportsTheFullPictureCameraAndTimeAndNeverCoordinates() {
+        Path heic = corpus("heic/IMG_5195.HEIC");
+
+        Map<String, Object> meta = metadataOf(heic, "image/heic");
+
+        assertThat(meta).containsEntry("width", 2566) // not FFmpeg's one 512x512 tile
+                .containsEntry("height", 3313)
+                .containsEntry("codec", "hevc")
+                .containsEntry("bitDepth", 8)
+                .containsEntry("cameraMake", "Apple")
                 .containsEntry("cameraModel", "iPhone 11 Pro Max")
                 .containsEntry("captureTime", "2021-04-11T15:47:53")
                 .containsEntry("gpsPresent", true)
                 .containsEntry("colorSpace", "Display P3")
                 .containsEntry("hasAlpha", false)
-                .containsKey("perceptualHash");
+                .containsEntry("frameCount", 1);
         assertThat(meta.keySet()).noneMatch(k -> k.toLowerCase().contains("latitude")
                 || k.toLowerCase().contains("longitude") || k.equalsIgnoreCase("gps"));
+        try (Frame decoded = HeifDecoder.decodePrimary(heic)) {
+            assertThat(meta).as("the size of the picture the thumbnail step decodes")
+                    .containsEntry("width", decoded.imageWidth)
+                    .containsEntry("height", decoded.imageHeight);
+        }
+    }
+
+    @Test
+    void process_gridHeicTurnedByIrot_reportsWhatTheThumbnailStepDecodes() {
+        Path turned = HeifFixtures.withIrot(corpus("heic/IMG_5195.HEIC"), 3,
+                tmp.resolve("heic-grid-irot270-3313x2566.heic"));
+
+        Map<String, Object> meta = metadataOf(turned, "image/heic");
+
+        try (Frame decoded = HeifDecoder.decodePrimary(turned)) {
+            assertThat(meta).containsEntry("width", decoded.imageWidth)
+                    .containsEntry("height", decoded.imageHeight)
+                    .containsEntry("width", 3313).containsEntry("height", 2566);
+        }
+    }
+
+    @Test
+    void process_heifWhoseItemsCannotBeRead_recordsAWarningInsteadOfRefusingIt() {
+        Path broken = HeifFixtures.withCorruptMeta(corpus("heic/samplefilehub.heif"),
+                tmp.resolve("heif-meta-cut.heif"));
+
+        MediaStep.Output out = run(broken, "image/heic");
+
+        assertThat(out.metadata()).containsEntry("mimeType", "image/heic")
+                .containsEntry("colorSpace", "sRGB").doesNotContainKeys("width", "height");
+        assertThat(out.warnings()).singleElement().satisfies(r -> {
+            assertThat(r.code()).isEqualTo(ReasonCode.PROPERTIES_INCOMPLETE);
+            assertThat(r.rejects()).as("a warning, not a quarantine").isFalse();
+            assertThat(r.message()).contains("expected");
+        });
     }
 
     @Test
@@ -83,13 +150,15 @@ class MetadataStepTest {
         Map<String, Object> meta = metadataOf(corpus("pngsuite/png/basn2c16.png"), "image/png");
 
         assertThat(meta).containsEntry("bitDepth", 16).containsEntry("hasAlpha", false)
-                .containsEntry("colorSpace", "sRGB");
+                .containsEntry("colorSpace", "sRGB").containsEntry("codec", "png");
     }
 
     @Test
     void process_pngWithAlphaChannel_reportsAlpha() {
         assertThat(metadataOf(corpus("pngsuite/png/basn6a08.png"), "image/png"))
                 .containsEntry("hasAlpha", true).containsEntry("bitDepth", 8);
+        assertThat(metadataOf(corpus("pngsuite/png/tbbn3p08.png"), "image/png"))
+                .as("a palette with tRNS").containsEntry("hasAlpha", true);
         assertThat(metadataOf(corpus("pngsuite/png/basn2c08.png"), "image/png"))
                 .containsEntry("hasAlpha", false);
     }
@@ -102,7 +171,94 @@ class MetadataStepTest {
         Map<String, Object> meta = metadataOf(gif, "image/gif");
 
         assertThat(meta).containsEntry("frameCount", 3).containsEntry("width", 64)
-                .containsEntry("height", 48);
-        assertThat((String) meta.get("perceptualHash")).matches("[0-9a-f]{16}");
+                .containsEntry("height", 48).containsEntry("codec", "gif");
+    }
+
+    @Test
+    void process_stills_needNoFfmpegClassAtAll() throws Exception {
+        // given the step loaded where no org.bytedeco class (JavaCV, FFmpeg, JavaCPP) can be
+        try (Isolated isolated = new Isolated()) {
+            for (String[] still : new String[][] {{"heic/IMG_5195.HEIC", "image/heic"},
+                    {"exif-orientation/Portrait_6.jpg", "image/jpeg"},
+                    {"pngsuite/png/basn6a16.png", "image/png"}}) {
+                // when it describes a still
+                Map<?, ?> meta = isolated.process(corpus(still[0]), still[1], "image");
+                Map<String, Object> copy = new java.util.TreeMap<>();
+                meta.forEach((k, v) -> copy.put((String) k, v));
+
+                // then it works, and never even asked for one
+                assertThat(copy).containsKeys("width", "height", "bitDepth", "colorSpace");
+            }
+            assertThat(isolated.loader.refused).isEmpty();
+
+            // while a video, which still goes through FFmpeg's probe, does ask
+            Path mp4 = SyntheticMedia.mp4(tmp.resolve("h264-64x48-0.5s.mp4"), 64, 48, 0.5, 10,
+                    false, 0);
+            assertThatThrownBy(() -> isolated.process(mp4, "video/mp4", "video"))
+                    .hasRootCauseInstanceOf(ClassNotFoundException.class);
+            assertThat(isolated.loader.refused).anyMatch(n -> n.startsWith("org.bytedeco."));
+        }
+    }
+
+    /** The metadata step and everything it uses, loaded again by a loader that refuses org.bytedeco. */
+    private static final class Isolated implements AutoCloseable {
+        final NoFfmpegLoader loader = new NoFfmpegLoader();
+        private final Object step;
+        private final Class<?> messageType;
+
+        Isolated() throws ReflectiveOperationException {
+            Class<?> config = loader.loadClass(Config.class.getName());
+            step = loader.loadClass(MetadataStep.class.getName()).getConstructor(config)
+                    .newInstance(config.getMethod("of", Map.class).invoke(null, Map.of()));
+            messageType = loader.loadClass(StepMessage.class.getName());
+        }
+
+        Map<?, ?> process(Path file, String type, String category) throws Exception {
+            Object message = messageType.getConstructors()[0].newInstance(ID, "metadata", type,
+                    category, "media", "media/" + ID + "/original");
+            try {
+                Object out = step.getClass().getMethod("process", messageType, Path.class)
+                        .invoke(step, message, file);
+                return (Map<?, ?>) out.getClass().getMethod("metadata").invoke(out);
+            } catch (InvocationTargetException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            loader.close();
+        }
+    }
+
+    /** The test class path without the parent's application classes, refusing org.bytedeco. */
+    private static final class NoFfmpegLoader extends URLClassLoader {
+        final List<String> refused = Collections.synchronizedList(new ArrayList<>());
+
+        NoFfmpegLoader() {
+            super(testClassPath(), ClassLoader.getPlatformClassLoader());
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (name.startsWith("org.bytedeco.")) {
+                refused.add(name);
+                throw new ClassNotFoundException(name + " (FFmpeg is not available here)");
+            }
+            return super.loadClass(name, resolve);
+        }
+
+        private static URL[] testClassPath() {
+            String path = System.getProperty("surefire.test.class.path",
+                    System.getProperty("java.class.path"));
+            return Arrays.stream(path.split(File.pathSeparator)).filter(s -> !s.isBlank())
+                    .map(s -> {
+                        try {
+                            return Path.of(s).toUri().toURL();
+                        } catch (MalformedURLException e) {
+                            throw new IllegalArgumentException(s, e);
+                        }
+                    }).toArray(URL[]::new);
+        }
     }
 }

@@ -11,11 +11,14 @@ import com.mediaflow.shared.pipeline.MediaStep;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The renditions of an image (EXIF orientation applied) or of a video's poster frame, from one
  * decode: square and fitted thumbnails, the display JPEG and WebP, and the placeholder, whose
- * BlurHash and tiny JPEG also go into the manifest's metadata as {@code placeholder}. Renditions
+ * BlurHash and tiny JPEG also go into the manifest's metadata as {@code placeholder}. For images,
+ * the same decode also gives the 64-bit perceptual hash of the upright picture
+ * ({@link com.mediaflow.shared.codec.PerceptualHash}), as {@code perceptualHash}. Renditions
  * are re-encoded pictures only: no EXIF, XMP or GPS reaches them.
  *
  * <p>HEIC/HEIF (and AVIF) are decoded by {@link com.mediaflow.shared.codec.HeifDecoder}, not by
@@ -49,8 +52,13 @@ public final class ThumbnailStep implements MediaStep {
             case VIDEO -> thumbnailer.videoRenditions(original, posterMaxSide, plan);
             default -> new ImageRenditions(List.of(), null);
         };
-        Map<String, Object> metadata = made.placeholder() == null ? Map.of()
-                : Map.of("placeholder", made.placeholder().toMetadata());
+        Map<String, Object> metadata = new TreeMap<>();
+        if (made.placeholder() != null) {
+            metadata.put("placeholder", made.placeholder().toMetadata());
+        }
+        if (made.perceptualHash() != null) {
+            metadata.put("perceptualHash", made.perceptualHash());
+        }
         return new Output(made.renditions(), metadata);
     }
 }

@@ -514,28 +514,18 @@ public final class HeifDecoder {
 
         /** {x, y, w, h} of a clean aperture inside a {@code w x h} image (libheif's rounding). */
         static int[] clapRect(HeifItems.Clap c, int w, int h, String file, long itemId) {
-            if (c.widthD() == 0 || c.heightD() == 0 || c.horizOffD() == 0 || c.vertOffD() == 0) {
+            if (c.undefined()) {
                 throw new CodecException("Cannot decode HEIF " + file + ": item " + itemId
                         + " has a 'clap' with a zero denominator");
             }
-            double cw = (double) c.widthN() / c.widthD();
-            double ch = (double) c.heightN() / c.heightD();
-            double pcX = (double) c.horizOffN() / c.horizOffD() + (w - 1) / 2.0;
-            double pcY = (double) c.vertOffN() / c.vertOffD() + (h - 1) / 2.0;
-            long left = (long) Math.floor(pcX - (cw - 1) / 2.0);
-            long top = (long) Math.floor(pcY - (ch - 1) / 2.0);
-            long right = left + Math.round(cw) - 1;
-            long bottom = top + Math.round(ch) - 1;
-            left = Math.max(0, left);
-            top = Math.max(0, top);
-            right = Math.min(w - 1, right);
-            bottom = Math.min(h - 1, bottom);
-            if (right < left || bottom < top) {
+            int[] rect = c.rect(w, h);
+            if (rect == null) {
                 throw new CodecException("Cannot decode HEIF " + file + ": item " + itemId + "'s 'clap' ("
-                        + cw + "x" + ch + " at offset " + (pcX - (w - 1) / 2.0) + "," + (pcY - (h - 1) / 2.0)
-                        + ") lies outside its " + w + "x" + h + " image");
+                        + (double) c.widthN() / c.widthD() + "x" + (double) c.heightN() / c.heightD()
+                        + " at offset " + (double) c.horizOffN() / c.horizOffD() + ","
+                        + (double) c.vertOffN() / c.vertOffD() + ") lies outside its " + w + "x" + h + " image");
             }
-            return new int[] {(int) left, (int) top, (int) (right - left + 1), (int) (bottom - top + 1)};
+            return rect;
         }
 
         static int[] crop(int[] px, int w, int x, int y, int cw, int ch) {

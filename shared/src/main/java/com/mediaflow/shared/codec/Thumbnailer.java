@@ -131,8 +131,10 @@ public final class Thumbnailer {
      *
      * @param exifOrientation EXIF Orientation 1-8; 0 or anything else means none. Ignored for
      *     HEIF/HEIC (and AVIF decoded by {@link HeifDecoder}), whose own transforms are applied
-     * @return renditions in the order of {@link ImageRenditions#renditions()}, and the placeholder
-     *     (null when the plan asks for none)
+     * @return renditions in the order of {@link ImageRenditions#renditions()}, the placeholder
+     *     (null when the plan asks for none), and the {@link PerceptualHash} of the upright
+     *     picture, taken from the same decode (null when the plan asks for nothing, so nothing
+     *     is decoded)
      * @throws CodecException when FFmpeg cannot open, decode, filter or encode the file
      */
     public ImageRenditions imageRenditions(Path source, int exifOrientation, RenditionPlan plan) {
@@ -148,9 +150,10 @@ public final class Thumbnailer {
         if (AnimatedWebp.isAnimated(source)) {
             try (Picked picked = animatedWebpStill(source, file)) {
                 Frame still = picked.frame();
-                return render(file, still, !AnimatedWebp.isOpaque(still),
-                        Transform.ofExif(exifOrientation),
-                        new int[] {still.imageWidth, still.imageHeight}, targets, toSrgb);
+                Transform upright = Transform.ofExif(exifOrientation);
+                return render(file, still, !AnimatedWebp.isOpaque(still), upright,
+                        new int[] {still.imageWidth, still.imageHeight}, targets, toSrgb)
+                        .withPerceptualHash(hashOf(still, AV_PIX_FMT_RGBA, upright, file));
             }
         }
         ImageRenditions fast = turboJpegRenditions(source, file, exifOrientation, targets, toSrgb);
@@ -325,13 +328,31 @@ public final class Thumbnailer {
         }
     }
 
+    /**
+     * The {@link PerceptualHash} of a decoded picture, the way {@link PerceptualHash#of} makes it:
+     * the frame (packed, in {@code pixelFormat}) area-scaled to 32x32 luma, then made upright.
+     */
+    private static String hashOf(Frame decoded, int pixelFormat, Transform upright, String file) {
+        return PerceptualHash.toHex(PerceptualHash.hash(
+                lumaSquare(decoded, pixelFormat, upright, PerceptualHash.SIDE, file)));
+    }
+
     /** Area-scales a packed RGBA frame to a square, makes it upright, returns luma on white. */
     private static double[] lumaSquare(Frame rgba, Transform upright, int side, String file) {
+        return lumaSquare(rgba, AV_PIX_FMT_RGBA, upright, side, file);
+    }
+
+    /**
+     * As {@link #lumaSquare(Frame, Transform, int, String)} for a packed frame in
+     * {@code pixelFormat} (RGBA, or an opaque format with a padding byte: RGB0, 0BGR).
+     */
+    private static double[] lumaSquare(Frame rgba, int pixelFormat, Transform upright, int side,
+            String file) {
         List<FFmpegFrameFilter> filters = new ArrayList<>();
         try {
             String graph = "scale=w=" + side + ":h=" + side + ":flags=area+accurate_rnd"
                     + (upright.filter() == null ? "" : "," + upright.filter()) + ",format=rgba";
-            Frame small = runFilter(filters, graph, rgba, AV_PIX_FMT_RGBA, file);
+            Frame small = runFilter(filters, graph, rgba, pixelFormat, file);
             ByteBuffer buf = (ByteBuffer) small.image[0];
             double[] luma = new double[side * side];
             for (int y = 0; y < side; y++) {
@@ -372,7 +393,8 @@ public final class Thumbnailer {
             SrgbConverter toSrgb) {
         try (Frame upright = HeifDecoder.decodePrimary(source)) {
             return render(file, upright, false, Transform.NONE,
-                    new int[] {upright.imageWidth, upright.imageHeight}, targets, toSrgb);
+                    new int[] {upright.imageWidth, upright.imageHeight}, targets, toSrgb)
+                    .withPerceptualHash(hashOf(upright, AV_PIX_FMT_RGBA, Transform.NONE, file));
         }
     }
 
@@ -405,9 +427,11 @@ public final class Thumbnailer {
                     return null;
                 }
                 LOG.debug("{}: {}x{} decoded at 1/{} by libjpeg-turbo", file, w, h, reduction);
-                return render(file, decoded.frame(), AV_PIX_FMT_0BGR,
-                        Transform.ofExif(exifOrientation),
-                        new int[] {w, h}, targets, toSrgb);
+                Transform upright = Transform.ofExif(exifOrientation);
+                return render(file, decoded.frame(), AV_PIX_FMT_0BGR, upright,
+                        new int[] {w, h}, targets, toSrgb)
+                        .withPerceptualHash(hashOf(decoded.frame(), AV_PIX_FMT_0BGR, upright,
+                                file));
             }
         }
     }
@@ -418,8 +442,9 @@ public final class Thumbnailer {
         try (Picked picked = representative(grabber, file)) {
             Frame decoded = picked.frame();
             boolean alpha = FfmpegSupport.hasAlpha(nativePixelFormat(grabber));
-            return render(file, decoded, alpha, Transform.ofExif(exifOrientation),
-                    storedSize(grabber, decoded), targets, toSrgb);
+            Transform upright = Transform.ofExif(exifOrientation);
+            return render(file, decoded, alpha, upright, storedSize(grabber, decoded), targets,
+                    toSrgb).withPerceptualHash(hashOf(decoded, AV_PIX_FMT_RGBA, upright, file));
         }
     }
 

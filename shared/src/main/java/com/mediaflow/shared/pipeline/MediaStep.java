@@ -2,6 +2,7 @@ package com.mediaflow.shared.pipeline;
 
 import com.mediaflow.shared.codec.Rendition;
 import com.mediaflow.shared.model.StepMessage;
+import com.mediaflow.shared.validation.Reason;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +19,29 @@ public interface MediaStep {
 
     Output process(StepMessage message, Path original);
 
-    /** What a step made. */
-    record Output(List<Rendition> renditions, Map<String, Object> metadata) {
+    /**
+     * What a step made.
+     *
+     * @param warnings findings that do not reject the item (say, properties that could not be
+     *     read); they go into the manifest's reasons. Only {@code WARNING}s: a step refuses
+     *     content by throwing {@link com.mediaflow.shared.error.CodecException}
+     */
+    record Output(List<Rendition> renditions, Map<String, Object> metadata, List<Reason> warnings) {
         public Output {
             renditions = List.copyOf(renditions);
             metadata = Map.copyOf(metadata);
+            warnings = List.copyOf(warnings);
+            for (Reason r : warnings) {
+                if (r.rejects()) {
+                    throw new IllegalArgumentException("A step's output carries warnings only, found "
+                            + r.severity() + " " + r.code() + ": " + r.message());
+                }
+            }
+        }
+
+        /** Renditions and metadata, no warnings. */
+        public Output(List<Rendition> renditions, Map<String, Object> metadata) {
+            this(renditions, metadata, List.of());
         }
     }
 }

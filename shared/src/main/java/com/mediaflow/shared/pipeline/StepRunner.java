@@ -95,7 +95,7 @@ public final class StepRunner {
             }
             LOG.info("{} for {} made {} renditions in {} ms", step.name(), message.mediaId(), outputs.size(),
                     (System.nanoTime() - started) / 1_000_000);
-            return new StepResult(message.mediaId(), step.name(), outputs, out.metadata(), List.of());
+            return new StepResult(message.mediaId(), step.name(), outputs, out.metadata(), out.warnings());
         } catch (CodecException e) {
             LOG.warn("{} could not process {}: {}", step.name(), message.mediaId(), e.getMessage());
             return new StepResult(message.mediaId(), step.name(), List.of(), Map.of(),

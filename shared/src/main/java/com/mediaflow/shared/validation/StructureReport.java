@@ -14,9 +14,11 @@ import java.util.List;
  * @param logicalEnd the offset where the format's own structure ends; -1 when it has no clear end
  *     (then polyglot detection relies on the archive-directory check alone)
  * @param warnings findings that do not reject (broken optional metadata, say)
+ * @param pixels how a still image stores its pixels (bit depth, colour, alpha), for parsers of
+ *     image formats; null for other formats and when the headers do not say
  */
 public record StructureReport(Integer width, Integer height, Long frames, Double durationSeconds, Integer tracks,
-                              Double frameRate, long logicalEnd, List<Reason> warnings) {
+                              Double frameRate, long logicalEnd, List<Reason> warnings, PixelLayout pixels) {
     public StructureReport {
         warnings = warnings == null ? List.of() : List.copyOf(warnings);
     }
@@ -35,6 +37,7 @@ public record StructureReport(Integer width, Integer height, Long frames, Double
         private Double frameRate;
         private long logicalEnd = -1;
         private final java.util.ArrayList<Reason> warnings = new java.util.ArrayList<>();
+        private PixelLayout pixels;
 
         public Builder dimensions(long w, long h) {
             this.width = (int) Math.min(Integer.MAX_VALUE, w);
@@ -67,13 +70,19 @@ public record StructureReport(Integer width, Integer height, Long frames, Double
             return this;
         }
 
+        public Builder pixels(PixelLayout layout) {
+            this.pixels = layout;
+            return this;
+        }
+
         public Builder warn(ReasonCode code, String message) {
             warnings.add(Reason.warning(code, message));
             return this;
         }
 
         public StructureReport build() {
-            return new StructureReport(width, height, frames, duration, tracks, frameRate, logicalEnd, warnings);
+            return new StructureReport(width, height, frames, duration, tracks, frameRate, logicalEnd, warnings,
+                    pixels);
         }
     }
 }

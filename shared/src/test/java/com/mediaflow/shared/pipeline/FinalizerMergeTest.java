@@ -49,4 +49,23 @@ class FinalizerMergeTest {
         assertThat(merged.failed()).isTrue();
         assertThat(merged.reasons()).containsExactly(broken);
     }
+
+    @Test
+    void merge_thumbnailsHashAndMetadataStepsWarning_isReady_withBothInTheManifest() {
+        Reason incomplete = Reason.warning(ReasonCode.PROPERTIES_INCOMPLETE,
+                "metadata: HEIF primary item 1 ('iovl') has no 'ispe', expected its image size");
+        StepResult metadata = new StepResult(ID, "metadata", List.of(), Map.of("colorSpace", "sRGB"),
+                List.of(incomplete));
+        StepResult thumbnail = new StepResult(ID, "thumbnail", List.of(),
+                Map.of("perceptualHash", "9bb6647164c9c89b", "placeholder", Map.of("width", 32)), List.of());
+
+        Finalizer.Merged merged = Finalizer.merge(processing(),
+                step -> Optional.of(step.equals("metadata") ? metadata : thumbnail));
+
+        assertThat(merged.pending()).isFalse();
+        assertThat(merged.failed()).as("a warning does not quarantine").isFalse();
+        assertThat(merged.metadata()).containsEntry("perceptualHash", "9bb6647164c9c89b")
+                .containsEntry("colorSpace", "sRGB").containsKey("placeholder");
+        assertThat(merged.reasons()).containsExactly(incomplete);
+    }
 }

@@ -207,7 +207,7 @@ public final class HeifItemReader implements AutoCloseable {
         Set<Long> hidden = new HashSet<>();
         Map<Long, Object[]> locations = new HashMap<>(); // id -> {method, List<Extent>}
         Map<Long, List<Long>> dimg = new HashMap<>();
-        Set<Long> auxiliary = new HashSet<>();
+        Map<Long, List<Long>> auxiliary = new HashMap<>();
         List<Property> ipco = new ArrayList<>();
         Map<Long, List<Property>> associations = new HashMap<>();
         byte[] idat = new byte[0];
@@ -256,7 +256,7 @@ public final class HeifItemReader implements AutoCloseable {
             int method = loc == null ? 0 : (Integer) loc[0];
             items.put(id, new Item(id, e.getValue(), hidden.contains(id), method, extents,
                     associations.getOrDefault(id, List.of()), dimg.getOrDefault(id, List.of()),
-                    auxiliary.contains(id)));
+                    auxiliary.containsKey(id), auxiliary.getOrDefault(id, List.of())));
         }
         return new HeifItems(primary, items, idat);
     }
@@ -346,7 +346,7 @@ public final class HeifItemReader implements AutoCloseable {
         }
     }
 
-    private void iref(ByteBuffer box, Map<Long, List<Long>> dimg, Set<Long> auxiliary) {
+    private void iref(ByteBuffer box, Map<Long, List<Long>> dimg, Map<Long, List<Long>> auxiliary) {
         int v = fullBox(box, "iref");
         long total = 0;
         while (box.remaining() >= 8) {
@@ -368,7 +368,7 @@ public final class HeifItemReader implements AutoCloseable {
                 }
                 dimg.put(from, to);
             } else if (type.equals("auxl")) {
-                auxiliary.add(from);
+                auxiliary.computeIfAbsent(from, k -> new ArrayList<>()).addAll(to);
             }
         }
     }
@@ -425,6 +425,33 @@ public final class HeifItemReader implements AutoCloseable {
                         yield new HeifItems.Icc(profile);
                     }
                     yield new HeifItems.Other("colr/" + printable(colourType));
+                }
+                // descriptive only: a malformed one is kept as Other, never fails decoding
+                case "pixi" -> {
+                    if (p.remaining() < 5 || p.remaining() < 5 + (p.get(p.position() + 4) & 0xFF)) {
+                        yield new HeifItems.Other(type);
+                    }
+                    fullBox(p, "pixi");
+                    int[] bits = new int[byte1(p)];
+                    for (int i = 0; i < bits.length; i++) {
+                        bits[i] = p.get() & 0xFF;
+                    }
+                    yield new HeifItems.Pixi(bits);
+                }
+                case "auxC" -> {
+                    if (p.remaining() < 4) {
+                        yield new HeifItems.Other(type);
+                    }
+                    fullBox(p, "auxC");
+                    StringBuilder urn = new StringBuilder();
+                    while (p.hasRemaining() && urn.length() < 255) {
+                        int ch = p.get() & 0xFF;
+                        if (ch == 0) {
+                            break;
+                        }
+                        urn.append(ch >= 0x20 && ch < 0x7F ? (char) ch : '?');
+                    }
+                    yield new HeifItems.Auxc(urn.toString());
                 }
                 default -> new HeifItems.Other(printable(type));
             });

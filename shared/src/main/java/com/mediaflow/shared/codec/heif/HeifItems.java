@@ -41,15 +41,19 @@ public record HeifItems(long primaryId, Map<Long, Item> items, byte[] idat) {
      *     this order)
      * @param dimg the items this one is derived from ({@code iref} type {@code dimg}), in order:
      *     a grid's tiles, row-major
-     * @param auxiliary whether another item names this one with {@code auxl} (alpha, depth)
+     * @param auxiliary whether this item is an auxiliary image ({@code auxl}: alpha, depth)
+     * @param auxiliaryOf the items this one is an auxiliary image of ({@code iref} type
+     *     {@code auxl} from this item), in order; empty for other items
      */
     public record Item(long id, String type, boolean hidden, int constructionMethod,
-            List<Extent> extents, List<Property> properties, List<Long> dimg, boolean auxiliary) {
+            List<Extent> extents, List<Property> properties, List<Long> dimg, boolean auxiliary,
+            List<Long> auxiliaryOf) {
 
         public Item {
             extents = List.copyOf(extents);
             properties = List.copyOf(properties);
             dimg = List.copyOf(dimg);
+            auxiliaryOf = List.copyOf(auxiliaryOf);
         }
 
         /** Total bytes of the item's data. */
@@ -73,7 +77,8 @@ public record HeifItems(long primaryId, Map<Long, Item> items, byte[] idat) {
     }
 
     /** An item property from {@code ipco}; the ones this reader does not interpret are {@link Other}. */
-    public sealed interface Property permits Hvcc, Av1c, Ispe, Irot, Imir, Clap, Nclx, Icc, Other {
+    public sealed interface Property permits Hvcc, Av1c, Ispe, Irot, Imir, Clap, Nclx, Icc, Pixi,
+            Auxc, Other {
     }
 
     /** The HEVC decoder configuration record (the body of {@code hvcC}), VPS/SPS/PPS inside. */
@@ -102,6 +107,38 @@ public record HeifItems(long primaryId, Map<Long, Item> items, byte[] idat) {
     /** Clean aperture: a centred crop, as fractions. */
     public record Clap(long widthN, long widthD, long heightN, long heightD, long horizOffN,
             long horizOffD, long vertOffN, long vertOffD) implements Property {
+
+        /** Whether a denominator is zero, so the aperture means nothing. */
+        public boolean undefined() {
+            return widthD == 0 || heightD == 0 || horizOffD == 0 || vertOffD == 0;
+        }
+
+        /**
+         * The aperture inside a {@code w x h} image as {x, y, width, height}, with libheif's
+         * rounding, clipped to the image; null when it is {@link #undefined()} or lies outside.
+         */
+        public int[] rect(int w, int h) {
+            if (undefined()) {
+                return null;
+            }
+            double cw = (double) widthN / widthD;
+            double ch = (double) heightN / heightD;
+            double pcX = (double) horizOffN / horizOffD + (w - 1) / 2.0;
+            double pcY = (double) vertOffN / vertOffD + (h - 1) / 2.0;
+            long left = (long) Math.floor(pcX - (cw - 1) / 2.0);
+            long top = (long) Math.floor(pcY - (ch - 1) / 2.0);
+            long right = left + Math.round(cw) - 1;
+            long bottom = top + Math.round(ch) - 1;
+            left = Math.max(0, left);
+            top = Math.max(0, top);
+            right = Math.min(w - 1, right);
+            bottom = Math.min(h - 1, bottom);
+            if (right < left || bottom < top) {
+                return null;
+            }
+            return new int[] {(int) left, (int) top, (int) (right - left + 1),
+                (int) (bottom - top + 1)};
+        }
     }
 
     /** {@code colr} of type {@code nclx}: the coded colour description. */
@@ -113,7 +150,19 @@ public record HeifItems(long primaryId, Map<Long, Item> items, byte[] idat) {
     public record Icc(byte[] profile) implements Property {
     }
 
-    /** Any other property (pixi, auxC, colr of another type, ...): only its type. */
+    /** Pixel information ({@code pixi}): bits per channel, one entry per channel (at most 255). */
+    public record Pixi(int[] bitsPerChannel) implements Property {
+    }
+
+    /**
+     * Auxiliary type ({@code auxC}): what an auxiliary image is, e.g.
+     * {@code urn:mpeg:hevc:2015:auxid:1} or {@code urn:mpeg:mpegB:cicp:systems:auxiliary:alpha}
+     * for alpha; at most 255 printable characters are kept.
+     */
+    public record Auxc(String urn) implements Property {
+    }
+
+    /** Any other property (colr of another type, ...): only its type. */
     public record Other(String type) implements Property {
     }
 }

@@ -2,6 +2,7 @@ package com.mediaflow.shared.validation.parsers;
 
 import com.mediaflow.shared.validation.FormatParser;
 import com.mediaflow.shared.validation.Limits;
+import com.mediaflow.shared.validation.PixelLayout;
 import com.mediaflow.shared.validation.ReasonCode;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.Cursor;
@@ -13,7 +14,9 @@ import com.mediaflow.shared.validation.io.Cursor;
  * and the pixel data offset inside the file. For uncompressed bitmaps the pixel array (row stride
  * x rows) must fit in the file, and the logical end is its end; compressed (RLE) bitmaps have no
  * knowable end short of decoding, so -1. A file-size field that disagrees with the file is only a
- * warning: writers get it wrong.
+ * warning: writers get it wrong. The pixel layout: palettes (1-8 bits) and 24/32-bit pixels have
+ * 8 bits per colour, 16-bit ones 5; 32-bit pixels have alpha with alpha bit fields (compression 6,
+ * or a V3+ header whose alpha mask is set).
  */
 public final class BmpParser implements FormatParser {
     private static final int BI_RGB = 0;
@@ -50,6 +53,7 @@ public final class BmpParser implements FormatParser {
         int bpp;
         long compression = BI_RGB;
         long colours = 0;
+        long alphaMask = 0;
         if (headerSize == 12) {
             width = dib.u16le();
             height = dib.u16le();
@@ -63,6 +67,10 @@ public final class BmpParser implements FormatParser {
             compression = dib.u32le();
             dib.skip(12, "image size and resolution");
             colours = dib.u32le();
+            if (headerSize >= 56) {
+                dib.skip(16, "important colours and the red, green and blue masks");
+                alphaMask = dib.u32le();
+            }
         }
         if (width <= 0 || height == 0 || height == Integer.MIN_VALUE) {
             throw c.invalid("bitmap is " + width + "x" + height + ", expected a width above 0 and a height other than 0");
@@ -90,6 +98,9 @@ public final class BmpParser implements FormatParser {
             throw c.invalid("bitmap is top-down (negative height) and RLE-compressed, which the format forbids");
         }
         report.dimensions(width, rows);
+        boolean alpha = bpp == 32 && (compression == BI_ALPHABITFIELDS
+                || (compression == BI_BITFIELDS && alphaMask != 0));
+        report.pixels(new PixelLayout(bpp == 16 ? 5 : 8, PixelLayout.ColourModel.RGB, alpha));
         // bit masks after a 40-byte header, then the palette
         long tablesAt = 14 + headerSize;
         if (headerSize == 40 && compression == BI_BITFIELDS) {

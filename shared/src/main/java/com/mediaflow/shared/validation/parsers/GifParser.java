@@ -2,6 +2,7 @@ package com.mediaflow.shared.validation.parsers;
 
 import com.mediaflow.shared.validation.FormatParser;
 import com.mediaflow.shared.validation.Limits;
+import com.mediaflow.shared.validation.PixelLayout;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.Cursor;
 
@@ -10,10 +11,13 @@ import com.mediaflow.shared.validation.io.Cursor;
  * table, then extension blocks (label and sub-blocks) and images (a descriptor of a non-empty frame
  * inside the logical screen, an optional local colour table, an LZW minimum code size of 2..8 and
  * data sub-blocks) until the trailer (0x3B), which is required. Frames are counted against
- * MAX_FRAMES; the logical end is the offset after the trailer.
+ * MAX_FRAMES; the logical end is the offset after the trailer. The pixel layout is 8-bit colour
+ * (palette entries), transparent when any graphic control extension sets its transparent-colour
+ * flag.
  */
 public final class GifParser implements FormatParser {
     private static final int MAX_BLOCKS = 10_000_000;
+    private static final int GRAPHIC_CONTROL = 0xF9;
 
     @Override
     public StructureReport parse(Cursor c, Limits limits) {
@@ -41,6 +45,7 @@ public final class GifParser implements FormatParser {
         }
         long frames = 0;
         int blocks = 0;
+        boolean transparent = false;
         while (true) {
             if (!c.hasRemaining()) {
                 throw c.truncated("the file ends at offset " + c.position() + " after " + frames
@@ -54,6 +59,9 @@ public final class GifParser implements FormatParser {
             switch (introducer) {
                 case 0x21 -> {
                     int label = c.u8();
+                    if (label == GRAPHIC_CONTROL && c.remaining() >= 2 && c.peek(c.position()) == 4) {
+                        transparent |= (c.peek(c.position() + 1) & 1) != 0; // packed fields, bit 0
+                    }
                     subBlocks(c, "extension 0x" + hex(label) + " at offset " + at);
                 }
                 case 0x2C -> {
@@ -88,6 +96,7 @@ public final class GifParser implements FormatParser {
                     return StructureReport.builder()
                             .dimensions(screenWidth, screenHeight)
                             .frames(frames)
+                            .pixels(new PixelLayout(8, PixelLayout.ColourModel.RGB, transparent))
                             .logicalEnd(c.position())
                             .build();
                 }

@@ -2,6 +2,7 @@ package com.mediaflow.shared.validation.parsers;
 
 import com.mediaflow.shared.validation.FormatParser;
 import com.mediaflow.shared.validation.Limits;
+import com.mediaflow.shared.validation.PixelLayout;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.Cursor;
 
@@ -12,7 +13,8 @@ import com.mediaflow.shared.validation.io.Cursor;
  * segments; scans whose components belong to the frame, each followed by entropy-coded data up to
  * the next marker; EOI at the end. APPn and COM segments are skipped (EXIF is read elsewhere).
  * The logical end is the offset after EOI: what follows (an MPF gain map, another JPEG, or
- * something else) is the validator's concern.
+ * something else) is the validator's concern. The pixel layout is the frame's precision and its
+ * component count: 1 grey, 3 colour (YCbCr or RGB), 4 CMYK or YCCK; JPEG has no alpha.
  */
 public final class JpegParser implements FormatParser {
     /** libjpeg-turbo stops at 500 scans by default (djpeg -maxscans); real files have at most ~20. */
@@ -87,6 +89,11 @@ public final class JpegParser implements FormatParser {
                 }
                 frame = frame(c, seg, marker, markerAt);
                 report.dimensions(frame.width, frame.height);
+                report.pixels(new PixelLayout(frame.precision, switch (frame.ids.length) {
+                    case 1 -> PixelLayout.ColourModel.GRAY;
+                    case 4 -> PixelLayout.ColourModel.CMYK;
+                    default -> PixelLayout.ColourModel.RGB;
+                }, false));
             } else if (marker == DHT) {
                 huffmanTables(c, seg, markerAt);
             } else if (marker == DQT) {
@@ -113,7 +120,7 @@ public final class JpegParser implements FormatParser {
         }
     }
 
-    private record Frame(int marker, int width, int height, int[] ids, int[] samplingProducts) {
+    private record Frame(int marker, int precision, int width, int height, int[] ids, int[] samplingProducts) {
         boolean progressive() {
             return marker == 0xC2 || marker == 0xC6 || marker == 0xCA || marker == 0xCE;
         }
@@ -171,7 +178,7 @@ public final class JpegParser implements FormatParser {
             }
             products[i] = h * v;
         }
-        return new Frame(marker, width, height, ids, products);
+        return new Frame(marker, precision, width, height, ids, products);
     }
 
     private static void huffmanTables(Cursor c, Cursor seg, long at) {

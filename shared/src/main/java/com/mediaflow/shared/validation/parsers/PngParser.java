@@ -2,6 +2,7 @@ package com.mediaflow.shared.validation.parsers;
 
 import com.mediaflow.shared.validation.FormatParser;
 import com.mediaflow.shared.validation.Limits;
+import com.mediaflow.shared.validation.PixelLayout;
 import com.mediaflow.shared.validation.ReasonCode;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.Cursor;
@@ -12,7 +13,8 @@ import java.util.zip.CRC32;
  * inside the file, each with a matching CRC-32; IHDR first with a valid bit depth and colour type;
  * PLTE where the colour type needs or allows it; one run of consecutive IDATs; no unknown critical
  * chunk; IEND last and empty. APNG's acTL and fcTL are checked and counted. The logical end is the
- * offset after IEND's CRC.
+ * offset after IEND's CRC. The pixel layout comes from IHDR (bit depth, colour type) and the
+ * presence of {@code tRNS}.
  */
 public final class PngParser implements FormatParser {
     private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
@@ -33,6 +35,8 @@ public final class PngParser implements FormatParser {
         long width = 0;
         long height = 0;
         int colourType = -1;
+        int bitDepth = 0;
+        boolean trns = false;
         boolean plte = false;
         int idatState = 0; // 0 none yet, 1 in the run, 2 after the run
         long declaredFrames = -1;
@@ -94,6 +98,7 @@ public final class PngParser implements FormatParser {
                                 + interlace + ", expected 0, 0 and 0 or 1");
                     }
                     report.dimensions(width, height);
+                    bitDepth = depth;
                 }
                 case "PLTE" -> {
                     if (plte) {
@@ -129,6 +134,7 @@ public final class PngParser implements FormatParser {
                         throw c.invalid("IEND at offset " + at + " without any IDAT: the image has no data");
                     }
                     c.skip(4, "IEND CRC");
+                    report.pixels(layout(colourType, bitDepth, trns));
                     if (declaredFrames >= 0) {
                         if (fcTl != declaredFrames) {
                             report.warn(ReasonCode.STRUCTURE_INVALID, "PNG: acTL declares " + declaredFrames
@@ -140,6 +146,7 @@ public final class PngParser implements FormatParser {
                     }
                     return report.logicalEnd(c.position()).build();
                 }
+                case "tRNS" -> trns = true;
                 case "acTL" -> {
                     if (length != 8) {
                         throw c.invalid("acTL is " + length + " bytes, expected 8");
@@ -209,6 +216,17 @@ public final class PngParser implements FormatParser {
                     + Long.toHexString(stored) + ", expected 0x" + Long.toHexString(crc.getValue()));
         }
         c.seek(dataAt);
+    }
+
+    /**
+     * Colour types 0 and 4 are grey, 2, 3 and 6 colour; 4 and 6 have an alpha channel, and
+     * {@code tRNS} makes a palette entry or a colour key transparent. Palette entries are 8-bit.
+     */
+    private static PixelLayout layout(int colourType, int depth, boolean trns) {
+        boolean grey = colourType == 0 || colourType == 4;
+        return new PixelLayout(colourType == 3 ? 8 : depth,
+                grey ? PixelLayout.ColourModel.GRAY : PixelLayout.ColourModel.RGB,
+                colourType == 4 || colourType == 6 || trns);
     }
 
     private static boolean validDepth(int colourType, int depth) {

@@ -3,6 +3,7 @@ package com.mediaflow.shared.validation.parsers;
 import com.mediaflow.shared.error.MediaRejectedException;
 import com.mediaflow.shared.validation.FormatParser;
 import com.mediaflow.shared.validation.Limits;
+import com.mediaflow.shared.validation.PixelLayout;
 import com.mediaflow.shared.validation.ReasonCode;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.Cursor;
@@ -16,7 +17,9 @@ import java.util.Set;
  * and byte-count tables agree in length (bounded by MAX_SAMPLE_ENTRIES) and whose every strip lies
  * inside the file. SubIFDs are followed to MAX_NESTING_DEPTH; the EXIF, GPS and Interoperability
  * IFDs are optional metadata: their faults are warnings. Every page and sub-image is held to
- * MAX_PIXELS. TIFF has no end marker, so the logical end is -1.
+ * MAX_PIXELS. TIFF has no end marker, so the logical end is -1. The pixel layout is IFD0's:
+ * BitsPerSample (of the first sample; 8 for palettes), PhotometricInterpretation (grey, colour or
+ * CMYK) and ExtraSamples (alpha); none when IFD0 has no readable PhotometricInterpretation.
  */
 public final class TiffParser implements FormatParser {
     static final int MAX_ENTRIES = 4096;
@@ -24,6 +27,9 @@ public final class TiffParser implements FormatParser {
 
     private static final int IMAGE_WIDTH = 256;
     private static final int IMAGE_LENGTH = 257;
+    private static final int BITS_PER_SAMPLE = 258;
+    private static final int PHOTOMETRIC = 262;
+    private static final int EXTRA_SAMPLES = 338;
     private static final int STRIP_OFFSETS = 273;
     private static final int STRIP_BYTE_COUNTS = 279;
     private static final int TILE_OFFSETS = 324;
@@ -57,8 +63,8 @@ public final class TiffParser implements FormatParser {
         }
     }
 
-    /** What one IFD said about its image. */
-    private record Ifd(long width, long height, boolean hasImageData, long next) {
+    /** What one IFD said about its image; pixels null when its tags do not say. */
+    private record Ifd(long width, long height, boolean hasImageData, long next, PixelLayout pixels) {
     }
 
     @Override
@@ -96,6 +102,7 @@ public final class TiffParser implements FormatParser {
                             + ifd.height + ", expected both present and above 0");
                 }
                 report.dimensions(ifd.width, ifd.height);
+                report.pixels(ifd.pixels);
             }
             offset = ifd.next;
         }
@@ -138,6 +145,9 @@ public final class TiffParser implements FormatParser {
         long[] tileCounts = null;
         long[] subIfds = null;
         long[] metadataIfds = new long[3];
+        int bits = 1; // the TIFF 6.0 default
+        int photometric = -1;
+        boolean extraAlpha = false;
         for (int i = 0; i < count; i++) {
             long entryAt = offset + 2 + 12L * i;
             c.seek(entryAt);
@@ -147,6 +157,12 @@ public final class TiffParser implements FormatParser {
             switch (tag) {
                 case IMAGE_WIDTH -> width = single(w, tag, type, n, entryAt);
                 case IMAGE_LENGTH -> height = single(w, tag, type, n, entryAt);
+                case BITS_PER_SAMPLE -> bits = (int) firstShort(w, type, n, bits);
+                case PHOTOMETRIC -> photometric = (int) firstShort(w, type, n, photometric);
+                case EXTRA_SAMPLES -> {
+                    long kind = firstShort(w, type, n, 0);
+                    extraAlpha = kind == 1 || kind == 2; // associated or unassociated alpha
+                }
                 case STRIP_OFFSETS -> stripOffsets = values(w, "StripOffsets", type, n, entryAt);
                 case STRIP_BYTE_COUNTS -> stripCounts = values(w, "StripByteCounts", type, n, entryAt);
                 case TILE_OFFSETS -> tileOffsets = values(w, "TileOffsets", type, n, entryAt);
@@ -194,7 +210,36 @@ public final class TiffParser implements FormatParser {
                 }
             }
         }
-        return new Ifd(width, height, hasImageData, next);
+        PixelLayout pixels = null;
+        if (photometric >= 0 && bits > 0) {
+            PixelLayout.ColourModel colour = switch (photometric) {
+                case 0, 1 -> PixelLayout.ColourModel.GRAY;
+                case 5 -> PixelLayout.ColourModel.CMYK;
+                default -> PixelLayout.ColourModel.RGB;
+            };
+            pixels = new PixelLayout(photometric == 3 ? 8 : bits, colour, extraAlpha);
+        }
+        return new Ifd(width, height, hasImageData, next, pixels);
+    }
+
+    /**
+     * The first value of a SHORT tag (inline, or where the entry points when there are more than
+     * two), for tags that only describe the pixels: {@code fallback} when the type is not SHORT
+     * or the values lie outside the file. The cursor is on the entry's value field.
+     */
+    private static long firstShort(Walk w, int type, long n, long fallback) {
+        if (type != 3 || n == 0) {
+            return fallback;
+        }
+        if (n <= 2) {
+            return w.u16();
+        }
+        long at = w.u32();
+        if (at + 2 > w.c.sourceSize()) {
+            return fallback;
+        }
+        w.c.seek(at);
+        return w.u16();
     }
 
     private static boolean imageData(Walk w, String name, long[] stripOffsets, long[] stripCounts, long[] tileOffsets,

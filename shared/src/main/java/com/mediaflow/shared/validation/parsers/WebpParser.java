@@ -2,6 +2,7 @@ package com.mediaflow.shared.validation.parsers;
 
 import com.mediaflow.shared.validation.FormatParser;
 import com.mediaflow.shared.validation.Limits;
+import com.mediaflow.shared.validation.PixelLayout;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.Cursor;
 
@@ -11,13 +12,16 @@ import com.mediaflow.shared.validation.io.Cursor;
  * XMP, or ANIM and ANMF frames, each inside the canvas with its own bitstream. Chunk sizes are
  * checked against their parents, bitstream headers (VP8 key frame start code, VP8L signature and
  * version) and their dimensions against the canvas or frame. Frames are counted against
- * MAX_FRAMES; the logical end is 8 + the RIFF size, padded to even.
+ * MAX_FRAMES; the logical end is 8 + the RIFF size, padded to even. The pixel layout is 8-bit
+ * colour, with alpha when VP8X's alpha flag is set, an ALPH chunk comes with the image, or a VP8L
+ * header sets its alpha-is-used bit.
  */
 public final class WebpParser implements FormatParser {
     private static final int MAX_CHUNKS = 1_000_000;
     private static final long MAX_CANVAS_PIXELS = 0xFFFF_FFFFL;
 
     private static final int FLAG_ANIMATION = 0x02;
+    private static final int FLAG_ALPHA = 0x10;
 
     @Override
     public StructureReport parse(Cursor c, Limits limits) {
@@ -46,7 +50,7 @@ public final class WebpParser implements FormatParser {
         switch (first.id) {
             case "VP8 ", "VP8L" -> {
                 long[] size = bitstream(c, first);
-                report.dimensions(size[0], size[1]).frames(1);
+                report.dimensions(size[0], size[1]).frames(1).pixels(layout(size[2] != 0));
                 // a simple file holds nothing else we need; any further chunk is skipped unread
                 while (riff.remaining() >= 8) {
                     countChunk(c, ++chunks);
@@ -110,6 +114,7 @@ public final class WebpParser implements FormatParser {
         long frames = 0;
         boolean image = false;
         boolean alph = false;
+        boolean alpha = (flags & FLAG_ALPHA) != 0;
         while (riff.remaining() >= 8) {
             countChunk(c, ++chunks);
             Chunk ch = chunk(c, riff, chunks);
@@ -153,6 +158,7 @@ public final class WebpParser implements FormatParser {
                         throw c.invalid("VP8L at offset " + ch.at + " after ALPH: lossless images carry their own alpha");
                     }
                     long[] size = bitstream(c, ch);
+                    alpha |= alph || size[2] != 0;
                     if (size[0] != width || size[1] != height) {
                         throw c.invalid("bitstream at offset " + ch.at + " is " + size[0] + "x" + size[1]
                                 + ", expected the VP8X canvas size " + width + "x" + height);
@@ -175,6 +181,11 @@ public final class WebpParser implements FormatParser {
             }
             report.frames(1);
         }
+        report.pixels(layout(alpha));
+    }
+
+    private static PixelLayout layout(boolean alpha) {
+        return new PixelLayout(8, PixelLayout.ColourModel.RGB, alpha);
     }
 
     private static void frame(Cursor c, Chunk anmf, long n, long canvasWidth, long canvasHeight, int chunks) {
@@ -244,7 +255,10 @@ public final class WebpParser implements FormatParser {
         }
     }
 
-    /** Width and height of a 'VP8 ' or 'VP8L' bitstream, after checking its header. */
+    /**
+     * Width and height of a 'VP8 ' or 'VP8L' bitstream, after checking its header, and 1 when a
+     * VP8L header says its alpha is used (else 0).
+     */
     private static long[] bitstream(Cursor c, Chunk ch) {
         Cursor b = ch.body;
         if (ch.id.equals("VP8 ")) {
@@ -277,7 +291,7 @@ public final class WebpParser implements FormatParser {
                 throw c.invalid("VP8 key frame at offset " + ch.at + " is " + w + "x" + h
                         + ", expected width and height above 0");
             }
-            return new long[] {w, h};
+            return new long[] {w, h, 0};
         }
         if (b.remaining() < 5) {
             throw c.invalid("VP8L bitstream at offset " + ch.at + " is " + b.remaining() + " bytes, expected at least 5");
@@ -294,6 +308,6 @@ public final class WebpParser implements FormatParser {
         if (version != 0) {
             throw c.invalid("VP8L at offset " + ch.at + " has version " + version + ", expected 0");
         }
-        return new long[] {w, h};
+        return new long[] {w, h, (bits >> 28) & 1};
     }
 }
