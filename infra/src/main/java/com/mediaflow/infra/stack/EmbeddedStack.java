@@ -486,12 +486,19 @@ public final class EmbeddedStack implements AutoCloseable {
     // ------------------------------------------------------------------ functions
 
     private void startPollers() {
+        Resolver resolver = new Resolver(this::ref, this::attribute);
         for (FunctionDef f : functions.values()) {
             for (Template.EventSource source : f.events()) {
                 QueueRef queue = eventSourceQueue(f.logicalId());
                 String arn = queue.arn();
                 String url = queue.url();
-                for (int i = 0; i < Math.max(1, options.workers()); i++) {
+                // as Lambda: no more concurrent invocations than the event source's MaximumConcurrency
+                int workers = Math.max(1, options.workers());
+                if (source.maximumConcurrency() != null) {
+                    String where = f.logicalId() + ".Events." + source.name() + ".ScalingConfig.MaximumConcurrency";
+                    workers = Math.min(workers, Integer.parseInt(resolver.resolveString(source.maximumConcurrency(), where)));
+                }
+                for (int i = 0; i < workers; i++) {
                     EventSourcePoller poller = new EventSourcePoller(f.logicalId(), sqs, url, arn, REGION, source.batchSize(),
                             source.reportBatchItemFailures(), () -> host(f.logicalId()), options.retryDelay(), running, inFlight);
                     Thread t = new Thread(poller, f.logicalId() + "-" + source.name() + "-" + i);
