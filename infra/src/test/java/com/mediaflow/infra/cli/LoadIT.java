@@ -7,12 +7,10 @@ import com.mediaflow.infra.TestPaths;
 import com.mediaflow.infra.load.LoadMix;
 import com.mediaflow.infra.load.LoadRun;
 import com.mediaflow.infra.load.Report;
-import com.mediaflow.infra.load.StackProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,21 +38,16 @@ class LoadIT {
         LoadMix mix = LoadMix.make(Path.of("target", "load-set").toAbsolutePath(), LoadMix.Spec.small(UPLOADS), SEED,
                 TestPaths.corpus(), 2);
         Path data = tmp.resolve("data");
-        int port = StackProcess.freePortPair();
+        int port = ChildStack.freePortPair();
         Path log = Path.of("target", "load-it.log").toAbsolutePath();
         Files.deleteIfExists(log);
-        Map<String, String> properties = Map.of(
-                "mediaflow.root", TestPaths.root().toString(),
-                "mediaflow.corpus", TestPaths.corpus().toString(),
-                "org.bytedeco.javacpp.cachedir", System.getProperty("org.bytedeco.javacpp.cachedir",
-                        TestPaths.root().resolve("infra/target/javacpp-cache").toString()));
-        AtomicReference<StackProcess> current = new AtomicReference<>();
+        AtomicReference<ChildStack> current = new AtomicReference<>();
         LoadRun.Stack stack = new LoadRun.Stack() {
             @Override
             public JsonNode start() throws Exception {
-                current.set(StackProcess.start(log, Duration.ofSeconds(60), properties,
-                        List.of("--data", data.toString(), "--port", String.valueOf(port))));
-                return current.get().line();
+                current.set(ChildStack.start(log, Duration.ofSeconds(60), "--data", data.toString(), "--port",
+                        String.valueOf(port)));
+                return current.get().line;
             }
 
             @Override
