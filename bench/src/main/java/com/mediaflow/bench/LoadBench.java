@@ -127,6 +127,7 @@ public final class LoadBench {
         List<String> args = new ArrayList<>(List.of("--data", data.toString(), "--port", String.valueOf(port)));
         args.addAll(upArgs);
         AtomicReference<StackProcess> current = new AtomicReference<>();
+        double[] killedCpu = {0};
         LoadRun.Stack stack = new LoadRun.Stack() {
             @Override
             public JsonNode start() throws Exception {
@@ -136,7 +137,13 @@ public final class LoadBench {
 
             @Override
             public void kill() throws Exception {
+                killedCpu[0] += current.get().cpuSeconds();
                 current.get().kill();
+            }
+
+            @Override
+            public double cpuSeconds() {
+                return killedCpu[0] + current.get().cpuSeconds();
             }
         };
         System.err.printf("bench: pass '%s': mediaflow up %s (log %s)%n", name, String.join(" ", args), log);

@@ -52,6 +52,11 @@ public final class LoadRun {
 
         /** SIGKILL of the stack's process; returns once it is dead. */
         void kill() throws Exception;
+
+        /** CPU seconds the stack's processes used so far, all of them; NaN when unknown. */
+        default double cpuSeconds() {
+            return Double.NaN;
+        }
     }
 
     /**
@@ -202,9 +207,11 @@ public final class LoadRun {
                 Thread.sleep(100);
             }
             progressLine(true);
+            double cpu = stack.cpuSeconds();
             // late copies of events already received (at-least-once delivery) still count as raw events
             Thread.sleep(3000);
-            return verify(new ObjectStore(s3), ingest, media);
+            Report report = verify(new ObjectStore(s3), ingest, media, cpu);
+            return report;
         } finally {
             stopping.set(true);
         }
@@ -301,7 +308,7 @@ public final class LoadRun {
         }
     }
 
-    private Report verify(ObjectStore store, String ingest, String media) throws InterruptedException {
+    private Report verify(ObjectStore store, String ingest, String media, double stackCpuSeconds) throws InterruptedException {
         // every receipt of every key we sent: the acknowledged upload's, and any other upload of the
         // same key that a PUT cut off by a kill left behind (stored and announced, but not answered)
         Map<Integer, List<Receipt>> receipts = new HashMap<>();
@@ -326,6 +333,7 @@ public final class LoadRun {
         r.acknowledged = acked.get();
         r.gaveUp = gaveUp.get();
         r.failedPuts = failedPuts.get();
+        r.stackCpuSeconds = stackCpuSeconds;
         r.kills = List.copyOf(kills);
         r.rawEvents = rawEvents.get();
         r.distinctEvents = eventsById.size();

@@ -12,6 +12,7 @@ import java.util.TreeMap;
  * sent: normally one per key, more when a PUT cut off by a kill had been stored and announced
  * before the client saw an error and sent it again.
  *
+ * @param stackCpuSeconds CPU time of the stack's JVMs (every start, the starts included); NaN when unknown
  * @param seconds from the first PUT to the last upload that became final
  * @param latenciesMs per acknowledged key, from its PUT's acknowledgement to its first completion
  *     event, sorted
@@ -22,7 +23,8 @@ import java.util.TreeMap;
  * @param duplicates identical bytes processed as new more than once
  * @param eventsOfUploads distinct eventIds received for the final uploads, summed
  */
-public record Report(String label, LoadMix mix, int acknowledged, int gaveUp, int failedPuts, List<Kill> kills, long rawEvents,
+public record Report(String label, LoadMix mix, int acknowledged, int gaveUp, int failedPuts, double stackCpuSeconds,
+                    List<Kill> kills, long rawEvents,
                     int distinctEvents, int eventsOfUploads, int strayEvents, double seconds, List<Double> latenciesMs,
                     int uploads, int extraUploads, Map<String, Integer> statuses, List<String> lost, List<String> notFinal,
                     List<String> withoutEvent, List<String> manyEvents, List<String> duplicates, String burstMediaId,
@@ -85,6 +87,10 @@ public record Report(String label, LoadMix mix, int acknowledged, int gaveUp, in
         }
         out.printf(Locale.ROOT, "  throughput: %.1f uploads/s to all final (%d acknowledged in %.1f s; %d PUTs failed and were sent again)%n",
                 uploadsPerSecond(), acknowledged, seconds, failedPuts);
+        if (!Double.isNaN(stackCpuSeconds)) {
+            out.printf(Locale.ROOT, "  stack CPU: %.0f s in all, %.2f s per upload (%.1f of the machine's cores busy on average)%n",
+                    stackCpuSeconds, stackCpuSeconds / Math.max(1, acknowledged), stackCpuSeconds / Math.max(1e-9, seconds));
+        }
         out.printf(Locale.ROOT, "  upload acknowledged -> final (first event): p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
                 percentileMs(50), percentileMs(99), latenciesMs.isEmpty() ? Double.NaN : latenciesMs.get(latenciesMs.size() - 1));
         out.printf(Locale.ROOT, "  final: %s of %d uploads (%d more than one per key, from PUTs cut off by a kill)%n",
@@ -111,6 +117,7 @@ public record Report(String label, LoadMix mix, int acknowledged, int gaveUp, in
         int acknowledged;
         int gaveUp;
         int failedPuts;
+        double stackCpuSeconds = Double.NaN;
         List<Kill> kills = List.of();
         long rawEvents;
         int distinctEvents;
@@ -137,7 +144,7 @@ public record Report(String label, LoadMix mix, int acknowledged, int gaveUp, in
         }
 
         Report build() {
-            return new Report(label, mix, acknowledged, gaveUp, failedPuts, kills, rawEvents, distinctEvents, eventsOfUploads,
+            return new Report(label, mix, acknowledged, gaveUp, failedPuts, stackCpuSeconds, kills, rawEvents, distinctEvents, eventsOfUploads,
                     strayEvents, seconds, List.copyOf(latenciesMs), uploads, extraUploads, Map.copyOf(statuses), List.copyOf(lost),
                     List.copyOf(notFinal), List.copyOf(withoutEvent), List.copyOf(manyEvents), List.copyOf(duplicates),
                     burstMediaId, burstUploads, burstProcessedAsNew, burstClaimedByItsOneNewUpload);

@@ -107,6 +107,22 @@ public final class StackProcess implements AutoCloseable {
         return Config.of(env);
     }
 
+    /**
+     * CPU time the child has used so far (user + system), from {@code /proc/<pid>/stat}; NaN where
+     * there is no such file (not Linux) or the process is gone.
+     */
+    public double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            // fields after the command name, which is in parentheses and may hold spaces
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+            return ticks / 100.0; // USER_HZ, 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** SIGKILL: no shutdown hook, no flush, as a crash or an OOM killer would. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);

@@ -42,6 +42,7 @@ class LoadIT {
         Path log = Path.of("target", "load-it.log").toAbsolutePath();
         Files.deleteIfExists(log);
         AtomicReference<ChildStack> current = new AtomicReference<>();
+        double[] killedCpu = {0};
         LoadRun.Stack stack = new LoadRun.Stack() {
             @Override
             public JsonNode start() throws Exception {
@@ -52,7 +53,13 @@ class LoadIT {
 
             @Override
             public void kill() throws Exception {
+                killedCpu[0] += current.get().stack.cpuSeconds();
                 current.get().kill();
+            }
+
+            @Override
+            public double cpuSeconds() {
+                return killedCpu[0] + current.get().stack.cpuSeconds();
             }
         };
 
