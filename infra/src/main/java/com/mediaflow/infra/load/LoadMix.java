@@ -144,6 +144,10 @@ public record LoadMix(List<Item> items, Spec spec, long seed) {
         Path burstFile = set.resolve("burst-" + spec.burstWidth() + "x" + spec.burstHeight() + ".jpg");
         long burstSeed = rnd.nextLong();
         jobs.add(new Job(burstFile, out -> PhotoLike.jpeg(out, spec.burstWidth(), spec.burstHeight(), burstSeed)));
+        if (spec.videos() > 0) {
+            // FFmpeg's natives and presets loaded once, here, not by two pool threads at the same moment
+            com.mediaflow.shared.codec.FfmpegSupport.init();
+        }
         run(jobs, threads);
         items.addAll(Hostile.make(set.resolve("hostile"), spec.hostile(), rnd.nextLong(), corpus));
         Collections.shuffle(items, new Random(rnd.nextLong()));
