@@ -64,8 +64,8 @@ public final class LoadRun {
      * @param killPoints progress fractions (0 to 1) at which the stack is killed and restarted;
      *     progress is (acknowledged uploads + uploads with an event) / (2 x uploads)
      * @param burstAt the burst is released when this fraction of the other uploads is acknowledged
-     * @param idleTimeout how long to wait for the next upload to become final before giving up on
-     *     the rest (they count as lost)
+     * @param idleTimeout how long to wait, once every PUT is acknowledged and the stack is up, for
+     *     the next upload to become final before giving up on the rest (they count as lost)
      * @param progress where the progress line goes (stderr), null for none
      * @param label prefix of the progress line
      */
@@ -184,10 +184,11 @@ public final class LoadRun {
                 if (!killAt.isEmpty() && progress >= killAt.get(0)) {
                     killAt.remove(0);
                     killAndRestart(progress);
+                    lastChange = System.nanoTime(); // the idle clock starts again once the stack is back
                 }
                 boolean putsDone = pool.isTerminated() && release.getCount() == 0 && burstThreads.stream().noneMatch(Thread::isAlive);
                 int fin = finalKeys.get();
-                if (fin != lastFinal) {
+                if (fin != lastFinal || !putsDone) {
                     lastFinal = fin;
                     lastChange = System.nanoTime();
                 }

@@ -32,7 +32,7 @@ class LoadIT {
     Path tmp;
 
     @Test
-    @Timeout(240)
+    @Timeout(300)
     void hundredUploads_tenIdenticalAtOnce_oneSigkill_noneLost_oneEventEach_duplicatesProcessedOnce() throws Exception {
         // given
         LoadMix mix = LoadMix.make(Path.of("target", "load-set").toAbsolutePath(), LoadMix.Spec.small(UPLOADS), SEED,
@@ -46,7 +46,7 @@ class LoadIT {
         LoadRun.Stack stack = new LoadRun.Stack() {
             @Override
             public JsonNode start() throws Exception {
-                current.set(ChildStack.start(log, Duration.ofSeconds(60), "--data", data.toString(), "--port",
+                current.set(ChildStack.start(log, Duration.ofSeconds(120), "--data", data.toString(), "--port",
                         String.valueOf(port)));
                 return current.get().line;
             }
@@ -66,7 +66,7 @@ class LoadIT {
         // when: one SIGKILL when the run is 35 % through (acknowledged + final, of twice the uploads)
         Report report;
         try {
-            report = LoadRun.run(mix, stack, new LoadRun.Options(4, List.of(0.35), 0.2, Duration.ofSeconds(60), System.err,
+            report = LoadRun.run(mix, stack, new LoadRun.Options(4, List.of(0.35), 0.2, Duration.ofSeconds(90), System.err,
                     "LoadIT"));
         } finally {
             if (current.get() != null) {
