@@ -1,5 +1,6 @@
 package com.mediaflow.bench;
 
+import com.mediaflow.infra.load.PhotoLike;
 import com.mediaflow.shared.codec.ExifReader;
 import com.mediaflow.shared.codec.ImageRenditions;
 import com.mediaflow.shared.codec.Rendition;
@@ -98,7 +99,7 @@ public final class ImageThumbnails {
             if (!Files.exists(p)) {
                 System.err.printf("bench: generating %s%n", p.getFileName());
                 Path tmp = sets.resolve(p.getFileName() + ".tmp");
-                PhotoLikeJpeg.write(tmp, 4000, 3000, 1000 + i);
+                PhotoLike.jpeg(tmp, 4000, 3000, 1000 + i);
                 Files.move(tmp, p);
             }
             jpegs.add(p);
@@ -153,7 +154,7 @@ public final class ImageThumbnails {
             if (!Files.exists(p)) {
                 System.err.printf("bench: generating %s%n", p.getFileName());
                 Path tmp = sets.resolve(p.getFileName() + ".tmp");
-                PhotoLikeJpeg.write(tmp, 8660, 5773, 50);
+                PhotoLike.jpeg(tmp, 8660, 5773, 50);
                 Files.move(tmp, p);
             }
             Proc r = run(childCommand("--mediaflow-50mp", p.toString()), Map.of(), null);

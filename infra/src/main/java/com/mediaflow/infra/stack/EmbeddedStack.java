@@ -32,7 +32,6 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
@@ -216,6 +215,16 @@ public final class EmbeddedStack implements AutoCloseable {
             }
             NotifyingBlobStore notifying = new NotifyingBlobStore(blobs, new S3EventFactory(REGION, ACCESS_KEY),
                     (url, body) -> sqs.sendMessage(b -> b.queueUrl(url).messageBody(body)));
+            // Buckets, queues and notifications before the S3 endpoint opens: on a restart over a data
+            // folder the buckets exist already, and a PUT let in before its bucket's notifications were
+            // configured would be stored and acknowledged with no event, an upload lost for good.
+            Resolver resolver = new Resolver(this::ref, this::attribute);
+            createBuckets(resolver, blobs);
+            createQueues(resolver);
+            if (persistentQueues != null) {
+                restoredMessages = countMessages();
+            }
+            configureNotifications(resolver, notifying);
             this.s3Proxy = S3Proxy.builder().blobStore(notifying).endpoint(URI.create("http://127.0.0.1:" + s3Port))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
             try {
@@ -234,23 +243,15 @@ public final class EmbeddedStack implements AutoCloseable {
                 Thread.sleep(10);
             }
             this.s3Endpoint = URI.create("http://127.0.0.1:" + s3Proxy.getPort());
-            startRest(notifying, t0);
+            startRest(resolver, t0);
         } catch (Exception | Error e) {
             closeQuietly();
             throw e;
         }
     }
 
-    private void startRest(NotifyingBlobStore notifying, long t0) throws Exception {
+    private void startRest(Resolver resolver, long t0) throws Exception {
         this.s3 = AwsClients.s3(clientConfig());
-
-        Resolver resolver = new Resolver(this::ref, this::attribute);
-        createBuckets(resolver);
-        createQueues(resolver);
-        if (persistentQueues != null) {
-            restoredMessages = countMessages();
-        }
-        configureNotifications(resolver, notifying);
         for (FunctionDef f : template.functions()) {
             functions.put(f.logicalId(), f);
             environments.put(f.logicalId(), environmentOf(f, resolver));
@@ -268,14 +269,15 @@ public final class EmbeddedStack implements AutoCloseable {
 
     // ------------------------------------------------------------------ resources
 
-    private void createBuckets(Resolver resolver) {
+    /** In the store itself, before the S3 endpoint is open; a bucket that is there already (a restart) is kept. */
+    private void createBuckets(Resolver resolver, BlobStore blobs) {
         for (Template.Bucket b : template.buckets()) {
             String name = resolver.resolveString(b.bucketName(), b.logicalId() + ".BucketName");
             bucketNames.put(b.logicalId(), name);
-            try {
-                s3.createBucket(r -> r.bucket(name));
-            } catch (BucketAlreadyOwnedByYouException e) {
+            if (blobs.containerExists(name)) {
                 LOG.debug("bucket {} is already there (a restart on the same data folder)", name);
+            } else {
+                blobs.createContainer(name);
             }
         }
     }
@@ -486,12 +488,19 @@ public final class EmbeddedStack implements AutoCloseable {
     // ------------------------------------------------------------------ functions
 
     private void startPollers() {
+        Resolver resolver = new Resolver(this::ref, this::attribute);
         for (FunctionDef f : functions.values()) {
             for (Template.EventSource source : f.events()) {
                 QueueRef queue = eventSourceQueue(f.logicalId());
                 String arn = queue.arn();
                 String url = queue.url();
-                for (int i = 0; i < Math.max(1, options.workers()); i++) {
+                // as Lambda: no more concurrent invocations than the event source's MaximumConcurrency
+                int workers = Math.max(1, options.workers());
+                if (source.maximumConcurrency() != null) {
+                    String where = f.logicalId() + ".Events." + source.name() + ".ScalingConfig.MaximumConcurrency";
+                    workers = Math.min(workers, Integer.parseInt(resolver.resolveString(source.maximumConcurrency(), where)));
+                }
+                for (int i = 0; i < workers; i++) {
                     EventSourcePoller poller = new EventSourcePoller(f.logicalId(), sqs, url, arn, REGION, source.batchSize(),
                             source.reportBatchItemFailures(), () -> host(f.logicalId()), options.retryDelay(), running, inFlight);
                     Thread t = new Thread(poller, f.logicalId() + "-" + source.name() + "-" + i);

@@ -13,7 +13,10 @@ import java.util.Objects;
  * access blocked, object ownership enforced, incomplete multipart uploads aborted within a day, and
  * Retain policies; every queue encrypted; an alarm on every dead-letter queue, on the age of every
  * queue a function reads, and on every function's errors and throttles, each sent to the alarm
- * topic; a log group with retention for every function; X-Ray tracing; exported outputs.
+ * topic; a log group with retention for every function; X-Ray tracing; exported outputs; on every SQS
+ * event source a {@code MaximumConcurrency} and a queue visibility timeout of at least six times the
+ * function's timeout (AWS's advice, so that a retried batch is not delivered twice meanwhile); and
+ * every function released through CodeDeploy from 1 %, rolled back by its own alarms.
  */
 public final class ProductionChecks {
     private ProductionChecks() {
@@ -27,6 +30,8 @@ public final class ProductionChecks {
         queues(template, problems);
         alarms(template, resources, problems);
         functions(template, resources, problems);
+        eventSources(template, problems);
+        releases(template, resources, problems);
         outputs(template, problems);
         return problems;
     }
@@ -184,6 +189,74 @@ public final class ProductionChecks {
             if (!logGroup) {
                 problems.add(where + " has no AWS::Logs::LogGroup /aws/lambda/${" + f.logicalId() + "} with RetentionInDays");
             }
+        }
+    }
+
+    /** AWS's advice: a queue's visibility timeout at least six times the timeout of the function it feeds. */
+    static final int VISIBILITY_TIMES_TIMEOUT = 6;
+
+    private static void eventSources(Template template, List<String> problems) {
+        Map<String, String> defaults = template.parameterDefaults();
+        for (Template.FunctionDef f : template.functions()) {
+            for (Template.EventSource e : f.events()) {
+                String where = "function " + f.logicalId() + " event " + e.name();
+                Integer cap = number(e.maximumConcurrency(), defaults);
+                if (cap == null || cap < 2 || cap > 1000) {
+                    problems.add(where + " has ScalingConfig.MaximumConcurrency " + e.maximumConcurrency()
+                            + ", expected 2 to 1000 (a number or a parameter with a Default)");
+                }
+                if (map(e.queue()).get("Fn::GetAtt") instanceof List<?> att) {
+                    String queue = String.valueOf(att.get(0));
+                    template.queues().stream().filter(q -> q.logicalId().equals(queue)).findFirst().ifPresent(q -> {
+                        Integer visibility = number(q.properties().get("VisibilityTimeout"), defaults);
+                        int needed = VISIBILITY_TIMES_TIMEOUT * f.timeoutSeconds();
+                        if (visibility == null || visibility < needed) {
+                            problems.add("queue " + queue + " has VisibilityTimeout " + visibility + " s, expected at least "
+                                    + needed + " s (" + VISIBILITY_TIMES_TIMEOUT + " times " + f.logicalId() + "'s Timeout of "
+                                    + f.timeoutSeconds() + " s)");
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    private static void releases(Template template, Map<String, Map<String, Object>> resources, List<String> problems) {
+        for (Template.FunctionDef f : template.functions()) {
+            String where = "function " + f.logicalId();
+            Map<String, Object> preference = map(template.functionProperty(f.logicalId(), "DeploymentPreference"));
+            if (preference.isEmpty()) {
+                problems.add(where + " has no DeploymentPreference, expected a gradual release through CodeDeploy");
+                continue;
+            }
+            String config = map(preference.get("Type")).get("Ref") instanceof String ref ? ref : null;
+            Map<String, Object> routing = config == null ? Map.of()
+                    : map(map(resources.getOrDefault(config, Map.of()).get("Properties")).get("TrafficRoutingConfig"));
+            Object first = map(routing.get("TimeBasedCanary")).getOrDefault("CanaryPercentage",
+                    map(routing.get("TimeBasedLinear")).get("LinearPercentage"));
+            if (!(first instanceof Number n) || n.intValue() != 1) {
+                problems.add(where + " is released by " + preference.get("Type") + ", expected a custom deployment"
+                        + " configuration whose first step is 1 % of the traffic (found " + first + ")");
+            }
+            if (!(preference.get("Alarms") instanceof List<?> alarms)
+                    || alarms.stream().noneMatch(a -> isRef(a, f.logicalId() + "ErrorsAlarm"))) {
+                problems.add(where + "'s DeploymentPreference.Alarms lack " + f.logicalId() + "ErrorsAlarm, expected its"
+                        + " own errors alarm to roll a release back");
+            }
+        }
+    }
+
+    /** A number, or a {@code Ref} to a parameter with a numeric Default; null otherwise. */
+    private static Integer number(Object value, Map<String, String> defaults) {
+        if (value instanceof Number n) {
+            return n.intValue();
+        }
+        Object ref = map(value).get("Ref");
+        String text = ref == null ? null : defaults.get(String.valueOf(ref));
+        try {
+            return text == null ? null : Integer.valueOf(text.trim());
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

@@ -18,7 +18,11 @@ public final class Template {
     public record QueueDef(String logicalId, Map<String, Object> properties) {
     }
 
-    public record EventSource(String name, Object queue, int batchSize, boolean reportBatchItemFailures) {
+    /**
+     * An SQS event source; {@code maximumConcurrency} is its {@code ScalingConfig.MaximumConcurrency} as
+     * written (a number or a {@code Ref} to a parameter), null when it has none.
+     */
+    public record EventSource(String name, Object queue, int batchSize, boolean reportBatchItemFailures, Object maximumConcurrency) {
     }
 
     /** A SAM {@code Schedule} event: EventBridge invokes the function on {@code expression} ({@code rate(...)} or {@code cron(...)}). */
@@ -163,8 +167,10 @@ public final class Template {
                     if ("SQS".equals(e.get("Type"))) {
                         Map<String, Object> p = map(e.get("Properties"), id + ".Events." + name + ".Properties");
                         Object types = p.getOrDefault("FunctionResponseTypes", List.of());
+                        Object scaling = p.get("ScalingConfig");
                         events.add(new EventSource(name, p.get("Queue"), intOf(p.getOrDefault("BatchSize", 10)),
-                                list(types, "FunctionResponseTypes").contains("ReportBatchItemFailures")));
+                                list(types, "FunctionResponseTypes").contains("ReportBatchItemFailures"),
+                                scaling == null ? null : map(scaling, id + ".Events." + name + ".ScalingConfig").get("MaximumConcurrency")));
                     } else if ("Schedule".equals(e.get("Type"))) {
                         Map<String, Object> p = map(e.get("Properties"), id + ".Events." + name + ".Properties");
                         schedules.add(new ScheduleEvent(name, p.get("Schedule"), !Boolean.FALSE.equals(p.get("Enabled"))

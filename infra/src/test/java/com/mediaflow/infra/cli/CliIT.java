@@ -205,7 +205,7 @@ class CliIT {
             JsonNode line = child.line;
             CrashRecoveryIT.assertValidUpLine(line);
             assertThat(line.get("dataDir").isNull()).isTrue();
-            assertThat(line.get("pid").asLong()).isEqualTo(child.process.pid());
+            assertThat(line.get("pid").asLong()).isEqualTo(child.pid());
             List<String> names = new ArrayList<>();
             line.get("buckets").fieldNames().forEachRemaining(names::add);
             assertThat(names).as("template order").startsWith("IngestBucket", "MediaBucket", "QuarantineBucket");

@@ -4,11 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mediaflow.infra.TestPaths;
+import com.mediaflow.infra.load.StackProcess;
+import com.mediaflow.shared.aws.AwsClients;
+import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.lambda.S3Notification;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -64,6 +73,65 @@ class DataFolderRestartIT {
                     .hasMessageContaining("expected one stack with a data folder per JVM at a time");
             assertThat(first.s3().listBuckets().buckets()).isNotEmpty();
         }
+    }
+
+    /**
+     * Issue 10: on a restart over its data folder the buckets exist already, and S3 used to listen
+     * before their notifications were configured: a PUT in between was stored and acknowledged, and
+     * no event ever announced it. A client that sends PUTs all through the restart must see every
+     * acknowledged one announced on the IngestQueue.
+     */
+    @Test
+    void restartUnderPuts_everyAcknowledgedPutIsAnnounced() throws Exception {
+        int port = StackProcess.freePortPair();
+        String ingest;
+        try (EmbeddedStack first = start(port)) {
+            ingest = first.bucket("IngestBucket");
+        }
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicBoolean stop = new AtomicBoolean();
+        Config client = Config.of(Map.of(Config.AWS_REGION, EmbeddedStack.REGION,
+                Config.AWS_ENDPOINT_URL_S3, "http://127.0.0.1:" + port, Config.AWS_ENDPOINT_URL_SQS, "http://127.0.0.1:" + (port + 1),
+                "AWS_ACCESS_KEY_ID", EmbeddedStack.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", EmbeddedStack.SECRET_KEY));
+        try (S3Client s3 = AwsClients.s3(client)) {
+            Thread putter = new Thread(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    String key = "restart/" + i + ".txt";
+                    try {
+                        s3.putObject(b -> b.bucket(ingest).key(key), RequestBody.fromString("upload " + key));
+                        acknowledged.add(key);
+                    } catch (RuntimeException e) {
+                        // the stack is not listening yet: the client sends the next one
+                    }
+                }
+            }, "putter");
+            putter.start();
+            int announced;
+            try (EmbeddedStack again = start(port)) {
+                Thread.sleep(300);
+                stop.set(true);
+                putter.join(10_000);
+                String queue = again.queueUrl("IngestQueue");
+                Set<String> keys = new java.util.HashSet<>();
+                List<Message> batch;
+                do {
+                    batch = again.sqs().receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+                    for (Message m : batch) {
+                        S3Notification.parse(m.body(), ingest).forEach(o -> keys.add(o.key()));
+                    }
+                } while (!batch.isEmpty());
+                announced = keys.size();
+                // then
+                assertThat(acknowledged).as("PUTs acknowledged during and after the restart").isNotEmpty();
+                assertThat(keys).as("every acknowledged PUT announced").containsAll(acknowledged);
+            }
+            assertThat(announced).isGreaterThanOrEqualTo(acknowledged.size());
+        }
+    }
+
+    private EmbeddedStack start(int port) throws Exception {
+        return EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template()).withFunctions(false).withDataDir(data)
+                .withPort(port));
     }
 
     private EmbeddedStack start() throws Exception {

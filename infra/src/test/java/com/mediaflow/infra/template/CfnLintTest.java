@@ -147,7 +147,8 @@ class CfnLintTest {
 
         assertThat(r.exit).as("SAM transform of template.yaml:%n%s", r.output).isZero();
         assertThat(r.output.lines().toList()).as("resource types after the transform")
-                .contains("AWS::Lambda::Function 6", "AWS::IAM::Role 6",
+                // seven roles: one per function, and CodeDeploy's for the gradual releases (one group per function)
+                .contains("AWS::Lambda::Function 6", "AWS::IAM::Role 7", "AWS::CodeDeploy::DeploymentGroup 6",
                         "AWS::Lambda::EventSourceMapping 5",
                         // the sweeper's Schedule event: an EventBridge rule and its permission to invoke the alias
                         "AWS::Events::Rule 1", "AWS::Lambda::Permission 1")

@@ -88,6 +88,50 @@ class ProductionChecksTest {
                 .anySatisfy(p -> assertThat(p).contains("output DashboardName is not exported"));
     }
 
+    @Test
+    void eventSourceWithoutConcurrencyCap_orWithAShortVisibilityTimeout_isReported() throws IOException {
+        assertThat(problems("              MaximumConcurrency: !Ref TranscodeMaxConcurrency\n", ""))
+                .anySatisfy(p -> assertThat(p).contains("function TranscodeFunction").contains("MaximumConcurrency null"));
+        assertThat(problems("      VisibilityTimeout: 5400\n", "      VisibilityTimeout: 5399\n"))
+                .anySatisfy(p -> assertThat(p).contains("queue TranscodeQueue has VisibilityTimeout 5399 s, expected at least 5400 s"));
+    }
+
+    @Test
+    void functionReleasedAllAtOnce_orNotRolledBackByItsAlarm_isReported() throws IOException {
+        assertThat(problems("CanaryPercentage: 1\n", "CanaryPercentage: 10\n"))
+                .anySatisfy(p -> assertThat(p).contains("function ValidateFunction is released by").contains("1 %"));
+        assertThat(problems("Alarms: [!Ref MetadataFunctionErrorsAlarm, !Ref MetadataFunctionThrottlesAlarm]",
+                "Alarms: [!Ref MetadataFunctionThrottlesAlarm]"))
+                .anySatisfy(p -> assertThat(p).contains("MetadataFunction's DeploymentPreference.Alarms lack MetadataFunctionErrorsAlarm"));
+        assertThat(problems("      DeploymentPreference:\n        Type: !Ref CanaryOnePercent\n"
+                + "        Alarms: [!Ref SweeperFunctionErrorsAlarm, !Ref SweeperFunctionThrottlesAlarm]\n", ""))
+                .anySatisfy(p -> assertThat(p).contains("function SweeperFunction has no DeploymentPreference"));
+    }
+
+    @Test
+    void samconfig_hasDevAndProd_andOverridesOnlyParametersTheTemplateHas() throws IOException {
+        String toml = Files.readString(TestPaths.root().resolve("samconfig.toml"));
+        java.util.Map<String, String> defaults = Template.load(TestPaths.template()).parameterDefaults();
+        java.util.regex.Matcher env = java.util.regex.Pattern.compile("(?m)^\\[(\\w+)\\.deploy\\.parameters]").matcher(toml);
+        java.util.Set<String> envs = new java.util.TreeSet<>();
+        while (env.find()) {
+            envs.add(env.group(1));
+        }
+        assertThat(envs).contains("dev", "prod");
+
+        java.util.regex.Matcher overrides = java.util.regex.Pattern.compile("(?m)^parameter_overrides = \"([^\"]*)\"").matcher(toml);
+        int n = 0;
+        while (overrides.find()) {
+            for (String pair : overrides.group(1).trim().split("\\s+")) {
+                String name = pair.substring(0, pair.indexOf('='));
+                assertThat(defaults).as("samconfig.toml overrides %s, which template.yaml must declare", name).containsKey(name);
+                n++;
+            }
+        }
+        assertThat(n).as("overrides in samconfig.toml").isGreaterThan(0);
+        assertThat(toml).contains("parameter_overrides = \"Stage=prod");
+    }
+
     /** The problems of template.yaml with the first {@code from} replaced by {@code to}. */
     private List<String> problems(String from, String to) throws IOException {
         String yaml = Files.readString(TestPaths.template());

@@ -67,8 +67,7 @@ class TemplateChecksTest {
 
     @Test
     void missingPartialBatchResponses_isReported() throws IOException {
-        Template t = mutated("            BatchSize: 10\n            FunctionResponseTypes: [ReportBatchItemFailures]\n\n  ThumbnailFunction",
-                "            BatchSize: 10\n\n  ThumbnailFunction");
+        Template t = mutated("            FunctionResponseTypes: [ReportBatchItemFailures]\n\n  ThumbnailFunction", "\n  ThumbnailFunction");
 
         assertThat(TemplateChecks.problems(t, TestPaths.root()))
                 .anySatisfy(p -> assertThat(p).contains("ValidateFunction").contains("ReportBatchItemFailures"));

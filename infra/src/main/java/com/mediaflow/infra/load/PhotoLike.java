@@ -1,4 +1,4 @@
-package com.mediaflow.bench;
+package com.mediaflow.infra.load;
 
 import java.awt.Color;
 import java.awt.GradientPaint;
@@ -21,8 +21,8 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 /**
- * Photo-like JPEGs for the image benchmark: what a camera's picture costs a decoder, without
- * shipping photos. {@link com.mediaflow.shared.codec.SyntheticMedia#jpeg} is a flat test pattern
+ * Photo-like JPEGs (and PNGs) for the benchmarks and the load test: what a camera's picture costs
+ * a decoder, without shipping photos. {@link com.mediaflow.shared.codec.SyntheticMedia#jpeg} is a flat test pattern
  * plus strong per-pixel noise (about 3 MB at 12 MP); a camera JPEG of the same size at quality 90
  * is 1.5-2 MB, because most of its bits go to texture and edges, not to white noise.
  *
@@ -30,9 +30,10 @@ import javax.imageio.stream.ImageOutputStream;
  * antialiased shapes (discs, rounded boxes, polygons) with gradient fills, like objects; value-noise
  * texture at four scales (about 6 to 400 px), strong in "foliage" regions and faint in "sky"
  * ones, as a low-frequency mask decides; and mild sensor noise (luma, a little chroma). Encoded
- * with the JDK's JPEG writer (libjpeg's tables and scaling) at quality 90, 4:2:0, baseline.
+ * with the JDK's JPEG writer (libjpeg's tables and scaling) at quality 90, 4:2:0, baseline; or
+ * as an 8-bit RGB PNG with the JDK's PNG writer.
  */
-final class PhotoLikeJpeg {
+public final class PhotoLike {
 
     static final float QUALITY = 0.90f;
 
@@ -41,10 +42,28 @@ final class PhotoLikeJpeg {
     /** Texture amplitude in fully textured regions, in 8-bit levels. */
     static final double TEXTURE = 40;
 
-    private PhotoLikeJpeg() {
+    private PhotoLike() {
     }
 
-    static Path write(Path out, int w, int h, long seed) throws IOException {
+    /** A photo-like JPEG of {@code w x h} at quality 90; the same seed gives the same bytes. */
+    public static Path jpeg(Path out, int w, int h, long seed) throws IOException {
+        encode(image(w, h, seed), out);
+        return out;
+    }
+
+    /** The same picture as {@link #jpeg}, as an 8-bit RGB PNG. */
+    public static Path png(Path out, int w, int h, long seed) throws IOException {
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        if (!ImageIO.write(image(w, h, seed), "png", out.toFile())) {
+            throw new IOException("the JDK has no PNG writer; expected one in every JDK (writing " + out + ")");
+        }
+        return out;
+    }
+
+    static BufferedImage image(int w, int h, long seed) {
+        if (w < 1 || h < 1 || w > 8900 || h > 8900) {
+            throw new IllegalArgumentException("a photo-like image is 1 to 8900 pixels a side, found " + w + "x" + h);
+        }
         BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         SplittableRandom rnd = new SplittableRandom(seed);
         paintShapes(img, rnd);
@@ -76,8 +95,7 @@ final class PhotoLikeJpeg {
                 px[i] = (clamp(r) << 16) | (clamp(g) << 8) | clamp(b);
             }
         }
-        encode(img, out);
-        return out;
+        return img;
     }
 
     private static void paintShapes(BufferedImage img, SplittableRandom rnd) {
