@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * One line of the CLI's stdout: what became of one input. The schema is
- * {@code infra/src/main/resources/mediaflow-result.schema.json}; the README describes it.
+ * {@code infra/src/main/resources/mediaflow-result.schema.json}; docs/cli.md describes it.
  *
  * @param status READY, QUARANTINED or FAILED from {@code process}; ACCEPTED or QUARANTINED from {@code validate}
  */

@@ -106,17 +106,18 @@ class HandlerEventsIT {
         Receipt receipt = fx.store.getJson(fx.media, Keys.receipt(UPLOAD), Receipt.class).orElseThrow();
         assertThat(receipt.status()).isEqualTo(MediaStatus.READY);
         assertThat(receipt.eventId()).isEqualTo(UPLOAD.eventId(MediaStatus.READY));
-        // the README shows this very event as its example
+        // docs/architecture.md shows this very event as its example
         String body = fx.completionBodies().get(0);
-        assertThat(Json.MAPPER.readTree(body)).as("README's example completion event").isEqualTo(readmeExampleEvent());
+        assertThat(Json.MAPPER.readTree(body)).as("docs/architecture.md's example completion event").isEqualTo(documentedExampleEvent());
     }
 
-    /** The JSON block under the README's "Completion events" heading. */
-    private static JsonNode readmeExampleEvent() throws Exception {
-        String readme = Files.readString(TestPaths.root().resolve("README.md"));
-        int section = readme.indexOf("### Completion events");
-        int start = readme.indexOf("```json\n", section) + "```json\n".length();
-        return Json.MAPPER.readTree(readme.substring(start, readme.indexOf("```", start)));
+    /** The JSON block under the "Completion events" heading of docs/architecture.md. */
+    private static JsonNode documentedExampleEvent() throws Exception {
+        String doc = Files.readString(TestPaths.root().resolve("docs/architecture.md"));
+        int section = doc.indexOf("\n## Completion events\n");
+        assertThat(section).as("docs/architecture.md has a \"## Completion events\" section").isNotNegative();
+        int start = doc.indexOf("```json\n", section) + "```json\n".length();
+        return Json.MAPPER.readTree(doc.substring(start, doc.indexOf("```", start)));
     }
 
     @Test

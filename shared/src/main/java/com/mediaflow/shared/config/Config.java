@@ -160,7 +160,7 @@ public final class Config {
         return longValue(MAX_UPLOAD_BYTES, com.mediaflow.shared.validation.Limits.DEFAULTS.maxBytes(), 1, Long.MAX_VALUE);
     }
 
-    /** Every resource limit, with its default; see the README's table of limits. */
+    /** Every resource limit, with its default; see the table of limits in docs/validation.md. */
     public com.mediaflow.shared.validation.Limits limits() {
         var d = com.mediaflow.shared.validation.Limits.DEFAULTS;
         return new com.mediaflow.shared.validation.Limits(

@@ -5,7 +5,7 @@ import com.mediaflow.shared.error.MediaRejectedException;
 /**
  * Every resource limit, enforced from headers before anything is decoded. One table: each field
  * has an environment variable ({@link com.mediaflow.shared.config.Config}), a default here, and a
- * reason code; the README lists them.
+ * reason code; docs/validation.md lists them.
  *
  * @param maxBytes MAX_UPLOAD_BYTES, SIZE_LIMIT
  * @param maxPixels MAX_PIXELS, PIXEL_LIMIT: width x height of any one image, frame or grid

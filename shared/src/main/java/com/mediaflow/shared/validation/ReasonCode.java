@@ -1,8 +1,8 @@
 package com.mediaflow.shared.validation;
 
 /**
- * Stable, machine-readable reasons for a verdict. Names never change once published; the README
- * lists them. {@link #perUpload()} marks checks that depend on how an upload was declared (its
+ * Stable, machine-readable reasons for a verdict. Names never change once published;
+ * docs/validation.md lists them. {@link #perUpload()} marks checks that depend on how an upload was declared (its
  * name or Content-Type) rather than on its bytes: they are judged anew for every upload, even of
  * bytes already stored.
  */
@@ -43,7 +43,7 @@ public enum ReasonCode {
         return perUpload;
     }
 
-    /** One line for the README's table of codes. */
+    /** One line for the table of codes in docs/validation.md. */
     public String meaning() {
         return meaning;
     }
