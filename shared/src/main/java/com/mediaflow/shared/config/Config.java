@@ -81,15 +81,8 @@ public final class Config {
     /** The sweeper's: objects examined per scan and run, so that one run is bounded; the next run goes on from there. */
     public static final String SWEEP_MAX_OBJECTS = "SWEEP_MAX_OBJECTS";
 
-    /** Every name above, for the test that checks template.yaml names nothing else. */
-    public static final List<String> ALL = List.of(AWS_REGION, AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SQS, INGEST_BUCKET, MEDIA_BUCKET,
-            QUARANTINE_BUCKET, PIPELINE_STEPS, FINALIZE_QUEUE_URL, COMPLETION_QUEUE_URL, MAX_UPLOAD_BYTES,
-            MAX_PIXELS, MAX_FRAMES, MAX_DURATION_SECONDS, MAX_TRACKS, MAX_NESTING_DEPTH, MAX_SAMPLE_ENTRIES,
-            MAX_FRAME_RATE, THUMBNAIL_SIZES, POSTER_MAX_SIDE, JPEG_QUALITY, SQUARE_THUMBNAIL_SIZE, DISPLAY_MAX_SIDE,
-            WEBP_QUALITY, PLACEHOLDER_MAX_BYTES, WORK_DIR, TRANSCODE_QUEUE_URL, VIDEO_LADDER, X264_PRESET,
-            VIDEO_GOP_SECONDS, AUDIO_AAC_KBPS, AUDIO_OPUS_KBPS, SEGMENT_THRESHOLD_SECONDS, SEGMENT_SECONDS,
-            HEARTBEAT_SECONDS, MAX_RECEIVE_COUNT, INGEST_QUEUE_URL, SWEEP_STUCK_AFTER_SECONDS, SWEEP_UPLOAD_GRACE_SECONDS,
-            SWEEP_MAX_REDRIVES, SWEEP_MAX_OBJECTS);
+    /** Every variable's name, from its declaration ({@link Setting}); TemplateChecks holds template.yaml to it. */
+    public static final List<String> ALL = java.util.Arrays.stream(Setting.values()).map(Setting::name).toList();
 
     private final Map<String, String> env;
 
@@ -106,7 +99,7 @@ public final class Config {
     }
 
     public String region() {
-        return optional(AWS_REGION).orElse("us-east-1");
+        return optional(AWS_REGION).orElse(Setting.AWS_REGION.defaultValue());
     }
 
     public Optional<URI> s3Endpoint() {
@@ -157,25 +150,24 @@ public final class Config {
     }
 
     public long maxUploadBytes() {
-        return longValue(MAX_UPLOAD_BYTES, com.mediaflow.shared.validation.Limits.DEFAULTS.maxBytes(), 1, Long.MAX_VALUE);
+        return longValue(MAX_UPLOAD_BYTES, Setting.MAX_UPLOAD_BYTES.defaultLong(), 1, Long.MAX_VALUE);
     }
 
     /** Every resource limit, with its default; see the table of limits in docs/validation.md. */
     public com.mediaflow.shared.validation.Limits limits() {
-        var d = com.mediaflow.shared.validation.Limits.DEFAULTS;
         return new com.mediaflow.shared.validation.Limits(
                 maxUploadBytes(),
-                longValue(MAX_PIXELS, d.maxPixels(), 1, Long.MAX_VALUE),
-                longValue(MAX_FRAMES, d.maxFrames(), 1, Integer.MAX_VALUE),
-                longValue(MAX_DURATION_SECONDS, d.maxDurationSeconds(), 1, Long.MAX_VALUE),
-                (int) longValue(MAX_TRACKS, d.maxTracks(), 1, 1000),
-                (int) longValue(MAX_NESTING_DEPTH, d.maxDepth(), 2, 256),
-                longValue(MAX_SAMPLE_ENTRIES, d.maxSampleEntries(), 1, Integer.MAX_VALUE),
-                longValue(MAX_FRAME_RATE, d.maxFrameRate(), 1, 100_000));
+                longValue(MAX_PIXELS, Setting.MAX_PIXELS.defaultLong(), 1, Long.MAX_VALUE),
+                longValue(MAX_FRAMES, Setting.MAX_FRAMES.defaultLong(), 1, Integer.MAX_VALUE),
+                longValue(MAX_DURATION_SECONDS, Setting.MAX_DURATION_SECONDS.defaultLong(), 1, Long.MAX_VALUE),
+                (int) longValue(MAX_TRACKS, Setting.MAX_TRACKS.defaultLong(), 1, 1000),
+                (int) longValue(MAX_NESTING_DEPTH, Setting.MAX_NESTING_DEPTH.defaultLong(), 2, 256),
+                longValue(MAX_SAMPLE_ENTRIES, Setting.MAX_SAMPLE_ENTRIES.defaultLong(), 1, Integer.MAX_VALUE),
+                longValue(MAX_FRAME_RATE, Setting.MAX_FRAME_RATE.defaultLong(), 1, 100_000));
     }
 
     public List<Integer> thumbnailSizes() {
-        String raw = optional(THUMBNAIL_SIZES).orElse("320,640,1280");
+        String raw = optional(THUMBNAIL_SIZES).orElse(Setting.THUMBNAIL_SIZES.defaultValue());
         List<Integer> sizes = new ArrayList<>();
         for (String part : raw.split(",")) {
             sizes.add((int) parseLong(THUMBNAIL_SIZES, part.trim(), 16, 8192));
@@ -184,31 +176,31 @@ public final class Config {
     }
 
     public int posterMaxSide() {
-        return (int) longValue(POSTER_MAX_SIDE, 1280, 16, 8192);
+        return (int) longValue(POSTER_MAX_SIDE, Setting.POSTER_MAX_SIDE.defaultLong(), 16, 8192);
     }
 
     public int jpegQuality() {
-        return (int) longValue(JPEG_QUALITY, 85, 1, 100);
+        return (int) longValue(JPEG_QUALITY, Setting.JPEG_QUALITY.defaultLong(), 1, 100);
     }
 
     /** Side of the centre-cropped square thumbnail for lists. */
     public int squareThumbnailSize() {
-        return (int) longValue(SQUARE_THUMBNAIL_SIZE, 160, 16, 8192);
+        return (int) longValue(SQUARE_THUMBNAIL_SIZE, Setting.SQUARE_THUMBNAIL_SIZE.defaultLong(), 16, 8192);
     }
 
     /** Longest side of the display image (JPEG and WebP). */
     public int displayMaxSide() {
-        return (int) longValue(DISPLAY_MAX_SIDE, 2048, 16, 16384);
+        return (int) longValue(DISPLAY_MAX_SIDE, Setting.DISPLAY_MAX_SIDE.defaultLong(), 16, 16384);
     }
 
     /** libwebp quality of the display WebP, 1-100. */
     public int webpQuality() {
-        return (int) longValue(WEBP_QUALITY, 80, 1, 100);
+        return (int) longValue(WEBP_QUALITY, Setting.WEBP_QUALITY.defaultLong(), 1, 100);
     }
 
     /** Largest size of the placeholder JPEG stored in the manifest, in bytes. */
     public int placeholderMaxBytes() {
-        return (int) longValue(PLACEHOLDER_MAX_BYTES, 1024, 512, 65536);
+        return (int) longValue(PLACEHOLDER_MAX_BYTES, Setting.PLACEHOLDER_MAX_BYTES.defaultLong(), 512, 65536);
     }
 
     public String transcodeQueueUrl() {
@@ -217,12 +209,9 @@ public final class Config {
 
     /** The ladder's rungs, smallest first; see {@link #VIDEO_LADDER}. */
     public List<Rung> videoLadder() {
-        Optional<String> raw = optional(VIDEO_LADDER);
-        if (raw.isEmpty()) {
-            return VideoSettings.DEFAULTS.rungs();
-        }
+        String raw = optional(VIDEO_LADDER).orElse(Setting.VIDEO_LADDER.defaultValue());
         List<Rung> rungs = new ArrayList<>();
-        for (String part : raw.get().split(",")) {
+        for (String part : raw.split(",")) {
             String[] f = part.trim().split(":");
             if (f.length != 5 || !f[0].matches("[A-Za-z0-9_-]{1,16}")) {
                 throw new ConfigException(VIDEO_LADDER + " rung '" + part.trim()
@@ -237,38 +226,38 @@ public final class Config {
     }
 
     public VideoSettings videoSettings() {
-        String preset = optional(X264_PRESET).orElse(VideoSettings.DEFAULTS.preset());
+        String preset = optional(X264_PRESET).orElse(Setting.X264_PRESET.defaultValue());
         if (!List.of("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow").contains(preset)) {
             throw new ConfigException(X264_PRESET + " is '" + preset + "', expected an x264 preset such as veryfast or medium");
         }
         return new VideoSettings(videoLadder(), preset,
-                (int) longValue(VIDEO_GOP_SECONDS, VideoSettings.DEFAULTS.gopSeconds(), 1, 20),
+                (int) longValue(VIDEO_GOP_SECONDS, Setting.VIDEO_GOP_SECONDS.defaultLong(), 1, 20),
                 audioSettings().aacBitrateKbps());
     }
 
     public AudioSettings audioSettings() {
-        var d = AudioSettings.DEFAULTS;
-        return new AudioSettings((int) longValue(AUDIO_AAC_KBPS, d.aacBitrateKbps(), 16, 512),
-                (int) longValue(AUDIO_OPUS_KBPS, d.opusBitrateKbps(), 6, 510), d.waveformBuckets());
+        return new AudioSettings((int) longValue(AUDIO_AAC_KBPS, Setting.AUDIO_AAC_KBPS.defaultLong(), 16, 512),
+                (int) longValue(AUDIO_OPUS_KBPS, Setting.AUDIO_OPUS_KBPS.defaultLong(), 6, 510),
+                AudioSettings.DEFAULTS.waveformBuckets());
     }
 
     /** Videos longer than this many seconds take the parallel path. */
     public double segmentThresholdSeconds() {
-        return longValue(SEGMENT_THRESHOLD_SECONDS, 300, 1, 1_000_000);
+        return longValue(SEGMENT_THRESHOLD_SECONDS, Setting.SEGMENT_THRESHOLD_SECONDS.defaultLong(), 1, 1_000_000);
     }
 
     /** Target length of one segment of the parallel path, in seconds. */
     public double segmentSeconds() {
-        return longValue(SEGMENT_SECONDS, 60, 1, 3600);
+        return longValue(SEGMENT_SECONDS, Setting.SEGMENT_SECONDS.defaultLong(), 1, 3600);
     }
 
     public Duration heartbeat() {
-        return Duration.ofSeconds(longValue(HEARTBEAT_SECONDS, 60, 1, 3600));
+        return Duration.ofSeconds(longValue(HEARTBEAT_SECONDS, Setting.HEARTBEAT_SECONDS.defaultLong(), 1, 3600));
     }
 
     /** {@link #MAX_RECEIVE_COUNT}; 0 when unset. */
     public int maxReceiveCount() {
-        return (int) longValue(MAX_RECEIVE_COUNT, 0, 0, 1000);
+        return (int) longValue(MAX_RECEIVE_COUNT, Setting.MAX_RECEIVE_COUNT.defaultLong(), 0, 1000);
     }
 
     public String ingestQueueUrl() {
@@ -277,22 +266,22 @@ public final class Config {
 
     /** {@link #SWEEP_STUCK_AFTER_SECONDS}: default 1800 (30 min), at least 2 s (tests). */
     public Duration sweepStuckAfter() {
-        return Duration.ofSeconds(longValue(SWEEP_STUCK_AFTER_SECONDS, 1800, 2, 30L * 24 * 3600));
+        return Duration.ofSeconds(longValue(SWEEP_STUCK_AFTER_SECONDS, Setting.SWEEP_STUCK_AFTER_SECONDS.defaultLong(), 2, 30L * 24 * 3600));
     }
 
     /** {@link #SWEEP_UPLOAD_GRACE_SECONDS}: default 900 (15 min), at least 1 s. */
     public Duration sweepUploadGrace() {
-        return Duration.ofSeconds(longValue(SWEEP_UPLOAD_GRACE_SECONDS, 900, 1, 30L * 24 * 3600));
+        return Duration.ofSeconds(longValue(SWEEP_UPLOAD_GRACE_SECONDS, Setting.SWEEP_UPLOAD_GRACE_SECONDS.defaultLong(), 1, 30L * 24 * 3600));
     }
 
     /** {@link #SWEEP_MAX_REDRIVES}: default 2; 0 marks FAILED at once. */
     public int sweepMaxRedrives() {
-        return (int) longValue(SWEEP_MAX_REDRIVES, 2, 0, 100);
+        return (int) longValue(SWEEP_MAX_REDRIVES, Setting.SWEEP_MAX_REDRIVES.defaultLong(), 0, 100);
     }
 
     /** {@link #SWEEP_MAX_OBJECTS}: default 1000 per scan and run. */
     public int sweepMaxObjects() {
-        return (int) longValue(SWEEP_MAX_OBJECTS, 1000, 1, 1_000_000);
+        return (int) longValue(SWEEP_MAX_OBJECTS, Setting.SWEEP_MAX_OBJECTS.defaultLong(), 1, 1_000_000);
     }
 
     public Path workDir() {

@@ -269,6 +269,16 @@ class ConfigTest {
     }
 
     @Test
+    void declaredDefaults_areTheCodecsOwnDefaults() {
+        Config unset = Config.of(Map.of());
+
+        assertThat(unset.videoLadder()).isEqualTo(com.mediaflow.shared.codec.video.VideoSettings.DEFAULTS.rungs());
+        assertThat(unset.videoSettings()).isEqualTo(com.mediaflow.shared.codec.video.VideoSettings.DEFAULTS);
+        assertThat(unset.audioSettings()).isEqualTo(com.mediaflow.shared.codec.audio.AudioSettings.DEFAULTS);
+        assertThat(unset.limits()).isEqualTo(com.mediaflow.shared.validation.Limits.DEFAULTS);
+    }
+
+    @Test
     void all_listsEveryVariableConstant_once_andNothingElse() throws IllegalAccessException {
         // the variables are Config's String constants named as their value (AWS_REGION = "AWS_REGION")
         List<String> declared = new java.util.ArrayList<>();

@@ -1,0 +1,122 @@
+package com.mediaflow.shared.config;
+
+import com.mediaflow.shared.codec.audio.AudioSettings;
+import com.mediaflow.shared.codec.video.VideoSettings;
+import com.mediaflow.shared.validation.Limits;
+
+/**
+ * Every environment variable, declared once: its default (null: required, or none), unit, the
+ * template parameter that sets it (null: none), which functions read it, and its documentation
+ * line. {@link Config} takes its defaults from here; tests hold template.yaml's parameters and
+ * docs/configuration.md's table to it.
+ */
+public enum Setting {
+    AWS_REGION("us-east-1", "region", null, "all", "the region; Lambda sets it"),
+    AWS_ENDPOINT_URL(null, "URL", null, "all", "only off AWS: the local stack's or LocalStack's endpoint for S3 and SQS"),
+    AWS_ENDPOINT_URL_S3(null, "URL", null, "all", "only off AWS: the S3 endpoint, which wins over AWS_ENDPOINT_URL"),
+    AWS_ENDPOINT_URL_SQS(null, "URL", null, "all", "only off AWS: the SQS endpoint, which wins over AWS_ENDPOINT_URL"),
+    INGEST_BUCKET(null, "name", null, "validate, sweeper", "the bucket uploads arrive in"),
+    MEDIA_BUCKET(null, "name", null, "all", "originals, renditions, manifests and receipts"),
+    QUARANTINE_BUCKET(null, "name", null, "all", "rejected uploads, with their reasons"),
+    PIPELINE_STEPS(null, "lines", null, "validate, sweeper",
+            "one line per step: `name categories queueUrl` (the same lines in both; TemplateChecks holds them equal)"),
+    FINALIZE_QUEUE_URL(null, "URL", null, "thumbnail, metadata, transcode, sweeper", "where steps report"),
+    COMPLETION_QUEUE_URL(null, "URL", null, "validate, finalize, sweeper", "the output queue: one completion event per upload"),
+    INGEST_QUEUE_URL(null, "URL", null, "sweeper", "where it sends again the notification of an upload without a receipt"),
+    TRANSCODE_QUEUE_URL(null, "URL", null, "transcode", "its own queue, for segment and stitch jobs"),
+    MAX_UPLOAD_BYTES(Long.toString(Limits.DEFAULTS.maxBytes()), "bytes", "MaxUploadBytes", "validate",
+            "largest upload accepted (SIZE_LIMIT above it)"),
+    MAX_PIXELS(Long.toString(Limits.DEFAULTS.maxPixels()), "pixels", "MaxPixels", "validate",
+            "largest image, frame or grid (PIXEL_LIMIT)"),
+    MAX_FRAMES(Long.toString(Limits.DEFAULTS.maxFrames()), "frames", "MaxFrames", "validate",
+            "most frames of an animation (FRAME_LIMIT)"),
+    MAX_DURATION_SECONDS(Long.toString(Limits.DEFAULTS.maxDurationSeconds()), "s", "MaxDurationSeconds", "validate",
+            "longest audio or video (DURATION_LIMIT)"),
+    MAX_TRACKS(Integer.toString(Limits.DEFAULTS.maxTracks()), "tracks", "MaxTracks", "validate",
+            "most tracks or streams in a container (TRACK_LIMIT)"),
+    MAX_NESTING_DEPTH(Integer.toString(Limits.DEFAULTS.maxDepth()), "levels", "MaxNestingDepth", "validate",
+            "deepest nesting of boxes, elements or PDF objects (DEPTH_LIMIT)"),
+    MAX_SAMPLE_ENTRIES(Long.toString(Limits.DEFAULTS.maxSampleEntries()), "entries", "MaxSampleEntries", "validate",
+            "most entries in one sample table or index (SAMPLE_TABLE_LIMIT)"),
+    MAX_FRAME_RATE(Long.toString(Limits.DEFAULTS.maxFrameRate()), "frames/s", "MaxFrameRate", "validate",
+            "highest average frame rate of a video track (FRAME_RATE_LIMIT)"),
+    THUMBNAIL_SIZES("320,640,1280", "px list", "ThumbnailSizes", "thumbnail",
+            "fitted thumbnail boxes; the longest side fits the box, never upscaled"),
+    SQUARE_THUMBNAIL_SIZE("160", "px", "SquareThumbnailSize", "thumbnail", "side of the centre-cropped square list thumbnail"),
+    DISPLAY_MAX_SIDE("2048", "px", "DisplayMaxSide", "thumbnail", "longest side of display.jpg and display.webp"),
+    POSTER_MAX_SIDE("1280", "px", "PosterMaxSide", "thumbnail", "longest side of a video poster"),
+    JPEG_QUALITY("85", "1-100", "JpegQuality", "thumbnail", "every JPEG, and where the placeholder's quality starts"),
+    WEBP_QUALITY("80", "1-100", "WebpQuality", "thumbnail", "libwebp quality of the display WebP"),
+    PLACEHOLDER_MAX_BYTES("1024", "bytes", "PlaceholderMaxBytes", "thumbnail", "largest placeholder JPEG, 512-65536"),
+    WORK_DIR(null, "path", null, "thumbnail, metadata, transcode", "scratch space; unset: the JVM's temp dir (/tmp on Lambda)"),
+    VIDEO_LADDER("360p:360:26:1000:2000,720p:720:24:3000:6000,1080p:1080:23:6000:12000", "rungs", "VideoLadder", "transcode",
+            "the H.264 rungs, `name:shortSide:crf:maxrateKbps:bufsizeKbps`, comma-separated"),
+    X264_PRESET(VideoSettings.DEFAULTS.preset(), "preset", "X264Preset", "transcode", "the x264 preset"),
+    VIDEO_GOP_SECONDS(Integer.toString(VideoSettings.DEFAULTS.gopSeconds()), "s", "VideoGopSeconds", "transcode",
+            "seconds between keyframes"),
+    AUDIO_AAC_KBPS(Integer.toString(AudioSettings.DEFAULTS.aacBitrateKbps()), "kbit/s", "AudioAacKbps", "transcode",
+            "AAC bit rate in videos and audio.m4a"),
+    AUDIO_OPUS_KBPS(Integer.toString(AudioSettings.DEFAULTS.opusBitrateKbps()), "kbit/s", "AudioOpusKbps", "transcode",
+            "Opus bit rate of audio.ogg"),
+    SEGMENT_THRESHOLD_SECONDS("300", "s", "SegmentThresholdSeconds", "transcode", "videos longer than this take the parallel path"),
+    SEGMENT_SECONDS("60", "s", "SegmentSeconds", "transcode", "target length of one segment of the parallel path"),
+    HEARTBEAT_SECONDS("60", "s", null, "transcode", "how often a long job extends its message's visibility"),
+    MAX_RECEIVE_COUNT("0", "receives", null, "validate, thumbnail, metadata, transcode, finalize",
+            "the maxReceiveCount of the function's queue (TemplateChecks holds them equal); a record failing on that last"
+                    + " receive marks its item FAILED. 0: no attempt is known to be the last"),
+    SWEEP_STUCK_AFTER_SECONDS("1800", "s", "SweepStuckAfterSeconds", "sweeper",
+            "an item PROCESSING with no change this long is re-driven, then marked FAILED"),
+    SWEEP_UPLOAD_GRACE_SECONDS("900", "s", "SweepUploadGraceSeconds", "sweeper",
+            "an upload without a receipt this long after it was created is re-driven"),
+    SWEEP_MAX_REDRIVES("2", "re-drives", "SweepMaxRedrives", "sweeper", "re-drives before the sweeper marks it FAILED"),
+    SWEEP_MAX_OBJECTS("1000", "objects", null, "sweeper", "objects examined per scan and run");
+
+    private final String defaultValue;
+    private final String unit;
+    private final String parameter;
+    private final String readers;
+    private final String meaning;
+
+    Setting(String defaultValue, String unit, String parameter, String readers, String meaning) {
+        this.defaultValue = defaultValue;
+        this.unit = unit;
+        this.parameter = parameter;
+        this.readers = readers;
+        this.meaning = meaning;
+    }
+
+    /** The default as text; null when the variable is required or has none. */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    long defaultLong() {
+        if (defaultValue == null) {
+            throw new IllegalStateException(name() + " has no default");
+        }
+        return Long.parseLong(defaultValue);
+    }
+
+    public String unit() {
+        return unit;
+    }
+
+    /** The template.yaml parameter that sets it, or null. */
+    public String parameter() {
+        return parameter;
+    }
+
+    public String readers() {
+        return readers;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+
+    /** This setting's row of docs/configuration.md's table. */
+    public String docRow() {
+        return "| `" + name() + "` | " + (defaultValue == null ? "–" : "`" + defaultValue + "`") + " | " + unit + " | "
+                + (parameter == null ? "–" : "`" + parameter + "`") + " | " + readers + " | " + meaning + " |";
+    }
+}
