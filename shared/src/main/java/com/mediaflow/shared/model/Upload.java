@@ -1,6 +1,5 @@
 package com.mediaflow.shared.model;
 
-import com.mediaflow.shared.aws.Hashing;
 import com.mediaflow.shared.error.MalformedEventException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -83,6 +82,14 @@ public record Upload(String bucket, String key, String sequencer, String etag) {
     }
 
     static String sha256(String s) {
-        return HexFormat.of().formatHex(Hashing.sha256().digest(s.getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(sha256Digest().digest(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static java.security.MessageDigest sha256Digest() {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 }
