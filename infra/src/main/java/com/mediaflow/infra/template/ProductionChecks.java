@@ -99,10 +99,19 @@ public final class ProductionChecks {
         return false;
     }
 
+    /**
+     * Receives before a message is dead-lettered: enough that a few throttles, a crashed container
+     * or a deployment's cold starts do not send good work to the dead-letter queue.
+     */
+    static final int MIN_MAX_RECEIVE_COUNT = 5;
+
     private static void queues(Template template, List<String> problems) {
         Map<String, Map<String, Object>> resources = typed(template);
         for (Template.QueueDef q : template.queues()) {
             String where = "queue " + q.logicalId();
+            if (map(q.properties().get("RedrivePolicy")).get("maxReceiveCount") instanceof Number n && n.intValue() < MIN_MAX_RECEIVE_COUNT) {
+                problems.add(where + " has maxReceiveCount " + n + ", expected at least " + MIN_MAX_RECEIVE_COUNT);
+            }
             retained(resources.get(q.logicalId()), where, problems);
             Object managed = q.properties().get("SqsManagedSseEnabled");
             Object kms = q.properties().get("KmsMasterKeyId");

@@ -29,15 +29,15 @@ class RedriveIT {
     @Test
     void redrive_movesADeadLetteredMessageBackToItsSourceQueue() throws Exception {
         try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template()).withFunctions(false))) {
-            // given a message received maxReceiveCount (3) times without being deleted
+            // given a message received maxReceiveCount (5) times without being deleted
             String queue = stack.queueUrl("ThumbnailQueue");
             String dlq = stack.queueUrl("ThumbnailDLQ");
             stack.sqs().sendMessage(b -> b.queueUrl(queue).messageBody("dead-lettered"));
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 5; i++) {
                 List<Message> got = stack.sqs().receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(2).visibilityTimeout(0)).messages();
                 assertThat(got).hasSize(1);
             }
-            // the 4th receive finds it moved to the DLQ by the redrive policy
+            // the 6th receive finds it moved to the DLQ by the redrive policy
             assertThat(stack.sqs().receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(1)).messages()).isEmpty();
             StackFixture.await(() -> peek(stack, dlq), Duration.ofSeconds(10), "the message in ThumbnailDLQ");
 

@@ -132,6 +132,13 @@ class ProductionChecksTest {
         assertThat(toml).contains("parameter_overrides = \"Stage=prod");
     }
 
+    @Test
+    void queueDeadLetteringAfterFewerThanFiveReceives_isReported() throws IOException {
+        assertThat(problems("        deadLetterTargetArn: !GetAtt ThumbnailDLQ.Arn\n        maxReceiveCount: 5\n",
+                "        deadLetterTargetArn: !GetAtt ThumbnailDLQ.Arn\n        maxReceiveCount: 2\n"))
+                .anySatisfy(p -> assertThat(p).contains("queue ThumbnailQueue has maxReceiveCount 2, expected at least 5"));
+    }
+
     /** The problems of template.yaml with the first {@code from} replaced by {@code to}. */
     private List<String> problems(String from, String to) throws IOException {
         String yaml = Files.readString(TestPaths.template());
