@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 public final class Iam {
     /** One Allow statement, resolved. {@code prefixes}: the allowed {@code s3:prefix} values, null without that condition. */
-    public record Statement(List<String> actions, List<String> resources, List<String> prefixes) {
+    public record Statement(String sid, List<String> actions, List<String> resources, List<String> prefixes) {
     }
 
     /** A right a call needs: an action on a resource ARN; {@code prefix} is the {@code s3:prefix} of a ListBucket (or null). */
@@ -70,7 +70,7 @@ public final class Iam {
                 if (st == null || !"Allow".equals(st.get("Effect"))) {
                     continue;
                 }
-                out.add(new Statement(strings(resolver.resolve(st.get("Action"), where)),
+                out.add(new Statement(st.get("Sid") == null ? null : String.valueOf(st.get("Sid")), strings(resolver.resolve(st.get("Action"), where)),
                         strings(resolver.resolve(st.get("Resource"), where)),
                         prefixes(st.get("Condition") == null ? null : resolver.resolve(st.get("Condition"), where))));
             }
@@ -80,6 +80,11 @@ public final class Iam {
 
     /** Whether any statement allows the need. */
     public static boolean allows(List<Statement> statements, Need need) {
+        return allowing(statements, need) != null;
+    }
+
+    /** The first statement that allows the need, or null. */
+    public static Statement allowing(List<Statement> statements, Need need) {
         for (Statement s : statements) {
             boolean action = s.actions().stream().anyMatch(a -> wildcard(a, true).matcher(need.action()).matches());
             boolean resource = s.resources().stream().anyMatch(r -> wildcard(r, false).matcher(need.resource()).matches());
@@ -87,13 +92,13 @@ public final class Iam {
                 continue;
             }
             if (s.prefixes() == null || !need.action().equalsIgnoreCase("s3:ListBucket")) {
-                return true;
+                return s;
             }
             if (need.prefix() != null && s.prefixes().stream().anyMatch(p -> wildcard(p, false).matcher(need.prefix()).matches())) {
-                return true;
+                return s;
             }
         }
-        return false;
+        return null;
     }
 
     /** An IAM pattern ({@code *}, {@code ?}) as a regex. */
