@@ -75,6 +75,7 @@ class IamIT {
             assertThat(outcome).containsEntry("iam/apk-named.jpg", MediaStatus.QUARANTINED)
                     .containsEntry("iam/photo.jpg", MediaStatus.READY).containsEntry("iam/video.mp4", MediaStatus.READY)
                     .containsEntry("iam/photo-again.jpg", MediaStatus.READY);
+            fx.awaitCompletions(e -> e.key().startsWith("iam/"), outcome.size(), WAIT); // each receipt's event sent
             Thread.sleep(2_500); // sweeps over the finished work
             calls = CallRecorder.stop();
             assertGranted(fx.stack, calls);
@@ -128,6 +129,69 @@ class IamIT {
         } finally {
             CallRecorder.stop();
         }
+    }
+
+    @Test
+    void brokenStep_failsTheItemOnItsLastAttempt_everyCallIsGranted() throws Exception {
+        Path photo = SyntheticMedia.jpeg(tmp.resolve("jpeg-64x48.jpg"), 64, 48, 0);
+        // THUMBNAIL_SIZES is read per record: every attempt fails, the last one marks the item FAILED (Failures)
+        CallRecorder.start();
+        try (StackFixture fx = StackFixture.start(EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template())
+                .withWorkers(1).withEnvironment(Map.of("THUMBNAIL_SIZES", "abc"))))) {
+            String etag = fx.upload(photo, "iam/broken-step.jpg", "image/jpeg");
+            Receipt receipt = fx.awaitFinalReceipt("iam/broken-step.jpg", etag, WAIT);
+            assertThat(receipt.status()).isEqualTo(MediaStatus.FAILED);
+            // the receipt is written before its event is sent: wait for the event, so the send is recorded
+            fx.awaitCompletions(e -> "iam/broken-step.jpg".equals(e.key()), 1, WAIT);
+            List<Call> calls = CallRecorder.stop();
+            assertGranted(fx.stack, calls);
+            assertThat(calls).as("thumbnail sent the FAILED event itself").anyMatch(c -> c.function().equals("ThumbnailFunction")
+                    && c.operation().equals("SendMessage") && c.resource().equals(fx.stack.queueUrl("CompletionQueue")));
+        } finally {
+            CallRecorder.stop();
+        }
+    }
+
+    @Test
+    void pngWhosePixelsCannotBeInflated_isQuarantinedByFinalize_everyCallIsGranted() throws Exception {
+        Path png = tmp.resolve("png-64x48-idat-not-zlib.png");
+        Files.write(png, pngWithBrokenIdat(64, 48));
+        CallRecorder.start();
+        try (StackFixture fx = StackFixture.start(EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template())
+                .withWorkers(1)))) {
+            String etag = fx.upload(png, "iam/broken-pixels.png", "image/png");
+            Receipt receipt = fx.awaitFinalReceipt("iam/broken-pixels.png", etag, WAIT);
+            assertThat(receipt.status()).as("%s", receipt.reasons()).isEqualTo(MediaStatus.QUARANTINED);
+            List<Call> calls = CallRecorder.stop();
+            assertGranted(fx.stack, calls);
+            assertThat(calls).as("finalize moved the original to quarantine").anyMatch(c -> c.function().equals("FinalizeFunction")
+                    && c.operation().equals("DeleteObject") && c.key().endsWith("/original"));
+        } finally {
+            CallRecorder.stop();
+        }
+    }
+
+    /** A valid PNG whose IDAT holds bytes that are no zlib stream (with a correct CRC): the structure passes, the decoder refuses. */
+    private static byte[] pngWithBrokenIdat(int w, int h) throws java.io.IOException {
+        var image = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(out.toByteArray());
+        int at = 8;
+        while (at < b.limit()) {
+            int length = b.getInt(at);
+            String type = new String(b.array(), at + 4, 4, StandardCharsets.US_ASCII);
+            if (type.equals("IDAT")) {
+                for (int i = 0; i < length; i++) {
+                    b.put(at + 8 + i, (byte) 0xFF);
+                }
+                var crc = new java.util.zip.CRC32();
+                crc.update(b.array(), at + 4, 4 + length);
+                b.putInt(at + 8 + length, (int) crc.getValue());
+            }
+            at += 12 + length;
+        }
+        return b.array();
     }
 
     private static TreeSet<String> functionsIn(List<Call> calls) {
