@@ -43,7 +43,6 @@ public final class FunctionHost {
     }
 
     /** Calls the handler with one event; exceptions thrown by the handler propagate unwrapped. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public Object invoke(Object event) {
         return CallRecorder.as(function.logicalId(), () -> call(event));
     }
