@@ -660,6 +660,20 @@ public final class EmbeddedStack implements AutoCloseable {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(queueUrls));
     }
 
+    /** A queue's ARN by logical id. */
+    public String queueArn(String logicalId) {
+        String arn = queueArns.get(logicalId);
+        if (arn == null) {
+            throw new IllegalArgumentException("no queue '" + logicalId + "' in template.yaml; expected one of " + queueArns.keySet());
+        }
+        return arn;
+    }
+
+    /** Resolves the template's intrinsics to this stack's names, URLs and ARNs (as the functions' environments are). */
+    public Resolver resolver() {
+        return new Resolver(this::ref, this::attribute);
+    }
+
     public List<String> deadLetterQueues() {
         return List.copyOf(deadLetterQueues);
     }

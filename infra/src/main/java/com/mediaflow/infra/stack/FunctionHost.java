@@ -25,7 +25,8 @@ public final class FunctionHost {
         this.function = function;
         this.environment = Map.copyOf(environment);
         Class<?> type = handlerClass(function);
-        this.handler = instantiate(type, Config.of(environment));
+        // Clients built here belong to this function (CallRecorder: the least-privilege check).
+        this.handler = CallRecorder.as(function.logicalId(), () -> instantiate(type, Config.of(environment)));
         this.method = findMethod(type, function.handlerMethod());
     }
 
@@ -42,8 +43,12 @@ public final class FunctionHost {
     }
 
     /** Calls the handler with one event; exceptions thrown by the handler propagate unwrapped. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public Object invoke(Object event) {
+        return CallRecorder.as(function.logicalId(), () -> call(event));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Object call(Object event) {
         Context context = newContext();
         if (handler instanceof RequestHandler rh && method.getName().equals("handleRequest")) {
             return rh.handleRequest(event, context);

@@ -16,7 +16,11 @@ import java.util.Objects;
  * topic; a log group with retention for every function; X-Ray tracing; exported outputs; on every SQS
  * event source a {@code MaximumConcurrency} and a queue visibility timeout of at least six times the
  * function's timeout (AWS's advice, so that a retried batch is not delivered twice meanwhile); and
- * every function released through CodeDeploy from 1 %, rolled back by its own alarms.
+ * every function released through CodeDeploy from 1 %, rolled back by its own alarms; and least
+ * privilege: no broad SAM policy templates or managed policies, no {@code s3:*}, no ACL, lifecycle
+ * or bucket-policy rights, deletes only in the functions that delete ({@link #DELETERS}) and never
+ * bucket-wide, no S3 or SQS action on {@code Resource '*'}, and the KMS key's rights when it is set.
+ * (Whether the statements are enough is {@code IamIT}'s part: it checks every call the functions make.)
  */
 public final class ProductionChecks {
     private ProductionChecks() {
@@ -30,6 +34,7 @@ public final class ProductionChecks {
         queues(template, problems);
         alarms(template, resources, problems);
         functions(template, resources, problems);
+        privileges(template, problems);
         eventSources(template, problems);
         releases(template, resources, problems);
         outputs(template, problems);
@@ -199,6 +204,121 @@ public final class ProductionChecks {
                 problems.add(where + " has no AWS::Logs::LogGroup /aws/lambda/${" + f.logicalId() + "} with RetentionInDays");
             }
         }
+    }
+
+    /** SAM policy templates and managed policies too broad for a function of this stack. */
+    static final List<String> BROAD_POLICIES = List.of("S3CrudPolicy", "S3FullAccessPolicy", "AmazonS3FullAccess",
+            "AmazonSQSFullAccess", "SQSPollerPolicy", "AdministratorAccess", "PowerUserAccess");
+
+    /** Rights no function needs: ACLs, lifecycle, bucket policy, deleting buckets or queues. */
+    static final List<String> FORBIDDEN_ACTIONS = List.of("s3:PutObjectAcl", "s3:PutObjectVersionAcl", "s3:PutBucketAcl",
+            "s3:PutLifecycleConfiguration", "s3:PutBucketPolicy", "s3:DeleteBucket", "s3:DeleteBucketPolicy",
+            "sqs:DeleteQueue", "sqs:PurgeQueue", "sqs:SetQueueAttributes");
+
+    /** The functions that delete objects, and why; any other function granted s3:DeleteObject is a problem. */
+    static final Map<String, String> DELETERS = Map.of(
+            "ValidateFunction", "gives up a claim whose original could not be stored (its manifest and upload record)",
+            "TranscodeFunction", "deletes its scratch under work/transcode/ once a long video is stitched",
+            "FinalizeFunction", "deletes the media-bucket copy of an original it moved to quarantine",
+            "SweeperFunction", "deletes its cursors and re-drive records under sweeper/ once resolved");
+
+    @SuppressWarnings("unchecked")
+    private static void privileges(Template template, List<String> problems) {
+        boolean hasKms = template.parameterDefaults().containsKey("KmsKeyArn");
+        for (Template.FunctionDef f : template.functions()) {
+            String where = "function " + f.logicalId();
+            Object policies = template.functionProperty(f.logicalId(), "Policies");
+            List<Object> items = new ArrayList<>();
+            flatten(policies instanceof List<?> l ? l : policies == null ? List.of() : List.of(policies), items);
+            boolean kmsDecrypt = false;
+            boolean kmsGenerate = false;
+            for (Object item : items) {
+                if (item instanceof String name) {
+                    if (BROAD_POLICIES.contains(name)) {
+                        problems.add(where + " has managed policy " + name + ", expected explicit statements on the prefixes it uses");
+                    }
+                    continue;
+                }
+                Map<String, Object> policy = map(item);
+                for (String name : policy.keySet()) {
+                    if (BROAD_POLICIES.contains(name)) {
+                        problems.add(where + " uses SAM policy template " + name
+                                + ", expected explicit statements on the prefixes it uses (least privilege)");
+                    }
+                }
+                if (!(policy.get("Statement") instanceof List<?> statements)) {
+                    continue;
+                }
+                List<Object> flat = new ArrayList<>();
+                flatten(statements, flat);
+                for (Object st : flat) {
+                    Map<String, Object> statement = map(st);
+                    if (!"Allow".equals(statement.get("Effect"))) {
+                        continue;
+                    }
+                    List<String> actions = strings(statement.get("Action"));
+                    List<Object> resources = statement.get("Resource") instanceof List<?> rl ? (List<Object>) rl
+                            : statement.get("Resource") == null ? List.of() : List.of(statement.get("Resource"));
+                    String sid = statement.get("Sid") == null ? "" : " (statement " + statement.get("Sid") + ")";
+                    for (String forbidden : FORBIDDEN_ACTIONS) {
+                        if (grants(actions, forbidden)) {
+                            problems.add(where + " grants " + forbidden + sid + " through " + actions + ", expected no such right");
+                        }
+                    }
+                    if (actions.stream().anyMatch(a -> a.equals("*") || a.equalsIgnoreCase("s3:*") || a.equalsIgnoreCase("sqs:*"))) {
+                        problems.add(where + " grants " + actions + sid + ", expected the actions it uses, not all of a service");
+                    }
+                    boolean storageOrQueue = actions.stream().anyMatch(a -> a.equals("*") || a.toLowerCase().startsWith("s3:")
+                            || a.toLowerCase().startsWith("sqs:"));
+                    if (storageOrQueue && resources.stream().anyMatch("*"::equals)) {
+                        problems.add(where + " grants " + actions + sid + " on Resource '*', expected the buckets' prefixes and queues it uses");
+                    }
+                    if (grants(actions, "s3:DeleteObject")) {
+                        if (!DELETERS.containsKey(f.logicalId())) {
+                            problems.add(where + " grants s3:DeleteObject" + sid + ", expected no delete right: it deletes nothing"
+                                    + " (the functions that delete: " + new java.util.TreeSet<>(DELETERS.keySet()) + ")");
+                        }
+                        for (Object r : resources) {
+                            String text = r instanceof String str ? str : String.valueOf(map(r).get("Fn::Sub"));
+                            if (text.matches("(?s).*(}|:::[^/]*)/\\*")) {
+                                problems.add(where + " grants s3:DeleteObject" + sid + " on a whole bucket (" + text
+                                        + "), expected the prefix it deletes under");
+                            }
+                        }
+                    }
+                    if (resources.stream().anyMatch(r -> isRef(r, "KmsKeyArn"))) {
+                        kmsDecrypt |= grants(actions, "kms:Decrypt");
+                        kmsGenerate |= grants(actions, "kms:GenerateDataKey");
+                    }
+                }
+            }
+            if (hasKms && !(kmsDecrypt && kmsGenerate)) {
+                problems.add(where + " lacks kms:Decrypt and kms:GenerateDataKey on !Ref KmsKeyArn (under !If UseKms),"
+                        + " expected them: with the key set, its buckets and queues are encrypted with it");
+            }
+        }
+    }
+
+    /** Items of a list, with both branches of each Fn::If (either may apply) and without AWS::NoValue. */
+    private static void flatten(List<?> items, List<Object> out) {
+        for (Object item : items) {
+            if (item instanceof Map<?, ?> m && m.size() == 1 && m.get("Fn::If") instanceof List<?> args && args.size() == 3) {
+                flatten(args.subList(1, 3), out);
+            } else if (!isRef(item, "AWS::NoValue")) {
+                out.add(item);
+            }
+        }
+    }
+
+    private static boolean grants(List<String> actions, String action) {
+        return actions.stream().anyMatch(a -> Iam.wildcard(a, true).matcher(action).matches());
+    }
+
+    private static List<String> strings(Object value) {
+        if (value instanceof List<?> l) {
+            return l.stream().map(String::valueOf).toList();
+        }
+        return value == null ? List.of() : List.of(String.valueOf(value));
     }
 
     /** AWS's advice: a queue's visibility timeout at least six times the timeout of the function it feeds. */

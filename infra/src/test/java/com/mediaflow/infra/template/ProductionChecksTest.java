@@ -109,6 +109,50 @@ class ProductionChecksTest {
     }
 
     @Test
+    void functionWithS3CrudPolicy_isReported() throws IOException {
+        assertThat(problems("      Policies:\n        - Statement:\n",
+                "      Policies:\n        - S3CrudPolicy:\n            BucketName: !Ref MediaBucket\n        - Statement:\n"))
+                .anySatisfy(p -> assertThat(p).contains("function ValidateFunction uses SAM policy template S3CrudPolicy"));
+    }
+
+    @Test
+    void stepThatDeletesNothing_grantedDelete_isReported() throws IOException {
+        assertThat(problems("Sid: WriteOutputs\n              Effect: Allow\n              Action: s3:PutObject",
+                "Sid: WriteOutputs\n              Effect: Allow\n              Action: [s3:PutObject, s3:DeleteObject]"))
+                .anySatisfy(p -> assertThat(p).contains("function ThumbnailFunction grants s3:DeleteObject (statement WriteOutputs)")
+                        .contains("it deletes nothing"));
+    }
+
+    @Test
+    void deleteOnAWholeBucket_isReported() throws IOException {
+        assertThat(problems("!Sub '${MediaBucket.Arn}/work/transcode/*'", "!Sub '${MediaBucket.Arn}/*'"))
+                .anySatisfy(p -> assertThat(p).contains("function TranscodeFunction grants s3:DeleteObject (statement Scratch) on a whole bucket"));
+    }
+
+    @Test
+    void wildcardActionsCoveringAclsOrAllOfS3_areReported() throws IOException {
+        assertThat(problems("Sid: Quarantine\n              Effect: Allow\n              Action: s3:PutObject",
+                "Sid: Quarantine\n              Effect: Allow\n              Action: s3:Put*"))
+                .anySatisfy(p -> assertThat(p).contains("function ValidateFunction grants s3:PutObjectAcl (statement Quarantine)"))
+                .anySatisfy(p -> assertThat(p).contains("function ValidateFunction grants s3:PutLifecycleConfiguration"));
+        assertThat(problems("Sid: Quarantine\n              Effect: Allow\n              Action: s3:PutObject",
+                "Sid: Quarantine\n              Effect: Allow\n              Action: 's3:*'"))
+                .anySatisfy(p -> assertThat(p).contains("function ValidateFunction grants [s3:*] (statement Quarantine)"));
+    }
+
+    @Test
+    void queueRightOnEveryResource_isReported() throws IOException {
+        assertThat(problems("              Resource: !GetAtt CompletionQueue.Arn\n", "              Resource: '*'\n"))
+                .anySatisfy(p -> assertThat(p).contains("grants [sqs:SendMessage] (statement SendTo) on Resource '*'"));
+    }
+
+    @Test
+    void functionWithoutTheKmsKeysRights_isReported() throws IOException {
+        assertThat(problems("                Action: [kms:Decrypt, kms:GenerateDataKey]", "                Action: kms:Decrypt"))
+                .anySatisfy(p -> assertThat(p).contains("function ValidateFunction lacks kms:Decrypt and kms:GenerateDataKey"));
+    }
+
+    @Test
     void samconfig_hasDevAndProd_andOverridesOnlyParametersTheTemplateHas() throws IOException {
         String toml = Files.readString(TestPaths.root().resolve("samconfig.toml"));
         java.util.Map<String, String> defaults = Template.load(TestPaths.template()).parameterDefaults();

@@ -1,0 +1,282 @@
+package com.mediaflow.infra.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mediaflow.infra.TestPaths;
+import com.mediaflow.infra.stack.CallRecorder.Call;
+import com.mediaflow.infra.template.Iam;
+import com.mediaflow.infra.template.Iam.Need;
+import com.mediaflow.shared.codec.SyntheticMedia;
+import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.model.MediaStatus;
+import com.mediaflow.shared.model.Receipt;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Least privilege, checked against what the functions really do: every S3 and SQS call each
+ * function makes on the embedded stack (recorded by {@link CallRecorder}) must be allowed by that
+ * function's own statements in template.yaml ({@link Iam}). A failure names the function, the call
+ * and the grant it lacks. The SQS event source's own rights (receive, delete, attributes of its
+ * queue) are SAM's and are granted here as SAM grants them.
+ */
+class IamIT {
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void pipeline_photosVideoAudioAnimationRejectedAndDuplicate_everyCallIsGranted() throws Exception {
+        Path photo = TestPaths.corpus().resolve("exif-orientation").resolve("Landscape_6.jpg");
+        Path video = SyntheticMedia.mp4(tmp.resolve("h264-aac-320x240-20s.mp4"), 320, 240, 20, 15, true, 0);
+        Path voice = SyntheticMedia.voiceNoteWav(tmp.resolve("voice-16k-1s.wav"), 16_000, 1.0, 0.5);
+        Path gif = SyntheticMedia.animatedGif(tmp.resolve("gif-96x64-6frames.gif"), 96, 64, 6);
+        Path small = SyntheticMedia.jpeg(tmp.resolve("jpeg-64x48.jpg"), 64, 48, 0);
+        Path apk = tmp.resolve("apk-named.jpg");
+        try (OutputStream os = Files.newOutputStream(apk); ZipOutputStream zip = new ZipOutputStream(os)) {
+            zip.putNextEntry(new ZipEntry("AndroidManifest.xml"));
+            zip.write("<manifest package=\"x\"/>".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+        Map<String, String> env = Map.of(Config.SEGMENT_THRESHOLD_SECONDS, "10", Config.SEGMENT_SECONDS, "5");
+        CallRecorder.start();
+        List<Call> calls;
+        try (StackFixture fx = StackFixture.start(EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template())
+                .withWorkers(2).withEnvironment(env).withSweepInterval(Duration.ofSeconds(1))))) {
+            Map<String, String> uploads = new LinkedHashMap<>();
+            uploads.put("iam/photo.jpg", fx.upload(photo, "iam/photo.jpg", "image/jpeg"));
+            uploads.put("iam/small.jpg", fx.upload(small, "iam/small.jpg", "image/jpeg"));
+            uploads.put("iam/video.mp4", fx.upload(video, "iam/video.mp4", "video/mp4"));
+            uploads.put("iam/voice.wav", fx.upload(voice, "iam/voice.wav", "audio/wav"));
+            uploads.put("iam/anim.gif", fx.upload(gif, "iam/anim.gif", "image/gif"));
+            uploads.put("iam/apk-named.jpg", fx.upload(apk, "iam/apk-named.jpg", "image/jpeg"));
+            Map<String, MediaStatus> outcome = new TreeMap<>();
+            for (var u : uploads.entrySet()) {
+                outcome.put(u.getKey(), fx.awaitFinalReceipt(u.getKey(), u.getValue(), WAIT).status());
+            }
+            // the same bytes again: a duplicate, attached to the READY item
+            String again = fx.upload(photo, "iam/photo-again.jpg", "image/jpeg");
+            outcome.put("iam/photo-again.jpg", fx.awaitFinalReceipt("iam/photo-again.jpg", again, WAIT).status());
+            assertThat(outcome).containsEntry("iam/apk-named.jpg", MediaStatus.QUARANTINED)
+                    .containsEntry("iam/photo.jpg", MediaStatus.READY).containsEntry("iam/video.mp4", MediaStatus.READY)
+                    .containsEntry("iam/photo-again.jpg", MediaStatus.READY);
+            fx.awaitCompletions(e -> e.key().startsWith("iam/"), outcome.size(), WAIT); // each receipt's event sent
+            Thread.sleep(2_500); // sweeps over the finished work
+            calls = CallRecorder.stop();
+            assertGranted(fx.stack, calls);
+        } finally {
+            CallRecorder.stop();
+        }
+        assertThat(functionsIn(calls)).containsExactlyInAnyOrder("ValidateFunction", "ThumbnailFunction", "MetadataFunction",
+                "TranscodeFunction", "FinalizeFunction", "SweeperFunction");
+        assertThat(calls).as("the parallel transcode path: segments written and its scratch deleted")
+                .anyMatch(c -> c.function().equals("TranscodeFunction") && c.operation().equals("DeleteObject")
+                        && c.key().startsWith("work/transcode/"));
+    }
+
+    @Test
+    void sweeper_redrivesAStuckItemAndFailsIt_everyCallIsGranted() throws Exception {
+        Path voice = SyntheticMedia.voiceNoteWav(tmp.resolve("voice.wav"), 16_000, 1.0, 0.5);
+        // X264_PRESET is read when transcode starts: a bad one fails its initialisation, the item stays PROCESSING
+        Map<String, String> env = Map.of("X264_PRESET", "bogus", Config.SWEEP_STUCK_AFTER_SECONDS, "4",
+                Config.SWEEP_MAX_REDRIVES, "1");
+        CallRecorder.start();
+        try (StackFixture fx = StackFixture.start(EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template())
+                .withWorkers(1).withEnvironment(env).withSweepInterval(Duration.ofSeconds(1))))) {
+            String etag = fx.upload(voice, "iam/stuck.wav", "audio/wav");
+            Receipt receipt = fx.awaitFinalReceipt("iam/stuck.wav", etag, WAIT);
+            assertThat(receipt.status()).isEqualTo(MediaStatus.FAILED);
+            List<Call> calls = CallRecorder.stop();
+            assertGranted(fx.stack, calls);
+            assertThat(calls).as("the sweeper re-drove the step").anyMatch(c -> c.function().equals("SweeperFunction")
+                    && c.operation().equals("SendMessage") && c.resource().equals(fx.stack.queueUrl("TranscodeQueue")));
+        } finally {
+            CallRecorder.stop();
+        }
+    }
+
+    @Test
+    void sweeper_redrivesAnUploadWithoutReceiptAndFailsIt_everyCallIsGranted() throws Exception {
+        Path photo = SyntheticMedia.jpeg(tmp.resolve("unvalidated.jpg"), 64, 64, 0);
+        // MAX_UPLOAD_BYTES is read when validate starts: a bad one fails its initialisation, no receipt is written
+        Map<String, String> env = Map.of(Config.MAX_UPLOAD_BYTES, "abc", Config.SWEEP_UPLOAD_GRACE_SECONDS, "2",
+                Config.SWEEP_MAX_REDRIVES, "1");
+        CallRecorder.start();
+        try (StackFixture fx = StackFixture.start(EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template())
+                .withWorkers(1).withEnvironment(env).withSweepInterval(Duration.ofSeconds(1))))) {
+            String etag = fx.upload(photo, "iam/unvalidated.jpg", "image/jpeg");
+            Receipt receipt = fx.awaitFinalReceipt("iam/unvalidated.jpg", etag, WAIT);
+            assertThat(receipt.status()).isEqualTo(MediaStatus.FAILED);
+            List<Call> calls = CallRecorder.stop();
+            assertGranted(fx.stack, calls);
+            assertThat(calls).as("the sweeper re-sent the notification").anyMatch(c -> c.function().equals("SweeperFunction")
+                    && c.operation().equals("SendMessage") && c.resource().equals(fx.stack.queueUrl("IngestQueue")));
+        } finally {
+            CallRecorder.stop();
+        }
+    }
+
+    @Test
+    void brokenStep_failsTheItemOnItsLastAttempt_everyCallIsGranted() throws Exception {
+        Path photo = SyntheticMedia.jpeg(tmp.resolve("jpeg-64x48.jpg"), 64, 48, 0);
+        // THUMBNAIL_SIZES is read per record: every attempt fails, the last one marks the item FAILED (Failures)
+        CallRecorder.start();
+        try (StackFixture fx = StackFixture.start(EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template())
+                .withWorkers(1).withEnvironment(Map.of("THUMBNAIL_SIZES", "abc"))))) {
+            String etag = fx.upload(photo, "iam/broken-step.jpg", "image/jpeg");
+            Receipt receipt = fx.awaitFinalReceipt("iam/broken-step.jpg", etag, WAIT);
+            assertThat(receipt.status()).isEqualTo(MediaStatus.FAILED);
+            // the receipt is written before its event is sent: wait for the event, so the send is recorded
+            fx.awaitCompletions(e -> "iam/broken-step.jpg".equals(e.key()), 1, WAIT);
+            List<Call> calls = CallRecorder.stop();
+            assertGranted(fx.stack, calls);
+            assertThat(calls).as("thumbnail sent the FAILED event itself").anyMatch(c -> c.function().equals("ThumbnailFunction")
+                    && c.operation().equals("SendMessage") && c.resource().equals(fx.stack.queueUrl("CompletionQueue")));
+        } finally {
+            CallRecorder.stop();
+        }
+    }
+
+    @Test
+    void pngWhosePixelsCannotBeInflated_isQuarantinedByFinalize_everyCallIsGranted() throws Exception {
+        Path png = tmp.resolve("png-64x48-idat-not-zlib.png");
+        Files.write(png, pngWithBrokenIdat(64, 48));
+        CallRecorder.start();
+        try (StackFixture fx = StackFixture.start(EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template())
+                .withWorkers(1)))) {
+            String etag = fx.upload(png, "iam/broken-pixels.png", "image/png");
+            Receipt receipt = fx.awaitFinalReceipt("iam/broken-pixels.png", etag, WAIT);
+            assertThat(receipt.status()).as("%s", receipt.reasons()).isEqualTo(MediaStatus.QUARANTINED);
+            List<Call> calls = CallRecorder.stop();
+            assertGranted(fx.stack, calls);
+            assertThat(calls).as("finalize moved the original to quarantine").anyMatch(c -> c.function().equals("FinalizeFunction")
+                    && c.operation().equals("DeleteObject") && c.key().endsWith("/original"));
+        } finally {
+            CallRecorder.stop();
+        }
+    }
+
+    /** A valid PNG whose IDAT holds bytes that are no zlib stream (with a correct CRC): the structure passes, the decoder refuses. */
+    private static byte[] pngWithBrokenIdat(int w, int h) throws java.io.IOException {
+        var image = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(out.toByteArray());
+        int at = 8;
+        while (at < b.limit()) {
+            int length = b.getInt(at);
+            String type = new String(b.array(), at + 4, 4, StandardCharsets.US_ASCII);
+            if (type.equals("IDAT")) {
+                for (int i = 0; i < length; i++) {
+                    b.put(at + 8 + i, (byte) 0xFF);
+                }
+                var crc = new java.util.zip.CRC32();
+                crc.update(b.array(), at + 4, 4 + length);
+                b.putInt(at + 8 + length, (int) crc.getValue());
+            }
+            at += 12 + length;
+        }
+        return b.array();
+    }
+
+    private static TreeSet<String> functionsIn(List<Call> calls) {
+        TreeSet<String> out = new TreeSet<>();
+        calls.forEach(c -> out.add(c.function()));
+        return out;
+    }
+
+    /** Every recorded call of every function is allowed by that function's statements; else fails naming each gap. */
+    static void assertGranted(EmbeddedStack stack, List<Call> calls) {
+        Map<String, String> arnsByUrl = new HashMap<>();
+        stack.queues().forEach((id, url) -> arnsByUrl.put(url, stack.queueArn(id)));
+        Map<String, List<Iam.Statement>> policies = new HashMap<>();
+        for (String f : stack.functions().keySet()) {
+            List<Iam.Statement> statements = new ArrayList<>(Iam.statements(stack.template(), f, stack.resolver(), c -> false));
+            // SAM's SQS event source: its poller receives, deletes and reads the attributes of its queue
+            for (var source : stack.functions().get(f).events()) {
+                String arn = stack.resolver().resolveString(source.queue(), f + ".Events." + source.name());
+                statements.add(new Iam.Statement("SamEventSource", List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"),
+                        List.of(arn), null));
+            }
+            policies.put(f, statements);
+        }
+        TreeSet<String> gaps = new TreeSet<>();
+        Map<String, TreeSet<String>> used = new TreeMap<>();
+        for (Call call : calls) {
+            for (Need need : needs(call, arnsByUrl)) {
+                Iam.Statement by = Iam.allowing(policies.get(call.function()), need);
+                if (by == null) {
+                    gaps.add(call.function() + " lacks " + need + " for " + call);
+                } else {
+                    used.computeIfAbsent(call.function(), k -> new TreeSet<>()).add(by.sid());
+                }
+            }
+        }
+        // Not an assertion (failure paths grant more than a good run uses): what this run never needed.
+        used.forEach((f, sids) -> System.out.println("IamIT: " + f + " used statements " + sids + "; unused in this run: "
+                + policies.get(f).stream().map(Iam.Statement::sid).filter(s -> !sids.contains(s)).distinct().toList()));
+        assertThat(gaps).as("calls the template's policies do not allow (of %d recorded)", calls.size()).isEmpty();
+    }
+
+    /** The rights one call needs. A GetObject or HeadObject answered 404 needs s3:ListBucket too: without it S3 answers 403. */
+    static List<Need> needs(Call call, Map<String, String> queueArns) {
+        List<Need> out = new ArrayList<>();
+        if (call.service().equalsIgnoreCase("S3")) {
+            String bucket = "arn:aws:s3:::" + call.resource();
+            String object = bucket + "/" + call.key();
+            switch (call.operation()) {
+                case "GetObject", "HeadObject" -> {
+                    out.add(new Need("s3:GetObject", object, null));
+                    if (call.status() == 404) {
+                        out.add(new Need("s3:ListBucket", bucket, null));
+                    }
+                }
+                case "PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload" ->
+                        out.add(new Need("s3:PutObject", object, null));
+                case "CopyObject" -> {
+                    if (call.sourceBucket() == null) {
+                        throw new AssertionError("no copy source recorded for " + call);
+                    }
+                    String source = "arn:aws:s3:::" + call.sourceBucket();
+                    out.add(new Need("s3:GetObject", source + "/" + call.sourceKey(), null));
+                    out.add(new Need("s3:PutObject", object, null));
+                    if (call.status() == 404) {
+                        out.add(new Need("s3:ListBucket", source, null));
+                    }
+                }
+                case "DeleteObject" -> out.add(new Need("s3:DeleteObject", object, null));
+                case "AbortMultipartUpload" -> out.add(new Need("s3:AbortMultipartUpload", object, null));
+                case "ListObjectsV2", "ListObjects" -> out.add(new Need("s3:ListBucket", bucket, call.key() == null ? "" : call.key()));
+                default -> throw new AssertionError("no IAM mapping for " + call + "; add one to IamIT.needs");
+            }
+        } else if (call.service().equalsIgnoreCase("SQS")) {
+            String arn = queueArns.get(call.resource());
+            if (arn == null) {
+                throw new AssertionError(call + " names a queue that is not in template.yaml");
+            }
+            String action = switch (call.operation()) {
+                case "SendMessageBatch" -> "SendMessage";
+                case "ChangeMessageVisibilityBatch" -> "ChangeMessageVisibility";
+                case "DeleteMessageBatch" -> "DeleteMessage";
+                default -> call.operation();
+            };
+            out.add(new Need("sqs:" + action, arn, null));
+        }
+        return out;
+    }
+}
