@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mediaflow.shared.codec.HeifDecoder;
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.codec.still.HeifFixtures;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
 import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.io.File;
 import java.lang.reflect.InvocationTargetException;
 import java.net.MalformedURLException;

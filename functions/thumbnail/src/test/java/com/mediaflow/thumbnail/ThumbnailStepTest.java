@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.shared.codec.ExifReader;
 import com.mediaflow.shared.codec.PerceptualHash;
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.infra.TestPaths;
 import com.mediaflow.shared.aws.Keys;
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.lambda.S3Notification;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
@@ -13,6 +12,7 @@ import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

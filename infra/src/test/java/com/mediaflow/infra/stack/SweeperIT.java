@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.infra.TestPaths;
 import com.mediaflow.shared.aws.Keys;
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.model.CompletionEvent;
 import com.mediaflow.shared.model.Json;
@@ -14,6 +13,7 @@ import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.Receipts;
 import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -2,6 +2,7 @@ package com.mediaflow.shared.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package com.mediaflow.shared.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mediaflow.testkit.SyntheticMedia;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -13,6 +13,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB8;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

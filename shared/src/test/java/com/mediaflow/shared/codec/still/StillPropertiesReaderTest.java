@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.shared.codec.ExifReader;
 import com.mediaflow.shared.codec.HeifDecoder;
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -7,7 +7,6 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.error.MediaRejectedException;
 import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.ReasonCode;
@@ -15,6 +14,7 @@ import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.ArrayByteSource;
 import com.mediaflow.shared.validation.io.ByteSource;
 import com.mediaflow.shared.validation.io.Cursor;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;

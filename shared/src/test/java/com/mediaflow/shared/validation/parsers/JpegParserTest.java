@@ -12,13 +12,13 @@ import static com.mediaflow.shared.validation.parsers.ImageFixtures.slice;
 import static com.mediaflow.shared.validation.parsers.ImageFixtures.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.ReasonCode;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.StructureValidator;
 import com.mediaflow.shared.validation.Verdict;
 import com.mediaflow.shared.validation.io.ArrayByteSource;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;

@@ -16,7 +16,6 @@ import static com.mediaflow.shared.validation.parsers.ImageFixtures.withMaxFrame
 import static com.mediaflow.shared.validation.parsers.ImageFixtures.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.error.MediaRejectedException;
 import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.ReasonCode;
@@ -24,6 +23,7 @@ import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.StructureValidator;
 import com.mediaflow.shared.validation.Verdict;
 import com.mediaflow.shared.validation.io.ArrayByteSource;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
