@@ -31,9 +31,14 @@ public final class Corpus {
         return dir;
     }
 
-    /** A file or folder inside the corpus, e.g. {@code resolve("exif-orientation/Portrait_6.jpg")}. */
-    public static Path resolve(String relative) {
-        return dir().resolve(relative);
+    /** A file of the corpus, e.g. {@code file("exif-orientation/Portrait_6.jpg")}; it must exist. */
+    public static Path file(String relative) {
+        Path file = dir().resolve(relative);
+        if (!Files.isRegularFile(file)) {
+            throw new MissingException("corpus file " + relative + " is missing: expected a file at " + file
+                    + ", found " + (Files.exists(file) ? "a folder" : "nothing"));
+        }
+        return file;
     }
 
     /** The corpus is not where {@value #PROPERTY} says (or the property is not set). */

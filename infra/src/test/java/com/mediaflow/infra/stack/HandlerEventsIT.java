@@ -13,6 +13,7 @@ import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepResult;
 import com.mediaflow.shared.model.Upload;
+import com.mediaflow.testkit.Corpus;
 import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ class HandlerEventsIT {
     @BeforeAll
     static void start() throws Exception {
         fx = StackFixture.start(false);
-        Path photo = TestPaths.corpus().resolve("exif-orientation/Landscape_1.jpg");
+        Path photo = Corpus.dir().resolve("exif-orientation/Landscape_1.jpg");
         fx.stack.s3().putObject(b -> b.bucket(fx.ingest).key("uploads/sample/Landscape 1.jpg").contentType("image/jpeg"),
                 RequestBody.fromFile(photo));
     }

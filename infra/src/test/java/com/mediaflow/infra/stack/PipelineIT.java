@@ -12,6 +12,7 @@ import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.testkit.Corpus;
 import com.mediaflow.testkit.SyntheticMedia;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -56,7 +57,7 @@ class PipelineIT {
     @Test
     void exifOrientationCorpus_everyJpegEndsReadyWithUprightThumbnail() throws IOException {
         List<Path> jpegs;
-        try (Stream<Path> s = Files.list(TestPaths.corpus().resolve("exif-orientation"))) {
+        try (Stream<Path> s = Files.list(Corpus.dir().resolve("exif-orientation"))) {
             jpegs = s.filter(p -> p.toString().endsWith(".jpg")).sorted().toList();
         }
         assertThat(jpegs).hasSize(18);
