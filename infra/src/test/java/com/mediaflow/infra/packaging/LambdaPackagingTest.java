@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mediaflow.infra.TestPaths;
 import com.mediaflow.infra.template.Template;
 import com.mediaflow.infra.template.Template.FunctionDef;
+import com.mediaflow.testkit.LocalContext;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,8 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
@@ -88,6 +92,36 @@ class LambdaPackagingTest {
         }
 
         assertThat(found).as("test-kit classes or imports in code that ships in a Lambda package").isEmpty();
+    }
+
+    @Test
+    void probes_carryLocalContext_forTheColdStartProbeOnAPackageAlone(@TempDir Path tmp) throws Exception {
+        Path dir = Probes.writeTo(tmp);
+
+        assertThat(dir.resolve("com/mediaflow/infra/probe/ColdStartProbe.class")).isRegularFile();
+        assertThat(dir.resolve("com/mediaflow/testkit/LocalContext.class")).isRegularFile();
+        assertThat(dir.resolve("com/mediaflow/testkit/LocalContext$Slf4jLambdaLogger.class")).isRegularFile();
+        assertThat(localContextClasses()).as("the classes LocalContext is made of, each copied by Probes")
+                .allSatisfy(name -> assertThat(dir.resolve("com/mediaflow/testkit/" + name)).isRegularFile());
+    }
+
+    /** LocalContext.class and its nested classes, as built in testkit (a folder, or the jar). */
+    private static List<String> localContextClasses() throws Exception {
+        Path where = Path.of(LocalContext.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> names = new ArrayList<>();
+        if (Files.isDirectory(where)) {
+            try (Stream<Path> files = Files.list(where.resolve("com/mediaflow/testkit"))) {
+                files.map(f -> f.getFileName().toString()).filter(n -> n.matches("LocalContext(\\$.*)?\\.class"))
+                        .forEach(names::add);
+            }
+        } else {
+            try (ZipFile jar = new ZipFile(where.toFile())) {
+                jar.stream().map(ZipEntry::getName).filter(n -> n.matches("com/mediaflow/testkit/LocalContext(\\$.*)?\\.class"))
+                        .map(n -> n.substring("com/mediaflow/testkit/".length())).forEach(names::add);
+            }
+        }
+        assertThat(names).as("LocalContext's classes in %s", where).contains("LocalContext.class");
+        return names;
     }
 
     // ------------------------------------------------------------------ the rule
