@@ -2,10 +2,10 @@ package com.mediaflow.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mediaflow.shared.aws.AwsClients;
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.model.CompletionEvent;
 import com.mediaflow.shared.model.Json;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

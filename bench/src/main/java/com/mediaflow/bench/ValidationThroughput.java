@@ -2,12 +2,12 @@ package com.mediaflow.bench;
 
 
 import com.mediaflow.shared.aws.Hashing;
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.format.Detector;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.StructureValidator;
 import com.mediaflow.shared.validation.io.FileByteSource;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

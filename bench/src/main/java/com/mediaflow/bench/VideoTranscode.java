@@ -1,7 +1,6 @@
 package com.mediaflow.bench;
 
 import com.mediaflow.shared.codec.MediaProbe;
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.codec.video.EncodedAudio;
 import com.mediaflow.shared.codec.video.Rung;
 import com.mediaflow.shared.codec.video.Segment;
@@ -15,6 +14,7 @@ import com.mediaflow.shared.codec.video.TranscodeProgress;
 import com.mediaflow.shared.codec.video.TranscodeResult;
 import com.mediaflow.shared.codec.video.VideoSettings;
 import com.mediaflow.shared.codec.video.VideoTranscoder;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

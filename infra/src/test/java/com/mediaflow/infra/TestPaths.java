@@ -1,6 +1,5 @@
 package com.mediaflow.infra;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where the project and its test media (corpus/) are; set by the parent pom for surefire and failsafe. */
@@ -24,16 +23,4 @@ public final class TestPaths {
         return root().resolve("events").resolve(name);
     }
 
-    /** The public test media, corpus/ in the repository; a test that needs it fails, never skips, when it is missing. */
-    public static Path corpus() {
-        String p = System.getProperty("mediaflow.corpus");
-        if (p == null) {
-            throw new IllegalStateException("system property mediaflow.corpus is not set; run the tests through Maven");
-        }
-        Path dir = Path.of(p).toAbsolutePath().normalize();
-        if (!Files.isDirectory(dir)) {
-            throw new IllegalStateException("the corpus is missing at " + dir + " (expected corpus/ at the project root)");
-        }
-        return dir;
-    }
 }

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mediaflow.shared.codec.HeifDecoder;
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.codec.still.HeifFixtures;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
 import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.io.File;
 import java.lang.reflect.InvocationTargetException;
 import java.net.MalformedURLException;
@@ -34,16 +35,6 @@ class MetadataStepTest {
 
     private final MetadataStep step = new MetadataStep(Config.of(Map.of()));
 
-    /** The public corpus; fails (never skips) when the property or the folder is missing. */
-    private static Path corpus(String relative) {
-        String property = System.getProperty("mediaflow.corpus");
-        assertThat(property).as("system property mediaflow.corpus (set by the parent pom to the repository's corpus/)")
-                .isNotBlank();
-        Path file = Path.of(property).resolve(relative);
-        assertThat(file).as("corpus file %s (under the repository's corpus/ at the project root)", file).isRegularFile();
-        return file;
-    }
-
     private MediaStep.Output run(Path file, String type) {
         MediaStep.Output out = step.process(new StepMessage(ID, "metadata", type, "image",
                 "media", "media/" + ID + "/original"), file);
@@ -59,10 +50,10 @@ class MetadataStepTest {
 
     @Test
     void process_rotatedJpeg_givesUprightSizeEightBitSrgbAndNoHash() {
-        Map<String, Object> upright = metadataOf(corpus("exif-orientation/Landscape_1.jpg"),
+        Map<String, Object> upright = metadataOf(Corpus.file("exif-orientation/Landscape_1.jpg"),
                 "image/jpeg");
 
-        Map<String, Object> meta = metadataOf(corpus("exif-orientation/Landscape_6.jpg"),
+        Map<String, Object> meta = metadataOf(Corpus.file("exif-orientation/Landscape_6.jpg"),
                 "image/jpeg");
 
         assertThat(upright).containsEntry("width", 1800).containsEntry("height", 1200);
@@ -82,7 +73,7 @@ class MetadataStepTest {
     void process_orientationsFiveToEight_swapTheStoredSize() {
         for (int orientation = 5; orientation <= 8; orientation++) {
             // the Portrait set is stored 1800x1200 with orientations 5-8, shown 1200x1800
-            assertThat(metadataOf(corpus("exif-orientation/Portrait_" + orientation + ".jpg"),
+            assertThat(metadataOf(Corpus.file("exif-orientation/Portrait_" + orientation + ".jpg"),
                     "image/jpeg")).as("Portrait_%d.jpg", orientation)
                     .containsEntry("width", 1200).containsEntry("height", 1800)
                     .containsEntry("orientation", orientation);
@@ -91,7 +82,7 @@ class MetadataStepTest {
 
     @Test
     void process_iphoneHeic_reportsTheFullPictureCameraAndTimeAndNeverCoordinates() {
-        Path heic = corpus("heic/IMG_5195.HEIC");
+        Path heic = Corpus.file("heic/IMG_5195.HEIC");
 
         Map<String, Object> meta = metadataOf(heic, "image/heic");
 
@@ -117,7 +108,7 @@ class MetadataStepTest {
 
     @Test
     void process_gridHeicTurnedByIrot_reportsWhatTheThumbnailStepDecodes() {
-        Path turned = HeifFixtures.withIrot(corpus("heic/IMG_5195.HEIC"), 3,
+        Path turned = HeifFixtures.withIrot(Corpus.file("heic/IMG_5195.HEIC"), 3,
                 tmp.resolve("heic-grid-irot270-3313x2566.heic"));
 
         Map<String, Object> meta = metadataOf(turned, "image/heic");
@@ -131,7 +122,7 @@ class MetadataStepTest {
 
     @Test
     void process_heifWhoseItemsCannotBeRead_recordsAWarningInsteadOfRefusingIt() {
-        Path broken = HeifFixtures.withCorruptMeta(corpus("heic/samplefilehub.heif"),
+        Path broken = HeifFixtures.withCorruptMeta(Corpus.file("heic/samplefilehub.heif"),
                 tmp.resolve("heif-meta-cut.heif"));
 
         MediaStep.Output out = run(broken, "image/heic");
@@ -147,7 +138,7 @@ class MetadataStepTest {
 
     @Test
     void process_sixteenBitPng_reportsSixteenBitsWithoutAlpha() {
-        Map<String, Object> meta = metadataOf(corpus("pngsuite/png/basn2c16.png"), "image/png");
+        Map<String, Object> meta = metadataOf(Corpus.file("pngsuite/png/basn2c16.png"), "image/png");
 
         assertThat(meta).containsEntry("bitDepth", 16).containsEntry("hasAlpha", false)
                 .containsEntry("colorSpace", "sRGB").containsEntry("codec", "png");
@@ -155,11 +146,11 @@ class MetadataStepTest {
 
     @Test
     void process_pngWithAlphaChannel_reportsAlpha() {
-        assertThat(metadataOf(corpus("pngsuite/png/basn6a08.png"), "image/png"))
+        assertThat(metadataOf(Corpus.file("pngsuite/png/basn6a08.png"), "image/png"))
                 .containsEntry("hasAlpha", true).containsEntry("bitDepth", 8);
-        assertThat(metadataOf(corpus("pngsuite/png/tbbn3p08.png"), "image/png"))
+        assertThat(metadataOf(Corpus.file("pngsuite/png/tbbn3p08.png"), "image/png"))
                 .as("a palette with tRNS").containsEntry("hasAlpha", true);
-        assertThat(metadataOf(corpus("pngsuite/png/basn2c08.png"), "image/png"))
+        assertThat(metadataOf(Corpus.file("pngsuite/png/basn2c08.png"), "image/png"))
                 .containsEntry("hasAlpha", false);
     }
 
@@ -182,7 +173,7 @@ class MetadataStepTest {
                     {"exif-orientation/Portrait_6.jpg", "image/jpeg"},
                     {"pngsuite/png/basn6a16.png", "image/png"}}) {
                 // when it describes a still
-                Map<?, ?> meta = isolated.process(corpus(still[0]), still[1], "image");
+                Map<?, ?> meta = isolated.process(Corpus.file(still[0]), still[1], "image");
                 Map<String, Object> copy = new java.util.TreeMap<>();
                 meta.forEach((k, v) -> copy.put((String) k, v));
 

@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.shared.codec.ExifReader;
 import com.mediaflow.shared.codec.PerceptualHash;
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,14 +29,6 @@ class ThumbnailStepTest {
 
     private final ThumbnailStep step = new ThumbnailStep(Config.of(Map.of()));
 
-    private static Path corpus(String relative) {
-        String property = System.getProperty("mediaflow.corpus");
-        assertThat(property).as("system property mediaflow.corpus (set by the parent pom)").isNotBlank();
-        Path file = Path.of(property).resolve(relative);
-        assertThat(file).as("corpus file %s", file).isRegularFile();
-        return file;
-    }
-
     private MediaStep.Output process(Path file, String type, String category) {
         return step.process(new StepMessage(ID, "thumbnail", type, category, "media",
                 "media/" + ID + "/original"), file);
@@ -51,7 +44,7 @@ class ThumbnailStepTest {
         "pngsuite/png/basn0g04.png", "exif-orientation/Landscape_1.jpg",
         "exif-orientation/Landscape_6.jpg", "exif-orientation/Landscape_8.jpg"})
     void process_still_putsTodaysPerceptualHashInItsMetadata(String relative) {
-        Path file = corpus(relative);
+        Path file = Corpus.file(relative);
 
         MediaStep.Output out = process(file, "image/any", "image");
 
@@ -78,7 +71,7 @@ class ThumbnailStepTest {
     @ParameterizedTest(name = "Portrait_{0}.jpg")
     @ValueSource(ints = {1, 3, 6, 8})
     void process_jpeg_hashIsTodaysWithinTwoBits(int orientation) {
-        Path file = corpus("exif-orientation/Portrait_" + orientation + ".jpg");
+        Path file = Corpus.file("exif-orientation/Portrait_" + orientation + ".jpg");
 
         String hash = (String) process(file, "image/jpeg", "image").metadata()
                 .get("perceptualHash");

@@ -1,8 +1,8 @@
 package com.mediaflow.infra.cli;
 
 import com.mediaflow.infra.stack.EmbeddedStack;
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.model.Json;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package com.mediaflow.infra.load;
 
-import com.mediaflow.shared.codec.SyntheticMedia;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

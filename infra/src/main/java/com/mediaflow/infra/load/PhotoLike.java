@@ -1,5 +1,6 @@
 package com.mediaflow.infra.load;
 
+import com.mediaflow.testkit.SyntheticMedia;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;
@@ -22,7 +23,7 @@ import javax.imageio.stream.ImageOutputStream;
 
 /**
  * Photo-like JPEGs (and PNGs) for the benchmarks and the load test: what a camera's picture costs
- * a decoder, without shipping photos. {@link com.mediaflow.shared.codec.SyntheticMedia#jpeg} is a flat test pattern
+ * a decoder, without shipping photos. {@link com.mediaflow.testkit.SyntheticMedia#jpeg} is a flat test pattern
  * plus strong per-pixel noise (about 3 MB at 12 MP); a camera JPEG of the same size at quality 90
  * is 1.5-2 MB, because most of its bits go to texture and edges, not to white noise.
  *

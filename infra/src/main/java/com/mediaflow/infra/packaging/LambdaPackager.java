@@ -67,14 +67,20 @@ public final class LambdaPackager {
     }
 
     /**
-     * Installs the parent pom, mediaflow-shared and mediaflow-lambda-logging into the local
-     * repository, as a SAM build host needs them (the function poms resolve them from there).
+     * Installs the parent pom, mediaflow-shared, mediaflow-lambda-logging and mediaflow-testkit into
+     * the local repository, as a SAM build host needs them (the function poms resolve them from
+     * there; the test kit for their test class path only, never their packages).
      */
     public void installParentAndShared() throws IOException, InterruptedException {
         Files.createDirectories(logs);
         mvn(root, logs.resolve("install-parent.log"), "-DskipTests", "install", "-N");
-        // logging/ is absent from checkouts older than it (a baseline for bench/run coldstart)
-        String modules = Files.isDirectory(root.resolve("logging")) ? "shared,logging" : "shared";
+        // logging/ and testkit/ are absent from checkouts older than them (a baseline for bench/run coldstart)
+        String modules = "shared";
+        for (String module : List.of("logging", "testkit")) {
+            if (Files.isDirectory(root.resolve(module))) {
+                modules += "," + module;
+            }
+        }
         mvn(root, logs.resolve("install-shared.log"), "-DskipTests", "install", "-pl", modules);
     }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.mediaflow.shared.lambda.LocalContext;
+import com.mediaflow.testkit.LocalContext;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;

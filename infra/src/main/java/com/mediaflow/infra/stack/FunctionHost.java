@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.mediaflow.infra.template.Template.FunctionDef;
 import com.mediaflow.shared.config.Config;
-import com.mediaflow.shared.lambda.LocalContext;
+import com.mediaflow.testkit.LocalContext;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

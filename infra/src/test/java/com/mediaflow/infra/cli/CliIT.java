@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mediaflow.infra.TestPaths;
 import com.mediaflow.infra.stack.StackFixture;
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.model.Json;
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
@@ -127,7 +128,7 @@ class CliIT {
 
     @Test
     void validate_isOffline_andUsesTheSameSchema() throws Exception {
-        Path png = TestPaths.corpus().resolve("pngsuite/png/basn6a08.png");
+        Path png = Corpus.dir().resolve("pngsuite/png/basn6a08.png");
         Path apk = tmp.resolve("apk.jpg");
         try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(apk))) {
             zip.putNextEntry(new java.util.zip.ZipEntry("classes.dex"));
@@ -231,7 +232,7 @@ class CliIT {
 
     @Test
     void invoke_runsOneHandlerWithAnEventFile() throws Exception {
-        Path photo = TestPaths.corpus().resolve("exif-orientation/Landscape_1.jpg");
+        Path photo = Corpus.dir().resolve("exif-orientation/Landscape_1.jpg");
 
         Run run = run("invoke", "validate", "-e", TestPaths.events("validate-sqs.json").toString(),
                 "--put", photo + "=s3://mediaflow-ingest-000000000000/uploads/sample/Landscape 1.jpg");

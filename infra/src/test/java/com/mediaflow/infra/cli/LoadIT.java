@@ -7,6 +7,7 @@ import com.mediaflow.infra.TestPaths;
 import com.mediaflow.infra.load.LoadMix;
 import com.mediaflow.infra.load.LoadRun;
 import com.mediaflow.infra.load.Report;
+import com.mediaflow.testkit.Corpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +37,7 @@ class LoadIT {
     void hundredUploads_tenIdenticalAtOnce_oneSigkill_noneLost_oneEventEach_duplicatesProcessedOnce() throws Exception {
         // given
         LoadMix mix = LoadMix.make(Path.of("target", "load-set").toAbsolutePath(), LoadMix.Spec.small(UPLOADS), SEED,
-                TestPaths.corpus(), 2);
+                Corpus.dir(), 2);
         Path data = tmp.resolve("data");
         int port = ChildStack.freePortPair();
         Path log = Path.of("target", "load-it.log").toAbsolutePath();

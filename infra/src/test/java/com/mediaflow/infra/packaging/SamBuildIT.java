@@ -40,7 +40,8 @@ import org.junit.jupiter.api.TestInstance;
  *       rules (no symbol version above glibc 2.34, every NEEDED shipped or provided by the Lambda
  *       base image), no native sits inside a jar (nothing to extract at cold start), no
  *       libavdevice or {@code ffmpeg} program, validate and finalize carry no {@code org.bytedeco}
- *       artifact, and the package fits Lambda's 250 MB;</li>
+ *       artifact, no test kit (no {@code mediaflow-testkit} jar, no {@code SyntheticMedia} or
+ *       {@code LocalContext} class), and the package fits Lambda's 250 MB;</li>
  *   <li>the same function built for x86_64, this machine's architecture: a fresh JVM on that
  *       package alone loads every native library it ships, from the package itself, and writes
  *       no native library to its temp or cache folders.</li>
@@ -176,6 +177,12 @@ class SamBuildIT {
             soft.assertThat(c.jars.stream().filter(j -> j.startsWith("log4j-") || j.startsWith("logback-")))
                     .as("%s: log4j or logback in lib/ (their start-up cost about 450 ms of a cold start)", id).isEmpty();
             soft.assertThat(c.jars.stream().filter(j -> j.endsWith("-tests.jar"))).as("%s: test jars in lib/", id).isEmpty();
+            soft.assertThat(c.jars.stream().filter(j -> j.startsWith("mediaflow-testkit-")))
+                    .as("%s: the test kit in lib/ (a test-scope dependency only; LambdaPackagingTest reads the poms)", id)
+                    .isEmpty();
+            soft.assertThat(c.testkitClasses)
+                    .as("%s: test-kit classes (SyntheticMedia, LocalContext) at the package root or inside its jars", id)
+                    .isEmpty();
             soft.assertThat(c.totalBytes).as("%s: unzipped package size in bytes, Lambda allows %d", id, LAMBDA_UNZIPPED_LIMIT)
                     .isLessThan(LAMBDA_UNZIPPED_LIMIT);
         });
@@ -235,11 +242,12 @@ class SamBuildIT {
 
     /** What a package folder holds: every file's path, the jars in lib/, the ELF files, natives inside jars. */
     private record Contents(List<String> files, List<String> jars, List<String> natives, List<String> nativesInJars,
-            long totalBytes, long nativeBytes) {
+            List<String> testkitClasses, long totalBytes, long nativeBytes) {
         static Contents of(Path dir) throws IOException {
             List<String> files = new ArrayList<>();
             List<String> natives = new ArrayList<>();
             List<String> nativesInJars = new ArrayList<>();
+            List<String> testkitClasses = new ArrayList<>();
             long total = 0;
             long nativeBytes = 0;
             try (Stream<Path> walk = Files.walk(dir)) {
@@ -253,13 +261,35 @@ class SamBuildIT {
                         nativeBytes += size;
                     } else if (name.endsWith(".jar")) {
                         nativesInJars.addAll(elfEntries(p, name));
+                        testkitClasses.addAll(testkitEntries(p, name));
+                    }
+                    if (isTestkitClass(name)) {
+                        testkitClasses.add(name);
                     }
                 }
             }
             List<String> jars = files.stream().filter(n -> n.startsWith("lib/") && n.endsWith(".jar"))
                     .map(n -> n.substring("lib/".length())).toList();
-            return new Contents(files, jars, natives, nativesInJars, total, nativeBytes);
+            return new Contents(files, jars, natives, nativesInJars, testkitClasses, total, nativeBytes);
         }
+    }
+
+    /** SyntheticMedia, LocalContext or their nested classes, in whatever package: the test kit's. */
+    private static boolean isTestkitClass(String entry) {
+        return entry.matches("(.*/)?(SyntheticMedia|LocalContext)(\\$[^/]*)?\\.class")
+                || entry.startsWith("com/mediaflow/testkit/");
+    }
+
+    private static List<String> testkitEntries(Path jar, String name) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (InputStream in = Files.newInputStream(jar); ZipInputStream z = new ZipInputStream(in)) {
+            for (ZipEntry e = z.getNextEntry(); e != null; e = z.getNextEntry()) {
+                if (isTestkitClass(e.getName())) {
+                    found.add(name + "!/" + e.getName());
+                }
+            }
+        }
+        return found;
     }
 
     private static List<String> elfEntries(Path jar, String name) throws IOException {

@@ -11,6 +11,7 @@ import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.testkit.Corpus;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class FailureIT {
 
     @Test
     void brokenStep_endsFailedInTheDlq_thenARedriveWithAGoodConfigurationMakesItReady() throws Exception {
-        Path photo = TestPaths.corpus().resolve("exif-orientation").resolve("Landscape_1.jpg");
+        Path photo = Corpus.dir().resolve("exif-orientation").resolve("Landscape_1.jpg");
         String key = "failure/landscape.jpg";
         String mediaId;
         String failedEventId;

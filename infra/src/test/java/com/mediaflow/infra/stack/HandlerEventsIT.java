@@ -13,6 +13,8 @@ import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepResult;
 import com.mediaflow.shared.model.Upload;
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -38,7 +40,7 @@ class HandlerEventsIT {
     @BeforeAll
     static void start() throws Exception {
         fx = StackFixture.start(false);
-        Path photo = TestPaths.corpus().resolve("exif-orientation/Landscape_1.jpg");
+        Path photo = Corpus.dir().resolve("exif-orientation/Landscape_1.jpg");
         fx.stack.s3().putObject(b -> b.bucket(fx.ingest).key("uploads/sample/Landscape 1.jpg").contentType("image/jpeg"),
                 RequestBody.fromFile(photo));
     }
@@ -139,7 +141,7 @@ class HandlerEventsIT {
         // the event names a sample clip by a fixed media id; stage a real clip there (its receipt
         // handle is not one this queue issued, so extending its claim fails and is only logged)
         String id = "318a2cb02e94ef5de7c87532f43a31f50a10d4f96fde73200534b65ee3b8ad1c";
-        Path clip = com.mediaflow.shared.codec.SyntheticMedia.mp4(Files.createTempDirectory("events").resolve("clip.mp4"),
+        Path clip = com.mediaflow.testkit.SyntheticMedia.mp4(Files.createTempDirectory("events").resolve("clip.mp4"),
                 320, 240, 2, 15, true, 0);
         fx.stack.s3().putObject(b -> b.bucket(fx.media).key(Keys.original(id)).contentType("video/mp4"), RequestBody.fromFile(clip));
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.infra.TestPaths;
 import com.mediaflow.shared.aws.Keys;
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.lambda.S3Notification;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
@@ -13,6 +12,8 @@ import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -56,7 +57,7 @@ class PipelineIT {
     @Test
     void exifOrientationCorpus_everyJpegEndsReadyWithUprightThumbnail() throws IOException {
         List<Path> jpegs;
-        try (Stream<Path> s = Files.list(TestPaths.corpus().resolve("exif-orientation"))) {
+        try (Stream<Path> s = Files.list(Corpus.dir().resolve("exif-orientation"))) {
             jpegs = s.filter(p -> p.toString().endsWith(".jpg")).sorted().toList();
         }
         assertThat(jpegs).hasSize(18);

@@ -2,11 +2,11 @@ package com.mediaflow.infra.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.StructureValidator;
 import com.mediaflow.shared.validation.io.S3ByteSource;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.infra.TestPaths;
 import com.mediaflow.shared.aws.Keys;
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.model.CompletionEvent;
 import com.mediaflow.shared.model.Json;
@@ -14,6 +13,8 @@ import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.Receipts;
 import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +42,7 @@ class SweeperIT {
 
     @Test
     void lostNotification_theSweeperRedrivesIt_andTheUploadEndsReady_once() throws Exception {
-        Path photo = TestPaths.corpus().resolve("exif-orientation").resolve("Landscape_1.jpg");
+        Path photo = Corpus.dir().resolve("exif-orientation").resolve("Landscape_1.jpg");
         String key = "lost/landscape 1+été.jpg";
         Path data = tmp.resolve("data");
         String etag;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mediaflow.shared.aws.Keys;
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.model.CompletionEvent;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
@@ -12,6 +11,7 @@ import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.pipeline.Receipts;
+import com.mediaflow.testkit.SyntheticMedia;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;

@@ -7,8 +7,9 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVA420P;
 
-import com.mediaflow.shared.codec.SyntheticMedia.WebpEncoding;
+import com.mediaflow.testkit.SyntheticMedia.WebpEncoding;
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

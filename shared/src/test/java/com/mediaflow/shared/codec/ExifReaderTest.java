@@ -2,6 +2,8 @@ package com.mediaflow.shared.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -25,7 +27,7 @@ class ExifReaderTest {
         "Portrait, 8, 8",
     })
     void read_corpusFile_reportsItsOrientation(String set, int digit, int expected) {
-        Path file = TestImages.corpus().resolve("exif-orientation/" + set + "_" + digit + ".jpg");
+        Path file = Corpus.dir().resolve("exif-orientation/" + set + "_" + digit + ".jpg");
 
         ExifInfo info = ExifReader.read(file);
 
@@ -47,7 +49,7 @@ class ExifReaderTest {
     @Test
     void read_iphoneHeic_reportsCameraCaptureTimeAndGps() {
         // metadata-extractor reads HEIF boxes itself; FFmpeg is not involved here
-        ExifInfo info = ExifReader.read(TestImages.corpus().resolve("heic/IMG_5195.HEIC"));
+        ExifInfo info = ExifReader.read(Corpus.dir().resolve("heic/IMG_5195.HEIC"));
 
         assertThat(info.make()).isEqualTo("Apple");
         assertThat(info.model()).isEqualTo("iPhone 11 Pro Max");

@@ -11,6 +11,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 import com.mediaflow.shared.codec.heif.HeifItemReader;
 import com.mediaflow.shared.codec.heif.HeifItems;
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.testkit.Corpus;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,7 +57,7 @@ class HeifDecoderTest {
 
     @BeforeAll
     static void corpus() {
-        Path heic = TestImages.corpus().resolve("heic");
+        Path heic = Corpus.dir().resolve("heic");
         iphone = heic.resolve("IMG_5195.HEIC");
         single = heic.resolve("samplefilehub.heif");
         assertThat(iphone).isRegularFile();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -94,7 +96,7 @@ class MediaProbeTest {
     @Test
     void probe_pngByContent_reportsPng() throws Exception {
         // given a corpus PNG copied under a name without extension: detection by content
-        Path png = Files.copy(TestImages.corpus().resolve("pngsuite/png/basn6a16.png"),
+        Path png = Files.copy(Corpus.dir().resolve("pngsuite/png/basn6a16.png"),
                 tmp.resolve("upload-0001"));
 
         // when

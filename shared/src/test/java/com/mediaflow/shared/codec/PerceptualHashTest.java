@@ -3,6 +3,8 @@ package com.mediaflow.shared.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,7 +22,7 @@ class PerceptualHashTest {
     Path tmp;
 
     private static String hashOf(String name) {
-        Path file = TestImages.corpus().resolve("exif-orientation/" + name + ".jpg");
+        Path file = Corpus.dir().resolve("exif-orientation/" + name + ".jpg");
         return PerceptualHash.of(file, ExifReader.read(file).orientation());
     }
 
@@ -49,7 +51,7 @@ class PerceptualHashTest {
     void of_rotatedJpegReadWithoutItsOrientation_isFarFromTheUprightReference(String set,
             int digit) {
         // the check can fail: the stored (not upright) pixels hash far from the upright picture
-        Path file = TestImages.corpus().resolve("exif-orientation/" + set + "_" + digit + ".jpg");
+        Path file = Corpus.dir().resolve("exif-orientation/" + set + "_" + digit + ".jpg");
 
         String sideways = PerceptualHash.of(file, 1);
 
@@ -80,7 +82,7 @@ class PerceptualHashTest {
 
     @Test
     void of_iphoneHeic_hashesTheAssembledPrimaryImage() {
-        Path heic = TestImages.corpus().resolve("heic/IMG_5195.HEIC");
+        Path heic = Corpus.dir().resolve("heic/IMG_5195.HEIC");
 
         String hash = PerceptualHash.of(heic, 1);
 

@@ -2,6 +2,8 @@ package com.mediaflow.shared.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -51,7 +53,7 @@ class RenditionPrivacyTest {
     @Test
     void renditions_ofCorpusCameraPhoto_carryNoExif() throws IOException {
         // given a real camera JPEG with an EXIF segment
-        Path photo = TestImages.corpus().resolve("exif-orientation/Landscape_6.jpg");
+        Path photo = Corpus.dir().resolve("exif-orientation/Landscape_6.jpg");
         assertThat(markers(Files.readAllBytes(photo))).contains(0xE1);
 
         // when

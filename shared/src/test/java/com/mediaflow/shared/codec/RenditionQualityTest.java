@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_PNG;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 
+import com.mediaflow.testkit.Corpus;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ class RenditionQualityTest {
         "Portrait_1.jpg"})
     void renditions_corpusPhotos_matchTheAreaAverageReference(String name) {
         // given an upright corpus photo (EXIF orientation absent or 1)
-        Path photo = TestImages.corpus().resolve("exif-orientation").resolve(name);
+        Path photo = Corpus.dir().resolve("exif-orientation").resolve(name);
         TestImages.Rgb source = ImageQuality.decodeSource(photo);
 
         // when: fitted thumbnails and the display JPEG from one decode, and a lone 320 box
@@ -60,7 +61,7 @@ class RenditionQualityTest {
     @ValueSource(strings = {"basn2c08.png", "basn0g08.png", "basn2c16.png", "basn3p08.png",
         "basi2c08.png", "basn6a08.png"})
     void thumbnail_pngSuite_matchesTheAreaAverageReference(String name) {
-        Path png = TestImages.corpus().resolve("pngsuite/png").resolve(name);
+        Path png = Corpus.dir().resolve("pngsuite/png").resolve(name);
 
         TestImages.Rgb got = decode(THUMBNAILER.imageThumbnails(png, 1, List.of(16)).get(0)
                 .bytes());

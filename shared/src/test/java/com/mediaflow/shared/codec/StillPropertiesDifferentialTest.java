@@ -6,6 +6,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_get_pix_fmt;
 import com.mediaflow.shared.codec.still.StillProperties;
 import com.mediaflow.shared.codec.still.StillPropertiesReader;
 import com.mediaflow.shared.validation.Limits;
+import com.mediaflow.testkit.Corpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,12 +39,12 @@ class StillPropertiesDifferentialTest {
     @Test
     void stills_agreeWithFfmpegsProbe_butForGreyPngsBelowEightBits() throws IOException {
         List<Path> files = new ArrayList<>();
-        try (Stream<Path> s = Files.list(TestImages.corpus().resolve("pngsuite/png"))) {
+        try (Stream<Path> s = Files.list(Corpus.dir().resolve("pngsuite/png"))) {
             s.filter(p -> !p.getFileName().toString().startsWith("x")).sorted().forEach(files::add);
         }
         for (int i = 1; i <= 8; i++) {
-            files.add(TestImages.corpus().resolve("exif-orientation/Landscape_" + i + ".jpg"));
-            files.add(TestImages.corpus().resolve("exif-orientation/Portrait_" + i + ".jpg"));
+            files.add(Corpus.dir().resolve("exif-orientation/Landscape_" + i + ".jpg"));
+            files.add(Corpus.dir().resolve("exif-orientation/Portrait_" + i + ".jpg"));
         }
         List<String> unexplained = new ArrayList<>();
         int expanded = 0;

@@ -19,17 +19,6 @@ final class TestImages {
     private TestImages() {
     }
 
-    /** The public corpus; fails (never skips) when the property or the folder is missing. */
-    static Path corpus() {
-        String property = System.getProperty("mediaflow.corpus");
-        assertThat(property)
-                .as("system property mediaflow.corpus (set by the parent pom to the repository's corpus/)")
-                .isNotBlank();
-        Path dir = Path.of(property);
-        assertThat(dir).as("corpus folder %s (the repository's corpus/ at the project root)", dir).isDirectory();
-        return dir;
-    }
-
     /** An 8-bit RGB picture decoded by ImageIO. */
     record Rgb(int width, int height, int[] argb) {
 

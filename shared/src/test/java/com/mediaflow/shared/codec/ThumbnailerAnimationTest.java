@@ -9,6 +9,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 
 import com.mediaflow.shared.codec.FrameScore.Verdict;
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package com.mediaflow.shared.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mediaflow.testkit.Corpus;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,7 @@ class ThumbnailerHeifTest {
             new RenditionPlan(List.of(320, 640, 1280), 160, 2048, 80, 1024);
 
     private static Path heic(String name) {
-        return TestImages.corpus().resolve("heic").resolve(name);
+        return Corpus.dir().resolve("heic").resolve(name);
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 
+import com.mediaflow.testkit.Corpus;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.io.ByteArrayOutputStream;
@@ -92,7 +93,7 @@ class ThumbnailerIccTest {
     /** The iPhone HEIC's colr 'prof' is Display P3; its renditions are more saturated in sRGB. */
     @Test
     void thumbnail_iphoneHeicDisplayP3_isConvertedToSrgb() throws Exception {
-        Path heic = TestImages.corpus().resolve("heic/IMG_5195.HEIC");
+        Path heic = Corpus.dir().resolve("heic/IMG_5195.HEIC");
         SrgbConverter converter = SrgbConverter.forFile(heic);
         assertThat(converter).isNotNull();
         assertThat(converter.description()).containsIgnoringCase("Display P3");

@@ -5,6 +5,7 @@ import static com.mediaflow.shared.codec.TestImages.similarity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.shared.codec.FrameScore.Verdict;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;

@@ -13,6 +13,8 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB8;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -225,7 +227,7 @@ class ThumbnailerTest {
     void thumbnail_pngSuite_everyValidFileRenders() throws IOException {
         // given every PngSuite file not starting with x (x* are deliberately corrupt)
         List<Path> files;
-        try (Stream<Path> s = Files.list(TestImages.corpus().resolve("pngsuite/png"))) {
+        try (Stream<Path> s = Files.list(Corpus.dir().resolve("pngsuite/png"))) {
             files = s.filter(p -> p.getFileName().toString().endsWith(".png"))
                     .filter(p -> !p.getFileName().toString().startsWith("x"))
                     .sorted().toList();
@@ -344,7 +346,7 @@ class ThumbnailerTest {
     // --- helpers ------------------------------------------------------------------------------
 
     private static Path corpusPhoto(String set, int orientation) {
-        return TestImages.corpus().resolve("exif-orientation/" + set + "_" + orientation + ".jpg");
+        return Corpus.dir().resolve("exif-orientation/" + set + "_" + orientation + ".jpg");
     }
 
     private static synchronized TestImages.Rgb reference(String set) {

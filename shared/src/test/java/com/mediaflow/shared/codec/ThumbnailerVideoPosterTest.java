@@ -8,6 +8,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

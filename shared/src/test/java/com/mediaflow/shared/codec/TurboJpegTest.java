@@ -5,6 +5,7 @@ import static com.mediaflow.shared.codec.TestImages.similarity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.shared.validation.parsers.ImageFixtures;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.Raster;

@@ -2,6 +2,7 @@ package com.mediaflow.shared.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mediaflow.testkit.Corpus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -504,17 +505,8 @@ class DetectorTest {
 
     // ---- helpers ----------------------------------------------------------------------------
 
-    static Path corpus(String relative) {
-        String root = System.getProperty("mediaflow.corpus");
-        assertThat(root).as("system property mediaflow.corpus (set by the parent pom to the repository's corpus/)")
-                .isNotBlank();
-        Path file = Path.of(root, relative);
-        assertThat(file).as("corpus file %s (under the repository's corpus/ at the project root)", file).isRegularFile();
-        return file;
-    }
-
     private static byte[] corpusHead(String relative) throws IOException {
-        byte[] all = Files.readAllBytes(corpus(relative));
+        byte[] all = Files.readAllBytes(Corpus.file(relative));
         return Arrays.copyOf(all, Math.min(all.length, Detector.HEAD_BYTES));
     }
 

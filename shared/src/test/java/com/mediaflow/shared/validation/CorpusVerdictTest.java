@@ -3,6 +3,7 @@ package com.mediaflow.shared.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.shared.validation.io.FileByteSource;
+import com.mediaflow.testkit.Corpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The corpus's expected verdicts (corpus/README.md at the project root), through the whole validator. */
 class CorpusVerdictTest {
     static Stream<Path> corpusFiles() throws IOException {
-        Path corpus = DifferentialTest.corpus();
+        Path corpus = Corpus.dir();
         List<Path> files = new java.util.ArrayList<>();
         for (String dir : List.of("pngsuite/png", "exif-orientation", "heic")) {
             try (Stream<Path> s = Files.list(corpus.resolve(dir))) {

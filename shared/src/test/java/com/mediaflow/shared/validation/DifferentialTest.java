@@ -6,6 +6,7 @@ import com.mediaflow.shared.codec.MediaProbe;
 import com.mediaflow.shared.codec.ProbeResult;
 import com.mediaflow.shared.error.CodecException;
 import com.mediaflow.shared.validation.io.FileByteSource;
+import com.mediaflow.testkit.Corpus;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class DifferentialTest {
 
     @Test
     void corpus_ourVerdictAndDimensions_agreeWithFfmpeg_exceptTheAllowlist() throws IOException {
-        Path corpus = corpus();
+        Path corpus = Corpus.dir();
         List<Path> files = new ArrayList<>();
         for (String dir : List.of("pngsuite/png", "exif-orientation", "heic")) {
             try (Stream<Path> s = Files.list(corpus.resolve(dir))) {
@@ -89,12 +90,4 @@ class DifferentialTest {
                 .matches(java.util.regex.Pattern.compile(allowed.expected(), java.util.regex.Pattern.DOTALL)));
     }
 
-    static Path corpus() {
-        String p = System.getProperty("mediaflow.corpus");
-        if (p == null || !Files.isDirectory(Path.of(p))) {
-            throw new IllegalStateException("the corpus is missing (system property mediaflow.corpus = " + p
-                    + "; expected the repository's corpus/ at the project root, passed by the parent pom)");
-        }
-        return Path.of(p);
-    }
 }

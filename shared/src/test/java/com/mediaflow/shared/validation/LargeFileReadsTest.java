@@ -2,9 +2,9 @@ package com.mediaflow.shared.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.validation.io.FileByteSource;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.validation.io.ArrayByteSource;
+import com.mediaflow.testkit.Corpus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ class StructureValidatorTest {
 
     @Test
     void jpegFollowedByJpeg_isNotAPolyglot() throws IOException {
-        byte[] jpeg = Files.readAllBytes(corpus().resolve("exif-orientation/Landscape_1.jpg"));
+        byte[] jpeg = Files.readAllBytes(Corpus.dir().resolve("exif-orientation/Landscape_1.jpg"));
 
         var result = validate(concat(jpeg, jpeg), "image/jpeg", "mpf-like.jpg");
 
@@ -77,7 +78,7 @@ class StructureValidatorTest {
 
     @Test
     void pdfAppendedToJpeg_isPolyglot() throws IOException {
-        byte[] jpeg = Files.readAllBytes(corpus().resolve("exif-orientation/Landscape_1.jpg"));
+        byte[] jpeg = Files.readAllBytes(Corpus.dir().resolve("exif-orientation/Landscape_1.jpg"));
 
         var result = validate(concat(jpeg, "%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF\n".getBytes(StandardCharsets.US_ASCII)),
                 "image/jpeg", "jpeg-with-pdf-appended.jpg");
@@ -88,7 +89,7 @@ class StructureValidatorTest {
     @Test
     void limitsFromTheReport_areEnforced() throws IOException {
         Limits tight = new Limits(1L << 30, 1000, 10, 1, 1, 32, 1000);
-        byte[] jpeg = Files.readAllBytes(corpus().resolve("exif-orientation/Landscape_1.jpg"));
+        byte[] jpeg = Files.readAllBytes(Corpus.dir().resolve("exif-orientation/Landscape_1.jpg"));
 
         var result = new StructureValidator(tight).validate(new ArrayByteSource(jpeg), MediaFormat.JPEG, "image/jpeg", "big.jpg");
 
@@ -98,7 +99,7 @@ class StructureValidatorTest {
 
     @Test
     void theVerdict_carriesDetectedAndDeclaredTypes_andTheStructure() throws IOException {
-        byte[] jpeg = Files.readAllBytes(corpus().resolve("exif-orientation/Landscape_1.jpg"));
+        byte[] jpeg = Files.readAllBytes(Corpus.dir().resolve("exif-orientation/Landscape_1.jpg"));
 
         var result = validate(jpeg, "image/jpeg", "photo.jpg");
 
@@ -122,7 +123,7 @@ class StructureValidatorTest {
     }
 
     private static byte[] png() throws IOException {
-        return Files.readAllBytes(corpus().resolve("pngsuite/png/basn0g01.png"));
+        return Files.readAllBytes(Corpus.dir().resolve("pngsuite/png/basn0g01.png"));
     }
 
     /** MPEG-1 Layer III, 128 kbit/s, 44.1 kHz frames of silence: 417 bytes each. */
@@ -154,7 +155,4 @@ class StructureValidatorTest {
         return out;
     }
 
-    private static Path corpus() {
-        return DifferentialTest.corpus();
-    }
 }

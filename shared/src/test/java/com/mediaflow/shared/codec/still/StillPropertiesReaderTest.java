@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.shared.codec.ExifReader;
 import com.mediaflow.shared.codec.HeifDecoder;
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,21 +27,13 @@ class StillPropertiesReaderTest {
     @TempDir
     Path tmp;
 
-    static Path corpus(String relative) {
-        String property = System.getProperty("mediaflow.corpus");
-        assertThat(property).as("system property mediaflow.corpus (set by the parent pom)").isNotBlank();
-        Path file = Path.of(property).resolve(relative);
-        assertThat(file).as("corpus file %s", file).isRegularFile();
-        return file;
-    }
-
     private static StillProperties read(Path file) {
         return StillPropertiesReader.read(file, ExifReader.read(file), Limits.DEFAULTS);
     }
 
     @Test
     void read_iphoneGridHeic_reportsThePrimaryPictureNotATile() {
-        Path heic = corpus("heic/IMG_5195.HEIC");
+        Path heic = Corpus.file("heic/IMG_5195.HEIC");
 
         StillProperties p = read(heic);
 
@@ -54,7 +47,7 @@ class StillPropertiesReaderTest {
 
     @Test
     void read_gridHeicTurnedByIrot_reportsTheTurnedSizeTheDecoderMakes() {
-        Path turned = HeifFixtures.withIrot(corpus("heic/IMG_5195.HEIC"), 1,
+        Path turned = HeifFixtures.withIrot(Corpus.file("heic/IMG_5195.HEIC"), 1,
                 tmp.resolve("heic-grid-irot90-3313x2566.heic"));
 
         StillProperties p = read(turned);
@@ -70,7 +63,7 @@ class StillPropertiesReaderTest {
 
     @Test
     void read_heifWhoseItemsCannotBeRead_keepsTheColourAndWarns() {
-        Path broken = HeifFixtures.withCorruptMeta(corpus("heic/samplefilehub.heif"),
+        Path broken = HeifFixtures.withCorruptMeta(Corpus.file("heic/samplefilehub.heif"),
                 tmp.resolve("heif-meta-cut.heif"));
 
         StillProperties p = read(broken);
@@ -88,7 +81,7 @@ class StillPropertiesReaderTest {
     @ParameterizedTest(name = "Landscape_{0}.jpg")
     @ValueSource(ints = {1, 2, 3, 4, 5, 6, 7, 8})
     void read_exifOrientationSet_reportsTheDisplaySize(int orientation) {
-        StillProperties p = read(corpus("exif-orientation/Landscape_" + orientation + ".jpg"));
+        StillProperties p = read(Corpus.file("exif-orientation/Landscape_" + orientation + ".jpg"));
 
         // orientations 5-8 are stored 1200x1800 and shown turned a quarter
         assertThat(p.width()).isEqualTo(1800);
@@ -117,7 +110,7 @@ class StillPropertiesReaderTest {
     })
     void read_pngSuite_reportsDepthAlphaAndColourSpace(String name, int depth, boolean alpha,
             String colorSpace) {
-        StillProperties p = read(corpus("pngsuite/png/" + name));
+        StillProperties p = read(Corpus.file("pngsuite/png/" + name));
 
         assertThat(p).extracting(StillProperties::codec, StillProperties::width,
                 StillProperties::height, StillProperties::bitDepth, StillProperties::hasAlpha,

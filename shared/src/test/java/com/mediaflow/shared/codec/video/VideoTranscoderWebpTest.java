@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.mediaflow.shared.codec.AnimatedWebp;
-import com.mediaflow.shared.codec.SyntheticMedia;
-import com.mediaflow.shared.codec.SyntheticMedia.WebpEncoding;
+import com.mediaflow.testkit.SyntheticMedia.WebpEncoding;
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -39,16 +39,6 @@ public final class ImageFixtures {
     private ImageFixtures() {
     }
 
-    /** The public corpus; fails (never skips) when the property or the folder is missing. */
-    static Path corpus() {
-        String property = System.getProperty("mediaflow.corpus");
-        assertThat(property).as("system property mediaflow.corpus (set by the parent pom to the repository's corpus/)")
-                .isNotBlank();
-        Path dir = Path.of(property);
-        assertThat(dir).as("corpus folder %s (the repository's corpus/ at the project root)", dir).isDirectory();
-        return dir;
-    }
-
     static StructureReport parse(FormatParser parser, byte[] bytes, String format) {
         return parse(parser, bytes, format, Limits.DEFAULTS);
     }

@@ -7,7 +7,6 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.error.MediaRejectedException;
 import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.ReasonCode;
@@ -15,6 +14,8 @@ import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.ArrayByteSource;
 import com.mediaflow.shared.validation.io.ByteSource;
 import com.mediaflow.shared.validation.io.Cursor;
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,7 +65,7 @@ class IsoBmffParserTest {
                 Map.of("movflags", "frag_keyframe+empty_moov+default_base_moof"));
         m4a = record("aac-mono-1s.m4a", "ipod", 0, 0, null, "aac", 44_100, 1.0, Map.of());
         avif = record("av1-40x30.avif", "avif", 40, 30, "libaom-av1", null, 0, 0.1, Map.of("still-picture", "1"));
-        Path corpus = corpus();
+        Path corpus = Corpus.dir();
         iphoneHeic = Files.readAllBytes(corpus.resolve("heic/IMG_5195.HEIC"));
         singleHeif = Files.readAllBytes(corpus.resolve("heic/samplefilehub.heif"));
     }
@@ -467,15 +468,6 @@ class IsoBmffParserTest {
 
     private static ThrowableAssertAlternative<MediaRejectedException> rejecting(ThrowingCallable call) {
         return assertThatExceptionOfType(MediaRejectedException.class).isThrownBy(call);
-    }
-
-    private static Path corpus() {
-        String property = System.getProperty("mediaflow.corpus");
-        assertThat(property).as("system property mediaflow.corpus (set by the parent pom to the repository's corpus/)")
-                .isNotBlank();
-        Path corpus = Path.of(property);
-        assertThat(corpus).as("corpus folder %s (the repository's corpus/ at the project root)", corpus).isDirectory();
-        return corpus;
     }
 
     /** A real file written by the bundled FFmpeg: a moving ramp and a 440 Hz sine. */

@@ -1,7 +1,6 @@
 package com.mediaflow.shared.validation.parsers;
 
 import static com.mediaflow.shared.validation.parsers.ImageFixtures.concat;
-import static com.mediaflow.shared.validation.parsers.ImageFixtures.corpus;
 import static com.mediaflow.shared.validation.parsers.ImageFixtures.imageIoSize;
 import static com.mediaflow.shared.validation.parsers.ImageFixtures.jpeg;
 import static com.mediaflow.shared.validation.parsers.ImageFixtures.jpegSegmentAt;
@@ -12,13 +11,14 @@ import static com.mediaflow.shared.validation.parsers.ImageFixtures.slice;
 import static com.mediaflow.shared.validation.parsers.ImageFixtures.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.ReasonCode;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.StructureValidator;
 import com.mediaflow.shared.validation.Verdict;
 import com.mediaflow.shared.validation.io.ArrayByteSource;
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
@@ -42,7 +42,7 @@ class JpegParserTest {
     }
 
     static Stream<Path> exifOrientationPhotos() throws IOException {
-        try (Stream<Path> files = Files.list(corpus().resolve("exif-orientation"))) {
+        try (Stream<Path> files = Files.list(Corpus.dir().resolve("exif-orientation"))) {
             List<Path> jpgs = files.filter(p -> p.toString().endsWith(".jpg")).sorted().toList();
             assertThat(jpgs).hasSize(18);
             return jpgs.stream();

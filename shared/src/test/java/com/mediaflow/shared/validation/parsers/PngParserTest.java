@@ -1,7 +1,6 @@
 package com.mediaflow.shared.validation.parsers;
 
 import static com.mediaflow.shared.validation.parsers.ImageFixtures.concat;
-import static com.mediaflow.shared.validation.parsers.ImageFixtures.corpus;
 import static com.mediaflow.shared.validation.parsers.ImageFixtures.fixPngCrc;
 import static com.mediaflow.shared.validation.parsers.ImageFixtures.imageIo;
 import static com.mediaflow.shared.validation.parsers.ImageFixtures.imageIoSize;
@@ -16,7 +15,6 @@ import static com.mediaflow.shared.validation.parsers.ImageFixtures.withMaxFrame
 import static com.mediaflow.shared.validation.parsers.ImageFixtures.zip;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mediaflow.shared.codec.SyntheticMedia;
 import com.mediaflow.shared.error.MediaRejectedException;
 import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.ReasonCode;
@@ -24,6 +22,8 @@ import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.StructureValidator;
 import com.mediaflow.shared.validation.Verdict;
 import com.mediaflow.shared.validation.io.ArrayByteSource;
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -46,7 +46,7 @@ class PngParserTest {
     }
 
     private static List<Path> pngSuite() throws IOException {
-        try (Stream<Path> files = Files.list(corpus().resolve("pngsuite/png"))) {
+        try (Stream<Path> files = Files.list(Corpus.dir().resolve("pngsuite/png"))) {
             List<Path> all = files.filter(p -> p.toString().endsWith(".png")).sorted().toList();
             assertThat(all).hasSizeGreaterThan(170);
             return all;
@@ -260,7 +260,7 @@ class PngParserTest {
 
     @Test
     void parse_pngPaletteImageWithoutPalette_isStructureInvalid() throws IOException {
-        byte[] indexed = Files.readAllBytes(corpus().resolve("pngsuite/png/basn3p08.png"));
+        byte[] indexed = Files.readAllBytes(Corpus.dir().resolve("pngsuite/png/basn3p08.png"));
         int plte = pngChunkAt(indexed, "PLTE");
         byte[] bytes = concat(slice(indexed, 0, plte), slice(indexed, plte + 12 + (int) u32be(indexed, plte), indexed.length));
 
@@ -269,7 +269,7 @@ class PngParserTest {
 
     @Test
     void parse_pngPaletteOf257Entries_isStructureInvalid() throws IOException {
-        byte[] indexed = Files.readAllBytes(corpus().resolve("pngsuite/png/basn3p08.png"));
+        byte[] indexed = Files.readAllBytes(Corpus.dir().resolve("pngsuite/png/basn3p08.png"));
         int plte = pngChunkAt(indexed, "PLTE");
         byte[] bytes = concat(slice(indexed, 0, plte), pngChunk("PLTE", new byte[3 * 257]),
                 slice(indexed, plte + 12 + (int) u32be(indexed, plte), indexed.length));

@@ -1,4 +1,4 @@
-package com.mediaflow.shared.codec;
+package com.mediaflow.testkit;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_GIF;
@@ -6,6 +6,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_PNG;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_WEBP;
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGRA;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB8;
@@ -13,6 +14,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVA420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,12 +26,10 @@ import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameRecorder;
 
-import com.mediaflow.shared.error.CodecException;
-
 /**
  * Writes small, real media files with FFmpeg (through JavaCV) for tests, the CLI demo and
  * benchmarks. Output depends only on the arguments (and the FFmpeg build): the picture is a
- * deterministic test pattern, never random.
+ * deterministic test pattern, never random. Part of the test kit: never in a function's package.
  *
  * <p>The pattern is deliberately asymmetric so orientation mistakes show: a white block sits in
  * the top-left quadrant, a dark disc in the bottom-right one, over an RGB gradient with a little
@@ -38,7 +38,6 @@ import com.mediaflow.shared.error.CodecException;
  */
 public final class SyntheticMedia {
 
-    private static final int JPEG_QUALITY = 90;
     private static final int AUDIO_SAMPLE_RATE = 44_100;
 
     private SyntheticMedia() {
@@ -60,8 +59,8 @@ public final class SyntheticMedia {
         byte[] jpeg;
         try (Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 3)) {
             paint(frame, 3, 0, false);
-            jpeg = FfmpegSupport.encodeStill(frame, AV_PIX_FMT_RGB24, AV_CODEC_ID_MJPEG,
-                    AV_PIX_FMT_YUVJ420P, FfmpegSupport.qscaleForQuality(JPEG_QUALITY), out);
+            jpeg = StillEncoder.encode(frame, AV_PIX_FMT_RGB24, AV_CODEC_ID_MJPEG,
+                    AV_PIX_FMT_YUVJ420P, StillEncoder.JPEG_QUALITY_90_QSCALE, out);
         }
         if (exifOrientation > 0) {
             jpeg = withExifOrientation(jpeg, exifOrientation);
@@ -79,7 +78,7 @@ public final class SyntheticMedia {
         byte[] png;
         try (Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 4)) {
             paint(frame, 4, 0, true);
-            png = FfmpegSupport.encodeStill(frame, AV_PIX_FMT_RGBA, AV_CODEC_ID_PNG,
+            png = StillEncoder.encode(frame, AV_PIX_FMT_RGBA, AV_CODEC_ID_PNG,
                     AV_PIX_FMT_RGBA, 0, out);
         }
         return write(out, png);
@@ -92,7 +91,7 @@ public final class SyntheticMedia {
      * @param displayRotation 0, 90, 180 or 270: the clockwise rotation a player must apply,
      *     written as the stream's display matrix (what phones do; the legacy {@code rotate} tag
      *     meant the same, and ffprobe prints the negative, e.g. "rotation=-90" for 90). The
-     *     stored pixels stay {@code w x h}; {@link MediaProbe} reports the same value back.
+     *     stored pixels stay {@code w x h}; shared's {@code MediaProbe} reports the same value back.
      */
     public static Path mp4(Path out, int w, int h, double seconds, int fps, boolean withAudio,
             int displayRotation) {
@@ -109,7 +108,7 @@ public final class SyntheticMedia {
             throw new IllegalArgumentException("Display rotation must be 0, 90, 180 or 270, found "
                     + displayRotation);
         }
-        FfmpegSupport.init();
+        av_log_set_level(AV_LOG_ERROR);
         createParent(out);
         int frames = Math.max(1, (int) Math.round(seconds * fps));
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), w, h,
@@ -140,7 +139,7 @@ public final class SyntheticMedia {
             }
             rec.stop();
         } catch (FrameRecorder.Exception e) {
-            throw new CodecException("Cannot write synthetic MP4 " + out + " (" + w + "x" + h
+            throw new SyntheticMediaException("Cannot write synthetic MP4 " + out + " (" + w + "x" + h
                     + ", " + frames + " frames, audio " + withAudio + "): expected FFmpeg to "
                     + "encode H.264/AAC, found: " + e.getMessage(), e);
         }
@@ -167,7 +166,7 @@ public final class SyntheticMedia {
         if (frames <= 0) {
             throw new IllegalArgumentException("Expected at least one frame, found " + frames);
         }
-        FfmpegSupport.init();
+        av_log_set_level(AV_LOG_ERROR);
         createParent(out);
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), w, h, 0);
                 Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 3)) {
@@ -177,7 +176,7 @@ public final class SyntheticMedia {
             rec.setFrameRate(10);
             recordPainted(rec, frame, AV_PIX_FMT_RGB24, frames, painter);
         } catch (FrameRecorder.Exception e) {
-            throw new CodecException("Cannot write synthetic GIF " + out + " (" + w + "x" + h + ", "
+            throw new SyntheticMediaException("Cannot write synthetic GIF " + out + " (" + w + "x" + h + ", "
                     + frames + " frames): expected FFmpeg to encode GIF, found: " + e.getMessage(), e);
         }
         return out;
@@ -206,7 +205,7 @@ public final class SyntheticMedia {
             throw new IllegalArgumentException("Expected frames > 0 and fps > 0, found " + frames
                     + " frames at " + fps + " fps");
         }
-        FfmpegSupport.init();
+        av_log_set_level(AV_LOG_ERROR);
         createParent(out);
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), w, h, 0);
                 Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 4)) {
@@ -227,7 +226,7 @@ public final class SyntheticMedia {
             rec.setVideoOption("loop", "0");
             recordPainted(rec, frame, AV_PIX_FMT_RGBA, frames, painter);
         } catch (FrameRecorder.Exception e) {
-            throw new CodecException("Cannot write synthetic animated WebP " + out + " (" + w + "x"
+            throw new SyntheticMediaException("Cannot write synthetic animated WebP " + out + " (" + w + "x"
                     + h + ", " + frames + " frames, " + encoding + "): expected FFmpeg's "
                     + "libwebp_anim encoder, found: " + e.getMessage(), e);
         }
@@ -245,14 +244,14 @@ public final class SyntheticMedia {
             throw new IllegalArgumentException("Expected even dimensions, frames > 0 and fps > 0,"
                     + " found " + w + "x" + h + ", " + frames + " frames at " + fps + " fps");
         }
-        FfmpegSupport.init();
+        av_log_set_level(AV_LOG_ERROR);
         createParent(out);
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), w, h, 0);
                 Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 3)) {
             h264Mp4(rec, fps);
             recordPainted(rec, frame, AV_PIX_FMT_RGB24, frames, painter);
         } catch (FrameRecorder.Exception e) {
-            throw new CodecException("Cannot write synthetic MP4 " + out + " (" + w + "x" + h
+            throw new SyntheticMediaException("Cannot write synthetic MP4 " + out + " (" + w + "x" + h
                     + ", " + frames + " frames): expected FFmpeg to encode H.264, found: "
                     + e.getMessage(), e);
         }
@@ -286,9 +285,9 @@ public final class SyntheticMedia {
             b.putShort((short) Math.round(32767 * peak * syllable * voice));
         }
         try {
-            java.nio.file.Files.write(out, b.array());
-        } catch (java.io.IOException e) {
-            throw new com.mediaflow.shared.error.StorageException("Cannot write " + out + ": " + e.getMessage(), e);
+            Files.write(out, b.array());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + out + ": " + e.getMessage(), e);
         }
         return out;
     }
@@ -300,7 +299,7 @@ public final class SyntheticMedia {
      */
     public static Path noiseMp4(Path out, int w, int h, int frames, long seed) {
         checkSize(w, h, out);
-        FfmpegSupport.init();
+        av_log_set_level(AV_LOG_ERROR);
         createParent(out);
         java.util.Random random = new java.util.Random(seed);
         try (FFmpegFrameRecorder rec = new FFmpegFrameRecorder(out.toFile(), w, h, 0);
@@ -325,7 +324,7 @@ public final class SyntheticMedia {
             }
             rec.stop();
         } catch (FrameRecorder.Exception e) {
-            throw new CodecException("Cannot write noise MP4 " + out + " (" + w + "x" + h + ", " + frames
+            throw new SyntheticMediaException("Cannot write noise MP4 " + out + " (" + w + "x" + h + ", " + frames
                     + " frames): expected FFmpeg to encode lossless H.264, found: " + e.getMessage(), e);
         }
         return out;
@@ -440,7 +439,7 @@ public final class SyntheticMedia {
      */
     static byte[] withExifOrientation(byte[] jpeg, int orientation) {
         if (jpeg.length < 4 || (jpeg[0] & 0xff) != 0xFF || (jpeg[1] & 0xff) != 0xD8) {
-            throw new CodecException("Cannot add EXIF: expected a JPEG starting with SOI FFD8, "
+            throw new SyntheticMediaException("Cannot add EXIF: expected a JPEG starting with SOI FFD8, "
                     + "found " + (jpeg.length < 2 ? jpeg.length + " bytes"
                     : String.format("%02X%02X", jpeg[0], jpeg[1])));
         }

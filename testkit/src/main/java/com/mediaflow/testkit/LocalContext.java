@@ -1,4 +1,4 @@
-package com.mediaflow.shared.lambda;
+package com.mediaflow.testkit;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real Lambda {@link Context} for runs off Lambda (the embedded stack, tests): the function's
- * name, memory and a deadline from its Timeout.
+ * name, memory and a deadline from its Timeout. Part of the test kit: never in a function's package.
  */
 public final class LocalContext implements Context {
     private final String functionName;
@@ -84,16 +84,28 @@ public final class LocalContext implements Context {
 
     @Override
     public LambdaLogger getLogger() {
-        return new LambdaLogger() {
-            @Override
-            public void log(String message) {
-                log.info(message);
-            }
+        return new Slf4jLambdaLogger(log);
+    }
 
-            @Override
-            public void log(byte[] message) {
-                log.info(new String(message, StandardCharsets.UTF_8));
-            }
-        };
+    /**
+     * The context's logger, onto SLF4J. A named class: {@code infra}'s {@code Probes} copies
+     * {@code LocalContext} and this class beside a Lambda package for the cold-start probe.
+     */
+    static final class Slf4jLambdaLogger implements LambdaLogger {
+        private final Logger log;
+
+        Slf4jLambdaLogger(Logger log) {
+            this.log = log;
+        }
+
+        @Override
+        public void log(String message) {
+            log.info(message);
+        }
+
+        @Override
+        public void log(byte[] message) {
+            log.info(new String(message, StandardCharsets.UTF_8));
+        }
     }
 }
