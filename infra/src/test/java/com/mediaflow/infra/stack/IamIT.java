@@ -6,7 +6,8 @@ import com.mediaflow.infra.TestPaths;
 import com.mediaflow.infra.stack.CallRecorder.Call;
 import com.mediaflow.infra.template.Iam;
 import com.mediaflow.infra.template.Iam.Need;
-import com.mediaflow.shared.codec.SyntheticMedia;
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Receipt;
@@ -42,7 +43,7 @@ class IamIT {
 
     @Test
     void pipeline_photosVideoAudioAnimationRejectedAndDuplicate_everyCallIsGranted() throws Exception {
-        Path photo = TestPaths.corpus().resolve("exif-orientation").resolve("Landscape_6.jpg");
+        Path photo = Corpus.file("exif-orientation/Landscape_6.jpg");
         Path video = SyntheticMedia.mp4(tmp.resolve("h264-aac-320x240-20s.mp4"), 320, 240, 20, 15, true, 0);
         Path voice = SyntheticMedia.voiceNoteWav(tmp.resolve("voice-16k-1s.wav"), 16_000, 1.0, 0.5);
         Path gif = SyntheticMedia.animatedGif(tmp.resolve("gif-96x64-6frames.gif"), 96, 64, 6);
