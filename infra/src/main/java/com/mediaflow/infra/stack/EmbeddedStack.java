@@ -209,9 +209,9 @@ public final class EmbeddedStack implements AutoCloseable {
             BlobStore blobs;
             if (options.dataDir() != null) {
                 Path s3Dir = Files.createDirectories(options.dataDir().resolve("s3"));
-                blobs = new SafeKeyBlobStore(new FilesystemNio2BlobStore(s3Dir.toString()), s3Dir);
+                blobs = new SafeKeyBlobStore(new InFlightWritesHidden(new FilesystemNio2BlobStore(s3Dir.toString())), s3Dir);
             } else {
-                blobs = new TransientNio2BlobStore();
+                blobs = new InFlightWritesHidden(new TransientNio2BlobStore());
             }
             NotifyingBlobStore notifying = new NotifyingBlobStore(blobs, new S3EventFactory(REGION, ACCESS_KEY),
                     (url, body) -> sqs.sendMessage(b -> b.queueUrl(url).messageBody(body)));

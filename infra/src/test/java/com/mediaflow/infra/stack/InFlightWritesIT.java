@@ -1,0 +1,75 @@
+package com.mediaflow.infra.stack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mediaflow.infra.TestPaths;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A listing made while an object is being written shows what S3 would show: the objects that
+ * exist, not S3Proxy's temporary {@code <key>-<uuid>} file of the write under way.
+ */
+class InFlightWritesIT {
+    @Test
+    void listingDuringAWrite_showsNoTemporaryFile_onTheTransientStore() throws Exception {
+        try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template()).withFunctions(false))) {
+            assertListingHidesTheWriteUnderWay(stack);
+        }
+    }
+
+    @Test
+    void listingDuringAWrite_showsNoTemporaryFile_onTheDataFolderStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data)
+            throws Exception {
+        try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template()).withFunctions(false)
+                .withDataDir(data))) {
+            assertListingHidesTheWriteUnderWay(stack);
+        }
+    }
+
+    private static void assertListingHidesTheWriteUnderWay(EmbeddedStack stack) throws Exception {
+        String bucket = stack.bucket("MediaBucket");
+        stack.s3().putObject(b -> b.bucket(bucket).key("records/done.json"), RequestBody.fromString("{}"));
+        int size = 1 << 20;
+        CountDownLatch halfSent = new CountDownLatch(1);
+        CountDownLatch listed = new CountDownLatch(1);
+        InputStream slow = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() throws IOException {
+                if (sent == size / 2) {
+                    halfSent.countDown();
+                    try {
+                        listed.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException(e);
+                    }
+                }
+                return sent++ < size ? 'x' : -1;
+            }
+        };
+        CompletableFuture<?> put = CompletableFuture.runAsync(() -> stack.s3().putObject(
+                b -> b.bucket(bucket).key("records/writing.json"), RequestBody.fromInputStream(slow, size)));
+        assertThat(halfSent.await(30, TimeUnit.SECONDS)).as("half the body sent").isTrue();
+        Thread.sleep(300); // let the server write what it has received to its temporary file
+
+        List<String> during = stack.s3().listObjectsV2(b -> b.bucket(bucket).prefix("records/")).contents().stream()
+                .map(S3Object::key).toList();
+        listed.countDown();
+        put.get(60, TimeUnit.SECONDS);
+        List<String> after = stack.s3().listObjectsV2(b -> b.bucket(bucket).prefix("records/")).contents().stream()
+                .map(S3Object::key).toList();
+
+        assertThat(during).as("keys listed while records/writing.json is being written").containsExactly("records/done.json");
+        assertThat(after).containsExactlyInAnyOrder("records/done.json", "records/writing.json");
+    }
+}
