@@ -109,7 +109,7 @@ public final class ProcessThroughput {
 
     private static ProcessBuilder cli(Path root, List<String> args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xss2m", "-XX:+UseSerialGC", "-Dmediaflow.root=" + root, "-Dorg.bytedeco.javacpp.cachedir="
+                "-Xss2m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dmediaflow.root=" + root, "-Dorg.bytedeco.javacpp.cachedir="
                         + System.getProperty("org.bytedeco.javacpp.cachedir", root.resolve("bench/target/javacpp-cache").toString()),
                 "-Dorg.bytedeco.javacpp.logger=slf4j", "-cp",
                 // -Dbench.cli.prepend=DIR puts other CLI classes first (e.g. a previous version's, to compare)

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@code mediaflow up --json ARGS} in a child JVM, as a script runs it: this JVM's classpath, the
- * launcher's JVM flags ({@code -Xss2m -XX:+UseSerialGC}). The child's stderr is appended to a log
+ * launcher's JVM flags ({@code -Xss2m -XX:+UseSerialGC
+ * -XX:TieredStopAtLevel=1}). The child's stderr is appended to a log
  * file; its first stdout line is the {@code up --json} line, read when the stack is ready. Killed
  * with SIGKILL ({@link #kill}) it gets no shutdown hook, as a crash or the OOM killer would leave it.
  */
@@ -50,7 +51,8 @@ public final class StackProcess implements AutoCloseable {
     public static StackProcess start(Path log, Duration timeout, Map<String, String> systemProperties, List<String> upArgs)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss2m", "-XX:+UseSerialGC"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss2m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"));
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "up", "--json"));
         command.addAll(upArgs);

@@ -733,14 +733,26 @@ public final class EmbeddedStack implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        // Invocations under way finish first (as before, up to 5 s a poller); pollers only waiting in
+        // a long-poll ReceiveMessage end when the servers stop, instead of after their wait.
+        long deadline = System.nanoTime() + 5_000_000_000L * Math.max(1, pollers.size());
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        closeQuietly();
+        long joinDeadline = System.nanoTime() + 5_000_000_000L;
         for (Thread t : pollers) {
             try {
-                t.join(5_000);
+                t.join(Math.max(1, (joinDeadline - System.nanoTime()) / 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        closeQuietly();
     }
 
     private void closeQuietly() {

@@ -23,9 +23,16 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  *
  * <p>One difference from AWS, on purpose: a failed record becomes visible again after the stack's
  * retry delay instead of the queue's full VisibilityTimeout, so local retries take seconds.
+ *
+ * <p>Each ReceiveMessage waits up to {@link #WAIT_SECONDS} for a message: an idle poller costs one
+ * request per wait, not one a second (ten pollers polling each second were a few percent of the
+ * stack's CPU under load). {@link EmbeddedStack#close()} does not wait that long: it stops the
+ * servers once no invocation is under way, which ends the waiting receives.
  */
 final class EventSourcePoller implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(EventSourcePoller.class);
+    /** Long-poll wait of each ReceiveMessage, seconds (SQS allows 0-20). */
+    static final int WAIT_SECONDS = 10;
 
     private final String name;
     private final SqsClient sqs;
@@ -76,7 +83,7 @@ final class EventSourcePoller implements Runnable {
             }
             List<Message> messages;
             try {
-                messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(batchSize).waitTimeSeconds(1)
+                messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(batchSize).waitTimeSeconds(WAIT_SECONDS)
                         .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
             } catch (RuntimeException e) {
                 if (running.get()) {
@@ -87,6 +94,11 @@ final class EventSourcePoller implements Runnable {
             }
             if (messages.isEmpty()) {
                 continue;
+            }
+            if (!running.get()) {
+                // received while the stack stops: back to the queue untouched, for the next start
+                release(messages);
+                break;
             }
             inFlight.incrementAndGet();
             try {
