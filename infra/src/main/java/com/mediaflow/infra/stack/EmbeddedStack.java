@@ -1,5 +1,6 @@
 package com.mediaflow.infra.stack;
 
+import com.mediaflow.infra.template.Conditions;
 import com.mediaflow.infra.template.Resolver;
 import com.mediaflow.infra.template.Template;
 import com.mediaflow.infra.template.Template.FunctionDef;
@@ -153,6 +154,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
     private final Options options;
     private final Template template;
+    private final Conditions conditions;
     private SQSRestServer sqsServer;
     private S3Proxy s3Proxy;
     private URI sqsEndpoint;
@@ -178,7 +180,9 @@ public final class EmbeddedStack implements AutoCloseable {
         this.options = options;
         this.template = Template.load(options.template());
         parameters.putAll(template.parameterDefaults());
+        parameters.putAll(shadowParameters(options));
         parameters.putAll(options.parameters());
+        this.conditions = new Conditions(template.conditionDefinitions(), this::ref);
 
         long t0 = System.nanoTime();
         int s3Port = 0;
@@ -218,7 +222,7 @@ public final class EmbeddedStack implements AutoCloseable {
             // Buckets, queues and notifications before the S3 endpoint opens: on a restart over a data
             // folder the buckets exist already, and a PUT let in before its bucket's notifications were
             // configured would be stored and acknowledged with no event, an upload lost for good.
-            Resolver resolver = new Resolver(this::ref, this::attribute);
+            Resolver resolver = resolver();
             createBuckets(resolver, blobs);
             createQueues(resolver);
             if (persistentQueues != null) {
@@ -263,6 +267,24 @@ public final class EmbeddedStack implements AutoCloseable {
         }
     }
 
+    /** The version the shadow event sources invoke on the embedded stack, which has one version of each function: its code. */
+    public static final String LOCAL_SHADOW_VERSION = "0";
+
+    /**
+     * Shadow mode from the environment alone ({@code mediaflow up --env SHADOW_FRACTION=1}): a
+     * fraction above 0 with no {@code ShadowVersion} given sets {@code ShadowVersion} to
+     * {@value #LOCAL_SHADOW_VERSION}, so the shadow queues and their event sources exist; locally the
+     * "version under test" is the same code. Parameters given explicitly win.
+     */
+    static Map<String, String> shadowParameters(Options options) {
+        String fraction = options.environment().get(Config.SHADOW_FRACTION);
+        if (fraction == null || options.parameters().containsKey("ShadowVersion")) {
+            return Map.of();
+        }
+        double f = Config.of(Map.of(Config.SHADOW_FRACTION, fraction)).shadowFraction();
+        return f > 0 ? Map.of("ShadowVersion", LOCAL_SHADOW_VERSION, "ShadowFraction", fraction) : Map.of();
+    }
+
     public static EmbeddedStack start(Options options) throws Exception {
         return new EmbeddedStack(options);
     }
@@ -294,7 +316,7 @@ public final class EmbeddedStack implements AutoCloseable {
      * is why a restarted persistent stack could move messages while a fresh one could not.)
      */
     private void createQueues(Resolver resolver) {
-        List<Template.QueueDef> pending = new ArrayList<>(template.queues());
+        List<Template.QueueDef> pending = new ArrayList<>(template.queues().stream().filter(q -> included(q.logicalId())).toList());
         RuntimeException unresolved = null;
         while (!pending.isEmpty()) {
             boolean progress = false;
@@ -331,6 +353,9 @@ public final class EmbeddedStack implements AutoCloseable {
         queueUrls.clear();
         queueArns.clear();
         for (Template.QueueDef q : template.queues()) {
+            if (!urls.containsKey(q.logicalId())) {
+                continue; // its Condition is false
+            }
             queueUrls.put(q.logicalId(), urls.get(q.logicalId()));
             queueArns.put(q.logicalId(), arns.get(q.logicalId()));
         }
@@ -488,7 +513,7 @@ public final class EmbeddedStack implements AutoCloseable {
     // ------------------------------------------------------------------ functions
 
     private void startPollers() {
-        Resolver resolver = new Resolver(this::ref, this::attribute);
+        Resolver resolver = resolver();
         for (FunctionDef f : functions.values()) {
             for (Template.EventSource source : f.events()) {
                 QueueRef queue = eventSourceQueue(f.logicalId());
@@ -508,6 +533,41 @@ public final class EmbeddedStack implements AutoCloseable {
                     t.start();
                     pollers.add(t);
                 }
+            }
+        }
+        startMappingPollers(resolver);
+    }
+
+    /**
+     * The template's {@code AWS::Lambda::EventSourceMapping}s whose Condition holds (shadow mode's): each
+     * polls its queue for the function its {@code FunctionName} names. A {@code :qualifier} (a version)
+     * is dropped: the embedded stack runs one version of each function, its code.
+     */
+    private void startMappingPollers(Resolver resolver) {
+        for (Template.EventSourceMapping m : template.eventSourceMappings()) {
+            if (m.condition() != null && !conditions.test(m.condition())) {
+                continue;
+            }
+            String arn = resolver.resolveString(m.eventSourceArn(), m.logicalId() + ".EventSourceArn");
+            String url = urlForArn(arn, m.logicalId() + ".EventSourceArn");
+            String name = resolver.resolveString(m.functionName(), m.logicalId() + ".FunctionName");
+            String function = name.contains(":") ? name.substring(0, name.indexOf(':')) : name;
+            if (!functions.containsKey(function)) {
+                throw new IllegalArgumentException("template.yaml: " + m.logicalId() + ".FunctionName is '" + name
+                        + "', expected a function of the template (optionally :version), one of " + functions.keySet());
+            }
+            int workers = Math.max(1, options.workers());
+            if (m.maximumConcurrency() != null) {
+                workers = Math.min(workers, Integer.parseInt(resolver.resolveString(m.maximumConcurrency(),
+                        m.logicalId() + ".ScalingConfig.MaximumConcurrency")));
+            }
+            for (int i = 0; i < workers; i++) {
+                EventSourcePoller poller = new EventSourcePoller(function, sqs, url, arn, REGION, m.batchSize(),
+                        m.reportBatchItemFailures(), () -> host(function), options.retryDelay(), running, inFlight);
+                Thread t = new Thread(poller, m.logicalId() + "-" + i);
+                t.setDaemon(true);
+                t.start();
+                pollers.add(t);
             }
         }
     }
@@ -598,7 +658,7 @@ public final class EmbeddedStack implements AutoCloseable {
                     + functionLogicalId);
         }
         Template.EventSource source = f.events().get(0);
-        String arn = new Resolver(this::ref, this::attribute).resolveString(source.queue(),
+        String arn = resolver().resolveString(source.queue(),
                 f.logicalId() + ".Events." + source.name() + ".Queue");
         return new QueueRef(urlForArn(arn, f.logicalId() + ".Events." + source.name()), arn);
     }
@@ -671,7 +731,18 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /** Resolves the template's intrinsics to this stack's names, URLs and ARNs (as the functions' environments are). */
     public Resolver resolver() {
-        return new Resolver(this::ref, this::attribute);
+        return new Resolver(this::ref, this::attribute, conditions);
+    }
+
+    /** Whether the template's condition holds with this stack's parameters. */
+    public boolean condition(String name) {
+        return conditions.test(name);
+    }
+
+    /** Whether the resource is created: it has no Condition, or its Condition holds. */
+    private boolean included(String logicalId) {
+        String c = template.condition(logicalId);
+        return c == null || conditions.test(c);
     }
 
     public List<String> deadLetterQueues() {

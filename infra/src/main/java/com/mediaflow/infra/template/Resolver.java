@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * Resolves CloudFormation intrinsics to local values: {@code Ref} of a parameter, pseudo
- * parameter or resource, {@code Fn::GetAtt}, {@code Fn::Sub} (both forms) and {@code Fn::Join}.
+ * parameter or resource, {@code Fn::GetAtt}, {@code Fn::Sub} (both forms), {@code Fn::Join}, and
+ * {@code Fn::If} when it is given the template's {@link Conditions}.
  * Anything it cannot resolve is an error that names it, never a silent empty string.
  */
 public final class Resolver {
@@ -17,14 +18,26 @@ public final class Resolver {
 
     private final Function<String, String> refs;
     private final Function<String, String> attributes;
+    private final java.util.function.Predicate<String> conditions;
 
     /**
      * @param refs resolves a Ref name (parameter, pseudo parameter or logical id), or returns null
      * @param attributes resolves "LogicalId.Attribute", or returns null
      */
     public Resolver(Function<String, String> refs, Function<String, String> attributes) {
+        this(refs, attributes, null);
+    }
+
+    /**
+     * As {@link #Resolver(Function, Function)}, and {@code Fn::If} too.
+     *
+     * @param conditions whether a template condition holds ({@link Conditions}); null: Fn::If is an error
+     */
+    public Resolver(Function<String, String> refs, Function<String, String> attributes,
+                    java.util.function.Predicate<String> conditions) {
         this.refs = refs;
         this.attributes = attributes;
+        this.conditions = conditions;
     }
 
     public String resolveString(Object value, String where) {
@@ -50,6 +63,13 @@ public final class Resolver {
                 }
                 case "Fn::Sub":
                     return sub(arg, where);
+                case "Fn::If": {
+                    if (conditions == null) {
+                        break;
+                    }
+                    List<Object> args = (List<Object>) arg;
+                    return resolve(conditions.test(String.valueOf(args.get(0))) ? args.get(1) : args.get(2), where);
+                }
                 case "Fn::Join": {
                     List<Object> parts = (List<Object>) arg;
                     List<String> items = new ArrayList<>();
@@ -59,10 +79,11 @@ public final class Resolver {
                     return String.join(String.valueOf(parts.get(0)), items);
                 }
                 default:
-                    if (key.startsWith("Fn::")) {
-                        throw new IllegalArgumentException("template.yaml: " + where + " uses " + key
-                                + ", which the embedded stack does not resolve; expected Ref, GetAtt, Sub or Join");
-                    }
+                    break;
+            }
+            if (key.startsWith("Fn::")) {
+                throw new IllegalArgumentException("template.yaml: " + where + " uses " + key
+                        + ", which the embedded stack does not resolve; expected Ref, GetAtt, Sub, Join or (with conditions) If");
             }
         }
         if (value instanceof Map<?, ?> m) {

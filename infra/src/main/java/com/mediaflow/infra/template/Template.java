@@ -25,6 +25,15 @@ public final class Template {
     public record EventSource(String name, Object queue, int batchSize, boolean reportBatchItemFailures, Object maximumConcurrency) {
     }
 
+    /**
+     * An {@code AWS::Lambda::EventSourceMapping} written out (not a SAM event): its queue ({@code EventSourceArn}),
+     * its {@code FunctionName} as written (a function, possibly with a {@code :qualifier}), and the
+     * {@code Condition} it is created under (null: always).
+     */
+    public record EventSourceMapping(String logicalId, String condition, Object eventSourceArn, Object functionName,
+                                     int batchSize, boolean reportBatchItemFailures, Object maximumConcurrency) {
+    }
+
     /** A SAM {@code Schedule} event: EventBridge invokes the function on {@code expression} ({@code rate(...)} or {@code cron(...)}). */
     public record ScheduleEvent(String name, Object expression, boolean enabled) {
     }
@@ -132,6 +141,31 @@ public final class Template {
                 out.add(map(r, bucketLogicalId + ".LifecycleConfiguration.Rules[]"));
             }
         }
+        return out;
+    }
+
+    /** The template's {@code Conditions} section, as written; empty when there is none. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> conditionDefinitions() {
+        return root.get("Conditions") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+    }
+
+    /** The {@code Condition} a resource is created under, or null when it always is. */
+    public String condition(String logicalId) {
+        Object r = resources.get(logicalId);
+        Object c = r == null ? null : map(r, logicalId).get("Condition");
+        return c == null ? null : String.valueOf(c);
+    }
+
+    public List<EventSourceMapping> eventSourceMappings() {
+        List<EventSourceMapping> out = new ArrayList<>();
+        forType("AWS::Lambda::EventSourceMapping", (id, p) -> {
+            Object types = p.getOrDefault("FunctionResponseTypes", List.of());
+            Object scaling = p.get("ScalingConfig");
+            out.add(new EventSourceMapping(id, condition(id), p.get("EventSourceArn"), p.get("FunctionName"),
+                    intOf(p.getOrDefault("BatchSize", 10)), list(types, id + ".FunctionResponseTypes").contains("ReportBatchItemFailures"),
+                    scaling == null ? null : map(scaling, id + ".ScalingConfig").get("MaximumConcurrency")));
+        });
         return out;
     }
 

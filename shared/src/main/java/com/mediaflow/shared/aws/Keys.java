@@ -86,6 +86,29 @@ public final class Keys {
         return sentPrefix(mediaId) + uploadId + "." + status.name() + ".json";
     }
 
+    /**
+     * Shadow mode: everything a shadow copy of a step writes, {@code shadow/<id>/<step>/}, beside the
+     * item's own keys and never among them (no manifest, receipt, outbox mark or event under it).
+     */
+    public static String shadowPrefix(String mediaId, String step) {
+        return "shadow/" + mediaId + "/" + step + "/";
+    }
+
+    /** A rendition of a shadow copy: {@code shadow/<id>/<step>/<name>}, as {@link #rendition} under media/. */
+    public static String shadowRendition(String mediaId, String step, String name) {
+        return shadowPrefix(mediaId, step) + name;
+    }
+
+    /** A shadow copy's step result, as {@link #stepResult} for the real one. */
+    public static String shadowResult(String mediaId, String step) {
+        return shadowPrefix(mediaId, step) + "result.json";
+    }
+
+    /** Where the shadow result and the real one differ: {@code shadow/<id>/<step>/compare.json}. */
+    public static String shadowComparison(String mediaId, String step) {
+        return shadowPrefix(mediaId, step) + "compare.json";
+    }
+
     /** In the quarantine bucket. */
     public static String quarantinedOriginal(String mediaId) {
         return mediaId + "/original";

@@ -80,6 +80,10 @@ public final class Config {
     public static final String SWEEP_MAX_REDRIVES = "SWEEP_MAX_REDRIVES";
     /** The sweeper's: objects examined per scan and run, so that one run is bounded; the next run goes on from there. */
     public static final String SWEEP_MAX_OBJECTS = "SWEEP_MAX_OBJECTS";
+    /** Validate's, shadow mode: the fraction of items (chosen by media id) whose step messages are copied to the shadow queues. */
+    public static final String SHADOW_FRACTION = "SHADOW_FRACTION";
+    /** Validate's, shadow mode: lines of {@code name queueUrl}, the shadow queue of each shadowed step; unset: off. */
+    public static final String SHADOW_QUEUES = "SHADOW_QUEUES";
 
     /** Every variable's name, from its declaration ({@link Setting}); TemplateChecks holds template.yaml to it. */
     public static final List<String> ALL = java.util.Arrays.stream(Setting.values()).map(Setting::name).toList();
@@ -282,6 +286,42 @@ public final class Config {
     /** {@link #SWEEP_MAX_OBJECTS}: default 1000 per scan and run. */
     public int sweepMaxObjects() {
         return (int) longValue(SWEEP_MAX_OBJECTS, Setting.SWEEP_MAX_OBJECTS.defaultLong(), 1, 1_000_000);
+    }
+
+    /** {@link #SHADOW_FRACTION}: default 0 (no shadow copies), at most 1 (every item). */
+    public double shadowFraction() {
+        Optional<String> v = optional(SHADOW_FRACTION);
+        if (v.isEmpty()) {
+            return Double.parseDouble(Setting.SHADOW_FRACTION.defaultValue());
+        }
+        double parsed;
+        try {
+            parsed = Double.parseDouble(v.get());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(SHADOW_FRACTION + " is '" + v.get() + "', expected a fraction from 0 to 1", e);
+        }
+        if (!(parsed >= 0 && parsed <= 1)) {
+            throw new ConfigException(SHADOW_FRACTION + " is " + v.get() + ", expected a fraction from 0 to 1");
+        }
+        return parsed;
+    }
+
+    /** {@link #SHADOW_QUEUES}: step name to its shadow queue URL, in declaration order; empty when unset. */
+    public Map<String, String> shadowQueues() {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String line : optional(SHADOW_QUEUES).orElse("").split("[\\n;]")) {
+            String trimmed = line.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            String[] parts = trimmed.split("\\s+");
+            if (parts.length != 2) {
+                throw new ConfigException(SHADOW_QUEUES + " line '" + trimmed + "' has " + parts.length
+                        + " fields, expected 2: name queueUrl");
+            }
+            out.put(parts[0], parts[1]);
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     public Path workDir() {

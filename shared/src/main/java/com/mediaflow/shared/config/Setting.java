@@ -69,7 +69,12 @@ public enum Setting {
     SWEEP_UPLOAD_GRACE_SECONDS("900", "s", "SweepUploadGraceSeconds", "sweeper",
             "an upload without a receipt this long after it was created is re-driven"),
     SWEEP_MAX_REDRIVES("2", "re-drives", "SweepMaxRedrives", "sweeper", "re-drives before the sweeper marks it FAILED"),
-    SWEEP_MAX_OBJECTS("1000", "objects", null, "sweeper", "objects examined per scan and run");
+    SWEEP_MAX_OBJECTS("1000", "objects", null, "sweeper", "objects examined per scan and run"),
+    SHADOW_FRACTION("0", "0-1", "ShadowFraction", "validate",
+            "shadow mode: the fraction of media items (chosen by media id) whose step messages are copied to the shadow"
+                    + " queues; 0: none"),
+    SHADOW_QUEUES(null, "lines", null, "validate",
+            "shadow mode: one line per shadowed step, `name queueUrl`; empty (ShadowVersion unset): shadow mode off");
 
     private final String defaultValue;
     private final String unit;

@@ -1,5 +1,22 @@
 package com.mediaflow.shared.model;
 
-/** Validate to a step: work on this stored original. */
-public record StepMessage(String mediaId, String step, String type, String category, String bucket, String key) {
+/**
+ * Validate to a step: work on this stored original.
+ *
+ * @param shadow true on a shadow copy (shadow mode, {@link com.mediaflow.shared.pipeline.Shadow}): the step
+ *     writes only under {@code shadow/<mediaId>/<step>/} and compares; null (left out of the JSON) on the real one
+ */
+public record StepMessage(String mediaId, String step, String type, String category, String bucket, String key, Boolean shadow) {
+    public StepMessage(String mediaId, String step, String type, String category, String bucket, String key) {
+        this(mediaId, step, type, category, bucket, key, null);
+    }
+
+    public boolean isShadow() {
+        return Boolean.TRUE.equals(shadow);
+    }
+
+    /** The same work, marked as a shadow copy. */
+    public StepMessage asShadow() {
+        return new StepMessage(mediaId, step, type, category, bucket, key, Boolean.TRUE);
+    }
 }

@@ -59,6 +59,7 @@ public final class IngestService {
     private final List<StepRoute> steps;
     private final Outbox outbox;
     private final Failures failures;
+    private final Shadow shadow;
 
     public IngestService(Config config, ObjectStore store, Queue queue) {
         this.store = store;
@@ -71,6 +72,7 @@ public final class IngestService {
         this.steps = config.pipelineSteps();
         this.outbox = new Outbox(store, queue, mediaBucket, completionQueue);
         this.failures = new Failures(store, queue, mediaBucket, completionQueue);
+        this.shadow = new Shadow(config, queue);
     }
 
     /**
@@ -238,8 +240,11 @@ public final class IngestService {
             // the steps tolerate; a claimed item without its messages would stall forever.
             for (StepRoute route : steps) {
                 if (route.appliesTo(category, verdict.detectedType())) {
-                    queue.send(route.queueUrl(), new StepMessage(mediaId, route.name(), verdict.detectedType(), category.id(),
-                            mediaBucket, Keys.original(mediaId)));
+                    StepMessage message = new StepMessage(mediaId, route.name(), verdict.detectedType(), category.id(),
+                            mediaBucket, Keys.original(mediaId));
+                    queue.send(route.queueUrl(), message);
+                    // shadow mode: a marked copy for the version under test, for a fraction of the items chosen by id
+                    shadow.copy(message);
                 }
             }
             if (pending.isEmpty()) {

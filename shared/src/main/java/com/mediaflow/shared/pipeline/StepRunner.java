@@ -5,7 +5,10 @@ import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.codec.Rendition;
 import com.mediaflow.shared.config.Config;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.shared.error.MediaflowException;
+import com.mediaflow.shared.lambda.SqsBatch;
 import com.mediaflow.shared.error.MalformedEventException;
 import com.mediaflow.shared.error.StorageException;
 import com.mediaflow.shared.model.Json;
@@ -29,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * Runs a {@link MediaStep} for one queue message: fetch the original, process it, store the
  * renditions under fixed keys, store the step's result, tell finalize. Running it twice for the
  * same message writes the same objects again and sends one more (harmless) notice to finalize.
+ *
+ * <p>A shadow copy of the message ({@link StepMessage#isShadow()}, shadow mode) runs the same step
+ * with every key under {@code shadow/<id>/<step>/} instead ({@link Keys#shadowRendition},
+ * {@link Keys#shadowResult}), tells nobody, and hands its result to {@link ShadowCompare}; it never
+ * writes the manifest, a receipt, an outbox mark or an event, even when it fails for good
+ * ({@link #failureRecorder()}). This is the one place that redirects, for every step.
  */
 public final class StepRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
@@ -40,6 +49,7 @@ public final class StepRunner {
     private final String finalizeQueue;
     private final Path workDir;
     private final Failures failures;
+    private final ShadowCompare shadowCompare;
 
     public StepRunner(MediaStep step, Config config, ObjectStore store, Queue queue) {
         this.step = step;
@@ -49,6 +59,7 @@ public final class StepRunner {
         this.finalizeQueue = config.finalizeQueueUrl();
         this.workDir = config.workDir();
         this.failures = new Failures(store, queue, mediaBucket, config.completionQueueUrl());
+        this.shadowCompare = new ShadowCompare(store, mediaBucket);
     }
 
     public String stepName() {
@@ -60,12 +71,48 @@ public final class StepRunner {
         return failures;
     }
 
+    /**
+     * What this step records when a message fails for good: the item it names marked FAILED, except
+     * for a shadow copy, whose failure is only logged (its message then goes to its own dead-letter
+     * queue) and never touches the item.
+     */
+    public SqsBatch.FailureRecorder failureRecorder() {
+        SqsBatch.FailureRecorder items = failures.forItems(step.name());
+        return new SqsBatch.FailureRecorder() {
+            @Override
+            public void permanent(SQSEvent.SQSMessage message, MediaflowException error) {
+                if (!shadow(message)) {
+                    items.permanent(message, error);
+                }
+            }
+
+            @Override
+            public void lastAttempt(SQSEvent.SQSMessage message, RuntimeException error) {
+                if (!shadow(message)) {
+                    items.lastAttempt(message, error);
+                }
+            }
+        };
+    }
+
+    private static boolean shadow(SQSEvent.SQSMessage message) {
+        try {
+            return Json.read(message.getBody(), StepMessage.class).isShadow();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     public void run(String messageBody) {
         StepMessage message = Json.read(messageBody, StepMessage.class);
         Keys.checkMessage("step message", message.mediaId(), message.bucket(), mediaBucket);
         if (!Keys.original(message.mediaId()).equals(message.key())) {
             throw new MalformedEventException("step message for " + message.mediaId() + " names key '" + message.key()
                     + "', expected its original '" + Keys.original(message.mediaId()) + "'");
+        }
+        if (message.isShadow()) {
+            runShadow(message);
+            return;
         }
         String resultKey = Keys.stepResult(message.mediaId(), step.name());
         Optional<StepResult> done = store.getJson(mediaBucket, resultKey, StepResult.class);
@@ -79,6 +126,20 @@ public final class StepRunner {
         queue.send(finalizeQueue, new StepDone(message.mediaId(), step.name()));
     }
 
+    /** A shadow copy: its own result under shadow/ (made once, kept across retries), then the comparison. */
+    private void runShadow(StepMessage message) {
+        String resultKey = Keys.shadowResult(message.mediaId(), step.name());
+        Optional<StepResult> done = store.getJson(mediaBucket, resultKey, StepResult.class);
+        StepResult result;
+        if (done.isPresent()) {
+            result = done.get();
+        } else {
+            result = process(message);
+            store.putJson(mediaBucket, resultKey, result);
+        }
+        shadowCompare.compare(message.mediaId(), step.name(), result);
+    }
+
     private StepResult process(StepMessage message) {
         Path original = null;
         try {
@@ -89,7 +150,8 @@ public final class StepRunner {
             MediaStep.Output out = step.process(message, original);
             List<Output> outputs = new ArrayList<>();
             for (Rendition r : out.renditions()) {
-                String key = Keys.rendition(message.mediaId(), step.name(), r.name());
+                String key = message.isShadow() ? Keys.shadowRendition(message.mediaId(), step.name(), r.name())
+                        : Keys.rendition(message.mediaId(), step.name(), r.name());
                 store.putBytes(mediaBucket, key, r.bytes(), r.contentType());
                 outputs.add(new Output(r.kind(), key, r.contentType(), r.width(), r.height(), (long) r.bytes().length));
             }
