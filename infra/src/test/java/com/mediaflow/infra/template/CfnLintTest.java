@@ -149,7 +149,8 @@ class CfnLintTest {
         assertThat(r.output.lines().toList()).as("resource types after the transform")
                 // seven roles: one per function, and CodeDeploy's for the gradual releases (one group per function)
                 .contains("AWS::Lambda::Function 6", "AWS::IAM::Role 7", "AWS::CodeDeploy::DeploymentGroup 6",
-                        "AWS::Lambda::EventSourceMapping 5",
+                        // five from the functions' SQS events, two of shadow mode (written out, under ShadowOn)
+                        "AWS::Lambda::EventSourceMapping 7",
                         // the sweeper's Schedule event: an EventBridge rule and its permission to invoke the alias
                         "AWS::Events::Rule 1", "AWS::Lambda::Permission 1")
                 .noneMatch(l -> l.startsWith("AWS::Serverless::"));

@@ -11,7 +11,8 @@ public record StepMessage(String mediaId, String step, String type, String categ
         this(mediaId, step, type, category, bucket, key, null);
     }
 
-    public boolean isShadow() {
+    /** Whether this is a shadow copy (named so that JSON sees only the {@code shadow} component). */
+    public boolean shadowCopy() {
         return Boolean.TRUE.equals(shadow);
     }
 

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Shadow mode, validate's side: a fraction of the media items get a copy of their step messages,
- * marked {@link StepMessage#isShadow() shadow}, on the shadow queues, whose event sources invoke the
+ * marked {@link StepMessage#shadowCopy() shadow}, on the shadow queues, whose event sources invoke the
  * version under test ({@code ShadowVersion} in template.yaml). Off unless {@code SHADOW_QUEUES} names
  * a queue and {@code SHADOW_FRACTION} is above 0.
  *

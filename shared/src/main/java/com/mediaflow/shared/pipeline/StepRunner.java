@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * renditions under fixed keys, store the step's result, tell finalize. Running it twice for the
  * same message writes the same objects again and sends one more (harmless) notice to finalize.
  *
- * <p>A shadow copy of the message ({@link StepMessage#isShadow()}, shadow mode) runs the same step
+ * <p>A shadow copy of the message ({@link StepMessage#shadowCopy()}, shadow mode) runs the same step
  * with every key under {@code shadow/<id>/<step>/} instead ({@link Keys#shadowRendition},
  * {@link Keys#shadowResult}), tells nobody, and hands its result to {@link ShadowCompare}; it never
  * writes the manifest, a receipt, an outbox mark or an event, even when it fails for good
@@ -97,7 +97,7 @@ public final class StepRunner {
 
     private static boolean shadow(SQSEvent.SQSMessage message) {
         try {
-            return Json.read(message.getBody(), StepMessage.class).isShadow();
+            return Json.read(message.getBody(), StepMessage.class).shadowCopy();
         } catch (RuntimeException e) {
             return false;
         }
@@ -110,7 +110,7 @@ public final class StepRunner {
             throw new MalformedEventException("step message for " + message.mediaId() + " names key '" + message.key()
                     + "', expected its original '" + Keys.original(message.mediaId()) + "'");
         }
-        if (message.isShadow()) {
+        if (message.shadowCopy()) {
             runShadow(message);
             return;
         }
@@ -150,7 +150,7 @@ public final class StepRunner {
             MediaStep.Output out = step.process(message, original);
             List<Output> outputs = new ArrayList<>();
             for (Rendition r : out.renditions()) {
-                String key = message.isShadow() ? Keys.shadowRendition(message.mediaId(), step.name(), r.name())
+                String key = message.shadowCopy() ? Keys.shadowRendition(message.mediaId(), step.name(), r.name())
                         : Keys.rendition(message.mediaId(), step.name(), r.name());
                 store.putBytes(mediaBucket, key, r.bytes(), r.contentType());
                 outputs.add(new Output(r.kind(), key, r.contentType(), r.width(), r.height(), (long) r.bytes().length));
