@@ -90,6 +90,32 @@ class IamIT {
                         && c.key().startsWith("work/transcode/"));
     }
 
+    /** Shadow mode on (ShadowOn's statements apply): the copies, the shadow outputs and the comparisons are granted, nothing wider. */
+    @Test
+    void shadowMode_copiesOutputsAndComparisons_everyCallIsGranted() throws Exception {
+        Path photo = Corpus.file("exif-orientation/Landscape_6.jpg");
+        CallRecorder.start();
+        List<Call> calls;
+        try (StackFixture fx = StackFixture.start(EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template())
+                .withWorkers(2).withEnvironment(Map.of(Config.SHADOW_FRACTION, "1"))))) {
+            String etag = fx.upload(photo, "iam/shadow.jpg", "image/jpeg");
+            Receipt r = fx.awaitFinalReceipt("iam/shadow.jpg", etag, WAIT);
+            for (String step : List.of("thumbnail", "metadata")) {
+                StackFixture.await(() -> fx.store.exists(fx.media, com.mediaflow.shared.aws.Keys.shadowComparison(r.mediaId(), step))
+                        ? java.util.Optional.of(true) : java.util.Optional.empty(), WAIT, "shadow comparison of " + step);
+            }
+            fx.awaitQuiet(WAIT);
+            calls = CallRecorder.stop();
+            assertGranted(fx.stack, calls);
+        } finally {
+            CallRecorder.stop();
+        }
+        assertThat(calls).as("validate sent the shadow copies").anyMatch(c -> c.function().equals("ValidateFunction")
+                && c.operation().equals("SendMessage") && c.resource().contains("ShadowThumbnailQueue"));
+        assertThat(calls).as("thumbnail wrote its shadow outputs").anyMatch(c -> c.function().equals("ThumbnailFunction")
+                && c.operation().equals("PutObject") && c.key() != null && c.key().startsWith("shadow/"));
+    }
+
     @Test
     void sweeper_redrivesAStuckItemAndFailsIt_everyCallIsGranted() throws Exception {
         Path voice = SyntheticMedia.voiceNoteWav(tmp.resolve("voice.wav"), 16_000, 1.0, 0.5);
@@ -207,7 +233,7 @@ class IamIT {
         stack.queues().forEach((id, url) -> arnsByUrl.put(url, stack.queueArn(id)));
         Map<String, List<Iam.Statement>> policies = new HashMap<>();
         for (String f : stack.functions().keySet()) {
-            List<Iam.Statement> statements = new ArrayList<>(Iam.statements(stack.template(), f, stack.resolver(), c -> false));
+            List<Iam.Statement> statements = new ArrayList<>(Iam.statements(stack.template(), f, stack.resolver(), stack::condition));
             // SAM's SQS event source: its poller receives, deletes and reads the attributes of its queue
             for (var source : stack.functions().get(f).events()) {
                 String arn = stack.resolver().resolveString(source.queue(), f + ".Events." + source.name());
