@@ -36,6 +36,7 @@ public final class ProductionChecks {
         functions(template, resources, problems);
         privileges(template, problems);
         eventSources(template, problems);
+        problems.addAll(MappingChecks.problems(template));
         releases(template, resources, problems);
         outputs(template, problems);
         return problems;
@@ -314,7 +315,7 @@ public final class ProductionChecks {
         return actions.stream().anyMatch(a -> Iam.wildcard(a, true).matcher(action).matches());
     }
 
-    private static List<String> strings(Object value) {
+    static List<String> strings(Object value) {
         if (value instanceof List<?> l) {
             return l.stream().map(String::valueOf).toList();
         }
@@ -376,7 +377,7 @@ public final class ProductionChecks {
     }
 
     /** A number, or a {@code Ref} to a parameter with a numeric Default; null otherwise. */
-    private static Integer number(Object value, Map<String, String> defaults) {
+    static Integer number(Object value, Map<String, String> defaults) {
         if (value instanceof Number n) {
             return n.intValue();
         }
@@ -420,7 +421,7 @@ public final class ProductionChecks {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object o) {
+    static Map<String, Object> map(Object o) {
         return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 }
