@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * {@code AWS::Lambda::EventSourceMapping} (shadow mode's, which invoke a version, not the alias SAM's
  * SQS events use): the same limits as a SAM SQS event (a {@code MaximumConcurrency}, partial batch
  * responses, a queue visibility timeout of at least six times the function's timeout), the same
- * {@code Condition} as the queue it reads, a {@code FunctionName} that names a function of the
+ * {@code Condition} as the queue it reads, an alarm on that queue's age, a {@code FunctionName} that names a function of the
  * template, and the poller's rights on the queue in that function's own policies (SAM adds them only
  * for its own events).
  */
@@ -60,12 +60,27 @@ final class MappingChecks {
             if (queueCondition != null && !queueCondition.equals(m.condition())) {
                 problems.add(where + " has Condition " + m.condition() + ", expected " + queueCondition + ", its queue's");
             }
+            if (!ageAlarmed(template, queue)) {
+                problems.add("queue " + queue + " (read by " + m.logicalId() + ") has no alarm on ApproximateAgeOfOldestMessage");
+            }
             if (!grantsReceive(template.functionProperty(f.logicalId(), "Policies"), queue)) {
                 problems.add("function " + f.logicalId() + " has no statement allowing sqs:ReceiveMessage on !GetAtt " + queue
                         + ".Arn, expected one for " + m.logicalId() + " (SAM grants the poller's rights only for its own events)");
             }
         }
         return problems;
+    }
+
+    /** Whether an alarm watches the queue's ApproximateAgeOfOldestMessage. */
+    private static boolean ageAlarmed(Template template, String queue) {
+        return template.resources().values().stream().map(ProductionChecks::map)
+                .filter(r -> "AWS::CloudWatch::Alarm".equals(r.get("Type")))
+                .map(r -> ProductionChecks.map(r.get("Properties")))
+                .filter(p -> "AWS/SQS".equals(p.get("Namespace")) && "ApproximateAgeOfOldestMessage".equals(p.get("MetricName")))
+                .anyMatch(p -> p.get("Dimensions") instanceof List<?> dims && dims.stream().map(ProductionChecks::map)
+                        .anyMatch(d -> "QueueName".equals(d.get("Name"))
+                                && ProductionChecks.map(d.get("Value")).get("Fn::GetAtt") instanceof List<?> att
+                                && queue.equals(att.get(0))));
     }
 
     /** The function a FunctionName names: {@code !Ref F}, {@code !GetAtt F.Arn} or {@code !Sub '${F}:qualifier'}. */

@@ -45,6 +45,9 @@ class MappingChecksTest {
         assertThat(problems("                Resource: !GetAtt ShadowThumbnailQueue.Arn\n", "                Resource: !GetAtt ThumbnailQueue.Arn\n"))
                 .anySatisfy(p -> assertThat(p).contains("function ThumbnailFunction has no statement allowing sqs:ReceiveMessage"
                         + " on !GetAtt ShadowThumbnailQueue.Arn"));
+        assertThat(problems("          Value: !GetAtt ShadowMetadataQueue.QueueName\n", "          Value: !GetAtt MetadataQueue.QueueName\n"))
+                .anySatisfy(p -> assertThat(p).contains("queue ShadowMetadataQueue (read by ShadowMetadataEventSource) has no alarm"
+                        + " on ApproximateAgeOfOldestMessage"));
         assertThat(problems("      FunctionName: !Sub '${ThumbnailFunction}:${ShadowVersion}'", "      FunctionName: !Sub '${Nothing}:${ShadowVersion}'"))
                 .anySatisfy(p -> assertThat(p).contains("ShadowThumbnailEventSource has FunctionName"));
     }
