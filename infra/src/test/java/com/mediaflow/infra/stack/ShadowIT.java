@@ -136,10 +136,23 @@ class ShadowIT {
     @Test
     void mainResultNotThereYet_theShadowCopyIsRetried_andComparesOnceItIs() throws Exception {
         try (StackFixture fx = StackFixture.start(true, Map.of(Config.SHADOW_FRACTION, "1"))) {
-            // given: an original with no item around it yet (no manifest, no real result), as when the shadow copy runs first
+            // given: an item PROCESSING without its real result yet, as when the shadow copy runs first
             String id = "ab".repeat(32);
             fx.stack.s3().putObject(b -> b.bucket(fx.media).key(Keys.original(id)).contentType("image/jpeg"),
                     software.amazon.awssdk.core.sync.RequestBody.fromFile(PHOTO));
+            Manifest processing = new Manifest(id, MediaStatus.PROCESSING, "image/jpeg", "image", 1L,
+                    new Manifest.Location(fx.media, Keys.original(id)), Map.of("thumbnail", Manifest.PENDING), List.of(), List.of(),
+                    Map.of(), Map.of(), null);
+            fx.store.putJson(fx.media, Keys.manifest(id), processing);
+
+            // and: a shadow copy that fails for good (it names another key: consumed without retry) leaves the item alone
+            fx.stack.sqs().sendMessage(b -> b.queueUrl(fx.stack.queueUrl("ShadowThumbnailQueue")).messageBody(Json.write(
+                    new StepMessage(id, "thumbnail", "image/jpeg", "image", fx.media, Keys.mediaPrefix(id) + "other").asShadow())));
+            fx.awaitQuiet(WAIT);
+            assertThat(fx.store.getJson(fx.media, Keys.manifest(id), Manifest.class)).as("the item, after a failed shadow copy")
+                    .contains(processing);
+            assertThat(fx.completions()).isEmpty();
+
             fx.stack.sqs().sendMessage(b -> b.queueUrl(fx.stack.queueUrl("ShadowThumbnailQueue")).messageBody(Json.write(
                     new StepMessage(id, "thumbnail", "image/jpeg", "image", fx.media, Keys.original(id)).asShadow())));
 
@@ -157,7 +170,8 @@ class ShadowIT {
                     ShadowComparison.class), WAIT, "the comparison after the retry");
             assertThat(c.differs()).as(c.differences().toString()).isFalse();
             assertThat(fx.keys(fx.media, Keys.mediaPrefix(id))).as("the shadow copy wrote nothing of the item")
-                    .containsExactlyInAnyOrder(Keys.original(id), Keys.stepResult(id, "thumbnail"));
+                    .containsExactlyInAnyOrder(Keys.original(id), Keys.manifest(id), Keys.stepResult(id, "thumbnail"));
+            assertThat(fx.store.getJson(fx.media, Keys.manifest(id), Manifest.class)).contains(processing);
             assertThat(fx.completions()).isEmpty();
         }
     }
