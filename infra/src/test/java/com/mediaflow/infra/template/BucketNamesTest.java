@@ -3,6 +3,7 @@ package com.mediaflow.infra.template;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.infra.TestPaths;
+import com.mediaflow.infra.stack.EmbeddedStack;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +109,39 @@ class BucketNamesTest {
         }
         assertThat(all).hasSize(2 * template.buckets().size());
         assertThat(all).contains("mediaflow-ingest-us-east-1-123456789012", "mediaflow-media-eu-west-1-123456789012");
+    }
+
+    @Test
+    void embeddedStackNames_areValid_andAreTheOnesTheEventFilesName() throws IOException {
+        java.util.Map<String, String> local = new java.util.HashMap<>();
+        for (Template.Bucket b : template.buckets()) {
+            String name = BucketNames.resolve(template, b, constraints.defaultValue(), EmbeddedStack.REGION, EmbeddedStack.ACCOUNT,
+                    EmbeddedStack.STACK_NAME);
+            assertThat(BucketNames.invalid(name)).as(name).isEmpty();
+            local.put(b.logicalId(), name);
+        }
+        assertThat(local).containsEntry("IngestBucket", "mediaflow-ingest-us-east-1-000000000000")
+                .containsEntry("MediaBucket", "mediaflow-media-us-east-1-000000000000")
+                .containsEntry("QuarantineBucket", "mediaflow-quarantine-us-east-1-000000000000");
+        assertThat(Files.readString(TestPaths.events("validate-sqs.json")))
+                .contains("\\\"name\\\":\\\"" + local.get("IngestBucket") + "\\\"")
+                .contains("arn:aws:s3:::" + local.get("IngestBucket"));
+        for (String step : List.of("thumbnail", "metadata", "transcode")) {
+            assertThat(Files.readString(TestPaths.events(step + "-sqs.json"))).as(step)
+                    .contains("\\\"bucket\\\":\\\"" + local.get("MediaBucket") + "\\\"");
+        }
+    }
+
+    @Test
+    void samconfigPrefixes_areAllowed() throws IOException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("NamePrefix=(\\S+?)[\\s\"]")
+                .matcher(Files.readString(TestPaths.root().resolve("samconfig.toml")));
+        Set<String> prefixes = new LinkedHashSet<>();
+        while (m.find()) {
+            prefixes.add(m.group(1));
+        }
+        assertThat(prefixes).contains("mediaflow-dev", "mediaflow-prod")
+                .allSatisfy(p -> assertThat(constraints.allows(p)).as(p).isTrue());
     }
 
     @Test
