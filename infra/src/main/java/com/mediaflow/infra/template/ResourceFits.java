@@ -63,12 +63,14 @@ public final class ResourceFits {
 
     /**
      * Every function that downloads to /tmp: its peak on /tmp, in largest uploads, beside {@link #NATIVES_MB}.
-     * Transcode's bound, 2: the single path holds the original and its renditions; a long video's split
-     * holds the original and its segments, a stream copy of it (the same bytes, remuxed); the stitch
-     * holds the original and one rung's parts and rendition at a time besides the finished ones. The
-     * ladder caps each rung's rate (maxrate) at or below the rates of the sources it is meant for, so the
-     * renditions together are taken as at most the input again. Not a proof: a source compressed far
-     * harder than the ladder can re-encode larger, and such a job fails (ENOSPC) and is dead-lettered.
+     * Transcode's bound, 2, is one input for the original plus one for what it writes
+     * (TranscodeService): a long video's split writes its segments, a stream copy of the input (the
+     * same packets, remuxed); the single path writes the renditions; the stitch holds the finished
+     * renditions and the rung being stitched twice (its parts and its file). Assumed, not proved:
+     * that these renditions take at most the input's size, since the ladder's rates (VideoLadder's
+     * maxrate, 1 to 6 Mbit/s) are at or below those of camera and phone originals. A source
+     * compressed harder than the ladder can re-encode larger; its job then fails for want of space
+     * (ENOSPC), is retried and dead-lettered, and the dead-letter alarm says so.
      */
     static final Map<String, Share> SCRATCH = Map.of(
             "ThumbnailFunction", new Share(1, "the original (StepRunner: a temp file in WORK_DIR); renditions stay in memory"),
