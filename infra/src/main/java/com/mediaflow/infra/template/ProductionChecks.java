@@ -38,6 +38,7 @@ public final class ProductionChecks {
         eventSources(template, problems);
         releases(template, resources, problems);
         outputs(template, problems);
+        problems.addAll(DashboardChecks.problems(template));
         return problems;
     }
 
