@@ -96,6 +96,7 @@ public final class Finalizer {
      * @throws IllegalStateException when the merge does not come out READY with the synthetic output
      */
     public String prime() {
+        metrics.prime();
         String id = PrimingInputs.MEDIA_ID;
         StepDone done = Json.roundTrip(new StepDone(id, "thumbnail"), StepDone.class);
         Keys.checkMessage("finalize message", done.mediaId(), null, null);

@@ -356,6 +356,7 @@ public final class IngestService {
      * @throws IllegalStateException when the synthetic PNG is not detected and accepted as a PNG
      */
     public String prime() {
+        metrics.prime();
         byte[] png = PrimingInputs.png(8, 8);
         String key = "priming/priming.png";
         List<ObjectCreated> created = S3Notification.parse(

@@ -102,6 +102,14 @@ class StepMetricsTest {
         assertThat(response.getBatchItemFailures()).isEmpty();
     }
 
+    @Test
+    void priming_buildsTheLines_butWritesNothing() {
+        assertThat(new StepMetrics("dev", "validate").prime()).isEqualTo(2);
+
+        assertThat(lines).isEmpty();
+        assertThat(StepMetrics.current().lines()).as("no invocation left open").isEmpty();
+    }
+
     private static SQSEvent event(String... bodies) {
         List<SQSEvent.SQSMessage> records = new ArrayList<>();
         for (String b : bodies) {
