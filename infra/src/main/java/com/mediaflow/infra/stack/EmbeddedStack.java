@@ -5,6 +5,7 @@ import com.mediaflow.infra.template.Template;
 import com.mediaflow.infra.template.Template.FunctionDef;
 import com.mediaflow.shared.aws.AwsClients;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.metrics.StepMetrics;
 import com.mediaflow.shared.model.Json;
 import java.io.IOException;
 import java.net.BindException;
@@ -219,6 +220,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final Path workDir = Files.createTempDirectory("mediaflow-work-");
     private final PersistentQueues persistentQueues;
     private int restoredMessages;
+    private final MetricLines metricLines = new MetricLines();
 
     private EmbeddedStack(Options options) throws Exception {
         this.options = options;
@@ -304,6 +306,8 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         LOG.info("embedded stack up in {} ms: S3 {} SQS {}", (System.nanoTime() - t0) / 1_000_000, s3Endpoint, sqsEndpoint);
         if (options.runFunctions()) {
+            // the functions' metric lines, which Lambda would send to CloudWatch Logs: kept here, off the CLI's stdout
+            StepMetrics.sink(metricLines);
             startPollers();
             startSchedules();
         }
@@ -311,6 +315,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
     public static EmbeddedStack start(Options options) throws Exception {
         return new EmbeddedStack(options);
+    }
+
+    /** The metric lines (CloudWatch EMF) the functions of this stack wrote, the last {@value MetricLines#KEEP}. */
+    public MetricLines metrics() {
+        return metricLines;
     }
 
     // ------------------------------------------------------------------ resources
@@ -798,6 +807,9 @@ public final class EmbeddedStack implements AutoCloseable {
             }
         }
         closeQuietly();
+        if (StepMetrics.sink() == metricLines) {
+            StepMetrics.sink(null);
+        }
         long joinDeadline = System.nanoTime() + 5_000_000_000L;
         for (Thread t : pollers) {
             try {

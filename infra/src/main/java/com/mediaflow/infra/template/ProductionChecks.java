@@ -41,6 +41,7 @@ public final class ProductionChecks {
         outputs(template, problems);
         problems.addAll(BucketNames.problems(template));
         problems.addAll(ResourceFits.problems(template));
+        problems.addAll(DashboardChecks.problems(template));
         return problems;
     }
 

@@ -69,7 +69,9 @@ public enum Setting {
     SWEEP_UPLOAD_GRACE_SECONDS("900", "s", "SweepUploadGraceSeconds", "sweeper",
             "an upload without a receipt this long after it was created is re-driven"),
     SWEEP_MAX_REDRIVES("2", "re-drives", "SweepMaxRedrives", "sweeper", "re-drives before the sweeper marks it FAILED"),
-    SWEEP_MAX_OBJECTS("1000", "objects", null, "sweeper", "objects examined per scan and run");
+    SWEEP_MAX_OBJECTS("1000", "objects", null, "sweeper", "objects examined per scan and run"),
+    STAGE("dev", "name", "Stage", "validate, thumbnail, metadata, transcode, finalize",
+            "the deployment stage: the Stage dimension of the step metrics (docs/deploying.md, Metrics)");
 
     private final String defaultValue;
     private final String unit;

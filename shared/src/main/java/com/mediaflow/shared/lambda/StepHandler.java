@@ -72,7 +72,7 @@ public abstract class StepHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, context, maxReceiveCount, runner.failures().forItems(runner.stepName()),
+        return SqsBatch.process(runner.metrics(), event, context, maxReceiveCount, runner.failures().forItems(runner.stepName()),
                 message -> runner.run(message.getBody()));
     }
 }

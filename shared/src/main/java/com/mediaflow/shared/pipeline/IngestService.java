@@ -14,6 +14,7 @@ import com.mediaflow.shared.format.Detector;
 import com.mediaflow.shared.format.MediaCategory;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.lambda.S3Notification;
+import com.mediaflow.shared.metrics.StepMetrics;
 import com.mediaflow.shared.lambda.S3Notification.ObjectCreated;
 import com.mediaflow.shared.model.CompletionEvent;
 import com.mediaflow.shared.model.Json;
@@ -67,6 +68,7 @@ public final class IngestService {
     private final List<StepRoute> steps;
     private final Outbox outbox;
     private final Failures failures;
+    private final StepMetrics metrics;
 
     public IngestService(Config config, ObjectStore store, Queue queue) {
         this.store = store;
@@ -79,6 +81,12 @@ public final class IngestService {
         this.steps = config.pipelineSteps();
         this.outbox = new Outbox(store, queue, mediaBucket, completionQueue);
         this.failures = new Failures(store, queue, mediaBucket, completionQueue);
+        this.metrics = new StepMetrics(config.stage(), "validate");
+    }
+
+    /** Validate's metrics: bytes hashed in, bytes stored (the original, by server-side copy), quarantines by reason code. */
+    public StepMetrics metrics() {
+        return metrics;
     }
 
     /**
@@ -142,6 +150,7 @@ public final class IngestService {
         if (!announced.hasVersion() && resume(upload)) {
             return;
         }
+        StepMetrics.current().bytes(StepMetrics.BYTES_IN, pass.size());
         var detected = Detector.detect(pass.head(), pass.headLength());
         // The structural pass reads only headers and indexes: from the bytes the hash kept, for an
         // object of up to KEEP_WHOLE_BYTES, else with ranged GETs pinned to the ETag that was hashed.
@@ -159,7 +168,7 @@ public final class IngestService {
                 object.key(), upload.id(), pass.size(), mediaId, detected.mimeType(), verdict.accepted(), verdict.reasons());
         Receipt own = new Receipt(ingestBucket, upload.key(), upload.etag(), pass.size(), declaredType, mediaId,
                 verdict.detectedType(), verdict.accepted() ? MediaStatus.PROCESSING : MediaStatus.QUARANTINED,
-                verdict.reasons(), false, upload.sequencer(), upload.id(), null);
+                verdict.reasons(), false, upload.sequencer(), upload.id(), null, object.eventTime());
         if (verdict.accepted()) {
             accept(upload, own, pass, verdict);
         } else {
@@ -235,7 +244,8 @@ public final class IngestService {
         Manifest item = claim(claim);
         boolean claimer = upload.id().equals(item.claimedBy());
         Receipt attached = new Receipt(own.bucket(), own.key(), own.etag(), own.size(), own.declaredType(), mediaId,
-                own.detectedType(), MediaStatus.PROCESSING, own.reasons(), !claimer, own.sequencer(), own.uploadId(), null);
+                own.detectedType(), MediaStatus.PROCESSING, own.reasons(), !claimer, own.sequencer(), own.uploadId(), null,
+                own.uploadedAt());
         store.putJson(mediaBucket, Keys.upload(mediaId, upload.id()), attached);
         if (claimer && item.status() == MediaStatus.PROCESSING) {
             if (!store.copyIfMatch(ingestBucket, upload.key(), upload.etag(), mediaBucket, original.key(), verdict.detectedType())) {
@@ -244,6 +254,7 @@ public final class IngestService {
                         + " changed while it was validated (ETag " + upload.etag() + " no longer matches); claim on media "
                         + mediaId + " released, will retry", null);
             }
+            StepMetrics.current().bytes(StepMetrics.BYTES_OUT, pass.size());
             // Fan out before the receipt exists: a crash in between is retried and sends again, which
             // the steps tolerate; a claimed item without its messages would stall forever.
             for (StepRoute route : steps) {
@@ -331,6 +342,7 @@ public final class IngestService {
             throw new StorageException("s3://" + ingestBucket + "/" + upload.key()
                     + " changed while it was validated (ETag " + upload.etag() + " no longer matches); will retry", null);
         }
+        StepMetrics.current().bytes(StepMetrics.BYTES_OUT, own.size());
         store.putJson(quarantineBucket, Keys.quarantineReasons(mediaId), own);
         if (verdict.contentRejected()) {
             store.putJsonIfAbsent(mediaBucket, Keys.manifest(mediaId), new Manifest(mediaId, MediaStatus.QUARANTINED,
@@ -339,7 +351,9 @@ public final class IngestService {
                     verdict.reasons(), List.of(), Map.of(), Map.of(), upload.id()));
         }
         store.putJson(mediaBucket, Keys.upload(mediaId, upload.id()), own);
-        outbox.complete(own, null);
+        if (outbox.complete(own, null)) {
+            StepMetrics.current().quarantine(Failures.rejectionCode(own.reasons()));
+        }
     }
 
     /**
@@ -352,6 +366,7 @@ public final class IngestService {
      * @throws IllegalStateException when the synthetic PNG is not detected and accepted as a PNG
      */
     public String prime() {
+        metrics.prime();
         byte[] png = PrimingInputs.png(8, 8);
         String key = "priming/priming.png";
         List<ObjectCreated> created = S3Notification.parse(

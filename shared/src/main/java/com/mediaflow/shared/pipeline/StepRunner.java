@@ -8,6 +8,7 @@ import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.error.CodecException;
 import com.mediaflow.shared.error.MalformedEventException;
 import com.mediaflow.shared.error.StorageException;
+import com.mediaflow.shared.metrics.StepMetrics;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.StepDone;
@@ -40,6 +41,7 @@ public final class StepRunner {
     private final String finalizeQueue;
     private final Path workDir;
     private final Failures failures;
+    private final StepMetrics metrics;
 
     public StepRunner(MediaStep step, Config config, ObjectStore store, Queue queue) {
         this.step = step;
@@ -49,6 +51,12 @@ public final class StepRunner {
         this.finalizeQueue = config.finalizeQueueUrl();
         this.workDir = config.workDir();
         this.failures = new Failures(store, queue, mediaBucket, config.completionQueueUrl());
+        this.metrics = new StepMetrics(config.stage(), step.name());
+    }
+
+    /** This step's metrics; the bytes it downloads and stores count in them through the {@link ObjectStore}. */
+    public StepMetrics metrics() {
+        return metrics;
     }
 
     public String stepName() {
