@@ -5,6 +5,7 @@ import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.StepDone;
 import com.mediaflow.shared.model.StepMessage;
+import com.mediaflow.shared.pipeline.Sweeper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +83,37 @@ public final class Probes {
                 record(MISSING, Json.write(new StepDone(NO_ITEM, "thumbnail")))));
         return new Probe("finalize: a message with a forged media id, consumed, and one for item " + NO_ITEM
                 + ", whose manifest is missing, reported for a retry", payload, answer -> batch(answer, Set.of(MISSING)));
+    }
+
+    /** The {@code source} of the sweeper's check event (SweeperHandler answers it with {@code Sweeper.check()}, not a sweep). */
+    public static final String SWEEPER_CHECK_SOURCE = "mediaflow.pretraffic";
+
+    /**
+     * Sweeper: a sweep re-drives and marks items FAILED, so the new version is not asked to sweep.
+     * An event from {@link #SWEEPER_CHECK_SOURCE} asks it for its check instead: the sweep's
+     * decisions on synthetic ages and the reads a sweep starts with, nothing written. The answer must
+     * be the check's line; a version that swept instead answers a sweep line and fails the hook.
+     */
+    public static Probe sweeper(String nonce) {
+        String payload = Json.write(Map.of("source", SWEEPER_CHECK_SOURCE, "detail-type", "PreTraffic check", "id", nonce,
+                "detail", Map.of()));
+        return new Probe("sweeper: the check event (decisions and reads, no sweep)", payload, answer -> {
+            if (answer.functionError() != null) {
+                return Optional.of("expected the check's line, found FunctionError " + answer.functionError() + ": "
+                        + AppSpec.abbreviate(answer.payload()));
+            }
+            JsonNode line;
+            try {
+                line = answer.payload() == null ? null : Json.MAPPER.readTree(answer.payload());
+            } catch (Exception e) {
+                return Optional.of("expected the check's line as a JSON string, found " + AppSpec.abbreviate(answer.payload()));
+            }
+            if (line == null || !line.isTextual() || !line.asText().startsWith(Sweeper.CHECK_PREFIX + "decisions LEAVE")) {
+                return Optional.of("expected a line starting '" + Sweeper.CHECK_PREFIX + "decisions LEAVE', found "
+                        + AppSpec.abbreviate(answer.payload()));
+            }
+            return Optional.empty();
+        });
     }
 
     private static Probe stepProbe(String step, String type, String category, String mediaBucket, String region) {
