@@ -46,7 +46,7 @@ public class FinalizeHandler implements RequestHandler<SQSEvent, SQSBatchRespons
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, context, maxReceiveCount, finalizer.failures().forItems("finalize"),
+        return SqsBatch.process(finalizer.metrics(), event, context, maxReceiveCount, finalizer.failures().forItems("finalize"),
                 message -> finalizer.finalizeItem(message.getBody()));
     }
 }

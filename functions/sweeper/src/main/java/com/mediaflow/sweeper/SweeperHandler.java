@@ -23,6 +23,12 @@ public class SweeperHandler implements RequestHandler<Map<String, Object>, Strin
     private static final Logger LOG = LoggerFactory.getLogger(SweeperHandler.class);
     /** Left of the invocation's time when the sweep stops examining, so that it ends cleanly before the timeout. */
     static final Duration MARGIN = Duration.ofSeconds(10);
+    /**
+     * The {@code source} of the PreTraffic hook's event (functions/pretraffic): the new version is
+     * checked ({@link Sweeper#check()}: reads and decisions, nothing written) instead of sweeping,
+     * so that a broken version is caught before it touches an item.
+     */
+    public static final String PRETRAFFIC_SOURCE = "mediaflow.pretraffic";
 
     private final Sweeper sweeper;
     /** SnapStart's hooks; held here because org.crac may hold registered resources weakly. */
@@ -55,6 +61,10 @@ public class SweeperHandler implements RequestHandler<Map<String, Object>, Strin
             MDC.put("function_request_id", String.valueOf(context.getAwsRequestId()));
         }
         try {
+            if (event != null && PRETRAFFIC_SOURCE.equals(event.get("source"))) {
+                LOG.info("PreTraffic check {}: reads and decisions only, no sweep", event.get("id"));
+                return sweeper.check();
+            }
             LOG.info("sweep started by {} {} at {}", event == null ? null : event.get("source"),
                     event == null ? null : event.get("id"), event == null ? null : event.get("time"));
             Duration budget = context == null || context.getRemainingTimeInMillis() <= 0 ? Duration.ofMinutes(4)

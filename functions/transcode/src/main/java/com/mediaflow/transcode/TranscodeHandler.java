@@ -10,6 +10,7 @@ import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.lambda.Lease;
 import com.mediaflow.shared.lambda.SqsBatch;
+import com.mediaflow.shared.metrics.StepMetrics;
 import com.mediaflow.shared.pipeline.Failures;
 import com.mediaflow.shared.pipeline.TranscodeService;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -25,6 +26,7 @@ public class TranscodeHandler implements RequestHandler<SQSEvent, SQSBatchRespon
     private final String queueUrl;
     private final SqsBatch.FailureRecorder recorder;
     private final int maxReceiveCount;
+    private final StepMetrics metrics;
 
     /** What Lambda calls: configuration and clients are built once, at cold start. */
     public TranscodeHandler() {
@@ -43,25 +45,27 @@ public class TranscodeHandler implements RequestHandler<SQSEvent, SQSBatchRespon
     private TranscodeHandler(Config config, SqsClient sqs, ObjectStore store, Queue queue) {
         this(new TranscodeService(config, store, queue), sqs, config.transcodeQueueUrl(),
                 new Failures(store, queue, config.mediaBucket(), config.completionQueueUrl()).forItems("transcode"),
-                config.maxReceiveCount());
+                config.maxReceiveCount(), new StepMetrics(config.stage(), TranscodeService.STEP));
     }
 
     TranscodeHandler(TranscodeService service, SqsClient sqs, String queueUrl) {
-        this(service, sqs, queueUrl, SqsBatch.FailureRecorder.NONE, 0);
+        this(service, sqs, queueUrl, SqsBatch.FailureRecorder.NONE, 0, null);
     }
 
+    /** @param metrics transcode's metrics (every message is an item: step, segment, audio and stitch jobs); null: none */
     TranscodeHandler(TranscodeService service, SqsClient sqs, String queueUrl, SqsBatch.FailureRecorder recorder,
-                     int maxReceiveCount) {
+                     int maxReceiveCount, StepMetrics metrics) {
         this.service = service;
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.recorder = recorder;
         this.maxReceiveCount = maxReceiveCount;
+        this.metrics = metrics;
     }
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, context, maxReceiveCount, recorder,
+        return SqsBatch.process(metrics, event, context, maxReceiveCount, recorder,
                 message -> service.handle(message.getBody(), Lease.of(sqs, queueUrl, message.getReceiptHandle())));
     }
 }

@@ -54,7 +54,7 @@ public class ValidateHandler implements RequestHandler<SQSEvent, SQSBatchRespons
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, context, maxReceiveCount, ingest.failureRecorder(), message -> {
+        return SqsBatch.process(ingest.metrics(), event, context, maxReceiveCount, ingest.failureRecorder(), message -> {
             for (var created : S3Notification.parse(message.getBody(), ingest.ingestBucket())) {
                 ingest.ingest(created);
             }

@@ -45,7 +45,7 @@ final class Demo {
         long t0 = System.nanoTime();
         err.println("mediaflow demo: starting the embedded stack (ElasticMQ + S3Proxy, wired from template.yaml)...");
         List<ResultLine> lines = new ArrayList<>();
-        try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.defaults(main.template()).withWorkers(2))) {
+        try (EmbeddedStack stack = EmbeddedStack.start(Main.shortWaits(EmbeddedStack.Options.defaults(main.template()).withWorkers(2)))) {
             err.printf("mediaflow demo: stack up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
             Pipeline pipeline = new Pipeline(stack, err, System.console() != null);
             err.println("mediaflow demo: uploading " + files.size() + " files to s3://" + stack.bucket("IngestBucket") + "/");

@@ -33,10 +33,10 @@ public final class Main {
     static final String USAGE = """
             usage: mediaflow COMMAND [OPTIONS] [ARGS]      'mediaflow COMMAND --help' shows a command's options
               demo                                  put sample media through the whole pipeline and show what became of each
-              process [--out DIR] [--timeout S] [--workers N] [--env NAME=VALUE]... [--include-hidden] PATH...
+              process [--out DIR] [--timeout S] [--workers N] [--env NAME=VALUE]... [--time-scale F] [--include-hidden] PATH...
                                                     upload files (or folders) to the local ingest bucket, wait, copy outputs
                                                     to DIR/<mediaId>/ (default ./mediaflow-out); one JSON line per input, each as it ends
-              up [--data DIR] [--port N] [--json] [--workers N] [--env NAME=VALUE]...
+              up [--data DIR] [--port N] [--json] [--workers N] [--env NAME=VALUE]... [--time-scale F]
                                                     start the embedded stack and keep it running (Ctrl-C stops it)
               invoke FUNCTION -e EVENT.json [--put FILE=s3://BUCKET/KEY]...
                                                     run one function's handler with an event on a fresh local stack,
@@ -51,6 +51,14 @@ public final class Main {
             "  --env NAME=VALUE     a function setting over the template's, e.g. SEGMENT_THRESHOLD_SECONDS=20 (repeatable)\n";
     private static final String WORKERS_HELP =
             "  --workers N          concurrent invocations per queue (default 2: segment jobs of long videos run that many at a time)\n";
+    private static String timeScaleHelp(double byDefault) {
+        return "  --time-scale F       a failed record is retried after F x its queue's VisibilityTimeout, F from "
+                + EmbeddedStack.MIN_TIME_SCALE + " to 1\n"
+                + "                       (default " + byDefault + (byDefault == 1 ? ", as on AWS" : "")
+                + ", or " + EmbeddedStack.TIME_SCALE_VARIABLE + "; validate's 720 s becomes " + (int) Math.ceil(720 * byDefault)
+                + " s)\n";
+    }
+
     private static final String HIDDEN_HELP =
             "  --include-hidden     when walking folders, also take dotfiles and what is in .git, .svn and .hg folders\n"
             + "                       (skipped by default; files named on the command line are always taken)\n";
@@ -64,7 +72,7 @@ public final class Main {
                     ./mediaflow-out/demo-results.jsonl has the same results as JSON lines. No options.
                     """,
             "process", """
-                    usage: mediaflow process [--out DIR] [--timeout SECONDS] [--workers N] [--env NAME=VALUE]... [--include-hidden] PATH...
+                    usage: mediaflow process [--out DIR] [--timeout SECONDS] [--workers N] [--env NAME=VALUE]... [--time-scale F] [--include-hidden] PATH...
                     Uploads files (folders are walked) to the local ingest bucket as a client would and, as soon as
                     each upload is terminal, copies its outputs to DIR/<mediaId>/ and prints its JSON line: one per
                     input, in the order they end, each naming its file (infra/src/main/resources/mediaflow-result.schema.json).
@@ -72,9 +80,9 @@ public final class Main {
                     or QUARANTINED; 1 otherwise; 2 for a bad command line.
                       --out DIR            where outputs are copied (default ./mediaflow-out)
                       --timeout SECONDS    how long to wait for every upload to be terminal (default 900)
-                    """ + WORKERS_HELP + ENV_HELP + HIDDEN_HELP,
+                    """ + WORKERS_HELP + ENV_HELP + timeScaleHelp(EmbeddedStack.SHORT_TIME_SCALE) + HIDDEN_HELP,
             "up", """
-                    usage: mediaflow up [--data DIR] [--port N] [--json] [--workers N] [--env NAME=VALUE]...
+                    usage: mediaflow up [--data DIR] [--port N] [--json] [--workers N] [--env NAME=VALUE]... [--time-scale F]
                     Starts the embedded stack (S3 and SQS, the template's buckets and queues, the functions) and keeps
                     it running until Ctrl-C (SIGINT) or SIGTERM. Any S3 client that puts an object into the ingest
                     bucket triggers processing.
@@ -83,7 +91,7 @@ public final class Main {
                       --port N             fixed ports: S3 listens on N, SQS on N+1 (default: free ports the system picks)
                       --json               print one JSON line when ready (endpoints, region, credentials, buckets, queue
                                            URLs: infra/src/main/resources/mediaflow-up.schema.json) instead of the banner
-                    """ + WORKERS_HELP + ENV_HELP,
+                    """ + WORKERS_HELP + ENV_HELP + timeScaleHelp(1),
             "invoke", """
                     usage: mediaflow invoke FUNCTION -e EVENT.json [--put FILE=s3://BUCKET/KEY]...
                     Runs one function's real handler with the event, with the template's environment, on a fresh local
@@ -186,10 +194,12 @@ public final class Main {
         Duration timeout = Duration.ofMinutes(15);
         List<Path> inputs = new ArrayList<>();
         boolean includeHidden = false;
-        EmbeddedStack.Options options = EmbeddedStack.Options.defaults(template()).withWorkers(2);
+        EmbeddedStack.Options options = shortWaits(EmbeddedStack.Options.defaults(template()).withWorkers(2));
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
+                case "--time-scale" -> options = options.withTimeScale(timeScale("process", value("process", args, ++i,
+                        "--time-scale", "a decimal")));
                 case "--out" -> outDir = Path.of(value("process", args, ++i, "--out", "a folder"));
                 case "--timeout" -> timeout = Duration.ofSeconds(wholeNumber("process", value("process", args, ++i, "--timeout", "seconds"),
                         "--timeout", 1, Integer.MAX_VALUE, "a whole number of seconds above 0"));
@@ -198,7 +208,7 @@ public final class Main {
                 case "--include-hidden" -> includeHidden = true;
                 default -> {
                     if (a.startsWith("-")) {
-                        throw unknownOption("process", a, "--out, --timeout, --workers, --env, --include-hidden");
+                        throw unknownOption("process", a, "--out, --timeout, --workers, --env, --time-scale, --include-hidden");
                     }
                     inputs.add(Path.of(a));
                 }
@@ -314,7 +324,9 @@ public final class Main {
                 case "--json" -> json = true;
                 case "--workers" -> options = options.withWorkers(workers("up", value("up", args, ++i, "--workers", "a number")));
                 case "--env" -> options = withEnv(options, value("up", args, ++i, "--env", "NAME=VALUE"));
-                default -> throw a.startsWith("-") ? unknownOption("up", a, "--data, --port, --json, --workers, --env")
+                case "--time-scale" -> options = options.withTimeScale(timeScale("up", value("up", args, ++i, "--time-scale",
+                        "a decimal")));
+                default -> throw a.startsWith("-") ? unknownOption("up", a, "--data, --port, --json, --workers, --env, --time-scale")
                         : new UsageException("up", "up takes no arguments, found '" + a + "'");
             }
         }
@@ -559,6 +571,21 @@ public final class Main {
             throw new UsageException(command, option + " is " + n + ", expected " + expected);
         }
         return n;
+    }
+
+    /** process and demo: {@link EmbeddedStack#SHORT_TIME_SCALE} unless {@value EmbeddedStack#TIME_SCALE_VARIABLE} is set. */
+    static EmbeddedStack.Options shortWaits(EmbeddedStack.Options options) {
+        return options.withTimeScale(EmbeddedStack.timeScaleFrom(System.getenv(EmbeddedStack.TIME_SCALE_VARIABLE),
+                EmbeddedStack.SHORT_TIME_SCALE));
+    }
+
+    private static double timeScale(String command, String v) {
+        try {
+            return EmbeddedStack.timeScaleFrom(v, Double.NaN);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(command, "--time-scale is '" + v + "', expected a decimal from "
+                    + EmbeddedStack.MIN_TIME_SCALE + " to 1 (1: a failed record waits its queue's whole VisibilityTimeout, as on AWS)");
+        }
     }
 
     private static int workers(String command, String v) {

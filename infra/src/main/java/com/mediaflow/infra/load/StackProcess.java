@@ -50,6 +50,15 @@ public final class StackProcess implements AutoCloseable {
      */
     public static StackProcess start(Path log, Duration timeout, Map<String, String> systemProperties, List<String> upArgs)
             throws IOException, InterruptedException {
+        return start(log, timeout, systemProperties, Map.of(), upArgs);
+    }
+
+    /**
+     * As {@link #start(Path, Duration, Map, List)}, with environment variables for the child over
+     * this process's, such as {@code MEDIAFLOW_SWEEP_SECONDS}.
+     */
+    public static StackProcess start(Path log, Duration timeout, Map<String, String> systemProperties,
+                                     Map<String, String> environment, List<String> upArgs) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss2m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1"));
@@ -57,8 +66,10 @@ public final class StackProcess implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "up", "--json"));
         command.addAll(upArgs);
         Files.createDirectories(log.toAbsolutePath().getParent());
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
             try {

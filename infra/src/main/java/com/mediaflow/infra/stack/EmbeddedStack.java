@@ -6,6 +6,7 @@ import com.mediaflow.infra.template.Template;
 import com.mediaflow.infra.template.Template.FunctionDef;
 import com.mediaflow.shared.aws.AwsClients;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.metrics.StepMetrics;
 import com.mediaflow.shared.model.Json;
 import java.io.IOException;
 import java.net.BindException;
@@ -57,46 +58,53 @@ public final class EmbeddedStack implements AutoCloseable {
      *     ({@code DIR/sqs}), so that a restart on the same folder goes on where it stopped; null keeps both in memory
      * @param runFunctions start the event source pollers (false: only buckets and queues)
      * @param workers concurrent executions per event source
-     * @param retryDelay how soon a failed record is visible again
+     * @param timeScale how much of a queue's VisibilityTimeout a failed record waits before it is received
+     *     again, from 1 (as on AWS) down to {@link #MIN_TIME_SCALE}; see {@link #TIME_SCALE_VARIABLE}
      * @param parameters template parameter overrides
      * @param environment extra environment for every function (wins over the template)
      * @param port 0 for ports the system picks; otherwise S3 listens on {@code port} and SQS on {@code port + 1}
      */
-    public record Options(Path template, Path dataDir, boolean runFunctions, int workers, Duration retryDelay,
+    public record Options(Path template, Path dataDir, boolean runFunctions, int workers, double timeScale,
                           Map<String, String> parameters, Map<String, String> environment, int port, Duration sweepInterval) {
         public static Options defaults(Path template) {
-            return new Options(template, null, true, 1, Duration.ofSeconds(1), Map.of(), Map.of(), 0,
-                    sweepIntervalFrom(System.getenv(SWEEP_SECONDS_VARIABLE)));
+            return new Options(template, null, true, 1, timeScaleFrom(System.getenv(TIME_SCALE_VARIABLE), 1.0), Map.of(),
+                    Map.of(), 0, sweepIntervalFrom(System.getenv(SWEEP_SECONDS_VARIABLE)));
         }
 
         public Options withFunctions(boolean run) {
-            return new Options(template, dataDir, run, workers, retryDelay, parameters, environment, port, sweepInterval);
+            return new Options(template, dataDir, run, workers, timeScale, parameters, environment, port, sweepInterval);
         }
 
         public Options withWorkers(int n) {
-            return new Options(template, dataDir, runFunctions, n, retryDelay, parameters, environment, port, sweepInterval);
+            return new Options(template, dataDir, runFunctions, n, timeScale, parameters, environment, port, sweepInterval);
         }
 
         public Options withDataDir(Path dir) {
-            return new Options(template, dir, runFunctions, workers, retryDelay, parameters, environment, port, sweepInterval);
+            return new Options(template, dir, runFunctions, workers, timeScale, parameters, environment, port, sweepInterval);
         }
 
         public Options withParameters(Map<String, String> p) {
-            return new Options(template, dataDir, runFunctions, workers, retryDelay, p, environment, port, sweepInterval);
+            return new Options(template, dataDir, runFunctions, workers, timeScale, p, environment, port, sweepInterval);
         }
 
         public Options withEnvironment(Map<String, String> e) {
-            return new Options(template, dataDir, runFunctions, workers, retryDelay, parameters, e, port, sweepInterval);
+            return new Options(template, dataDir, runFunctions, workers, timeScale, parameters, e, port, sweepInterval);
         }
 
         public Options withPort(int basePort) {
-            return new Options(template, dataDir, runFunctions, workers, retryDelay, parameters, environment, basePort,
+            return new Options(template, dataDir, runFunctions, workers, timeScale, parameters, environment, basePort,
                     sweepInterval);
+        }
+
+        /** @param scale see {@link Options#timeScale()}; checked by {@link #timeScaleFrom} */
+        public Options withTimeScale(double scale) {
+            checkTimeScale(scale, "the time scale");
+            return new Options(template, dataDir, runFunctions, workers, scale, parameters, environment, port, sweepInterval);
         }
 
         /** How often the functions with a Schedule event (the sweeper) run; {@link Duration#ZERO} never. */
         public Options withSweepInterval(Duration interval) {
-            return new Options(template, dataDir, runFunctions, workers, retryDelay, parameters, environment, port, interval);
+            return new Options(template, dataDir, runFunctions, workers, timeScale, parameters, environment, port, interval);
         }
     }
 
@@ -131,6 +139,45 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         throw new IllegalArgumentException(SWEEP_SECONDS_VARIABLE + " is '" + seconds
                 + "', expected a whole number of seconds from 0 (no sweeps) to 86400");
+    }
+
+    /**
+     * The environment variable that sets {@link Options#timeScale()}: a decimal from
+     * {@value #MIN_TIME_SCALE} to 1. Lambda leaves a failed record invisible for the rest of its
+     * queue's VisibilityTimeout (6x the function's timeout: 12 minutes for validate); at 0.01 the
+     * embedded stack waits 7.2 s instead. {@code up} defaults to 1, {@code process} and {@code demo}
+     * to {@link #SHORT_TIME_SCALE}, and the tests set 0.002.
+     */
+    public static final String TIME_SCALE_VARIABLE = "MEDIAFLOW_TIME_SCALE";
+    public static final double MIN_TIME_SCALE = 0.001;
+    /** The time scale of {@code process} and {@code demo} unless {@value #TIME_SCALE_VARIABLE} or {@code --time-scale} says otherwise. */
+    public static final double SHORT_TIME_SCALE = 0.01;
+
+    /**
+     * @param value a time scale as text; null or blank for {@code fallback}
+     * @throws IllegalArgumentException naming {@value #TIME_SCALE_VARIABLE} when it is not a decimal from
+     *     {@value #MIN_TIME_SCALE} to 1
+     */
+    public static double timeScaleFrom(String value, double fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        double scale;
+        try {
+            scale = Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            scale = Double.NaN;
+        }
+        checkTimeScale(scale, TIME_SCALE_VARIABLE + " '" + value + "'");
+        return scale;
+    }
+
+    private static void checkTimeScale(double scale, String what) {
+        if (!(scale >= MIN_TIME_SCALE && scale <= 1)) {
+            throw new IllegalArgumentException(what + " is " + (Double.isNaN(scale) ? "not a number" : String.valueOf(scale))
+                    + ", expected a decimal from " + MIN_TIME_SCALE + " to 1 (the share of a queue's VisibilityTimeout a"
+                    + " failed record waits; 1 as on AWS)");
+        }
     }
 
     /** The listeners, in the order they take ports from {@link Options#port()}: S3 on N, SQS on N + 1. */
@@ -175,6 +222,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final Path workDir = Files.createTempDirectory("mediaflow-work-");
     private final PersistentQueues persistentQueues;
     private int restoredMessages;
+    private final MetricLines metricLines = new MetricLines();
 
     private EmbeddedStack(Options options) throws Exception {
         this.options = options;
@@ -262,6 +310,8 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         LOG.info("embedded stack up in {} ms: S3 {} SQS {}", (System.nanoTime() - t0) / 1_000_000, s3Endpoint, sqsEndpoint);
         if (options.runFunctions()) {
+            // the functions' metric lines, which Lambda would send to CloudWatch Logs: kept here, off the CLI's stdout
+            StepMetrics.sink(metricLines);
             startPollers();
             startSchedules();
         }
@@ -287,6 +337,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
     public static EmbeddedStack start(Options options) throws Exception {
         return new EmbeddedStack(options);
+    }
+
+    /** The metric lines (CloudWatch EMF) the functions of this stack wrote, the last {@value MetricLines#KEEP}. */
+    public MetricLines metrics() {
+        return metricLines;
     }
 
     // ------------------------------------------------------------------ resources
@@ -519,6 +574,7 @@ public final class EmbeddedStack implements AutoCloseable {
                 QueueRef queue = eventSourceQueue(f.logicalId());
                 String arn = queue.arn();
                 String url = queue.url();
+                Duration retryWait = EventSourcePoller.retryWait(visibilityTimeout(url), options.timeScale());
                 // as Lambda: no more concurrent invocations than the event source's MaximumConcurrency
                 int workers = Math.max(1, options.workers());
                 if (source.maximumConcurrency() != null) {
@@ -527,7 +583,7 @@ public final class EmbeddedStack implements AutoCloseable {
                 }
                 for (int i = 0; i < workers; i++) {
                     EventSourcePoller poller = new EventSourcePoller(f.logicalId(), sqs, url, arn, REGION, source.batchSize(),
-                            source.reportBatchItemFailures(), () -> host(f.logicalId()), options.retryDelay(), running, inFlight);
+                            source.reportBatchItemFailures(), () -> host(f.logicalId()), retryWait, running, inFlight);
                     Thread t = new Thread(poller, f.logicalId() + "-" + source.name() + "-" + i);
                     t.setDaemon(true);
                     t.start();
@@ -556,6 +612,7 @@ public final class EmbeddedStack implements AutoCloseable {
                 throw new IllegalArgumentException("template.yaml: " + m.logicalId() + ".FunctionName is '" + name
                         + "', expected a function of the template (optionally :version), one of " + functions.keySet());
             }
+            Duration retryWait = EventSourcePoller.retryWait(visibilityTimeout(url), options.timeScale());
             int workers = Math.max(1, options.workers());
             if (m.maximumConcurrency() != null) {
                 workers = Math.min(workers, Integer.parseInt(resolver.resolveString(m.maximumConcurrency(),
@@ -563,7 +620,7 @@ public final class EmbeddedStack implements AutoCloseable {
             }
             for (int i = 0; i < workers; i++) {
                 EventSourcePoller poller = new EventSourcePoller(function, sqs, url, arn, REGION, m.batchSize(),
-                        m.reportBatchItemFailures(), () -> host(function), options.retryDelay(), running, inFlight);
+                        m.reportBatchItemFailures(), () -> host(function), retryWait, running, inFlight);
                 Thread t = new Thread(poller, m.logicalId() + "-" + i);
                 t.setDaemon(true);
                 t.start();
@@ -647,6 +704,12 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     /** A queue as a client addresses it (URL) and as an event source names it (ARN). */
+    private Duration visibilityTimeout(String queueUrl) {
+        String seconds = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT))
+                .attributes().get(QueueAttributeName.VISIBILITY_TIMEOUT);
+        return Duration.ofSeconds(Long.parseLong(seconds));
+    }
+
     public record QueueRef(String url, String arn) {
     }
 
@@ -816,6 +879,9 @@ public final class EmbeddedStack implements AutoCloseable {
             }
         }
         closeQuietly();
+        if (StepMetrics.sink() == metricLines) {
+            StepMetrics.sink(null);
+        }
         long joinDeadline = System.nanoTime() + 5_000_000_000L;
         for (Thread t : pollers) {
             try {

@@ -21,8 +21,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * to move to the dead-letter queue by the queue's redrive policy). With ReportBatchItemFailures
  * only the reported records are retried; without it, any failure retries the whole batch.
  *
- * <p>One difference from AWS, on purpose: a failed record becomes visible again after the stack's
- * retry delay instead of the queue's full VisibilityTimeout, so local retries take seconds.
+ * <p>A failed record (and a batch the function could not start for) stays invisible for the
+ * queue's VisibilityTimeout from its receive, as on AWS, times the stack's time scale
+ * ({@link EmbeddedStack#TIME_SCALE_VARIABLE}): the tests and {@code process} shorten the wait,
+ * {@code up} keeps AWS's.
  *
  * <p>Each ReceiveMessage waits up to {@link #WAIT_SECONDS} for a message: an idle poller costs one
  * request per wait, not one a second (ten pollers polling each second were a few percent of the
@@ -42,12 +44,13 @@ final class EventSourcePoller implements Runnable {
     private final int batchSize;
     private final boolean partialBatch;
     private final Supplier<FunctionHost> hostFactory;
-    private final Duration retryDelay;
+    /** How long after its receive a failed record is received again. */
+    private final Duration retryWait;
     private final AtomicBoolean running;
     private final AtomicInteger inFlight;
 
     EventSourcePoller(String name, SqsClient sqs, String queueUrl, String queueArn, String region, int batchSize,
-                      boolean partialBatch, Supplier<FunctionHost> hostFactory, Duration retryDelay,
+                      boolean partialBatch, Supplier<FunctionHost> hostFactory, Duration retryWait,
                       AtomicBoolean running, AtomicInteger inFlight) {
         this.name = name;
         this.sqs = sqs;
@@ -57,7 +60,7 @@ final class EventSourcePoller implements Runnable {
         this.batchSize = Math.max(1, Math.min(10, batchSize));
         this.partialBatch = partialBatch;
         this.hostFactory = hostFactory;
-        this.retryDelay = retryDelay;
+        this.retryWait = retryWait;
         this.running = running;
         this.inFlight = inFlight;
     }
@@ -82,9 +85,11 @@ final class EventSourcePoller implements Runnable {
                 }
             }
             List<Message> messages;
+            long receivedAt;
             try {
                 messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(batchSize).waitTimeSeconds(WAIT_SECONDS)
                         .messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+                receivedAt = System.nanoTime();
             } catch (RuntimeException e) {
                 if (running.get()) {
                     LOG.warn("{}: ReceiveMessage failed: {}", name, e.toString());
@@ -97,7 +102,7 @@ final class EventSourcePoller implements Runnable {
             }
             if (!running.get()) {
                 // received while the stack stops: back to the queue untouched, for the next start
-                release(messages);
+                release(messages, Duration.ZERO);
                 break;
             }
             inFlight.incrementAndGet();
@@ -105,9 +110,9 @@ final class EventSourcePoller implements Runnable {
                 if (host == null) {
                     LOG.warn("{}: initialisation failed ({}); {} message(s) not processed, they go back to the queue", name,
                             initError, messages.size());
-                    release(messages);
+                    release(messages, remainingWait(receivedAt));
                 } else {
-                    deliver(host, messages);
+                    deliver(host, messages, receivedAt);
                 }
             } finally {
                 inFlight.decrementAndGet();
@@ -115,7 +120,7 @@ final class EventSourcePoller implements Runnable {
         }
     }
 
-    private void deliver(FunctionHost host, List<Message> messages) {
+    private void deliver(FunctionHost host, List<Message> messages, long receivedAt) {
         SQSEvent event = SqsEvents.fromMessages(messages, queueArn, region);
         Set<String> failed = new HashSet<>();
         try {
@@ -130,11 +135,12 @@ final class EventSourcePoller implements Runnable {
         if (!failed.isEmpty() && !partialBatch) {
             messages.forEach(m -> failed.add(m.messageId()));
         }
+        int wait = (int) remainingWait(receivedAt).toSeconds();
         for (Message m : messages) {
             try {
                 if (failed.contains(m.messageId())) {
                     sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle())
-                            .visibilityTimeout((int) retryDelay.toSeconds()));
+                            .visibilityTimeout(wait));
                 } else {
                     sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
                 }
@@ -144,11 +150,34 @@ final class EventSourcePoller implements Runnable {
         }
     }
 
-    private void release(List<Message> messages) {
+    /**
+     * The wait before a failed record is received again: {@code visibilityTimeout x timeScale},
+     * rounded up to whole seconds (SQS's unit), and at least 1 s so that a failing record cannot
+     * spin; 0 only for a queue whose VisibilityTimeout is 0.
+     */
+    static Duration retryWait(Duration visibilityTimeout, double timeScale) {
+        if (visibilityTimeout.isZero()) {
+            return Duration.ZERO;
+        }
+        long seconds = (long) Math.ceil(visibilityTimeout.toMillis() * timeScale / 1000.0);
+        return Duration.ofSeconds(Math.max(1, seconds));
+    }
+
+    /** What is left of {@link #retryWait} since the batch was received, in whole seconds (at least 1 s unless the wait is 0). */
+    private Duration remainingWait(long receivedAt) {
+        if (retryWait.isZero()) {
+            return Duration.ZERO;
+        }
+        long elapsedMs = (System.nanoTime() - receivedAt) / 1_000_000;
+        long seconds = (long) Math.ceil((retryWait.toMillis() - elapsedMs) / 1000.0);
+        return Duration.ofSeconds(Math.max(1, seconds));
+    }
+
+    private void release(List<Message> messages, Duration wait) {
         for (Message m : messages) {
             try {
                 sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle())
-                        .visibilityTimeout((int) retryDelay.toSeconds()));
+                        .visibilityTimeout((int) wait.toSeconds()));
             } catch (RuntimeException e) {
                 LOG.warn("{}: could not release message {}: {}", name, m.messageId(), e.toString());
             }

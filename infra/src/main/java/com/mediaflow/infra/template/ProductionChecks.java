@@ -21,6 +21,7 @@ import java.util.Objects;
  * or bucket-policy rights, deletes only in the functions that delete ({@link #DELETERS}) and never
  * bucket-wide, no S3 or SQS action on {@code Resource '*'}, and the KMS key's rights when it is set.
  * (Whether the statements are enough is {@code IamIT}'s part: it checks every call the functions make.)
+ * Bucket names are {@link BucketNames}' rules, and the limits that must fit the resources {@link ResourceFits}'.
  */
 public final class ProductionChecks {
     private ProductionChecks() {
@@ -39,6 +40,9 @@ public final class ProductionChecks {
         problems.addAll(MappingChecks.problems(template));
         releases(template, resources, problems);
         outputs(template, problems);
+        problems.addAll(BucketNames.problems(template));
+        problems.addAll(ResourceFits.problems(template));
+        problems.addAll(DashboardChecks.problems(template));
         return problems;
     }
 

@@ -108,6 +108,13 @@ public final class Template {
         return out;
     }
 
+    /** A parameter's definition as written (Type, Default, AllowedPattern, MinValue, ...); empty when there is none. */
+    public Map<String, Object> parameter(String name) {
+        Object params = root.get("Parameters");
+        Object def = params == null ? null : map(params, "Parameters").get(name);
+        return def == null ? Map.of() : map(def, "Parameters." + name);
+    }
+
     public List<Bucket> buckets() {
         List<Bucket> out = new ArrayList<>();
         forType("AWS::S3::Bucket", (id, props) -> {

@@ -27,8 +27,13 @@ final class ChildStack implements AutoCloseable {
     }
 
     static ChildStack start(Path log, Duration timeout, String... upArgs) throws Exception {
+        return start(log, timeout, Map.of(), upArgs);
+    }
+
+    /** @param environment variables for the child over this JVM's, such as {@code MEDIAFLOW_SWEEP_SECONDS} */
+    static ChildStack start(Path log, Duration timeout, Map<String, String> environment, String... upArgs) throws Exception {
         try {
-            return new ChildStack(StackProcess.start(log, timeout, properties(), List.of(upArgs)));
+            return new ChildStack(StackProcess.start(log, timeout, properties(), environment, List.of(upArgs)));
         } catch (IllegalStateException e) {
             throw new AssertionError(e.getMessage(), e);
         }

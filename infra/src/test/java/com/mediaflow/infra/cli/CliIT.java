@@ -235,7 +235,7 @@ class CliIT {
         Path photo = Corpus.dir().resolve("exif-orientation/Landscape_1.jpg");
 
         Run run = run("invoke", "validate", "-e", TestPaths.events("validate-sqs.json").toString(),
-                "--put", photo + "=s3://mediaflow-ingest-000000000000/uploads/sample/Landscape 1.jpg");
+                "--put", photo + "=s3://mediaflow-ingest-us-east-1-000000000000/uploads/sample/Landscape 1.jpg");
 
         assertThat(run.code).as(run.err).isEqualTo(0);
         assertThat(run.out.trim()).isEqualTo("{\"batchItemFailures\":[]}");

@@ -51,6 +51,24 @@ class LambdaPackagingTest {
         assertThat(violations).as("the test kit in a function's runtime class path").isEmpty();
     }
 
+    /** Function modules the template does not name yet (functions/pretraffic) ship as Lambda packages too. */
+    @Test
+    void everyFunctionModulesPom_namesTheTestkitOnlyWithTestScope() throws Exception {
+        List<Path> modules;
+        try (Stream<Path> dirs = Files.list(TestPaths.root().resolve("functions"))) {
+            modules = dirs.filter(d -> Files.isRegularFile(d.resolve("pom.xml"))).sorted().toList();
+        }
+        assertThat(modules).as("function modules").extracting(d -> d.getFileName().toString()).contains("pretraffic", "validate");
+
+        List<String> violations = new ArrayList<>();
+        for (Path module : modules) {
+            violations.addAll(testkitViolations(module.getFileName().toString(), Files.readAllBytes(module.resolve("pom.xml"))));
+            violations.addAll(testkitMentions(module.resolve("src/main/java")));
+        }
+
+        assertThat(violations).as("the test kit in a function module's runtime class path or main sources").isEmpty();
+    }
+
     @Test
     void testkitViolations_compileRuntimeOrDefaultScope_isCaught() throws Exception {
         assertThat(testkitViolations("Fn", pom(dependency(TESTKIT, null)))).singleElement().asString()

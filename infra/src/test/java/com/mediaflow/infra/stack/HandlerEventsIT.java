@@ -33,7 +33,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 class HandlerEventsIT {
     private static final String MEDIA_ID = "a23b1b0eac8c5ee5ae0373d07984b8d57df152e6be363d2ab77b304285bcad81";
     /** The upload events/validate-sqs.json describes: its bucket, key, sequencer and ETag. */
-    private static final Upload UPLOAD = new Upload("mediaflow-ingest-000000000000", "uploads/sample/Landscape 1.jpg",
+    private static final Upload UPLOAD = new Upload("mediaflow-ingest-us-east-1-000000000000", "uploads/sample/Landscape 1.jpg",
             "0055AED6DCD90281E5", "1a4b21e45ec884762ef9f4af3ff2c73c");
     private static StackFixture fx;
 
@@ -125,7 +125,7 @@ class HandlerEventsIT {
     @Test
     void eventForAnotherBucket_isConsumedAsAPermanentError_andWritesNothing() throws Exception {
         String json = Files.readString(TestPaths.events("validate-sqs.json"))
-                .replace("mediaflow-ingest-000000000000", "someone-elses-bucket")
+                .replace("mediaflow-ingest-us-east-1-000000000000", "someone-elses-bucket")
                 .replace("uploads/sample/Landscape+1.jpg", "uploads/sample/other.jpg");
         Map<String, String> before = fx.snapshot(fx.media, "");
 

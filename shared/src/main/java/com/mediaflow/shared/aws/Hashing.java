@@ -1,5 +1,6 @@
 package com.mediaflow.shared.aws;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -8,18 +9,32 @@ import java.util.HexFormat;
 
 /**
  * Reads a stream once: SHA-256 of every byte, the byte count, and the first bytes kept for
- * detection. Memory stays at the head buffer plus one read buffer, whatever the object's size.
+ * detection. Memory stays at the head buffer plus one read buffer, whatever the object's size;
+ * with {@link #hash(InputStream, int, int)} a small object is kept whole besides, so that the
+ * structural pass can read it from memory instead of with ranged GETs.
  */
 public final class Hashing {
-    /** The outcome of one pass. {@code head} holds {@code headLength} valid bytes. */
-    public record Pass(String sha256, long size, byte[] head, int headLength) {
+    /**
+     * The outcome of one pass. {@code head} holds {@code headLength} valid bytes; {@code whole} is
+     * every byte when the stream was no longer than the pass's keep limit, else null.
+     */
+    public record Pass(String sha256, long size, byte[] head, int headLength, byte[] whole) {
     }
 
     private Hashing() {
     }
 
     public static Pass hash(InputStream in, int headBytes) throws IOException {
+        return hash(in, headBytes, -1);
+    }
+
+    /**
+     * @param keepUpTo keep every byte when there are at most this many ({@link Pass#whole()}); -1 never.
+     *     Memory is then at most this much more.
+     */
+    public static Pass hash(InputStream in, int headBytes, int keepUpTo) throws IOException {
         MessageDigest digest = sha256();
+        ByteArrayOutputStream whole = keepUpTo >= 0 ? new ByteArrayOutputStream() : null;
         byte[] head = new byte[headBytes];
         int headLength = 0;
         byte[] buf = new byte[256 * 1024];
@@ -33,8 +48,16 @@ public final class Hashing {
                 headLength += take;
             }
             size += n;
+            if (whole != null) {
+                if (size <= keepUpTo) {
+                    whole.write(buf, 0, n);
+                } else {
+                    whole = null;
+                }
+            }
         }
-        return new Pass(HexFormat.of().formatHex(digest.digest()), size, head, headLength);
+        return new Pass(HexFormat.of().formatHex(digest.digest()), size, head, headLength,
+                whole == null ? null : whole.toByteArray());
     }
 
     public static MessageDigest sha256() {

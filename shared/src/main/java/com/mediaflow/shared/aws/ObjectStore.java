@@ -1,6 +1,7 @@
 package com.mediaflow.shared.aws;
 
 import com.mediaflow.shared.error.StorageException;
+import com.mediaflow.shared.metrics.StepMetrics;
 import com.mediaflow.shared.model.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,10 +95,16 @@ public final class ObjectStore {
     }
 
     public void putJson(String bucket, String key, Object value) {
-        putBytes(bucket, key, Json.bytes(value), "application/json");
+        put(bucket, key, Json.bytes(value), "application/json");
     }
 
+    /** Stores media bytes (a rendition, a part): they count in the step's {@code BytesOut} metric. */
     public void putBytes(String bucket, String key, byte[] bytes, String contentType) {
+        put(bucket, key, bytes, contentType);
+        StepMetrics.current().bytes(StepMetrics.BYTES_OUT, bytes.length);
+    }
+
+    private void put(String bucket, String key, byte[] bytes, String contentType) {
         try {
             s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(),
                     RequestBody.fromBytes(bytes));
@@ -106,11 +113,15 @@ public final class ObjectStore {
         }
     }
 
-    /** Uploads a file (a video rendition can be hundreds of MB: it is streamed, never held in memory). */
+    /**
+     * Uploads a file (a video rendition can be hundreds of MB: it is streamed, never held in memory);
+     * its size counts in the step's {@code BytesOut} metric.
+     */
     public void putFile(String bucket, String key, Path file, String contentType) {
         try {
             s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(),
                     RequestBody.fromFile(file));
+            StepMetrics.current().bytes(StepMetrics.BYTES_OUT, file.toFile().length());
         } catch (SdkException e) {
             throw new StorageException("PUT " + uri(bucket, key) + " from " + file + " failed: " + e.getMessage(), e);
         }
@@ -256,10 +267,10 @@ public final class ObjectStore {
         }
     }
 
-    /** Downloads to a file; the caller deletes it. */
+    /** Downloads to a file; the caller deletes it. Its size counts in the step's {@code BytesIn} metric. */
     public Path download(String bucket, String key, Path target) {
         try (InputStream in = open(bucket, key)) {
-            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            StepMetrics.current().bytes(StepMetrics.BYTES_IN, Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING));
             return target;
         } catch (IOException e) {
             throw new StorageException("download of " + uri(bucket, key) + " to " + target + " failed: " + e.getMessage(), e);

@@ -85,6 +85,9 @@ public final class Config {
     /** Validate's, shadow mode: lines of {@code name queueUrl}, the shadow queue of each shadowed step; unset: off. */
     public static final String SHADOW_QUEUES = "SHADOW_QUEUES";
 
+    /** The deployment stage, the Stage dimension of the step metrics. */
+    public static final String STAGE = "STAGE";
+
     /** Every variable's name, from its declaration ({@link Setting}); TemplateChecks holds template.yaml to it. */
     public static final List<String> ALL = java.util.Arrays.stream(Setting.values()).map(Setting::name).toList();
 
@@ -127,6 +130,15 @@ public final class Config {
                 throw new ConfigException(name + " is '" + v + "', expected a URL such as http://127.0.0.1:4566", e);
             }
         });
+    }
+
+    /** The deployment stage (dev, prod, ...): the Stage dimension of every step metric. */
+    public String stage() {
+        String stage = optional(STAGE).orElse(Setting.STAGE.defaultValue());
+        if (!stage.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new ConfigException(STAGE + " is '" + stage + "', expected 1 to 64 letters, digits, '.', '_' or '-'", null);
+        }
+        return stage;
     }
 
     public String ingestBucket() {

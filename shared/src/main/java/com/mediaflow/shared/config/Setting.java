@@ -70,6 +70,8 @@ public enum Setting {
             "an upload without a receipt this long after it was created is re-driven"),
     SWEEP_MAX_REDRIVES("2", "re-drives", "SweepMaxRedrives", "sweeper", "re-drives before the sweeper marks it FAILED"),
     SWEEP_MAX_OBJECTS("1000", "objects", null, "sweeper", "objects examined per scan and run"),
+    STAGE("dev", "name", "Stage", "validate, thumbnail, metadata, transcode, finalize",
+            "the deployment stage: the Stage dimension of the step metrics (docs/deploying.md, Metrics)"),
     SHADOW_FRACTION("0", "0-1", "ShadowFraction", "validate",
             "shadow mode: the fraction of media items (chosen by media id) whose step messages are copied to the shadow"
                     + " queues; 0: none"),

@@ -14,8 +14,13 @@ import java.util.List;
  * serves before any call is made for it.
  */
 public final class S3Notification {
-    /** One created object. {@code key} is already URL-decoded. */
-    public record ObjectCreated(String eventName, String bucket, String key, long size, String etag, String sequencer) {
+    /**
+     * One created object. {@code key} is already URL-decoded.
+     *
+     * @param eventTime the record's {@code eventTime} as S3 wrote it (ISO-8601), when the object was created; null when absent
+     */
+    public record ObjectCreated(String eventName, String bucket, String key, long size, String etag, String sequencer,
+                                String eventTime) {
     }
 
     private S3Notification() {
@@ -59,7 +64,7 @@ public final class S3Notification {
             JsonNode obj = r.path("s3").path("object");
             long size = obj.path("size").asLong(-1);
             out.add(new ObjectCreated(eventName, bucket, decodeKey(rawKey), size,
-                    obj.path("eTag").asText(null), obj.path("sequencer").asText(null)));
+                    obj.path("eTag").asText(null), obj.path("sequencer").asText(null), r.path("eventTime").asText(null)));
         }
         return out;
     }

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.mediaflow.shared.error.MediaflowException;
+import com.mediaflow.shared.metrics.StepMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,6 +76,45 @@ public final class SqsBatch {
      */
     public static SQSBatchResponse process(SQSEvent event, Context context, int maxReceiveCount, FailureRecorder recorder,
                                            RecordHandler handler) {
+        return process(null, event, context, maxReceiveCount, recorder, handler);
+    }
+
+    /**
+     * As {@link #process(SQSEvent, Context, int, FailureRecorder, RecordHandler)}, with the
+     * invocation's metrics: the step's {@link StepMetrics} invocation is open while the records
+     * are handled (so the step's code can add to it), every record counts as processed or failed
+     * with its duration, and the metrics are written once, when the batch is done.
+     *
+     * @param metrics the step's metrics; null: none
+     */
+    public static SQSBatchResponse process(StepMetrics metrics, SQSEvent event, Context context, int maxReceiveCount,
+                                           FailureRecorder recorder, RecordHandler handler) {
+        if (metrics != null) {
+            try (StepMetrics.Invocation invocation = metrics.begin()) {
+                return withContext(event, context, maxReceiveCount, recorder, timed(invocation, handler));
+            }
+        }
+        return withContext(event, context, maxReceiveCount, recorder, handler);
+    }
+
+    /** The handler, with each record's outcome and duration recorded. */
+    private static RecordHandler timed(StepMetrics.Invocation invocation, RecordHandler handler) {
+        return message -> {
+            long started = System.nanoTime();
+            boolean ok = false;
+            try {
+                handler.handle(message);
+                ok = true;
+            } finally {
+                invocation.millis(StepMetrics.ITEM_DURATION, (System.nanoTime() - started) / 1_000_000);
+                invocation.count(StepMetrics.ITEMS_PROCESSED, ok ? 1 : 0);
+                invocation.count(StepMetrics.ITEMS_FAILED, ok ? 0 : 1);
+            }
+        };
+    }
+
+    private static SQSBatchResponse withContext(SQSEvent event, Context context, int maxReceiveCount, FailureRecorder recorder,
+                                                RecordHandler handler) {
         if (context == null) {
             return process(event, maxReceiveCount, recorder, handler);
         }

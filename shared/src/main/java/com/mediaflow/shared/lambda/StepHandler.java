@@ -72,7 +72,11 @@ public abstract class StepHandler implements RequestHandler<SQSEvent, SQSBatchRe
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        return SqsBatch.process(event, context, maxReceiveCount, runner.failureRecorder(),
+        // A batch of shadow copies (shadow mode's event sources) is the version under test: its work stays
+        // out of the step metrics, which are the live traffic's; it reports its own (ShadowCompare).
+        boolean shadow = event != null && event.getRecords() != null && !event.getRecords().isEmpty()
+                && event.getRecords().stream().allMatch(StepRunner::shadow);
+        return SqsBatch.process(shadow ? null : runner.metrics(), event, context, maxReceiveCount, runner.failureRecorder(),
                 message -> runner.run(message.getBody()));
     }
 }

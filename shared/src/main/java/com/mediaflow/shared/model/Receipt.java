@@ -20,6 +20,8 @@ import java.util.List;
  *     identifies the upload)
  * @param uploadId SHA-256 of {@code bucket|key|version}, see {@link Upload}
  * @param eventId set once final: the id of the completion event of this upload in this state
+ * @param uploadedAt the S3 event's {@code eventTime} (ISO-8601), when the upload was made: where the
+ *     upload-to-READY latency starts; null when the event had none, and in receipts of the previous version
  */
 public record Receipt(
         String bucket,
@@ -34,15 +36,39 @@ public record Receipt(
         boolean duplicate,
         String sequencer,
         String uploadId,
-        String eventId) {
+        String eventId,
+        String uploadedAt) {
     public Receipt {
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
+    }
+
+    /** A receipt without the upload's time, as the previous version wrote it. */
+    public Receipt(String bucket, String key, String etag, long size, String declaredType, String mediaId,
+                   String detectedType, MediaStatus status, List<Reason> reasons, boolean duplicate, String sequencer,
+                   String uploadId, String eventId) {
+        this(bucket, key, etag, size, declaredType, mediaId, detectedType, status, reasons, duplicate, sequencer, uploadId,
+                eventId, null);
+    }
+
+    /**
+     * Milliseconds from the upload (its S3 event's time) to {@code now}; empty when the upload's time is unknown or
+     * unreadable.
+     */
+    public java.util.OptionalLong millisSinceUpload(java.time.Instant now) {
+        if (uploadedAt == null) {
+            return java.util.OptionalLong.empty();
+        }
+        try {
+            return java.util.OptionalLong.of(java.time.Duration.between(java.time.Instant.parse(uploadedAt), now).toMillis());
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.util.OptionalLong.empty();
+        }
     }
 
     /** A receipt as the previous version wrote it, without the upload's identity. */
     public Receipt(String bucket, String key, String etag, long size, String declaredType, String mediaId,
                    String detectedType, MediaStatus status, List<Reason> reasons, boolean duplicate) {
-        this(bucket, key, etag, size, declaredType, mediaId, detectedType, status, reasons, duplicate, null, null, null);
+        this(bucket, key, etag, size, declaredType, mediaId, detectedType, status, reasons, duplicate, null, null, null, null);
     }
 
     /** The upload this receipt is about. */
@@ -83,6 +109,6 @@ public record Receipt(
 
     private Receipt withFinal(MediaStatus finalStatus, List<Reason> finalReasons) {
         return new Receipt(bucket, key, etag, size, declaredType, mediaId, detectedType, finalStatus, finalReasons, duplicate,
-                sequencer, uploadId, upload().eventId(finalStatus));
+                sequencer, uploadId, upload().eventId(finalStatus), uploadedAt);
     }
 }

@@ -49,6 +49,11 @@ public final class Failures {
     }
 
     /** Reason codes that describe how processing went, not the item: finalize drops them when it rebuilds. */
+    /** The code of the first reason that rejects the item, the ReasonCode dimension of its quarantine; UNKNOWN when none does. */
+    public static String rejectionCode(List<Reason> reasons) {
+        return reasons.stream().filter(Reason::rejects).map(r -> r.code().name()).findFirst().orElse("UNKNOWN");
+    }
+
     public static boolean transientReason(Reason r) {
         return r.code() == ReasonCode.STEP_FAILED || r.code() == ReasonCode.MESSAGE_INVALID || r.code() == ReasonCode.STALLED;
     }

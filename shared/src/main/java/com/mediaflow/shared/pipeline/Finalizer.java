@@ -5,6 +5,7 @@ import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.error.StorageException;
+import com.mediaflow.shared.metrics.StepMetrics;
 import com.mediaflow.shared.model.CompletionEvent;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
@@ -49,6 +50,7 @@ public final class Finalizer {
     private final String quarantineBucket;
     private final Outbox outbox;
     private final Failures failures;
+    private final StepMetrics metrics;
 
     public Finalizer(Config config, ObjectStore store, Queue queue) {
         this.store = store;
@@ -58,6 +60,12 @@ public final class Finalizer {
         this.completionQueue = config.completionQueueUrl();
         this.outbox = new Outbox(store, queue, mediaBucket, completionQueue);
         this.failures = new Failures(store, queue, mediaBucket, completionQueue);
+        this.metrics = new StepMetrics(config.stage(), "finalize");
+    }
+
+    /** Finalize's metrics: the upload-to-READY latency of the uploads it completes, quarantines by a decoder's refusal. */
+    public StepMetrics metrics() {
+        return metrics;
     }
 
     /** What finalize records when a message fails for good: the item it names marked FAILED. */
@@ -88,6 +96,7 @@ public final class Finalizer {
      * @throws IllegalStateException when the merge does not come out READY with the synthetic output
      */
     public String prime() {
+        metrics.prime();
         String id = PrimingInputs.MEDIA_ID;
         StepDone done = Json.roundTrip(new StepDone(id, "thumbnail"), StepDone.class);
         Keys.checkMessage("finalize message", done.mediaId(), null, null);
@@ -176,6 +185,7 @@ public final class Finalizer {
         }
         if (failed) {
             store.delete(mediaBucket, Keys.original(id));
+            StepMetrics.current().quarantine(Failures.rejectionCode(reasons));
         }
         Outbox.Published published = outbox.publish(id, terminal);
         if (published.uploads() == 0) {

@@ -3,9 +3,12 @@ package com.mediaflow.shared.pipeline;
 import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.aws.Queue;
+import com.mediaflow.shared.metrics.StepMetrics;
+import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.CompletionEvent;
 import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.Receipt;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -88,6 +91,12 @@ public final class Outbox {
             return false;
         }
         store.putJson(mediaBucket, Keys.receipt(settled.upload()), settled);
+        if (settled.status() == MediaStatus.READY) {
+            // upload-to-READY latency: from the upload's S3 event to its READY receipt, written just after the item's
+            // terminal manifest (by finalize; by validate for an item that was READY already or has no steps)
+            settled.millisSinceUpload(Instant.now())
+                    .ifPresent(ms -> StepMetrics.current().millis(StepMetrics.UPLOAD_TO_READY_LATENCY, Math.max(0, ms)));
+        }
         CompletionEvent event = CompletionEvent.of(settled);
         queue.send(completionQueue, event);
         store.putJson(mediaBucket, mark, event);

@@ -3,6 +3,7 @@ package com.mediaflow.shared.pipeline;
 import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.error.ResultPendingException;
+import com.mediaflow.shared.metrics.StepMetrics;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.StepResult;
@@ -27,20 +28,27 @@ import org.slf4j.LoggerFactory;
 public final class ShadowCompare {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowCompare.class);
     /** The CloudWatch namespace of the shadow metrics. */
-    public static final String NAMESPACE = "Mediaflow";
+    public static final String NAMESPACE = StepMetrics.NAMESPACE;
 
     private final ObjectStore store;
     private final String mediaBucket;
+    private final String stage;
     private final Consumer<String> metrics;
 
-    /** Metrics go to standard output, which Lambda sends to CloudWatch Logs, where EMF lines become metrics. */
-    public ShadowCompare(ObjectStore store, String mediaBucket) {
-        this(store, mediaBucket, System.out::println);
+    /**
+     * Metrics go where every step's EMF lines go ({@link StepMetrics#sink()}: standard output on Lambda,
+     * which the runtime sends to CloudWatch Logs, where EMF lines become metrics).
+     *
+     * @param stage the deployment stage, the {@code Stage} dimension as in the step metrics
+     */
+    public ShadowCompare(ObjectStore store, String mediaBucket, String stage) {
+        this(store, mediaBucket, stage, line -> StepMetrics.sink().accept(line));
     }
 
-    ShadowCompare(ObjectStore store, String mediaBucket, Consumer<String> metrics) {
+    ShadowCompare(ObjectStore store, String mediaBucket, String stage, Consumer<String> metrics) {
         this.store = store;
         this.mediaBucket = mediaBucket;
+        this.stage = stage;
         this.metrics = metrics;
     }
 
@@ -60,24 +68,25 @@ public final class ShadowCompare {
         }
         store.putJson(mediaBucket, Keys.shadowComparison(mediaId, step), comparison);
         LOG.info("shadow {} of media {}: {}", step, mediaId, comparison.differs() ? "differs " + comparison.codes() : "no difference");
-        metrics.accept(metricLine(comparison, System.currentTimeMillis()));
+        metrics.accept(metricLine(comparison, stage, System.currentTimeMillis()));
         return comparison;
     }
 
     /**
      * One CloudWatch Embedded Metric Format line: {@code ShadowCompared} 1 and {@code ShadowDifferent}
-     * 1 or 0, by {@code Step}. The difference rate is {@code ShadowDifferent}'s Average (or its Sum over
+     * 1 or 0, by {@code Stage} and {@code Step} (the step metrics' dimensions, {@link StepMetrics}). The difference rate is {@code ShadowDifferent}'s Average (or its Sum over
      * {@code ShadowCompared}'s Sum). The media id and the difference codes ride along as properties, for
      * CloudWatch Logs Insights.
      */
-    public static String metricLine(ShadowComparison c, long timestampMillis) {
+    public static String metricLine(ShadowComparison c, String stage, long timestampMillis) {
         Map<String, Object> metric = new LinkedHashMap<>();
         metric.put("Namespace", NAMESPACE);
-        metric.put("Dimensions", List.of(List.of("Step")));
+        metric.put("Dimensions", List.of(List.of("Stage", "Step")));
         metric.put("Metrics", List.of(Map.of("Name", "ShadowCompared", "Unit", "Count"),
                 Map.of("Name", "ShadowDifferent", "Unit", "Count")));
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("_aws", Map.of("Timestamp", timestampMillis, "CloudWatchMetrics", List.of(metric)));
+        line.put("Stage", stage);
         line.put("Step", c.step());
         line.put("ShadowCompared", 1);
         line.put("ShadowDifferent", c.differs() ? 1 : 0);

@@ -11,6 +11,7 @@ import com.mediaflow.shared.error.MediaflowException;
 import com.mediaflow.shared.lambda.SqsBatch;
 import com.mediaflow.shared.error.MalformedEventException;
 import com.mediaflow.shared.error.StorageException;
+import com.mediaflow.shared.metrics.StepMetrics;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.StepDone;
@@ -50,6 +51,7 @@ public final class StepRunner {
     private final Path workDir;
     private final Failures failures;
     private final ShadowCompare shadowCompare;
+    private final StepMetrics metrics;
 
     public StepRunner(MediaStep step, Config config, ObjectStore store, Queue queue) {
         this.step = step;
@@ -59,7 +61,13 @@ public final class StepRunner {
         this.finalizeQueue = config.finalizeQueueUrl();
         this.workDir = config.workDir();
         this.failures = new Failures(store, queue, mediaBucket, config.completionQueueUrl());
-        this.shadowCompare = new ShadowCompare(store, mediaBucket);
+        this.shadowCompare = new ShadowCompare(store, mediaBucket, config.stage());
+        this.metrics = new StepMetrics(config.stage(), step.name());
+    }
+
+    /** This step's metrics; the bytes it downloads and stores count in them through the {@link ObjectStore}. */
+    public StepMetrics metrics() {
+        return metrics;
     }
 
     public String stepName() {
@@ -95,7 +103,8 @@ public final class StepRunner {
         };
     }
 
-    private static boolean shadow(SQSEvent.SQSMessage message) {
+    /** Whether the record is a shadow copy of a step message; false for anything unreadable. */
+    public static boolean shadow(SQSEvent.SQSMessage message) {
         try {
             return Json.read(message.getBody(), StepMessage.class).shadowCopy();
         } catch (RuntimeException e) {

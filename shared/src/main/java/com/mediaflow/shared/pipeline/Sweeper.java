@@ -412,6 +412,32 @@ public final class Sweeper {
         return Map.of("Records", List.of(record));
     }
 
+    /** What {@link #check()} answers first, so that a caller can tell a check from a sweep's progress line. */
+    public static final String CHECK_PREFIX = "check: ";
+
+    /**
+     * The PreTraffic hook's check of a new version: the decisions of {@link #prime()}, plus the reads
+     * a sweep starts with (both cursors, and the first object of the ingest bucket and of the items),
+     * so that the configuration, the role's read permissions and the endpoints are exercised. It
+     * writes nothing: no cursor, no re-drive, no FAILED mark.
+     *
+     * @return what it did, starting with {@link #CHECK_PREFIX}
+     * @throws com.mediaflow.shared.error.StorageException when a read fails
+     */
+    public String check() {
+        String decisions = prime();
+        int cursors = 0;
+        for (String name : List.of("uploads", "items")) {
+            if (store.getJson(mediaBucket, CURSORS + name + ".json", Cursor.class).isPresent()) {
+                cursors++;
+            }
+        }
+        int uploads = store.listPage(ingestBucket, "", null, 1).objects().size();
+        int items = store.listPage(mediaBucket, "media/", null, 1).objects().size();
+        return CHECK_PREFIX + decisions + "; " + cursors + " of 2 cursors found; ingest bucket " + (uploads == 0 ? "empty" : "listed")
+                + ", items " + (items == 0 ? "none" : "listed") + "; nothing written";
+    }
+
     /**
      * SnapStart priming: the decisions on synthetic ages, and the records, a re-sent notification
      * and a step message through JSON, with no S3 or SQS call.

@@ -71,6 +71,22 @@ class HashingTest {
         assertThat(pass.size()).isEqualTo(3);
     }
 
+    @Test
+    void hash_keepUpTo_keepsEveryByteOfAStreamAtTheLimit_andNoneOfOneByteOver() throws IOException {
+        byte[] data = new byte[700_001];
+        new Random(11).nextBytes(data);
+
+        Hashing.Pass atLimit = Hashing.hash(new Trickle(new ByteArrayInputStream(data), 65_537), HEAD, data.length);
+        Hashing.Pass over = Hashing.hash(new Trickle(new ByteArrayInputStream(data), 65_537), HEAD, data.length - 1);
+        Hashing.Pass never = Hashing.hash(new ByteArrayInputStream(data), HEAD);
+
+        assertThat(atLimit.whole()).isEqualTo(data);
+        assertThat(over.whole()).isNull();
+        assertThat(never.whole()).isNull();
+        assertThat(over.sha256()).isEqualTo(atLimit.sha256()).isEqualTo(HexFormat.of().formatHex(Hashing.sha256().digest(data)));
+        assertThat(over.size()).isEqualTo(data.length);
+    }
+
     /** Returns at most {@code chunk} bytes per read, as network streams do. */
     private static final class Trickle extends FilterInputStream {
         private final int chunk;

@@ -59,7 +59,8 @@ class S3NotificationTest {
 
         // then
         assertThat(created).containsExactly(new S3Notification.ObjectCreated(
-                "ObjectCreated:Put", BUCKET, "uploads/HappyFace.jpg", 1024, "d41d8cd98f00b204e9800998ecf8427e", "0055AED6DCD90281E5"));
+                "ObjectCreated:Put", BUCKET, "uploads/HappyFace.jpg", 1024, "d41d8cd98f00b204e9800998ecf8427e", "0055AED6DCD90281E5",
+                "1970-01-01T00:00:00.000Z"));
     }
 
     @Test

@@ -97,17 +97,18 @@ class ShadowComparisonTest {
     @Test
     void metricLine_isEmfWithTheDifferenceAsZeroOrOne() {
         ShadowComparison same = ShadowComparison.of(main(OUTPUTS, META, List.of()), shadow(OUTPUTS, META, List.of()));
-        JsonNode line = Json.read(ShadowCompare.metricLine(same, 1_700_000_000_000L), JsonNode.class);
+        JsonNode line = Json.read(ShadowCompare.metricLine(same, "prod", 1_700_000_000_000L), JsonNode.class);
         JsonNode directive = line.path("_aws").path("CloudWatchMetrics").get(0);
         assertThat(line.path("_aws").path("Timestamp").asLong()).isEqualTo(1_700_000_000_000L);
         assertThat(directive.path("Namespace").asText()).isEqualTo("Mediaflow");
-        assertThat(directive.path("Dimensions").get(0).get(0).asText()).isEqualTo("Step");
+        assertThat(directive.path("Dimensions").get(0).toString()).isEqualTo("[\"Stage\",\"Step\"]");
+        assertThat(line.path("Stage").asText()).isEqualTo("prod");
         assertThat(directive.path("Metrics").findValuesAsText("Name")).containsExactlyInAnyOrder("ShadowCompared", "ShadowDifferent");
         assertThat(line.path("Step").asText()).isEqualTo("thumbnail");
         assertThat(line.path("ShadowCompared").asInt()).isEqualTo(1);
         assertThat(line.path("ShadowDifferent").asInt()).isZero();
         ShadowComparison differs = ShadowComparison.of(main(OUTPUTS, META, List.of()),
                 shadow(List.of(out("", "thumb-320.jpg", 1, 1), out("", "display.jpg", 2048, 1536)), META, List.of()));
-        assertThat(Json.read(ShadowCompare.metricLine(differs, 1L), JsonNode.class).path("ShadowDifferent").asInt()).isEqualTo(1);
+        assertThat(Json.read(ShadowCompare.metricLine(differs, "prod", 1L), JsonNode.class).path("ShadowDifferent").asInt()).isEqualTo(1);
     }
 }
