@@ -3,6 +3,7 @@ package com.mediaflow.infra.template;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mediaflow.shared.metrics.StepMetrics;
+import com.mediaflow.shared.pipeline.ShadowCompare;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,8 @@ public final class DashboardChecks {
     /** The steps that write step metrics: the function of each. */
     static final List<String> STEPS = List.of("validate", "thumbnail", "metadata", "transcode", "finalize");
     static final Set<String> EMITTED = Set.of(StepMetrics.ITEMS_PROCESSED, StepMetrics.ITEMS_FAILED, StepMetrics.ITEM_DURATION,
-            StepMetrics.BYTES_IN, StepMetrics.BYTES_OUT, StepMetrics.QUARANTINES, StepMetrics.UPLOAD_TO_READY_LATENCY);
+            StepMetrics.BYTES_IN, StepMetrics.BYTES_OUT, StepMetrics.QUARANTINES, StepMetrics.UPLOAD_TO_READY_LATENCY,
+            ShadowCompare.SHADOW_COMPARED, ShadowCompare.SHADOW_DIFFERENT);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private DashboardChecks() {

@@ -29,6 +29,10 @@ public final class ShadowCompare {
     private static final Logger LOG = LoggerFactory.getLogger(ShadowCompare.class);
     /** The CloudWatch namespace of the shadow metrics. */
     public static final String NAMESPACE = StepMetrics.NAMESPACE;
+    /** 1 per comparison made. */
+    public static final String SHADOW_COMPARED = "ShadowCompared";
+    /** 1 per comparison that found a difference, 0 per one that did not: its Average is the difference rate. */
+    public static final String SHADOW_DIFFERENT = "ShadowDifferent";
 
     private final ObjectStore store;
     private final String mediaBucket;
@@ -82,14 +86,14 @@ public final class ShadowCompare {
         Map<String, Object> metric = new LinkedHashMap<>();
         metric.put("Namespace", NAMESPACE);
         metric.put("Dimensions", List.of(List.of("Stage", "Step")));
-        metric.put("Metrics", List.of(Map.of("Name", "ShadowCompared", "Unit", "Count"),
-                Map.of("Name", "ShadowDifferent", "Unit", "Count")));
+        metric.put("Metrics", List.of(Map.of("Name", SHADOW_COMPARED, "Unit", "Count"),
+                Map.of("Name", SHADOW_DIFFERENT, "Unit", "Count")));
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("_aws", Map.of("Timestamp", timestampMillis, "CloudWatchMetrics", List.of(metric)));
         line.put("Stage", stage);
         line.put("Step", c.step());
-        line.put("ShadowCompared", 1);
-        line.put("ShadowDifferent", c.differs() ? 1 : 0);
+        line.put(SHADOW_COMPARED, 1);
+        line.put(SHADOW_DIFFERENT, c.differs() ? 1 : 0);
         line.put("mediaId", c.mediaId());
         line.put("differences", c.codes());
         return Json.write(line);
