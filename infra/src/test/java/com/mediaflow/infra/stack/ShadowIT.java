@@ -15,6 +15,7 @@ import com.mediaflow.shared.model.StepResult;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.pipeline.ShadowComparison;
 import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.EmfDocuments;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,6 +111,15 @@ class ShadowIT {
             }
             assertThat(fx.keys(fx.media, "shadow/")).allMatch(k -> k.startsWith("shadow/" + id + "/"));
 
+            // and the metrics: one comparison per shadowed step, no difference; the shadow work is not in the step metrics
+            List<EmfDocuments.Document> docs = fx.stack.metrics().lines().stream()
+                    .peek(l -> assertThat(EmfDocuments.problems(l)).as(l).isEmpty()).map(EmfDocuments::parse).toList();
+            for (String step : List.of("thumbnail", "metadata")) {
+                assertThat(sum(docs, step, "ShadowCompared")).as(step).isEqualTo(1);
+                assertThat(sum(docs, step, "ShadowDifferent")).as(step).isZero();
+                assertThat(sum(docs, step, "ItemsProcessed")).as("%s items processed: the live one only", step).isEqualTo(1);
+            }
+
             // when: a tampered shadow result (other dimensions), compared again as a redelivered shadow copy would be
             Map<String, String> itemBefore = fx.snapshot(fx.media, Keys.mediaPrefix(id));
             List<Output> tampered = new ArrayList<>(shadowThumb.outputs());
@@ -129,6 +139,8 @@ class ShadowIT {
                     first.width() + "x" + first.height(), (first.width() + 7) + "x" + (first.height() + 3)));
             fx.awaitQuiet(WAIT);
             assertThat(fx.snapshot(fx.media, Keys.mediaPrefix(id))).isEqualTo(itemBefore);
+            List<EmfDocuments.Document> after = fx.stack.metrics().lines().stream().map(EmfDocuments::parse).toList();
+            assertThat(sum(after, "thumbnail", "ShadowDifferent")).as("the difference counted").isEqualTo(1);
             assertThat(fx.completions()).hasSize(1);
         }
     }
@@ -183,6 +195,11 @@ class ShadowIT {
             assertThat(stack.queues().keySet()).doesNotContainAnyElementsOf(SHADOW_QUEUES);
             assertThat(stack.environment("ValidateFunction").get(Config.SHADOW_QUEUES)).isEmpty();
         }
+    }
+
+    private static double sum(List<EmfDocuments.Document> docs, String step, String metric) {
+        return docs.stream().filter(d -> step.equals(d.dimensions().get("Step")) && d.metrics().containsKey(metric))
+                .mapToDouble(d -> d.metrics().get(metric).sum()).sum();
     }
 
     private static Manifest withoutClaim(Manifest m) {
