@@ -33,7 +33,6 @@ class ArchitectureTest {
             Map.entry("validation/parsers/PdfParser.java", 1646),
             Map.entry("validation/parsers/IsoBmffParser.java", 1469),
             Map.entry("codec/video/VideoTranscoder.java", 1077),
-            Map.entry("codec/Thumbnailer.java", 1077),
             Map.entry("codec/video/Stitcher.java", 650),
             Map.entry("codec/AnimatedWebp.java", 636),
             Map.entry("codec/heif/HeifItemReader.java", 592),

@@ -181,7 +181,7 @@ class ThumbnailerTest {
     void thumbnail_largeJpeg_reducedDecodeMatchesFullDecode() {
         // given a JPEG large enough for FFmpeg's lowres (DCT-domain) decoding at 320 px
         Path jpeg = SyntheticMedia.jpeg(tmp.resolve("pattern-2400x1800.jpg"), 2400, 1800, 0);
-        assertThat(Thumbnailer.lowresFor(AV_CODEC_ID_MJPEG, 2400, 1800, 320)).isEqualTo(2);
+        assertThat(FfmpegStills.lowresFor(AV_CODEC_ID_MJPEG, 2400, 1800, 320)).isEqualTo(2);
 
         // when: alone (lowres 2), and next to a full-size box (no lowres)
         Rendition reduced = THUMBNAILER.imageThumbnails(jpeg, 1, List.of(320)).get(0);
@@ -194,10 +194,10 @@ class ThumbnailerTest {
 
     @Test
     void lowresFor_onlyForDecodersThatScaleAndOnlyWithMargin() {
-        assertThat(Thumbnailer.lowresFor(AV_CODEC_ID_MJPEG, 4000, 3000, 320)).isEqualTo(3);
-        assertThat(Thumbnailer.lowresFor(AV_CODEC_ID_MJPEG, 4000, 3000, 1024)).isEqualTo(1);
-        assertThat(Thumbnailer.lowresFor(AV_CODEC_ID_MJPEG, 4000, 3000, 2048)).isZero();
-        assertThat(Thumbnailer.lowresFor(AV_CODEC_ID_PNG, 4000, 3000, 64)).isZero();
+        assertThat(FfmpegStills.lowresFor(AV_CODEC_ID_MJPEG, 4000, 3000, 320)).isEqualTo(3);
+        assertThat(FfmpegStills.lowresFor(AV_CODEC_ID_MJPEG, 4000, 3000, 1024)).isEqualTo(1);
+        assertThat(FfmpegStills.lowresFor(AV_CODEC_ID_MJPEG, 4000, 3000, 2048)).isZero();
+        assertThat(FfmpegStills.lowresFor(AV_CODEC_ID_PNG, 4000, 3000, 64)).isZero();
     }
 
     // --- formats ------------------------------------------------------------------------------

@@ -1,0 +1,130 @@
+package com.mediaflow.shared.codec;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
+
+import com.mediaflow.shared.error.CodecException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.bytedeco.javacv.FFmpegFrameFilter;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * FFmpeg filter graphs run on one packed frame (JavaCV's push/pull carry a single plane, so frames
+ * cross in packed formats only), the graphs the renditions use, and the luma square a perceptual
+ * hash is made from.
+ */
+final class Filters {
+    private static final Logger LOG = LoggerFactory.getLogger(Filters.class);
+
+    private Filters() {
+    }
+
+    /**
+     * The {@link PerceptualHash} of a decoded picture, the way {@link PerceptualHash#of} makes it:
+     * the frame (packed, in {@code pixelFormat}) area-scaled to 32x32 luma, then made upright.
+     */
+    static String hashOf(Frame decoded, int pixelFormat, Transform upright, String file) {
+        return PerceptualHash.toHex(PerceptualHash.hash(
+                lumaSquare(decoded, pixelFormat, upright, PerceptualHash.SIDE, file)));
+    }
+
+    /** Area-scales a packed RGBA frame to a square, makes it upright, returns luma on white. */
+    static double[] lumaSquare(Frame rgba, Transform upright, int side, String file) {
+        return lumaSquare(rgba, AV_PIX_FMT_RGBA, upright, side, file);
+    }
+
+    /**
+     * As {@link #lumaSquare(Frame, Transform, int, String)} for a packed frame in
+     * {@code pixelFormat} (RGBA, or an opaque format with a padding byte: RGB0, 0BGR).
+     */
+    static double[] lumaSquare(Frame rgba, int pixelFormat, Transform upright, int side,
+            String file) {
+        List<FFmpegFrameFilter> filters = new ArrayList<>();
+        try {
+            String graph = "scale=w=" + side + ":h=" + side + ":flags=area+accurate_rnd"
+                    + (upright.filter() == null ? "" : "," + upright.filter()) + ",format=rgba";
+            Frame small = runFilter(filters, graph, rgba, pixelFormat, file);
+            ByteBuffer buf = (ByteBuffer) small.image[0];
+            double[] luma = new double[side * side];
+            for (int y = 0; y < side; y++) {
+                for (int x = 0; x < side; x++) {
+                    int o = y * small.imageStride + x * 4;
+                    double a = (buf.get(o + 3) & 0xff) / 255.0;
+                    double l = 0.299 * (buf.get(o) & 0xff) + 0.587 * (buf.get(o + 1) & 0xff)
+                            + 0.114 * (buf.get(o + 2) & 0xff);
+                    luma[y * side + x] = a * l + (1 - a) * 255.0;
+                }
+            }
+            return luma;
+        } catch (FrameFilter.Exception e) {
+            throw new CodecException("Cannot scale " + file + " (" + rgba.imageWidth + "x"
+                    + rgba.imageHeight + ") to " + side + "x" + side + ": expected FFmpeg's filter"
+                    + " graph to run, found: " + e.getMessage(), e);
+        } finally {
+            closeAll(filters, file);
+        }
+    }
+
+    static String flattenGraph(int w, int h) {
+        return "color=c=white:s=" + w + "x" + h + ",format=rgb24[mf_bg];"
+                + "[mf_bg][in]overlay=format=auto:shortest=1,format=rgb24";
+    }
+
+    static String scaleGraph(int w, int h) {
+        return scaleGraph(w, h, "rgb24");
+    }
+
+    /**
+     * Lanczos (3 lobes) with libzimg's {@code zscale}, on planar RGB: about twice as fast as
+     * swscale's Lanczos on packed RGB, one thread.
+     */
+    static String scaleGraph(int w, int h, String format) {
+        String planar = format.equals("rgba") ? "gbrap" : "gbrp";
+        return "format=" + planar + ",zscale=w=" + w + ":h=" + h + ":filter=lanczos:threads=1"
+                + ",format=" + format;
+    }
+
+    /** The largest centred square of a {@code w x h} picture. */
+    static String cropGraph(int w, int h, int side) {
+        return "crop=w=" + side + ":h=" + side + ":x=" + (w - side) / 2 + ":y=" + (h - side) / 2
+                + ":exact=1";
+    }
+
+    /**
+     * Pushes one packed frame through a new filter and returns its single output frame, which
+     * stays valid until the filter (added to {@code filters}) is closed.
+     */
+    static Frame runFilter(List<FFmpegFrameFilter> filters, String graph, Frame in,
+            int pixelFormat, String file) throws FrameFilter.Exception {
+        FFmpegFrameFilter filter = new FFmpegFrameFilter(graph, in.imageWidth, in.imageHeight);
+        filters.add(filter);
+        filter.setPixelFormat(pixelFormat);
+        filter.start();
+        filter.push(in, pixelFormat);
+        Frame out = filter.pull();
+        if (out == null) {
+            filter.push(null); // end of stream flushes filters that wait for more input
+            out = filter.pull();
+        }
+        if (out == null || out.image == null) {
+            throw new CodecException("Cannot filter " + file + " with '" + graph
+                    + "': expected one output picture, found none");
+        }
+        return out;
+    }
+
+    static void closeAll(List<FFmpegFrameFilter> filters, String file) {
+        for (FFmpegFrameFilter f : filters) {
+            try {
+                f.close();
+            } catch (FrameFilter.Exception e) {
+                LOG.warn("Cannot release an FFmpeg filter graph used for {}: {}", file,
+                        e.getMessage());
+            }
+        }
+    }
+}

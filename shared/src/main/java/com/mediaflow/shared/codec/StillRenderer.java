@@ -1,0 +1,292 @@
+package com.mediaflow.shared.codec;
+
+import static com.mediaflow.shared.codec.Filters.closeAll;
+import static com.mediaflow.shared.codec.Filters.cropGraph;
+import static com.mediaflow.shared.codec.Filters.flattenGraph;
+import static com.mediaflow.shared.codec.Filters.runFilter;
+import static com.mediaflow.shared.codec.Filters.scaleGraph;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB0;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVA420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
+
+import com.mediaflow.shared.codec.Targets.Encoding;
+import com.mediaflow.shared.codec.Targets.Shape;
+import com.mediaflow.shared.codec.Targets.Target;
+import com.mediaflow.shared.error.CodecException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import org.bytedeco.javacv.FFmpegFrameFilter;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameFilter;
+
+/**
+ * Renders every target of a picture from one decoded packed frame: crop, Lanczos scale and the
+ * orientation transform per rendition, each cut from the previous larger output where it can be,
+ * the ICC conversion to sRGB at rendition size, and the encoders (mjpeg, libwebp, the placeholder
+ * JPEG within its budget and its BlurHash).
+ */
+final class StillRenderer {
+    /** Packed formats whose bytes start R, G, B: used as they are when no filter is needed. */
+    private static final Set<Integer> RGB_ORDER = Set.of(AV_PIX_FMT_RGB0, AV_PIX_FMT_RGBA,
+            AV_PIX_FMT_RGB24);
+    private static final int MIN_PLACEHOLDER_SIDE = 8;
+    private static final int PLACEHOLDER_QUALITY_STEP = 10;
+    static final int BLURHASH_X = 4;
+    static final int BLURHASH_Y = 3;
+    private static final String WEBP_ENCODER = "libwebp";
+
+    private final int jpegQuality;
+    private final int qscale;
+
+    /** @param jpegQuality 1-100 on libjpeg's scale; see {@link FfmpegSupport#qscaleForQuality(int)} */
+    StillRenderer(int jpegQuality) {
+        this.jpegQuality = jpegQuality;
+        this.qscale = FfmpegSupport.qscaleForQuality(jpegQuality);
+    }
+
+    /**
+     * Renders every target from one decoded packed-RGBA frame.
+     *
+     * <ol>
+     *   <li>Transparent sources are flattened onto white once, at decoded size (flattening after
+     *       scaling would let the colour of invisible pixels bleed into the edges). Every JPEG is
+     *       made from that flattened picture; only the WebP is made from the decoded RGBA, so it
+     *       keeps the alpha channel.
+     *   <li>Targets go from the one that needs the largest picture to the one that needs the
+     *       smallest. Each is scaled from the smallest earlier fitted output that is still at
+     *       least as large (already upright; a square is cropped from its centre), else from the
+     *       decoded frame, in which case cropping and scaling happen before the orientation
+     *       transform so that transform only ever touches rendition-sized pixels.
+     *   <li>The placeholder's pixels also give the BlurHash.
+     * </ol>
+     *
+     * @param stored full stored size {w, h} (the decoded frame may be smaller with lowres)
+     * @param toSrgb converts each output's pixels from the embedded ICC profile to sRGB just
+     *     before encoding (the chain of smaller outputs keeps the source's values); null for none
+     */
+    ImageRenditions render(String file, Frame decoded, boolean alpha, Transform upright,
+            int[] stored, List<Target> targets, SrgbConverter toSrgb) {
+        return render(file, decoded, alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB0, upright, stored,
+                targets, toSrgb);
+    }
+
+    /**
+     * As {@link #render(String, Frame, boolean, Transform, int[], List, SrgbConverter)}, for a
+     * frame in {@code decodedFormat}: RGBA (transparent), or an opaque packed format with a
+     * padding byte (RGB0, or 0BGR as libjpeg-turbo's pixels come out of Leptonica).
+     */
+    ImageRenditions render(String file, Frame decoded, int decodedFormat,
+            Transform upright, int[] stored, List<Target> targets, SrgbConverter toSrgb) {
+        boolean alpha = decodedFormat == AV_PIX_FMT_RGBA;
+        int uprightW = upright.swapsAxes() ? stored[1] : stored[0];
+        int uprightH = upright.swapsAxes() ? stored[0] : stored[1];
+        List<FFmpegFrameFilter> filters = new ArrayList<>();
+        List<Frame> converted = new ArrayList<>();
+        Rendition[] out = new Rendition[targets.size()];
+        Placeholder placeholder = null;
+        try {
+            Frame base = decoded;
+            int baseFormat = decodedFormat;
+            if (alpha) {
+                base = runFilter(filters, flattenGraph(decoded.imageWidth, decoded.imageHeight),
+                        decoded, baseFormat, file);
+                baseFormat = AV_PIX_FMT_RGB24;
+            }
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                order.add(i);
+            }
+            order.sort(Comparator.comparingLong(
+                    (Integer i) -> targets.get(i).need(uprightW, uprightH)).reversed());
+
+            Frame previous = null; // smallest upright RGB24 fitted output so far
+            for (int i : order) {
+                Target t = targets.get(i);
+                int[] size = t.size(uprightW, uprightH);
+                Frame result;
+                int resultFormat;
+                if (t.encoding() == Encoding.WEBP && alpha) {
+                    result = fromSource(filters, t, decoded, AV_PIX_FMT_RGBA, upright, size,
+                            "rgba", file);
+                    resultFormat = AV_PIX_FMT_RGBA;
+                } else if (previous != null && fits(t, previous, size)) {
+                    result = fromUpright(filters, t, previous, size, file);
+                    resultFormat = AV_PIX_FMT_RGB24;
+                } else {
+                    result = fromSource(filters, t, base, baseFormat, upright, size, "rgb24",
+                            file);
+                    resultFormat = result == base ? baseFormat : AV_PIX_FMT_RGB24;
+                }
+                if (!sameSize(result, size)) {
+                    throw new CodecException("Cannot render " + t.name() + " of " + file
+                            + ": expected " + size[0] + "x" + size[1] + ", found "
+                            + result.imageWidth + "x" + result.imageHeight);
+                }
+                Frame pixels = result;
+                if (toSrgb != null) {
+                    pixels = toSrgb.convert(result, resultFormat == AV_PIX_FMT_RGB24 ? 3 : 4);
+                    converted.add(pixels);
+                }
+                switch (t.encoding()) {
+                    case JPEG -> out[i] = new Rendition(t.kind(), t.name(), "image/jpeg",
+                            FfmpegSupport.encodeStill(pixels, resultFormat, AV_CODEC_ID_MJPEG,
+                                    AV_PIX_FMT_YUVJ420P, qscale, Path.of(file)),
+                            size[0], size[1]);
+                    case WEBP -> out[i] = new Rendition(t.kind(), t.name(), "image/webp",
+                            FfmpegSupport.encodeStill(pixels, resultFormat, WEBP_ENCODER,
+                                    alpha ? AV_PIX_FMT_YUVA420P : AV_PIX_FMT_YUV420P,
+                                    t.quality(), Path.of(file)),
+                            size[0], size[1]);
+                    case PLACEHOLDER -> {
+                        placeholder = placeholder(filters, t, pixels, resultFormat, file);
+                        out[i] = new Rendition(t.kind(), t.name(), "image/jpeg",
+                                placeholder.jpeg(), placeholder.width(), placeholder.height());
+                    }
+                    default -> throw new IllegalStateException("encoding " + t.encoding());
+                }
+                if (t.shape() == Shape.FIT && resultFormat == AV_PIX_FMT_RGB24
+                        && (t.encoding() != Encoding.WEBP || !alpha)) {
+                    previous = result;
+                }
+            }
+            return new ImageRenditions(List.of(out), placeholder);
+        } catch (FrameFilter.Exception e) {
+            throw new CodecException("Cannot filter " + file + " (" + decoded.imageWidth + "x"
+                    + decoded.imageHeight + "): expected FFmpeg's filter graph to run, found: "
+                    + e.getMessage(), e);
+        } finally {
+            converted.forEach(Frame::close);
+            closeAll(filters, file);
+        }
+    }
+
+    /** Whether target {@code t} of {@code size} can be cut and scaled from this upright output. */
+    private static boolean fits(Target t, Frame upright, int[] size) {
+        if (t.shape() == Shape.SQUARE) {
+            return Math.min(upright.imageWidth, upright.imageHeight) >= size[0];
+        }
+        return upright.imageWidth >= size[0] && upright.imageHeight >= size[1];
+    }
+
+    /** Target from an earlier upright RGB24 output: centre crop for a square, then scale. */
+    private static Frame fromUpright(List<FFmpegFrameFilter> filters, Target t, Frame upright,
+            int[] size, String file) throws FrameFilter.Exception {
+        List<String> graph = new ArrayList<>();
+        int w = upright.imageWidth;
+        int h = upright.imageHeight;
+        if (t.shape() == Shape.SQUARE && w != h) {
+            int side = Math.min(w, h);
+            graph.add(cropGraph(w, h, side));
+            w = side;
+            h = side;
+        }
+        if (w != size[0] || h != size[1]) {
+            graph.add(scaleGraph(size[0], size[1]));
+        }
+        if (graph.isEmpty()) {
+            return upright;
+        }
+        graph.add("format=rgb24");
+        return runFilter(filters, String.join(",", graph), upright, AV_PIX_FMT_RGB24, file);
+    }
+
+    /**
+     * Target from the decoded (or flattened) picture in its stored orientation: centre crop for
+     * a square, scale, then the orientation transform, ending in {@code outFormat}. Returns
+     * {@code source} itself when nothing is to be done and its bytes are in R, G, B order (what
+     * the ICC conversion and the BlurHash read).
+     */
+    private static Frame fromSource(List<FFmpegFrameFilter> filters, Target t, Frame source,
+            int sourceFormat, Transform upright, int[] size, String outFormat, String file)
+            throws FrameFilter.Exception {
+        int sw = upright.swapsAxes() ? size[1] : size[0];
+        int sh = upright.swapsAxes() ? size[0] : size[1];
+        int w = source.imageWidth;
+        int h = source.imageHeight;
+        List<String> graph = new ArrayList<>();
+        if (t.shape() == Shape.SQUARE && w != h) {
+            int side = Math.min(w, h);
+            graph.add(cropGraph(w, h, side));
+            w = side;
+            h = side;
+        }
+        if (w != sw || h != sh) {
+            graph.add(scaleGraph(sw, sh, outFormat));
+        }
+        if (upright.filter() != null) {
+            graph.add(upright.filter());
+        }
+        if (graph.isEmpty() && RGB_ORDER.contains(sourceFormat)) {
+            return source;
+        }
+        graph.add("format=" + outFormat);
+        return runFilter(filters, String.join(",", graph), source, sourceFormat, file);
+    }
+
+    /**
+     * The placeholder JPEG, at the plan's longest side, quality stepped down from the instance's
+     * until it fits the budget, and halved in size when even the lowest quality does not; its
+     * pixels, flattened onto white, give the BlurHash.
+     */
+    private Placeholder placeholder(List<FFmpegFrameFilter> filters, Target t, Frame frame,
+            int format, String file) throws FrameFilter.Exception {
+        String blurHash = BlurHash.encode(packedRgb(frame, format), frame.imageWidth,
+                frame.imageHeight, BLURHASH_X, BLURHASH_Y);
+        Frame current = frame;
+        int currentFormat = format;
+        byte[] smallest = null;
+        while (true) {
+            for (int quality = jpegQuality; quality > 0; quality -= PLACEHOLDER_QUALITY_STEP) {
+                byte[] jpeg = FfmpegSupport.encodeStill(current, currentFormat,
+                        AV_CODEC_ID_MJPEG, AV_PIX_FMT_YUVJ420P,
+                        FfmpegSupport.qscaleForQuality(quality), Path.of(file));
+                if (jpeg.length <= t.maxBytes()) {
+                    return new Placeholder(blurHash, jpeg, current.imageWidth,
+                            current.imageHeight);
+                }
+                smallest = jpeg;
+            }
+            int longest = Math.max(current.imageWidth, current.imageHeight);
+            if (longest <= MIN_PLACEHOLDER_SIDE) {
+                throw new CodecException("Cannot make a placeholder of " + file
+                        + ": expected a JPEG of at most " + t.maxBytes() + " bytes, found "
+                        + smallest.length + " bytes at " + current.imageWidth + "x"
+                        + current.imageHeight + " and the lowest quality");
+            }
+            int[] half = Targets.fitInside(current.imageWidth, current.imageHeight, longest / 2);
+            current = runFilter(filters, scaleGraph(half[0], half[1]), current, currentFormat,
+                    file);
+            currentFormat = AV_PIX_FMT_RGB24;
+        }
+    }
+
+    /** Packed {@code 0xRRGGBB} pixels of an RGB24, RGB0 or RGBA frame (alpha ignored). */
+    static int[] packedRgb(Frame frame, int pixelFormat) {
+        int bytesPerPixel = pixelFormat == AV_PIX_FMT_RGB24 ? 3 : 4;
+        ByteBuffer buf = (ByteBuffer) frame.image[0];
+        int w = frame.imageWidth;
+        int h = frame.imageHeight;
+        int[] rgb = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            int row = y * frame.imageStride;
+            for (int x = 0; x < w; x++) {
+                int o = row + x * bytesPerPixel;
+                rgb[y * w + x] = (buf.get(o) & 0xff) << 16 | (buf.get(o + 1) & 0xff) << 8
+                        | (buf.get(o + 2) & 0xff);
+            }
+        }
+        return rgb;
+    }
+
+    private static boolean sameSize(Frame f, int[] size) {
+        return f.imageWidth == size[0] && f.imageHeight == size[1];
+    }
+}
