@@ -30,6 +30,8 @@ import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
+import com.mediaflow.shared.validation.Reason;
+import com.mediaflow.shared.validation.Severity;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +87,14 @@ class PipelineIT {
                         .isEqualTo(portrait);
             }
             assertThat(m.metadata()).containsEntry("mimeType", "image/jpeg");
+            // *_0.jpg carry EXIF orientation 0: READY, upright, and the codec's complaint is in the manifest
+            if (e.getValue().getFileName().toString().endsWith("_0.jpg")) {
+                assertThat(m.reasons()).as(e.getKey()).contains(Reason.warning(ReasonCode.METADATA_DAMAGED,
+                        "thumbnail: EXIF orientation is 0, expected 1-8; taken as 1 (upright)"));
+                assertThat(m.reasons()).as(e.getKey()).allSatisfy(r -> assertThat(r.severity()).isEqualTo(Severity.WARNING));
+            } else {
+                assertThat(m.reasons()).as(e.getKey()).isEmpty();
+            }
         }
     }
 

@@ -1,5 +1,7 @@
 package com.mediaflow.shared.codec;
 
+import com.mediaflow.shared.validation.ReasonCode;
+
 import com.drew.imaging.ImageMetadataReader;
 import com.drew.imaging.ImageProcessingException;
 import com.drew.lang.GeoLocation;
@@ -58,6 +60,8 @@ public final class ExifReader {
                 if (dir.hasErrors()) {
                     LOG.warn("Broken {} metadata in {} (kept what was readable): {}",
                             dir.getName(), file, dir.getErrors());
+                    CodecWarnings.warn(ReasonCode.METADATA_DAMAGED, "broken " + dir.getName()
+                            + " metadata, kept what was readable: " + dir.getErrors());
                 }
             }
             ExifIFD0Directory ifd0 = metadata.getFirstDirectoryOfType(ExifIFD0Directory.class);
@@ -79,6 +83,8 @@ public final class ExifReader {
         } catch (RuntimeException e) {
             LOG.warn("Cannot interpret the metadata of {}: {}: {}", file,
                     e.getClass().getSimpleName(), e.getMessage());
+            CodecWarnings.warn(ReasonCode.METADATA_DAMAGED, "expected interpretable image metadata, found "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + "; none of it used");
             return ExifInfo.NONE;
         }
     }
@@ -90,6 +96,8 @@ public final class ExifReader {
         }
         if (value < 1 || value > 8) {
             LOG.warn("EXIF orientation of {} is {}, expected 1-8; using 1 (upright)", file, value);
+            CodecWarnings.warn(ReasonCode.METADATA_DAMAGED, "EXIF orientation is " + value
+                    + ", expected 1-8; taken as 1 (upright)");
             return 1;
         }
         return value;
@@ -127,6 +135,8 @@ public final class ExifReader {
             } catch (DateTimeParseException e) {
                 LOG.warn("EXIF date-time '{}' in {} is not yyyy:MM:dd HH:mm:ss; ignored", raw,
                         file);
+                CodecWarnings.warn(ReasonCode.METADATA_DAMAGED, "EXIF date-time '" + raw
+                        + "', expected yyyy:MM:dd HH:mm:ss; ignored");
             }
         }
         return null;

@@ -6,6 +6,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
 
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.shared.validation.ReasonCode;
 import com.mediaflow.shared.validation.Limits;
 import java.nio.file.Path;
 import java.util.Set;
@@ -160,6 +161,8 @@ final class FfmpegStills {
             } catch (FrameGrabber.Exception | CodecException e) {
                 LOG.warn("Cannot decode frame {} of {} ({}); choosing among the first {}", i,
                         file, e.getMessage(), i);
+                CodecWarnings.warn(ReasonCode.FRAME_UNDECODABLE, "frame " + i + " of the animation could not be decoded ("
+                        + e.getMessage() + "); the still was chosen among the first " + i);
                 break;
             }
             if (frame == null || frame.image == null) {

@@ -1,5 +1,7 @@
 package com.mediaflow.shared.codec;
 
+import com.mediaflow.shared.validation.ReasonCode;
+
 import com.drew.imaging.jpeg.JpegProcessingException;
 import com.drew.imaging.jpeg.JpegSegmentData;
 import com.drew.imaging.jpeg.JpegSegmentReader;
@@ -81,6 +83,8 @@ public final class SrgbConverter {
         } catch (IOException | RuntimeException e) {
             LOG.warn("Cannot read the ICC profile of {} (pixels left as they are): {}", file,
                     e.getMessage());
+            CodecWarnings.warn(ReasonCode.ICC_PROFILE_IGNORED, "expected a readable embedded ICC profile, found: "
+                    + e.getMessage() + "; pixels left as they are");
             return null;
         }
         return profile == null ? null : forProfile(profile, file.toString());
@@ -95,12 +99,16 @@ public final class SrgbConverter {
             LOG.warn("Embedded ICC profile of {} ({} bytes) is not valid, expected an ICC "
                     + "profile the JDK can parse ({}); pixels left as they are", file,
                     profile.length, e.getMessage());
+            CodecWarnings.warn(ReasonCode.ICC_PROFILE_IGNORED, "expected an ICC profile the JDK can parse, found "
+                    + profile.length + " bytes that are not (" + e.getMessage() + "); pixels left as they are");
             return null;
         }
         String description = description(icc);
         if (icc.getColorSpaceType() != ColorSpace.TYPE_RGB) {
             LOG.warn("Embedded ICC profile '{}' of {} is not RGB (colour space type {}); pixels "
                     + "left as they are", description, file, icc.getColorSpaceType());
+            CodecWarnings.warn(ReasonCode.ICC_PROFILE_IGNORED, "embedded ICC profile '" + description
+                    + "' is not RGB (colour space type " + icc.getColorSpaceType() + "); pixels left as they are");
             return null;
         }
         if (isSrgb(description)) {

@@ -3,6 +3,7 @@ package com.mediaflow.shared.pipeline;
 import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.aws.Queue;
+import com.mediaflow.shared.codec.CodecWarnings;
 import com.mediaflow.shared.codec.Rendition;
 import com.mediaflow.shared.config.Config;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
@@ -156,7 +157,14 @@ public final class StepRunner {
             original = Files.createTempFile(workDir, step.name() + "-", ".bin");
             store.download(mediaBucket, message.key(), original);
             long started = System.nanoTime();
-            MediaStep.Output out = step.process(message, original);
+            MediaStep.Output out;
+            List<Reason> warnings = new ArrayList<>();
+            try (CodecWarnings.Scope codec = CodecWarnings.open()) {
+                out = step.process(message, original);
+                warnings.addAll(out.warnings());
+                // what the codecs put up with (broken EXIF, an unusable ICC profile, ...), named by step
+                codec.warnings().forEach(w -> warnings.add(Reason.warning(w.code(), step.name() + ": " + w.message())));
+            }
             List<Output> outputs = new ArrayList<>();
             for (Rendition r : out.renditions()) {
                 String key = message.shadowCopy() ? Keys.shadowRendition(message.mediaId(), step.name(), r.name())
@@ -166,7 +174,7 @@ public final class StepRunner {
             }
             LOG.info("{} for {} made {} renditions in {} ms", step.name(), message.mediaId(), outputs.size(),
                     (System.nanoTime() - started) / 1_000_000);
-            return new StepResult(message.mediaId(), step.name(), outputs, out.metadata(), out.warnings());
+            return new StepResult(message.mediaId(), step.name(), outputs, out.metadata(), List.copyOf(warnings));
         } catch (CodecException e) {
             LOG.warn("{} could not process {}: {}", step.name(), message.mediaId(), e.getMessage());
             return new StepResult(message.mediaId(), step.name(), List.of(), Map.of(),

@@ -27,6 +27,9 @@ public enum ReasonCode {
     SAMPLE_TABLE_LIMIT(false, "a sample table or index has more entries than MAX_SAMPLE_ENTRIES"),
     DECODE_FAILED(false, "a decoder could not read content that validation accepted"),
     PROPERTIES_INCOMPLETE(false, "a warning: the metadata step could not read some of a still's properties (size, bit depth, colour, alpha, frames) from its headers, and kept the rest"),
+    METADATA_DAMAGED(false, "a warning: the image's metadata (EXIF, XMP, IPTC) is broken or out of range; what was readable was kept, the rest ignored (an orientation outside 1-8 counts as upright)"),
+    ICC_PROFILE_IGNORED(false, "a warning: the embedded ICC colour profile could not be read or is not RGB, so the renditions keep the stored pixel values instead of being converted to sRGB"),
+    FRAME_UNDECODABLE(false, "a warning: a frame of the animation could not be decoded; its still was chosen among the frames before it"),
     MESSAGE_INVALID(false, "a queue message about the item or upload was malformed, named another bucket, a forged media id or a key that is not the item's; it was consumed, not retried"),
     STEP_FAILED(false, "a step (or validate, or finalize) failed on its last attempt; the message went to the dead-letter queue and a redrive can still complete the item"),
     STALLED(false, "the sweeper found an upload without a receipt, or an item PROCESSING with no change, past its limits and after its re-drives; a later completion still makes the item READY");
