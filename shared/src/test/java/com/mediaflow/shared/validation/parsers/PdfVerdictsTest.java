@@ -8,6 +8,7 @@ import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.ArrayByteSource;
 import com.mediaflow.shared.validation.io.Cursor;
+import com.mediaflow.shared.validation.parsers.pdf.PdfParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
