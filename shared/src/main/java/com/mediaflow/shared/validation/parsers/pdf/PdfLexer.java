@@ -30,7 +30,7 @@ final class PdfLexer {
     final Src src;
     String where;
     long pos;
-    Token type;
+    Token type = Token.EOF;
     long num;
     String text;
     long start;
@@ -296,9 +296,9 @@ final class PdfLexer {
             case KEYWORD:
                 switch (text) {
                     case "true":
-                        return new PdfBool(true);
+                        return PdfBool.TRUE;
                     case "false":
-                        return new PdfBool(false);
+                        return PdfBool.FALSE;
                     case "null":
                         return PdfNull.NULL;
                     default:
