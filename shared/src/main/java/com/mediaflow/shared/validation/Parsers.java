@@ -9,11 +9,11 @@ import com.mediaflow.shared.validation.parsers.IsoBmffParser;
 import com.mediaflow.shared.validation.parsers.JpegParser;
 import com.mediaflow.shared.validation.parsers.Mp3Parser;
 import com.mediaflow.shared.validation.parsers.OggParser;
-import com.mediaflow.shared.validation.parsers.PdfParser;
 import com.mediaflow.shared.validation.parsers.PngParser;
 import com.mediaflow.shared.validation.parsers.TiffParser;
 import com.mediaflow.shared.validation.parsers.WavParser;
 import com.mediaflow.shared.validation.parsers.WebpParser;
+import com.mediaflow.shared.validation.parsers.pdf.PdfParser;
 import java.util.Optional;
 
 /** Which structural parser checks which format. Every accepted format has one. */

@@ -1,6 +1,7 @@
 package com.mediaflow.shared.validation.parsers;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.mediaflow.shared.validation.parsers.pdf.PdfParser;
 
 /**
  * In {@code mvn verify}: the seeds in src/test/resources/.../PdfParserFuzzTestInputs/parse as a

@@ -11,6 +11,7 @@ import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.StructureValidator;
 import com.mediaflow.shared.validation.io.ArrayByteSource;
 import com.mediaflow.shared.validation.io.Cursor;
+import com.mediaflow.shared.validation.parsers.pdf.PdfParser;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
