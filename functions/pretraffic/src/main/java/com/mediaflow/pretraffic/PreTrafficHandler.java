@@ -30,7 +30,8 @@ public class PreTrafficHandler implements RequestHandler<Map<String, Object>, St
         this(Config.fromEnvironment());
     }
 
-    PreTrafficHandler(Config config) {
+    /** For the embedded stack, which gives each function its own template environment; also builds the AWS clients. */
+    public PreTrafficHandler(Config config) {
         this(config, http());
     }
 

@@ -21,7 +21,7 @@ class TemplateChecksTest {
         assertThat(TemplateChecks.problems(template, TestPaths.root())).isEmpty();
         assertThat(template.functions()).extracting(Template.FunctionDef::logicalId)
                 .containsExactlyInAnyOrder("ValidateFunction", "ThumbnailFunction", "MetadataFunction", "TranscodeFunction",
-                        "FinalizeFunction", "SweeperFunction");
+                        "FinalizeFunction", "SweeperFunction", "PreTrafficHookFunction");
     }
 
     @Test
