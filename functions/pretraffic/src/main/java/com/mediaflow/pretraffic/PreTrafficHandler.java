@@ -40,7 +40,9 @@ public class PreTrafficHandler implements RequestHandler<Map<String, Object>, St
                 new CodeDeployDeployments(http, CodeDeployDeployments.endpoint(config.region()), config.region(),
                         DefaultCredentialsProvider.builder().build()),
                 new LambdaVersions(LambdaClient.builder().httpClient(http).region(Region.of(config.region()))
-                        .credentialsProvider(DefaultCredentialsProvider.builder().build()).build()),
+                        .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                        // retries included: whatever happens, time is left to report Failed within the hook's Timeout
+                        .overrideConfiguration(c -> c.apiCallTimeout(ANSWER_TIMEOUT.plusSeconds(20))).build()),
                 new HookProbes(config)));
     }
 
