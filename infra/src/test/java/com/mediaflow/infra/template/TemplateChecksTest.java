@@ -202,6 +202,16 @@ class TemplateChecksTest {
     }
 
     @Test
+    void functionWithoutEventsOrSnapStart_isExempt_onlyAsThePreTrafficHook() throws IOException {
+        Template t = mutated("        Hooks:\n          PreTraffic: !Ref PreTrafficHookFunction\n", "");
+
+        assertThat(TemplateChecks.problems(t, TestPaths.root()))
+                .anySatisfy(p -> assertThat(p).contains("function PreTrafficHookFunction has no event source"))
+                .anySatisfy(p -> assertThat(p).contains("function PreTrafficHookFunction has EphemeralStorage 512 MB")
+                        .contains("expected SnapStart"));
+    }
+
+    @Test
     void sweeperRoutingStepsOtherwiseThanValidate_isReported() throws IOException {
         String anchor = "where a pending step is re-driven.\n          PIPELINE_STEPS: !Sub |\n"
                 + "            thumbnail image,video ${ThumbnailQueue}\n";
