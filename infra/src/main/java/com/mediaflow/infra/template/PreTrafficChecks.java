@@ -20,10 +20,8 @@ import java.util.TreeSet;
  *       {@code codedeploy:GetDeployment} and {@code codedeploy:PutLifecycleEventHookExecutionStatus}
  *       on deployment groups, never on {@code '*'}.</li>
  * </ul>
- * Not yet part of {@link ProductionChecks}: template.yaml does not wire the hook while its AWS
- * adapters cannot be built (the SDK's codedeploy and lambda modules are not served by the Maven
- * mirror at the root pom's version); see docs/deploying.md. PreTrafficChecksTest applies it to
- * template.yaml with the hook wired as it will be.
+ * Part of {@link ProductionChecks}; the hook itself is exempt from the rules for the functions it
+ * releases ({@link #hooks}: no DeploymentPreference, no event source, no SnapStart, no KMS rights).
  */
 public final class PreTrafficChecks {
     /** The prefix SAM's CodeDeploy service role allows it to invoke. */
@@ -32,6 +30,18 @@ public final class PreTrafficChecks {
             "codedeploy:PutLifecycleEventHookExecutionStatus");
 
     private PreTrafficChecks() {
+    }
+
+    /** The functions some function's {@code DeploymentPreference.Hooks.PreTraffic} names. */
+    public static Set<String> hooks(Template template) {
+        Set<String> hooks = new TreeSet<>();
+        for (Template.FunctionDef f : template.functions()) {
+            Object hook = map(map(template.functionProperty(f.logicalId(), "DeploymentPreference")).get("Hooks")).get("PreTraffic");
+            if (map(hook).get("Ref") instanceof String ref) {
+                hooks.add(ref);
+            }
+        }
+        return hooks;
     }
 
     /** Every problem found, each a sentence naming the resource; empty when the hook is wired as it must be. */

@@ -43,6 +43,7 @@ public final class ProductionChecks {
         problems.addAll(BucketNames.problems(template));
         problems.addAll(ResourceFits.problems(template));
         problems.addAll(DashboardChecks.problems(template));
+        problems.addAll(PreTrafficChecks.problems(template));
         return problems;
     }
 
@@ -297,7 +298,8 @@ public final class ProductionChecks {
                     }
                 }
             }
-            if (hasKms && !(kmsDecrypt && kmsGenerate)) {
+            // the PreTraffic hook reads no bucket or queue: it may only invoke versions and report (PreTrafficChecks)
+            if (hasKms && !(kmsDecrypt && kmsGenerate) && !PreTrafficChecks.hooks(template).contains(f.logicalId())) {
                 problems.add(where + " lacks kms:Decrypt and kms:GenerateDataKey on !Ref KmsKeyArn (under !If UseKms),"
                         + " expected them: with the key set, its buckets and queues are encrypted with it");
             }
@@ -356,8 +358,12 @@ public final class ProductionChecks {
     }
 
     private static void releases(Template template, Map<String, Map<String, Object>> resources, List<String> problems) {
+        java.util.Set<String> hooks = PreTrafficChecks.hooks(template);
         for (Template.FunctionDef f : template.functions()) {
             String where = "function " + f.logicalId();
+            if (hooks.contains(f.logicalId())) {
+                continue; // a hook releases the others and has no DeploymentPreference itself (PreTrafficChecks)
+            }
             Map<String, Object> preference = map(template.functionProperty(f.logicalId(), "DeploymentPreference"));
             if (preference.isEmpty()) {
                 problems.add(where + " has no DeploymentPreference, expected a gradual release through CodeDeploy");

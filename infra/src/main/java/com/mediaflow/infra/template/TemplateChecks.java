@@ -40,6 +40,9 @@ public final class TemplateChecks {
         Set<String> names = new HashSet<>(template.resources().keySet());
         names.addAll(template.parameterDefaults().keySet());
         names.addAll(Set.of("AWS::StackName", "AWS::AccountId", "AWS::Region", "AWS::Partition", "AWS::URLSuffix", "AWS::NoValue"));
+        if (template.functions().stream().anyMatch(f -> template.functionProperty(f.logicalId(), "DeploymentPreference") != null)) {
+            names.add("ServerlessDeploymentApplication"); // SAM's CodeDeploy application for the gradual releases
+        }
         findReferences(template.resources(), "Resources", names, problems);
 
         Set<String> queues = new HashSet<>();
@@ -95,13 +98,16 @@ public final class TemplateChecks {
             } catch (NoSuchMethodException e) {
                 problems.add(where + ": " + f.handlerClass() + " has no public no-arg constructor, which Lambda needs");
             }
-            snapStart(template, f, where, problems);
+            if (!PreTrafficChecks.hooks(template).contains(f.logicalId())) {
+                // the hook runs once per release: a snapshot (and its priming) would buy nothing
+                snapStart(template, f, where, problems);
+            }
             for (String variable : f.environment().keySet()) {
                 if (!Config.ALL.contains(variable) && !RUNTIME_VARIABLES.contains(variable)) {
                     problems.add(where + " sets environment variable " + variable + ", which no code reads (not in Config)");
                 }
             }
-            if (f.events().isEmpty() && f.schedules().isEmpty()) {
+            if (f.events().isEmpty() && f.schedules().isEmpty() && !PreTrafficChecks.hooks(template).contains(f.logicalId())) {
                 problems.add(where + " has no event source, expected an SQS event source or a Schedule event");
             }
             for (Template.ScheduleEvent e : f.schedules()) {

@@ -51,7 +51,7 @@ class LambdaPackagingTest {
         assertThat(violations).as("the test kit in a function's runtime class path").isEmpty();
     }
 
-    /** Function modules the template does not name yet (functions/pretraffic) ship as Lambda packages too. */
+    /** Every function module ships as a Lambda package, also one the template might not name (yet). */
     @Test
     void everyFunctionModulesPom_namesTheTestkitOnlyWithTestScope() throws Exception {
         List<Path> modules;

@@ -6,11 +6,11 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.mediaflow.infra.template.PreTrafficChecks;
 import com.mediaflow.infra.template.Template.FunctionDef;
 import com.mediaflow.pretraffic.Deployments;
+import com.mediaflow.pretraffic.HookProbes;
 import com.mediaflow.pretraffic.PreTrafficHook;
-import com.mediaflow.pretraffic.Probe;
-import com.mediaflow.pretraffic.Probes;
 import com.mediaflow.pretraffic.Versions;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.model.Json;
@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
@@ -36,7 +35,6 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * handlers in-process as the Lambda Java runtime would.
  */
 class PreTrafficIT {
-    private static final String NONCE = "it-0001";
     private static StackFixture fx;
 
     @BeforeAll
@@ -113,20 +111,12 @@ class PreTrafficIT {
         }
     }
 
-    private static Map<String, Probe> probes() {
-        return Map.of(
-                "ValidateFunction", Probes.validate(fx.ingest, EmbeddedStack.REGION, NONCE),
-                "ThumbnailFunction", Probes.step("thumbnail", fx.media, EmbeddedStack.REGION),
-                "MetadataFunction", Probes.step("metadata", fx.media, EmbeddedStack.REGION),
-                "TranscodeFunction", Probes.transcode(fx.media, EmbeddedStack.REGION),
-                "FinalizeFunction", Probes.finalize(EmbeddedStack.REGION),
-                "SweeperFunction", Probes.sweeper(NONCE));
+    /** The hook as template.yaml configures it: its probes from its own resolved environment (PRETRAFFIC_FUNCTIONS). */
+    private static PreTrafficHook hook(LocalDeployments deployments, LocalVersions versions) {
+        return new PreTrafficHook(deployments, versions, new HookProbes(Config.of(fx.stack.environment(HOOK))));
     }
 
-    private static PreTrafficHook hook(LocalDeployments deployments, LocalVersions versions) {
-        Map<String, Probe> probes = probes();
-        return new PreTrafficHook(deployments, versions, name -> Optional.ofNullable(probes.get(name)));
-    }
+    private static final String HOOK = "PreTrafficHookFunction";
 
     /** A version built from the template's environment for the function, with some variables changed (null: removed). */
     private static Supplier<FunctionHost> version(String function, Map<String, String> changes) {
@@ -161,8 +151,11 @@ class PreTrafficIT {
     void preTraffic_everyFunctionsCurrentCode_passes_andWritesNothing() {
         var deployments = new LocalDeployments();
         var versions = new LocalVersions();
-        List<String> functions = List.copyOf(new java.util.TreeSet<>(fx.stack.functions().keySet()));
-        assertThat(functions).as("a probe for every function of template.yaml").containsExactlyInAnyOrderElementsOf(probes().keySet());
+        assertThat(PreTrafficChecks.hooks(fx.stack.template())).containsExactly(HOOK);
+        List<String> functions = fx.stack.functions().keySet().stream().filter(f -> !f.equals(HOOK)).sorted().toList();
+        HookProbes probes = new HookProbes(Config.of(fx.stack.environment(HOOK)));
+        assertThat(functions).as("a probe for every function the hook releases").hasSize(6)
+                .allSatisfy(f -> assertThat(probes.apply(f)).as(f).isPresent());
         Map<String, String> before = everything();
         assertThat(before).as("the waiting upload").containsKey("s3://" + fx.ingest + "/waiting/photo.png");
 

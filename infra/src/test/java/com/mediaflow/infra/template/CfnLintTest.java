@@ -147,8 +147,10 @@ class CfnLintTest {
 
         assertThat(r.exit).as("SAM transform of template.yaml:%n%s", r.output).isZero();
         assertThat(r.output.lines().toList()).as("resource types after the transform")
-                // seven roles: one per function, and CodeDeploy's for the gradual releases (one group per function)
-                .contains("AWS::Lambda::Function 6", "AWS::IAM::Role 7", "AWS::CodeDeploy::DeploymentGroup 6",
+                // eight roles: one per function (the PreTraffic hook's too), and CodeDeploy's for the gradual
+                // releases (one group per released function; the hook is not released through CodeDeploy)
+                .contains("AWS::Lambda::Function 7", "AWS::IAM::Role 8", "AWS::CodeDeploy::DeploymentGroup 6",
+                        "AWS::CodeDeploy::Application 1", "AWS::Lambda::Alias 7",
                         // five from the functions' SQS events, two of shadow mode (written out, under ShadowOn)
                         "AWS::Lambda::EventSourceMapping 7",
                         // the sweeper's Schedule event: an EventBridge rule and its permission to invoke the alias

@@ -7,67 +7,29 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * The PreTraffic hook's rules, on template.yaml with the hook wired as it will be once its AWS
- * adapters can be built ({@link #HOOK} and {@link #HOOKS}); each rule catches the wired template
- * with one thing changed.
- */
+/** The PreTraffic hook's rules: template.yaml passes them, and each rule catches it with one thing changed. */
 class PreTrafficChecksTest {
     static final List<String> RELEASED = List.of("ValidateFunction", "ThumbnailFunction", "MetadataFunction",
             "TranscodeFunction", "FinalizeFunction", "SweeperFunction");
 
-    /** The hook function, as it goes into template.yaml before the "watched" section. */
-    static final String HOOK = """
-              # CodeDeploy invokes it before any traffic shifts to a new version of a function: it invokes that
-              # version with a synthetic event that changes no data, and reports Succeeded or Failed (functions/pretraffic).
-              PreTrafficHookFunction:
-                Type: AWS::Serverless::Function
-                Properties:
-                  FunctionName: !Sub 'CodeDeployHook_${AWS::StackName}-pretraffic'
-                  CodeUri: functions/pretraffic
-                  Handler: com.mediaflow.pretraffic.PreTrafficHandler::handleRequest
-                  Timeout: 300
-                  MemorySize: 512
-                  Policies:
-                    - Statement:
-                        - Sid: InvokeNewVersions
-                          Effect: Allow
-                          Action: lambda:InvokeFunction
-                          Resource:
-                            - !Sub '${ValidateFunction.Arn}:*'
-                            - !Sub '${ThumbnailFunction.Arn}:*'
-                            - !Sub '${MetadataFunction.Arn}:*'
-                            - !Sub '${TranscodeFunction.Arn}:*'
-                            - !Sub '${FinalizeFunction.Arn}:*'
-                            - !Sub '${SweeperFunction.Arn}:*'
-                        - Sid: ReportToCodeDeploy
-                          Effect: Allow
-                          Action: [codedeploy:GetDeployment, codedeploy:PutLifecycleEventHookExecutionStatus]
-                          Resource: !Sub 'arn:${AWS::Partition}:codedeploy:${AWS::Region}:${AWS::AccountId}:deploymentgroup:${ServerlessDeploymentApplication}/*'
-
-            """;
-    /** What each released function's DeploymentPreference gains. */
+    /** What each released function's DeploymentPreference has. */
     static final String HOOKS = "        Hooks:\n          PreTraffic: !Ref PreTrafficHookFunction\n";
-    private static final String WATCHED = "  # ---------------------------------------------------------------- watched\n";
 
     @TempDir
     Path tmp;
 
     @Test
-    void templateYaml_asItIs_hasNoHookYet() throws IOException {
-        // the hook is not wired while it cannot be deployed (docs/deploying.md); once it is, this rule joins ProductionChecks
-        assertThat(PreTrafficChecks.problems(Template.load(TestPaths.template()))).hasSize(RELEASED.size())
-                .allSatisfy(p -> assertThat(p).contains("has no DeploymentPreference.Hooks.PreTraffic"));
-    }
+    void templateYaml_wiresTheHook_andPasses() throws IOException {
+        Template template = Template.load(TestPaths.template());
 
-    @Test
-    void wiredTemplate_passes() throws IOException {
-        assertThat(problems(wired())).isEmpty();
+        assertThat(PreTrafficChecks.problems(template)).isEmpty();
+        assertThat(PreTrafficChecks.hooks(template)).containsExactly("PreTrafficHookFunction");
+        assertThat(template.functions()).extracting(Template.FunctionDef::logicalId)
+                .containsExactlyInAnyOrderElementsOf(concat(RELEASED, "PreTrafficHookFunction"));
     }
 
     @Test
@@ -97,7 +59,7 @@ class PreTrafficChecksTest {
 
     @Test
     void hookNamedSoThatCodeDeployMayNotInvokeIt_isReported() throws IOException {
-        String yaml = wired().replace("!Sub 'CodeDeployHook_${AWS::StackName}-pretraffic'", "!Sub '${AWS::StackName}-pretraffic'");
+        String yaml = wired().replace("!Sub 'CodeDeployHook_${NamePrefix}-pretraffic'", "!Sub '${NamePrefix}-pretraffic'");
 
         assertThat(problems(yaml)).singleElement().asString().contains("expected one starting CodeDeployHook_");
     }
@@ -137,16 +99,20 @@ class PreTrafficChecksTest {
         return "        Alarms: [!Ref " + function + "ErrorsAlarm, !Ref " + function + "ThrottlesAlarm]\n";
     }
 
-    /** template.yaml with the hook function and every released function's Hooks. */
+    /** template.yaml, which has the hook function and every released function's Hooks. */
     static String wired() throws IOException {
         String yaml = Files.readString(TestPaths.template());
-        assertThat(yaml).contains(WATCHED);
-        yaml = yaml.replace(WATCHED, HOOK + WATCHED);
+        assertThat(yaml).contains("  PreTrafficHookFunction:\n    Type: AWS::Serverless::Function\n");
         for (String f : RELEASED) {
-            assertThat(yaml).as("the anchor of %s's hook", f).contains(alarms(f));
-            yaml = yaml.replace(alarms(f), Matcher.quoteReplacement(alarms(f) + HOOKS));
+            assertThat(yaml).as("the hook of %s", f).contains(alarms(f) + HOOKS);
         }
         return yaml;
+    }
+
+    private static List<String> concat(List<String> list, String more) {
+        List<String> all = new java.util.ArrayList<>(list);
+        all.add(more);
+        return all;
     }
 
     private List<String> problems(String yaml) throws IOException {

@@ -104,8 +104,24 @@ class ProductionChecksTest {
                 "Alarms: [!Ref MetadataFunctionThrottlesAlarm]"))
                 .anySatisfy(p -> assertThat(p).contains("MetadataFunction's DeploymentPreference.Alarms lack MetadataFunctionErrorsAlarm"));
         assertThat(problems("      DeploymentPreference:\n        Type: !Ref CanaryOnePercent\n"
-                + "        Alarms: [!Ref SweeperFunctionErrorsAlarm, !Ref SweeperFunctionThrottlesAlarm]\n", ""))
+                + "        Alarms: [!Ref SweeperFunctionErrorsAlarm, !Ref SweeperFunctionThrottlesAlarm]\n" + HOOKS, ""))
                 .anySatisfy(p -> assertThat(p).contains("function SweeperFunction has no DeploymentPreference"));
+    }
+
+    private static final String HOOKS = "        Hooks:\n          PreTraffic: !Ref PreTrafficHookFunction\n";
+
+    @Test
+    void functionReleasedWithoutThePreTrafficHook_isReported() throws IOException {
+        String alarms = "        Alarms: [!Ref FinalizeFunctionErrorsAlarm, !Ref FinalizeFunctionThrottlesAlarm]\n";
+        assertThat(problems(alarms + HOOKS, alarms)).singleElement().asString()
+                .contains("function FinalizeFunction has no DeploymentPreference.Hooks.PreTraffic");
+    }
+
+    @Test
+    void preTrafficHookThatMayReadTheBuckets_isReported() throws IOException {
+        assertThat(problems("Action: [codedeploy:GetDeployment, codedeploy:PutLifecycleEventHookExecutionStatus]",
+                "Action: [codedeploy:GetDeployment, codedeploy:PutLifecycleEventHookExecutionStatus, s3:GetObject]"))
+                .singleElement().asString().contains("PreTraffic hook PreTrafficHookFunction grants s3:GetObject");
     }
 
     @Test

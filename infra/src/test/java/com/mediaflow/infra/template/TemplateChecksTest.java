@@ -21,7 +21,7 @@ class TemplateChecksTest {
         assertThat(TemplateChecks.problems(template, TestPaths.root())).isEmpty();
         assertThat(template.functions()).extracting(Template.FunctionDef::logicalId)
                 .containsExactlyInAnyOrder("ValidateFunction", "ThumbnailFunction", "MetadataFunction", "TranscodeFunction",
-                        "FinalizeFunction", "SweeperFunction");
+                        "FinalizeFunction", "SweeperFunction", "PreTrafficHookFunction");
     }
 
     @Test
@@ -199,6 +199,16 @@ class TemplateChecksTest {
 
         assertThat(TemplateChecks.problems(t, TestPaths.root()))
                 .anySatisfy(p -> assertThat(p).contains("SweeperFunction has no event source"));
+    }
+
+    @Test
+    void functionWithoutEventsOrSnapStart_isExempt_onlyAsThePreTrafficHook() throws IOException {
+        Template t = mutated("        Hooks:\n          PreTraffic: !Ref PreTrafficHookFunction\n", "");
+
+        assertThat(TemplateChecks.problems(t, TestPaths.root()))
+                .anySatisfy(p -> assertThat(p).contains("function PreTrafficHookFunction has no event source"))
+                .anySatisfy(p -> assertThat(p).contains("function PreTrafficHookFunction has EphemeralStorage 512 MB")
+                        .contains("expected SnapStart"));
     }
 
     @Test

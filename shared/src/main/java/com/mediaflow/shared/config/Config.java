@@ -87,6 +87,8 @@ public final class Config {
 
     /** The deployment stage, the Stage dimension of the step metrics. */
     public static final String STAGE = "STAGE";
+    /** The PreTraffic hook's: one line per function it checks, {@code role functionName}. */
+    public static final String PRETRAFFIC_FUNCTIONS = "PRETRAFFIC_FUNCTIONS";
 
     /** Every variable's name, from its declaration ({@link Setting}); TemplateChecks holds template.yaml to it. */
     public static final List<String> ALL = java.util.Arrays.stream(Setting.values()).map(Setting::name).toList();
@@ -334,6 +336,28 @@ public final class Config {
             out.put(parts[0], parts[1]);
         }
         return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * {@link #PRETRAFFIC_FUNCTIONS}: the deployed function's name to its role, one {@code role name}
+     * line each; a name given twice is an error (it would have two synthetic events).
+     */
+    public Map<String, String> preTrafficFunctions() {
+        Map<String, String> roles = new java.util.LinkedHashMap<>();
+        for (String line : require(PRETRAFFIC_FUNCTIONS).split("\\R")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] f = line.trim().split("\\s+");
+            if (f.length != 2 || !f[0].matches("[a-z]+")) {
+                throw new ConfigException(PRETRAFFIC_FUNCTIONS + " line '" + line.trim()
+                        + "' is malformed, expected 'role functionName' such as 'validate mediaflow-ValidateFunction-ABC'");
+            }
+            if (roles.put(f[1], f[0]) != null) {
+                throw new ConfigException(PRETRAFFIC_FUNCTIONS + " names function " + f[1] + " twice, expected each once");
+            }
+        }
+        return Map.copyOf(roles);
     }
 
     public Path workDir() {

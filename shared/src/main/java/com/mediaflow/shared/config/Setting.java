@@ -15,7 +15,7 @@ public enum Setting {
     AWS_ENDPOINT_URL(null, "URL", null, "all", "only off AWS: the local stack's or LocalStack's endpoint for S3 and SQS"),
     AWS_ENDPOINT_URL_S3(null, "URL", null, "all", "only off AWS: the S3 endpoint, which wins over AWS_ENDPOINT_URL"),
     AWS_ENDPOINT_URL_SQS(null, "URL", null, "all", "only off AWS: the SQS endpoint, which wins over AWS_ENDPOINT_URL"),
-    INGEST_BUCKET(null, "name", null, "validate, sweeper", "the bucket uploads arrive in"),
+    INGEST_BUCKET(null, "name", null, "validate, sweeper, pretraffic", "the bucket uploads arrive in"),
     MEDIA_BUCKET(null, "name", null, "all", "originals, renditions, manifests and receipts"),
     QUARANTINE_BUCKET(null, "name", null, "all", "rejected uploads, with their reasons"),
     PIPELINE_STEPS(null, "lines", null, "validate, sweeper",
@@ -70,6 +70,9 @@ public enum Setting {
             "an upload without a receipt this long after it was created is re-driven"),
     SWEEP_MAX_REDRIVES("2", "re-drives", "SweepMaxRedrives", "sweeper", "re-drives before the sweeper marks it FAILED"),
     SWEEP_MAX_OBJECTS("1000", "objects", null, "sweeper", "objects examined per scan and run"),
+    PRETRAFFIC_FUNCTIONS(null, "lines", null, "pretraffic",
+            "one line per function the hook checks: `role functionName` (role: validate, thumbnail, metadata, transcode,"
+                    + " finalize, sweeper); the AppSpec's function name picks the synthetic event"),
     STAGE("dev", "name", "Stage", "validate, thumbnail, metadata, transcode, finalize",
             "the deployment stage: the Stage dimension of the step metrics (docs/deploying.md, Metrics)"),
     SHADOW_FRACTION("0", "0-1", "ShadowFraction", "validate",
