@@ -322,17 +322,20 @@ public final class EmbeddedStack implements AutoCloseable {
 
     /**
      * Shadow mode from the environment alone ({@code mediaflow up --env SHADOW_FRACTION=1}): a
-     * fraction above 0 with no {@code ShadowVersion} given sets {@code ShadowVersion} to
+     * fraction above 0 with no shadow version given sets {@code ThumbnailShadowVersion} and
+     * {@code MetadataShadowVersion} to
      * {@value #LOCAL_SHADOW_VERSION}, so the shadow queues and their event sources exist; locally the
      * "version under test" is the same code. Parameters given explicitly win.
      */
     static Map<String, String> shadowParameters(Options options) {
         String fraction = options.environment().get(Config.SHADOW_FRACTION);
-        if (fraction == null || options.parameters().containsKey("ShadowVersion")) {
+        if (fraction == null || options.parameters().containsKey("ThumbnailShadowVersion")
+                || options.parameters().containsKey("MetadataShadowVersion")) {
             return Map.of();
         }
         double f = Config.of(Map.of(Config.SHADOW_FRACTION, fraction)).shadowFraction();
-        return f > 0 ? Map.of("ShadowVersion", LOCAL_SHADOW_VERSION, "ShadowFraction", fraction) : Map.of();
+        return f > 0 ? Map.of("ThumbnailShadowVersion", LOCAL_SHADOW_VERSION, "MetadataShadowVersion", LOCAL_SHADOW_VERSION,
+                "ShadowFraction", fraction) : Map.of();
     }
 
     public static EmbeddedStack start(Options options) throws Exception {

@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Shadow mode on the embedded stack: the same real photo through a stack with shadow mode off and one
- * with SHADOW_FRACTION=1 (which turns ShadowVersion on locally). The item, its manifest and its events
+ * with SHADOW_FRACTION=1 (which turns the shadow versions on locally). The item, its manifest and its events
  * must not tell them apart; the shadow run leaves its outputs and comparisons under shadow/ only.
  */
 class ShadowIT {
@@ -58,10 +58,10 @@ class ShadowIT {
     @Test
     void fractionOne_shadowOutputsUnderShadow_itemAndEventsAsWithoutShadow_andATamperedShadowResultIsADifference()
             throws Exception {
-        // given: the photo through a stack whose template has shadow mode on (ShadowVersion set) at fraction 0
+        // given: the photo through a stack whose template has shadow mode on (shadow versions set) at fraction 0
         Run off;
         try (StackFixture fx = StackFixture.start(EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template())
-                .withWorkers(2).withParameters(Map.of("ShadowVersion", "3"))))) {
+                .withWorkers(2).withParameters(Map.of("ThumbnailShadowVersion", "3", "MetadataShadowVersion", "7"))))) {
             assertThat(fx.stack.queues()).containsKeys(SHADOW_QUEUES.toArray(String[]::new));
             off = process(fx);
             assertThat(fx.keys(fx.media, "shadow/")).as("fraction 0: no shadow work").isEmpty();

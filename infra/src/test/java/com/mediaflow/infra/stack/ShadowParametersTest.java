@@ -16,14 +16,25 @@ class ShadowParametersTest {
     @Test
     void fractionAboveZero_setsTheLocalShadowVersion() {
         assertThat(EmbeddedStack.shadowParameters(options(Map.of(Config.SHADOW_FRACTION, "0.25"), Map.of())))
-                .containsEntry("ShadowVersion", EmbeddedStack.LOCAL_SHADOW_VERSION).containsEntry("ShadowFraction", "0.25");
+                .containsEntry("ThumbnailShadowVersion", EmbeddedStack.LOCAL_SHADOW_VERSION)
+                .containsEntry("MetadataShadowVersion", EmbeddedStack.LOCAL_SHADOW_VERSION).containsEntry("ShadowFraction", "0.25");
     }
 
     @Test
     void noFraction_orZero_orAnExplicitVersion_setsNothing() {
         assertThat(EmbeddedStack.shadowParameters(options(Map.of(), Map.of()))).isEmpty();
         assertThat(EmbeddedStack.shadowParameters(options(Map.of(Config.SHADOW_FRACTION, "0"), Map.of()))).isEmpty();
-        assertThat(EmbeddedStack.shadowParameters(options(Map.of(Config.SHADOW_FRACTION, "1"), Map.of("ShadowVersion", "9"))))
+        assertThat(EmbeddedStack.shadowParameters(options(Map.of(Config.SHADOW_FRACTION, "1"), Map.of("ThumbnailShadowVersion", "9", "MetadataShadowVersion", "4"))))
                 .isEmpty();
+    }
+
+    @Test
+    void template_setsTheTwoShadowVersionsTogether_byARule() throws Exception {
+        Map<String, Object> template = com.mediaflow.infra.template.CfnYaml.load(TestPaths.template());
+        String rule = String.valueOf(((Map<?, ?>) template.get("Rules")).get("ShadowVersionsTogether"));
+
+        assertThat(rule).contains("ThumbnailShadowVersion").contains("MetadataShadowVersion");
+        assertThat(((Map<?, ?>) template.get("Parameters")).keySet().stream().map(String::valueOf).toList()).contains("ThumbnailShadowVersion", "MetadataShadowVersion")
+                .doesNotContain("ShadowVersion");
     }
 }

@@ -48,7 +48,7 @@ class MappingChecksTest {
         assertThat(problems("          Value: !GetAtt ShadowMetadataQueue.QueueName\n", "          Value: !GetAtt MetadataQueue.QueueName\n"))
                 .anySatisfy(p -> assertThat(p).contains("queue ShadowMetadataQueue (read by ShadowMetadataEventSource) has no alarm"
                         + " on ApproximateAgeOfOldestMessage"));
-        assertThat(problems("      FunctionName: !Sub '${ThumbnailFunction}:${ShadowVersion}'", "      FunctionName: !Sub '${Nothing}:${ShadowVersion}'"))
+        assertThat(problems("      FunctionName: !Sub '${ThumbnailFunction}:${ThumbnailShadowVersion}'", "      FunctionName: !Sub '${Nothing}:${ThumbnailShadowVersion}'"))
                 .anySatisfy(p -> assertThat(p).contains("ShadowThumbnailEventSource has FunctionName"));
     }
 

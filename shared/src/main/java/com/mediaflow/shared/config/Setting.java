@@ -79,7 +79,7 @@ public enum Setting {
             "shadow mode: the fraction of media items (chosen by media id) whose step messages are copied to the shadow"
                     + " queues; 0: none"),
     SHADOW_QUEUES(null, "lines", null, "validate",
-            "shadow mode: one line per shadowed step, `name queueUrl`; empty (ShadowVersion unset): shadow mode off");
+            "shadow mode: one line per shadowed step, `name queueUrl`; empty (ThumbnailShadowVersion unset): shadow mode off");
 
     private final String defaultValue;
     private final String unit;

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Shadow mode, validate's side: a fraction of the media items get a copy of their step messages,
  * marked {@link StepMessage#shadowCopy() shadow}, on the shadow queues, whose event sources invoke the
- * version under test ({@code ShadowVersion} in template.yaml). Off unless {@code SHADOW_QUEUES} names
+ * version under test ({@code ThumbnailShadowVersion} and {@code MetadataShadowVersion} in template.yaml). Off unless {@code SHADOW_QUEUES} names
  * a queue and {@code SHADOW_FRACTION} is above 0.
  *
  * <p>The choice is a function of the media id alone ({@link #selected}), so a redelivered upload, a
