@@ -24,7 +24,7 @@ import java.util.List;
  */
 public record CompletionEvent(String mediaId, MediaStatus status, String type, String manifestKey, String upload,
                               List<Reason> reasons, String eventId, String bucket, String key, String etag,
-                              String sequencer, String uploadId, String receiptKey, Boolean duplicate) {
+                              String sequencer, String uploadId, String receiptKey, Boolean duplicate) implements Versioned {
     public CompletionEvent {
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
     }

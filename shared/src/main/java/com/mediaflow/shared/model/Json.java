@@ -3,10 +3,12 @@ package com.mediaflow.shared.model;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.mediaflow.shared.error.MalformedEventException;
+import com.mediaflow.shared.error.NewerFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -36,11 +38,41 @@ public final class Json {
         return write(value).getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * @throws MalformedEventException when the text is not a JSON {@code type}
+     * @throws NewerFormatException when {@code type} is {@link Versioned} and the document's {@code "v"}
+     *     is newer than this code's (retryable)
+     */
     public static <T> T read(String json, Class<T> type) {
         try {
-            return MAPPER.readValue(json, type);
+            if (!Versioned.class.isAssignableFrom(type)) {
+                return MAPPER.readValue(json, type);
+            }
+            JsonNode tree = MAPPER.readTree(json);
+            checkVersion(tree, type);
+            return MAPPER.treeToValue(tree, type);
         } catch (IOException e) {
             throw new MalformedEventException("expected a JSON " + type.getSimpleName() + ", found: " + abbreviate(json), e);
+        }
+    }
+
+    /**
+     * The format check of a {@link Versioned} document already parsed: {@code "v"} absent (version
+     * 1) or from {@link Versioned#PREVIOUS} to {@link Versioned#CURRENT}.
+     */
+    public static void checkVersion(JsonNode tree, Class<?> type) {
+        JsonNode v = tree == null ? null : tree.get("v");
+        if (v == null || v.isNull()) {
+            return;
+        }
+        if (!v.canConvertToExactIntegral() || v.asInt() < Versioned.PREVIOUS) {
+            throw new MalformedEventException("expected a JSON " + type.getSimpleName() + " whose \"v\" is a format version from "
+                    + Versioned.PREVIOUS + " to " + Versioned.CURRENT + ", found " + v);
+        }
+        if (v.asInt() > Versioned.CURRENT) {
+            throw new NewerFormatException("a " + type.getSimpleName() + " of format version " + v.asInt()
+                    + ", written by a newer deployment; this code reads versions " + Versioned.PREVIOUS + " to " + Versioned.CURRENT
+                    + ", so it leaves the message for the newer version (or for after the rollback)");
         }
     }
 

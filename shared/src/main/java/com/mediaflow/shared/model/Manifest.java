@@ -32,7 +32,7 @@ public record Manifest(
         List<Output> outputs,
         Map<String, Object> metadata,
         Map<String, String> progress,
-        String claimedBy) {
+        String claimedBy) implements Versioned {
 
     public static final String PENDING = "PENDING";
     public static final String DONE = "DONE";

@@ -37,7 +37,7 @@ public record Receipt(
         String sequencer,
         String uploadId,
         String eventId,
-        String uploadedAt) {
+        String uploadedAt) implements Versioned {
     public Receipt {
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
     }

@@ -6,7 +6,7 @@ package com.mediaflow.shared.model;
  * @param shadow true on a shadow copy (shadow mode, {@link com.mediaflow.shared.pipeline.Shadow}): the step
  *     writes only under {@code shadow/<mediaId>/<step>/} and compares; null (left out of the JSON) on the real one
  */
-public record StepMessage(String mediaId, String step, String type, String category, String bucket, String key, Boolean shadow) {
+public record StepMessage(String mediaId, String step, String type, String category, String bucket, String key, Boolean shadow) implements Versioned {
     public StepMessage(String mediaId, String step, String type, String category, String bucket, String key) {
         this(mediaId, step, type, category, bucket, key, null);
     }

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param reasons non-empty when the step found the content unusable (a permanent failure): the
  *     item is then quarantined with these reasons
  */
-public record StepResult(String mediaId, String step, List<Output> outputs, Map<String, Object> metadata, List<Reason> reasons) {
+public record StepResult(String mediaId, String step, List<Output> outputs, Map<String, Object> metadata, List<Reason> reasons) implements Versioned {
     public StepResult {
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
         metadata = metadata == null ? Map.of() : metadata;

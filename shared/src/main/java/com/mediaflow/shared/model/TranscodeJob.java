@@ -6,7 +6,7 @@ package com.mediaflow.shared.model;
  * ({@code job = "audio"}), or join the encoded segments and audio ({@code job = "stitch"}). A
  * plain {@link StepMessage} from validate has no {@code job} field.
  */
-public record TranscodeJob(String job, String mediaId, String bucket, Integer segment, String target) {
+public record TranscodeJob(String job, String mediaId, String bucket, Integer segment, String target) implements Versioned {
     public static final String SEGMENT = "segment";
     public static final String STITCH = "stitch";
     public static final String AUDIO = "audio";
