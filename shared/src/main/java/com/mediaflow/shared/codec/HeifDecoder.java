@@ -30,13 +30,14 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 
-import com.mediaflow.shared.codec.heif.HeifItemReader;
-import com.mediaflow.shared.codec.heif.HeifItems;
-import com.mediaflow.shared.codec.heif.HeifItems.Item;
-import com.mediaflow.shared.codec.heif.HeifItems.Property;
 import com.mediaflow.shared.error.CodecException;
 import com.mediaflow.shared.format.Detector;
 import com.mediaflow.shared.format.MediaFormat;
+import com.mediaflow.shared.isobmff.HeifFile;
+import com.mediaflow.shared.isobmff.HeifItems;
+import com.mediaflow.shared.isobmff.HeifItems.Item;
+import com.mediaflow.shared.isobmff.HeifItems.Property;
+import com.mediaflow.shared.isobmff.HeifPicture;
 import com.mediaflow.shared.validation.Limits;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,7 +66,7 @@ import org.bytedeco.javacv.Frame;
  * Decodes the primary image of a HEIF (HEIC) or AVIF file the way libheif does, instead of
  * through FFmpeg's HEIF demuxer (which returns one tile or an auxiliary image of phone HEICs).
  *
- * <p>Our own item reader ({@link HeifItemReader}) finds the primary item, its grid and its
+ * <p>Our own item reader ({@link HeifFile}, the one validation uses) finds the primary item, its grid and its
  * transformative properties; FFmpeg's decoders only decode coded images:
  * <ol>
  *   <li>{@code hvc1} (HEVC; the {@code hvcC} record is the decoder's extradata, the item data is
@@ -139,17 +140,14 @@ public final class HeifDecoder {
     public static Frame decodePrimary(Path file, Limits limits) {
         FfmpegSupport.init();
         String name = file.toString();
-        try (HeifItemReader reader = HeifItemReader.open(file)) {
-            HeifItems items = reader.items();
-            Item primary = items.primary();
-            Frame canvas = switch (primary.type()) {
-                case "hvc1", "av01" -> single(name, reader, items, primary, limits);
-                case "grid" -> grid(name, reader, items, primary, limits);
-                default -> throw new CodecException("Cannot decode HEIF " + name + ": primary item "
-                        + primary.id() + " is of type '" + primary.type()
-                        + "', expected 'hvc1', 'av01' or 'grid'");
-            };
+        try (HeifFile heif = HeifFile.open(file)) {
+            // the checks validation made: the same reader, the same limits
+            HeifPicture picture = heif.picture(limits.maxPixels());
+            Item primary = picture.primary();
+            Frame canvas = new Frame((int) picture.width(), (int) picture.height(), Frame.DEPTH_UBYTE, 4);
             try {
+                new Tiles(name, heif, picture.tiles(), picture.columns(), (int) picture.tileWidth(),
+                        (int) picture.tileHeight(), canvas, primary).decode();
                 Frame upright = Transforms.apply(canvas, primary.properties(), name, primary.id());
                 if (upright != canvas) {
                     canvas.close();
@@ -162,74 +160,6 @@ public final class HeifDecoder {
         }
     }
 
-    private static Frame single(String file, HeifItemReader reader, HeifItems items, Item item,
-            Limits limits) {
-        HeifItems.Ispe ispe = item.property(HeifItems.Ispe.class).orElseThrow(() -> new CodecException(
-                "Cannot decode HEIF " + file + ": item " + item.id() + " has no 'ispe' (image size)"));
-        checkPixels(file, item, ispe.width(), ispe.height(), limits);
-        Frame canvas = new Frame((int) ispe.width(), (int) ispe.height(), Frame.DEPTH_UBYTE, 4);
-        try {
-            new Tiles(file, reader, items, List.of(item), 1, (int) ispe.width(), (int) ispe.height(),
-                    canvas, item).decode();
-            return canvas;
-        } catch (RuntimeException e) {
-            canvas.close();
-            throw e;
-        }
-    }
-
-    private static Frame grid(String file, HeifItemReader reader, HeifItems items, Item grid,
-            Limits limits) {
-        HeifItemReader.Grid g = reader.grid(items, grid);
-        checkPixels(file, grid, g.width(), g.height(), limits);
-        List<Item> tiles = new ArrayList<>(g.rows() * g.columns());
-        long tileW = -1;
-        long tileH = -1;
-        for (long id : grid.dimg()) {
-            Item tile = items.item(id).orElseThrow(() -> new CodecException("Cannot decode HEIF " + file
-                    + ": grid item " + grid.id() + " names tile " + id + ", which is missing from 'iinf'"));
-            if (!tile.type().equals("hvc1") && !tile.type().equals("av01")) {
-                throw new CodecException("Cannot decode HEIF " + file + ": tile " + id + " of grid item "
-                        + grid.id() + " is of type '" + tile.type() + "', expected 'hvc1' or 'av01'");
-            }
-            HeifItems.Ispe ispe = tile.property(HeifItems.Ispe.class).orElseThrow(() -> new CodecException(
-                    "Cannot decode HEIF " + file + ": tile " + id + " has no 'ispe' (image size)"));
-            if (tileW < 0) {
-                tileW = ispe.width();
-                tileH = ispe.height();
-            } else if (ispe.width() != tileW || ispe.height() != tileH) {
-                throw new CodecException("Cannot decode HEIF " + file + ": tile " + id + " is "
-                        + ispe.width() + "x" + ispe.height() + ", expected every tile of grid item "
-                        + grid.id() + " to be " + tileW + "x" + tileH);
-            }
-            tiles.add(tile);
-        }
-        checkPixels(file, tiles.get(0), tileW, tileH, limits);
-        if (tileW * g.columns() < g.width() || tileH * g.rows() < g.height()) {
-            throw new CodecException("Cannot decode HEIF " + file + ": grid item " + grid.id() + " is "
-                    + g.columns() + "x" + g.rows() + " tiles of " + tileW + "x" + tileH
-                    + ", too few for its output size " + g.width() + "x" + g.height());
-        }
-        Frame canvas = new Frame((int) g.width(), (int) g.height(), Frame.DEPTH_UBYTE, 4);
-        try {
-            new Tiles(file, reader, items, tiles, g.columns(), (int) tileW, (int) tileH, canvas, grid)
-                    .decode();
-            return canvas;
-        } catch (RuntimeException e) {
-            canvas.close();
-            throw e;
-        }
-    }
-
-    private static void checkPixels(String file, Item item, long w, long h, Limits limits) {
-        if (w <= 0 || h <= 0 || w > Integer.MAX_VALUE / 4 || h > Integer.MAX_VALUE / 4
-                || w * h > limits.maxPixels() || w * h * 4 > Integer.MAX_VALUE - 64) {
-            throw new CodecException("Cannot decode HEIF " + file + ": item " + item.id() + " ('"
-                    + item.type() + "') is " + w + "x" + h + ", expected 1.." + limits.maxPixels()
-                    + " pixels (MAX_PIXELS) and at most 2 GB as RGBA");
-        }
-    }
-
     private static AVCodec av1Decoder() {
         AVCodec c = avcodec_find_decoder_by_name("libdav1d");
         return c != null ? c : avcodec_find_decoder_by_name("libaom-av1");
@@ -238,8 +168,7 @@ public final class HeifDecoder {
     /** Decodes coded images (one, or a grid's tiles) into their places on an RGBA canvas. */
     private static final class Tiles {
         private final String file;
-        private final HeifItemReader reader;
-        private final HeifItems items;
+        private final HeifFile heif;
         private final List<Item> tiles;
         private final int columns;
         private final int tileW;
@@ -251,11 +180,10 @@ public final class HeifDecoder {
         private final boolean[] done;
         private int doneCount;
 
-        Tiles(String file, HeifItemReader reader, HeifItems items, List<Item> tiles, int columns,
-                int tileW, int tileH, Frame canvas, Item owner) {
+        Tiles(String file, HeifFile heif, List<Item> tiles, int columns, int tileW, int tileH, Frame canvas,
+                Item owner) {
             this.file = file;
-            this.reader = reader;
-            this.items = items;
+            this.heif = heif;
             this.tiles = tiles;
             this.columns = columns;
             this.tileW = tileW;
@@ -284,7 +212,7 @@ public final class HeifDecoder {
                         ctx = open(tile, tileConfig);
                         config = tileConfig;
                     }
-                    byte[] data = reader.data(items, tile);
+                    byte[] data = heif.data(tile);
                     check(av_new_packet(pkt, data.length), tile, "allocate a packet of "
                             + data.length + " bytes");
                     pkt.data().put(data);

@@ -8,9 +8,11 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 
-import com.mediaflow.shared.codec.heif.HeifItemReader;
-import com.mediaflow.shared.codec.heif.HeifItems;
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.shared.isobmff.HeifFile;
+import com.mediaflow.shared.isobmff.HeifItems;
+import com.mediaflow.shared.isobmff.HeifPicture;
+import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.testkit.Corpus;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -167,10 +169,10 @@ class HeifDecoderTest {
         BufferedImage src = testsrc2Avif(avif);
         byte[] av1C;
         byte[] payload;
-        try (HeifItemReader reader = HeifItemReader.open(avif)) {
-            HeifItems items = reader.items();
+        try (HeifFile heif = HeifFile.open(avif)) {
+            HeifItems items = heif.items();
             av1C = items.primary().property(HeifItems.Av1c.class).orElseThrow().record();
-            payload = reader.data(items, items.primary());
+            payload = heif.data(items.primary());
         }
         Path transformed = tmp.resolve("av01-320x240-clap200x120-irot1-imir1.avif");
         Files.write(transformed, MiniHeif.av01(320, 240, av1C, payload,
@@ -313,14 +315,15 @@ class HeifDecoderTest {
 
     @Test
     void items_iphone_primaryIsAGridOfHevcTilesWithTheirOwnConfiguration() {
-        try (HeifItemReader reader = HeifItemReader.open(iphone)) {
-            HeifItems items = reader.items();
-            HeifItems.Item primary = items.primary();
-            HeifItemReader.Grid grid = reader.grid(items, primary);
+        try (HeifFile heif = HeifFile.open(iphone)) {
+            HeifItems items = heif.items();
+            HeifPicture grid = heif.picture(Limits.DEFAULTS.maxPixels());
+            HeifItems.Item primary = grid.primary();
 
             assertThat(primary.type()).isEqualTo("grid");
             assertThat(grid.width() + "x" + grid.height()).isEqualTo("2566x3313");
-            assertThat(primary.dimg()).hasSize(grid.rows() * grid.columns());
+            assertThat(grid.columns()).isEqualTo(6);
+            assertThat(primary.dimg()).hasSize(42).isEqualTo(grid.tiles().stream().map(HeifItems.Item::id).toList());
             for (long tile : primary.dimg()) {
                 HeifItems.Item t = items.item(tile).orElseThrow();
                 assertThat(t.type()).isEqualTo("hvc1");
