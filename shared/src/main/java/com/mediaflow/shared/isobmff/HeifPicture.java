@@ -13,9 +13,11 @@ import java.util.List;
 /**
  * The primary picture of a HEIF/AVIF image, as the decoder will build it, checked once for
  * validation and decoder alike: a coded item ({@code hvc1} or {@code av01}) or a {@code grid} of
- * them; each coded item with its size ({@code ispe}), its configuration ({@code hvcC} or
- * {@code av1C}) and its data ({@code iloc}); a grid's tiles present, alike in size and covering
- * its output size; the transformative properties ({@code clap}, {@code irot}) applicable.
+ * them; each coded item with its size ({@code ispe}; for HEVC, the size the SPS in its
+ * {@code hvcC} codes when it has one), its configuration ({@code hvcC} or {@code av1C}) and its
+ * data ({@code iloc}); a grid's tiles present, alike in size and covering its output size; the
+ * transformative properties ({@code clap}, {@code irot}) applicable. The coded data itself is
+ * the decoder's to judge.
  *
  * @param primary the primary item
  * @param width stored width: the coded item's {@code ispe} or the grid's output width
@@ -133,6 +135,15 @@ public record HeifPicture(Item primary, long width, long height, int columns, Li
         if (!configured) {
             throw invalid(what + " ('" + type + "') has no '" + (type.equals("hvc1") ? "hvcC" : "av1C")
                     + "' (decoder configuration)");
+        }
+        if (type.equals("hvc1")) {
+            // without a readable SPS in hvcC the bitstream is the decoder's to judge, as is all coded data
+            long[] coded = HevcSps.codedSize(item.property(HeifItems.Hvcc.class).orElseThrow().record());
+            if (coded != null && (coded[0] != ispe.width() || coded[1] != ispe.height())) {
+                throw invalid(what + " has 'ispe' " + ispe.width() + "x" + ispe.height()
+                        + ", but the SPS in its 'hvcC' codes " + coded[0] + "x" + coded[1]
+                        + ", which is what the decoder outputs");
+            }
         }
         dataLength(items, item);
         return ispe;
