@@ -86,8 +86,9 @@ public final class HeifFile implements AutoCloseable {
             int len = (int) e.length();
             if (item.constructionMethod() == 1) {
                 if (e.offset() < 0 || e.offset() > all.idat().length - e.length()) {
-                    throw new CodecException("Cannot read HEIF " + file + ": item " + item.id() + " has an extent at "
-                            + e.offset() + "+" + e.length() + " of 'idat', which holds " + all.idat().length + " bytes");
+                    throw new CodecException("Cannot read HEIF " + file + ": item " + item.id()
+                            + " has an extent at " + e.offset() + "+" + e.length() + " of 'idat', which holds "
+                            + all.idat().length + " bytes");
                 }
                 System.arraycopy(all.idat(), (int) e.offset(), out, at, len);
             } else {

@@ -36,7 +36,6 @@ class ArchitectureTest {
             Map.entry("codec/Thumbnailer.java", 1077),
             Map.entry("codec/video/Stitcher.java", 650),
             Map.entry("codec/AnimatedWebp.java", 636),
-            Map.entry("codec/HeifDecoder.java", 513),
             Map.entry("validation/parsers/EbmlParser.java", 570),
             Map.entry("pipeline/TranscodeService.java", 551));
 
