@@ -17,9 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
@@ -41,6 +43,9 @@ public final class HeifMetaReader {
     public static final int MAX_ITEMS = 20_000;
     /** Extents of one item in {@code iloc}. */
     public static final int MAX_EXTENTS = 4_096;
+    /** Extents of all items together, and properties associated with all items together. */
+    public static final int MAX_EXTENTS_TOTAL = 4 * MAX_ITEMS;
+    public static final int MAX_ASSOCIATIONS_TOTAL = 16 * MAX_ITEMS;
     /** Properties of the {@code ipco}. */
     public static final int MAX_PROPERTIES = 20_000;
     /** References in all of {@code iref}. */
@@ -63,6 +68,8 @@ public final class HeifMetaReader {
     private final List<Named> named = new ArrayList<>();
     private byte[] idat;
     private long referenceCount;
+    private long extentsTotal;
+    private long associationsTotal;
     private final List<String> warnings = new ArrayList<>();
     private int flags;
 
@@ -221,6 +228,10 @@ public final class HeifMetaReader {
             int dataReference = (int) u16(x, b.at, where);
             long base = sized(x, baseSize, b.at, where + ": base offset of item " + id);
             int extentCount = (int) u16(x, b.at, where);
+            extentsTotal += extentCount;
+            if (extentsTotal > MAX_EXTENTS_TOTAL) {
+                throw invalid(b.at, where + " has more than " + MAX_EXTENTS_TOTAL + " extents in all");
+            }
             if (extentCount > MAX_EXTENTS) {
                 throw invalid(b.at, where + " gives item " + id + " " + extentCount + " extents, expected at most "
                         + MAX_EXTENTS);
@@ -317,6 +328,10 @@ public final class HeifMetaReader {
                 throw invalid(b.at, where + " associates more than " + MAX_ITEMS + " items");
             }
             named.add(new Named(id, where, b.at, "associates properties with"));
+            associationsTotal += n;
+            if (associationsTotal > MAX_ASSOCIATIONS_TOTAL) {
+                throw invalid(b.at, where + " makes more than " + MAX_ASSOCIATIONS_TOTAL + " associations in all");
+            }
             List<Property> props = associations.computeIfAbsent(id, k -> new ArrayList<>());
             for (int k = 0; k < n; k++) {
                 int index = (f & 1) != 0 ? (int) (u16(x, b.at, where) & 0x7FFF) : (int) (u8(x, b.at, where) & 0x7F);
@@ -387,47 +402,66 @@ public final class HeifMetaReader {
 
     // --- boxes and fields ------------------------------------------------------------------------
 
-    /** The child boxes of a body whose index 0 is at file offset {@code at}. */
-    private List<Box> children(ByteBuffer parent, long at, String parentType) {
-        List<Box> out = new ArrayList<>();
-        while (parent.remaining() >= 8) {
-            int pos = parent.position();
-            long boxAt = at + pos;
-            long size = parent.getInt() & 0xFFFFFFFFL;
-            String type = fourcc(parent, boxAt, "a box type");
-            long header = 8;
-            if (size == 1) {
-                size = u64(parent, boxAt, "the 64-bit size of '" + printable(type) + "'");
-                header = 16;
-            } else if (size == 0) {
-                throw invalid(boxAt, "box '" + printable(type) + "' at offset " + boxAt
-                        + " has size 0 ('to the end of the file'), allowed only for the last top-level box");
+    /**
+     * The child boxes of a body whose index 0 is at file offset {@code at}, read one at a time as
+     * the loop asks (a hostile meta may hold millions of tiny boxes: none is kept).
+     */
+    private Iterable<Box> children(ByteBuffer parent, long at, String parentType) {
+        return () -> new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                if (parent.remaining() >= 8) {
+                    return true;
+                }
+                boolean zero = true;
+                int stray = parent.remaining();
+                while (parent.hasRemaining()) {
+                    zero &= parent.get() == 0;
+                }
+                if (!zero) {
+                    warn(stray + " stray bytes at the end of '" + printable(parentType) + "', too few for a box");
+                }
+                return false;
             }
-            if (type.equals("uuid")) {
-                header += 16;
+
+            @Override
+            public Box next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return child(parent, at, parentType);
             }
-            if (size < header) {
-                throw invalid(boxAt, "box '" + printable(type) + "' at offset " + boxAt + " declares size " + size
-                        + ", smaller than its " + header + "-byte header");
-            }
-            if (size > parent.limit() - pos) {
-                throw invalid(boxAt, "box '" + printable(type) + "' at offset " + boxAt + " declares " + size
-                        + " bytes, past the end of its parent '" + parentType + "' at offset " + (at + parent.limit())
-                        + ", expected at most " + (parent.limit() - pos));
-            }
-            ByteBuffer body = parent.slice(pos + (int) header, (int) (size - header));
-            parent.position(pos + (int) size);
-            out.add(new Box(type, boxAt, body, boxAt + header));
+        };
+    }
+
+    private Box child(ByteBuffer parent, long at, String parentType) {
+        int pos = parent.position();
+        long boxAt = at + pos;
+        long size = parent.getInt() & 0xFFFFFFFFL;
+        String type = fourcc(parent, boxAt, "a box type");
+        long header = 8;
+        if (size == 1) {
+            size = u64(parent, boxAt, "the 64-bit size of '" + printable(type) + "'");
+            header = 16;
+        } else if (size == 0) {
+            throw invalid(boxAt, "box '" + printable(type) + "' at offset " + boxAt
+                    + " has size 0 ('to the end of the file'), allowed only for the last top-level box");
         }
-        boolean zero = true;
-        int stray = parent.remaining();
-        while (parent.hasRemaining()) {
-            zero &= parent.get() == 0;
+        if (type.equals("uuid")) {
+            header += 16;
         }
-        if (!zero) {
-            warn(stray + " stray bytes at the end of '" + printable(parentType) + "', too few for a box");
+        if (size < header) {
+            throw invalid(boxAt, "box '" + printable(type) + "' at offset " + boxAt + " declares size " + size
+                    + ", smaller than its " + header + "-byte header");
         }
-        return out;
+        if (size > parent.limit() - pos) {
+            throw invalid(boxAt, "box '" + printable(type) + "' at offset " + boxAt + " declares " + size
+                    + " bytes, past the end of its parent '" + parentType + "' at offset " + (at + parent.limit())
+                    + ", expected at most " + (parent.limit() - pos));
+        }
+        ByteBuffer body = parent.slice(pos + (int) header, (int) (size - header));
+        parent.position(pos + (int) size);
+        return new Box(type, boxAt, body, boxAt + header);
     }
 
     /** A full box's version and flags (in {@link #flags}); a version above {@code max} is invalid. */

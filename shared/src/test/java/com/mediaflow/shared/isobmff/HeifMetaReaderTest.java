@@ -54,6 +54,24 @@ class HeifMetaReaderTest {
     }
 
     @Test
+    void read_ilocWithZeroWidthFields_isCappedByItsExtentsInAll() {
+        // a few bytes per item make 4,096 extents each when offset and length fields are 0 bytes wide
+        int items = HeifMetaReader.MAX_EXTENTS_TOTAL / HeifMetaReader.MAX_EXTENTS + 1;
+        ByteBuffer iloc = ByteBuffer.allocate(4 + 2 + 2 + items * 8);
+        iloc.putInt(1 << 24).putShort((short) 0).putShort((short) items);
+        for (int id = 1; id <= items; id++) {
+            iloc.putShort((short) id).putShort((short) 0).putShort((short) 0)
+                    .putShort((short) HeifMetaReader.MAX_EXTENTS);
+        }
+        byte[] meta = HeifBuilder.full("meta", 0, HeifBuilder.box("iloc", iloc.array()));
+
+        assertThatExceptionOfType(IsoBmffException.class)
+                .isThrownBy(() -> HeifMetaReader.read(ByteBuffer.wrap(meta, 8, meta.length - 8), 8, 0, 1000))
+                .withMessage("'iloc' at offset 12 has more than " + HeifMetaReader.MAX_EXTENTS_TOTAL
+                        + " extents in all");
+    }
+
+    @Test
     void hevcSps_codedSize_isTheCroppedSizeOfTheCorpusPictures() {
         // what FFmpeg outputs for them (HeifDecoderTest): 640x426, and the iPhone's 512x512 tiles
         assertThat(codedSizes("heic/samplefilehub.heif")).containsOnly(List.of(640L, 426L));
