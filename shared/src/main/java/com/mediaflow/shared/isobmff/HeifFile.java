@@ -122,8 +122,9 @@ public final class HeifFile implements AutoCloseable {
                 size = fileSize - pos;
             }
             if (size < header || size > fileSize - pos) {
-                throw BoxFields.invalid(pos, "box '" + BoxFields.printable(type) + "' at offset " + pos
-                        + " declares " + size + " bytes, expected " + header + ".." + (fileSize - pos));
+                throw new IsoBmffException(size < header ? IsoBmffException.Kind.INVALID
+                        : IsoBmffException.Kind.TRUNCATED, pos, "box '" + BoxFields.printable(type) + "' at offset "
+                        + pos + " declares " + size + " bytes, expected " + header + ".." + (fileSize - pos));
             }
             if (type.equals("meta")) {
                 if (size - header > HeifMetaReader.MAX_META_BYTES) {
@@ -159,7 +160,6 @@ public final class HeifFile implements AutoCloseable {
     }
 
     private CodecException fail(IsoBmffException e) {
-        String at = e.offset() >= 0 ? " (offset " + e.offset() + ")" : "";
-        return new CodecException("Cannot read HEIF " + file + ": " + e.getMessage() + at, e);
+        return new CodecException("Cannot read HEIF " + file + ": " + e.describe(), e);
     }
 }

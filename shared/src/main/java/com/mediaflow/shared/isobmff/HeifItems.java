@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param items by item id
  * @param idat the {@code idat} box's body (construction method 1), empty when there is none
  * @param warnings soft findings (counts that disagree, stray bytes), at most a few
+ * @param metaOffset the file offset of the {@code meta} box, where errors about items as a whole
+ *     point
  */
 public record HeifItems(String handler, long primaryId, Map<Long, Item> items, byte[] idat,
-        List<String> warnings) {
+        List<String> warnings, long metaOffset) {
 
     public HeifItems {
         items = Map.copyOf(items);

@@ -397,7 +397,7 @@ public final class HeifMetaReader {
                     dimg.getOrDefault(id, List.of()), auxiliary.containsKey(id),
                     auxiliary.getOrDefault(id, List.of())));
         }
-        return new HeifItems(handler, primary, items, idat, warnings);
+        return new HeifItems(handler, primary, items, idat, warnings, metaAt);
     }
 
     // --- boxes and fields ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import com.mediaflow.shared.isobmff.IsoBmffException.Kind;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The primary picture of a HEIF/AVIF image, as the decoder will build it, checked once for
@@ -53,6 +54,10 @@ public record HeifPicture(Item primary, long width, long height, int columns, Li
      * @throws IsoBmffException when the decoder could not build the picture from these items
      */
     public static HeifPicture of(HeifItems items, FileBytes file, long maxPixels) {
+        return at(items, () -> picture(items, file, maxPixels));
+    }
+
+    private static HeifPicture picture(HeifItems items, FileBytes file, long maxPixels) {
         if (!items.image()) {
             throw invalid("the 'meta' handler is '" + items.handler() + "', expected 'pict' (an image)");
         }
@@ -63,7 +68,7 @@ public record HeifPicture(Item primary, long width, long height, int columns, Li
         List<Item> tiles = new ArrayList<>();
         switch (primary.type()) {
             case "hvc1", "av01" -> {
-                HeifItems.Ispe ispe = coded(items, primary, "the primary item " + primary.id());
+                HeifItems.Ispe ispe = coded(primary, "the primary item " + primary.id());
                 w = ispe.width();
                 h = ispe.height();
                 tiles.add(primary);
@@ -96,7 +101,7 @@ public record HeifPicture(Item primary, long width, long height, int columns, Li
                 for (long tileId : primary.dimg()) {
                     Item tile = items.item(tileId).orElseThrow(() -> invalid("grid item " + id
                             + " names tile " + tileId + ", which is missing from 'iinf'"));
-                    HeifItems.Ispe ispe = coded(items, tile, "tile " + tileId + " of grid item " + id);
+                    HeifItems.Ispe ispe = coded(tile, "tile " + tileId + " of grid item " + id);
                     if (first == null) {
                         first = ispe;
                     } else if (!ispe.equals(first)) {
@@ -123,7 +128,7 @@ public record HeifPicture(Item primary, long width, long height, int columns, Li
     }
 
     /** A coded item's size; it must have a configuration and data the decoder can read. */
-    private static HeifItems.Ispe coded(HeifItems items, Item item, String what) {
+    private static HeifItems.Ispe coded(Item item, String what) {
         String type = item.type();
         if (!type.equals("hvc1") && !type.equals("av01")) {
             throw invalid(what + " is of type '" + BoxFields.printable(type) + "', expected 'hvc1' or 'av01'");
@@ -145,7 +150,7 @@ public record HeifPicture(Item primary, long width, long height, int columns, Li
                         + ", which is what the decoder outputs");
             }
         }
-        dataLength(items, item);
+        checkedLength(item);
         return ispe;
     }
 
@@ -185,6 +190,10 @@ public record HeifPicture(Item primary, long width, long height, int columns, Li
      * at most {@link HeifMetaReader#MAX_ITEM_BYTES}.
      */
     public static long dataLength(HeifItems items, Item item) {
+        return at(items, () -> checkedLength(item));
+    }
+
+    private static long checkedLength(Item item) {
         String what = "item " + item.id() + " ('" + BoxFields.printable(item.type()) + "')";
         if (item.constructionMethod() > 1 || item.dataReference() != 0) {
             throw invalid(what + " has its data in construction method " + item.constructionMethod()
@@ -205,8 +214,8 @@ public record HeifPicture(Item primary, long width, long height, int columns, Li
     }
 
     /** The first {@code max} bytes (or fewer) of an item's data, its extents concatenated. */
-    public static byte[] head(HeifItems items, Item item, int max, FileBytes file) {
-        int n = (int) Math.min(max, dataLength(items, item));
+    private static byte[] head(HeifItems items, Item item, int max, FileBytes file) {
+        int n = (int) Math.min(max, checkedLength(item));
         byte[] out = new byte[n];
         int at = 0;
         for (Extent e : item.extents()) {
@@ -226,5 +235,17 @@ public record HeifPicture(Item primary, long width, long height, int columns, Li
 
     private static IsoBmffException invalid(String message) {
         return new IsoBmffException(Kind.INVALID, -1, message);
+    }
+
+    /** Runs a check; its errors point at the items' 'meta' box. */
+    private static <T> T at(HeifItems items, Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (IsoBmffException e) {
+            if (e.offset() >= 0) {
+                throw e;
+            }
+            throw new IsoBmffException(e.kind(), items.metaOffset(), e.getMessage());
+        }
     }
 }

@@ -31,8 +31,14 @@ public final class IsoBmffException extends RuntimeException {
         return kind;
     }
 
-    /** The file offset of the box at fault (the {@code meta} box for cross-box rules). */
+    /** The file offset of the box at fault (the {@code meta} box for cross-box rules), or -1. */
     public long offset() {
         return offset;
+    }
+
+    /** The message, naming the offset when it does not already. */
+    public String describe() {
+        String m = getMessage();
+        return offset < 0 || m.contains("offset " + offset) ? m : m + " (box at offset " + offset + ")";
     }
 }

@@ -72,6 +72,19 @@ class HeifMetaReaderTest {
     }
 
     @Test
+    void picture_gridNotCoveringItsOutput_failsAtTheMetaBox() {
+        HeifBuilder b = builder();
+        b.outputWidth = 64 * 2 + 1;
+        byte[] file = b.build();
+        HeifItems items = read(file);
+
+        assertThatExceptionOfType(IsoBmffException.class)
+                .isThrownBy(() -> HeifPicture.of(items, (offset, length) -> new byte[length], 1L << 28))
+                .matches(e -> e.offset() == 24)
+                .matches(e -> e.describe().endsWith("too few for its output size 129x48 (box at offset 24)"));
+    }
+
+    @Test
     void hevcSps_codedSize_isTheCroppedSizeOfTheCorpusPictures() {
         // what FFmpeg outputs for them (HeifDecoderTest): 640x426, and the iPhone's 512x512 tiles
         assertThat(codedSizes("heic/samplefilehub.heif")).containsOnly(List.of(640L, 426L));

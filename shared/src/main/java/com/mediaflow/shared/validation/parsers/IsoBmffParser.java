@@ -923,9 +923,9 @@ public final class IsoBmffParser implements FormatParser {
 
         private MediaRejectedException rejected(IsoBmffException e) {
             return switch (e.kind()) {
-                case INVALID -> c.invalid(e.getMessage());
-                case TRUNCATED -> c.truncated(e.getMessage());
-                case PIXELS -> new MediaRejectedException(ReasonCode.PIXEL_LIMIT, fmt + ": " + e.getMessage(), e);
+                case INVALID -> c.invalid(e.describe());
+                case TRUNCATED -> c.truncated(e.describe());
+                case PIXELS -> new MediaRejectedException(ReasonCode.PIXEL_LIMIT, fmt + ": " + e.describe(), e);
             };
         }
 
