@@ -76,7 +76,10 @@ public final class FfmpegSupport {
     public static String errorText(int code) {
         try (BytePointer buf = new BytePointer(256)) {
             av_make_error_string(buf, 256, code);
-            return buf.getString() + " (" + code + ")";
+            // getString() reads the whole buffer: stop at the C string's end, not at uninitialised memory
+            String text = buf.getString();
+            int end = text.indexOf('\0');
+            return (end < 0 ? text : text.substring(0, end)) + " (" + code + ")";
         }
     }
 

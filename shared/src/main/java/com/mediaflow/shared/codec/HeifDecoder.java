@@ -30,21 +30,19 @@ import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 import static org.bytedeco.ffmpeg.global.swscale.sws_setColorspaceDetails;
 
-import com.mediaflow.shared.codec.heif.HeifItemReader;
-import com.mediaflow.shared.codec.heif.HeifItems;
-import com.mediaflow.shared.codec.heif.HeifItems.Item;
-import com.mediaflow.shared.codec.heif.HeifItems.Property;
 import com.mediaflow.shared.error.CodecException;
 import com.mediaflow.shared.format.Detector;
 import com.mediaflow.shared.format.MediaFormat;
+import com.mediaflow.shared.isobmff.HeifFile;
+import com.mediaflow.shared.isobmff.HeifItems;
+import com.mediaflow.shared.isobmff.HeifItems.Item;
+import com.mediaflow.shared.isobmff.HeifPicture;
 import com.mediaflow.shared.validation.Limits;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.IntBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -65,7 +63,7 @@ import org.bytedeco.javacv.Frame;
  * Decodes the primary image of a HEIF (HEIC) or AVIF file the way libheif does, instead of
  * through FFmpeg's HEIF demuxer (which returns one tile or an auxiliary image of phone HEICs).
  *
- * <p>Our own item reader ({@link HeifItemReader}) finds the primary item, its grid and its
+ * <p>Our own item reader ({@link HeifFile}, the one validation uses) finds the primary item, its grid and its
  * transformative properties; FFmpeg's decoders only decode coded images:
  * <ol>
  *   <li>{@code hvc1} (HEVC; the {@code hvcC} record is the decoder's extradata, the item data is
@@ -77,14 +75,15 @@ import org.bytedeco.javacv.Frame;
  *       clipped);
  *   <li>YUV to RGBA with swscale, using the range and matrix the bitstream declares (VUI), else
  *       the item's {@code colr nclx}, else full-range BT.601 (libheif's default);
- *   <li>then the item's transformative properties in their {@code ipma} order, which the spec
- *       fixes as {@code clap}, {@code irot}, {@code imir}.
+ *   <li>then the item's transformative properties ({@link HeifTransforms}) in their
+ *       {@code ipma} order, which the spec fixes as {@code clap}, {@code irot}, {@code imir}.
  * </ol>
  *
  * <p>Not handled (yet): alpha auxiliary images ({@code auxl} with an alpha URN) and depth maps
  * are ignored, so the result is always opaque; ICC profiles ({@code colr prof}) are not applied;
  * {@code iden} and {@code iovl} derived images, and item data in other items (construction
- * method 2), are refused with a {@link CodecException}.
+ * method 2), are refused with a {@link CodecException}, as validation refuses them (both check
+ * the picture with {@link HeifPicture}).
  *
  * <p>Thread-safe: every call has its own decoder and swscale contexts.
  */
@@ -139,18 +138,15 @@ public final class HeifDecoder {
     public static Frame decodePrimary(Path file, Limits limits) {
         FfmpegSupport.init();
         String name = file.toString();
-        try (HeifItemReader reader = HeifItemReader.open(file)) {
-            HeifItems items = reader.items();
-            Item primary = items.primary();
-            Frame canvas = switch (primary.type()) {
-                case "hvc1", "av01" -> single(name, reader, items, primary, limits);
-                case "grid" -> grid(name, reader, items, primary, limits);
-                default -> throw new CodecException("Cannot decode HEIF " + name + ": primary item "
-                        + primary.id() + " is of type '" + primary.type()
-                        + "', expected 'hvc1', 'av01' or 'grid'");
-            };
+        try (HeifFile heif = HeifFile.open(file)) {
+            // the checks validation made: the same reader, the same limits
+            HeifPicture picture = heif.picture(limits.maxPixels());
+            Item primary = picture.primary();
+            Frame canvas = new Frame((int) picture.width(), (int) picture.height(), Frame.DEPTH_UBYTE, 4);
             try {
-                Frame upright = Transforms.apply(canvas, primary.properties(), name, primary.id());
+                new Tiles(name, heif, picture.tiles(), picture.columns(), (int) picture.tileWidth(),
+                        (int) picture.tileHeight(), canvas, primary).decode();
+                Frame upright = HeifTransforms.apply(canvas, primary.properties(), name, primary.id());
                 if (upright != canvas) {
                     canvas.close();
                 }
@@ -162,74 +158,6 @@ public final class HeifDecoder {
         }
     }
 
-    private static Frame single(String file, HeifItemReader reader, HeifItems items, Item item,
-            Limits limits) {
-        HeifItems.Ispe ispe = item.property(HeifItems.Ispe.class).orElseThrow(() -> new CodecException(
-                "Cannot decode HEIF " + file + ": item " + item.id() + " has no 'ispe' (image size)"));
-        checkPixels(file, item, ispe.width(), ispe.height(), limits);
-        Frame canvas = new Frame((int) ispe.width(), (int) ispe.height(), Frame.DEPTH_UBYTE, 4);
-        try {
-            new Tiles(file, reader, items, List.of(item), 1, (int) ispe.width(), (int) ispe.height(),
-                    canvas, item).decode();
-            return canvas;
-        } catch (RuntimeException e) {
-            canvas.close();
-            throw e;
-        }
-    }
-
-    private static Frame grid(String file, HeifItemReader reader, HeifItems items, Item grid,
-            Limits limits) {
-        HeifItemReader.Grid g = reader.grid(items, grid);
-        checkPixels(file, grid, g.width(), g.height(), limits);
-        List<Item> tiles = new ArrayList<>(g.rows() * g.columns());
-        long tileW = -1;
-        long tileH = -1;
-        for (long id : grid.dimg()) {
-            Item tile = items.item(id).orElseThrow(() -> new CodecException("Cannot decode HEIF " + file
-                    + ": grid item " + grid.id() + " names tile " + id + ", which is missing from 'iinf'"));
-            if (!tile.type().equals("hvc1") && !tile.type().equals("av01")) {
-                throw new CodecException("Cannot decode HEIF " + file + ": tile " + id + " of grid item "
-                        + grid.id() + " is of type '" + tile.type() + "', expected 'hvc1' or 'av01'");
-            }
-            HeifItems.Ispe ispe = tile.property(HeifItems.Ispe.class).orElseThrow(() -> new CodecException(
-                    "Cannot decode HEIF " + file + ": tile " + id + " has no 'ispe' (image size)"));
-            if (tileW < 0) {
-                tileW = ispe.width();
-                tileH = ispe.height();
-            } else if (ispe.width() != tileW || ispe.height() != tileH) {
-                throw new CodecException("Cannot decode HEIF " + file + ": tile " + id + " is "
-                        + ispe.width() + "x" + ispe.height() + ", expected every tile of grid item "
-                        + grid.id() + " to be " + tileW + "x" + tileH);
-            }
-            tiles.add(tile);
-        }
-        checkPixels(file, tiles.get(0), tileW, tileH, limits);
-        if (tileW * g.columns() < g.width() || tileH * g.rows() < g.height()) {
-            throw new CodecException("Cannot decode HEIF " + file + ": grid item " + grid.id() + " is "
-                    + g.columns() + "x" + g.rows() + " tiles of " + tileW + "x" + tileH
-                    + ", too few for its output size " + g.width() + "x" + g.height());
-        }
-        Frame canvas = new Frame((int) g.width(), (int) g.height(), Frame.DEPTH_UBYTE, 4);
-        try {
-            new Tiles(file, reader, items, tiles, g.columns(), (int) tileW, (int) tileH, canvas, grid)
-                    .decode();
-            return canvas;
-        } catch (RuntimeException e) {
-            canvas.close();
-            throw e;
-        }
-    }
-
-    private static void checkPixels(String file, Item item, long w, long h, Limits limits) {
-        if (w <= 0 || h <= 0 || w > Integer.MAX_VALUE / 4 || h > Integer.MAX_VALUE / 4
-                || w * h > limits.maxPixels() || w * h * 4 > Integer.MAX_VALUE - 64) {
-            throw new CodecException("Cannot decode HEIF " + file + ": item " + item.id() + " ('"
-                    + item.type() + "') is " + w + "x" + h + ", expected 1.." + limits.maxPixels()
-                    + " pixels (MAX_PIXELS) and at most 2 GB as RGBA");
-        }
-    }
-
     private static AVCodec av1Decoder() {
         AVCodec c = avcodec_find_decoder_by_name("libdav1d");
         return c != null ? c : avcodec_find_decoder_by_name("libaom-av1");
@@ -238,8 +166,7 @@ public final class HeifDecoder {
     /** Decodes coded images (one, or a grid's tiles) into their places on an RGBA canvas. */
     private static final class Tiles {
         private final String file;
-        private final HeifItemReader reader;
-        private final HeifItems items;
+        private final HeifFile heif;
         private final List<Item> tiles;
         private final int columns;
         private final int tileW;
@@ -251,11 +178,10 @@ public final class HeifDecoder {
         private final boolean[] done;
         private int doneCount;
 
-        Tiles(String file, HeifItemReader reader, HeifItems items, List<Item> tiles, int columns,
-                int tileW, int tileH, Frame canvas, Item owner) {
+        Tiles(String file, HeifFile heif, List<Item> tiles, int columns, int tileW, int tileH, Frame canvas,
+                Item owner) {
             this.file = file;
-            this.reader = reader;
-            this.items = items;
+            this.heif = heif;
             this.tiles = tiles;
             this.columns = columns;
             this.tileW = tileW;
@@ -284,7 +210,7 @@ public final class HeifDecoder {
                         ctx = open(tile, tileConfig);
                         config = tileConfig;
                     }
-                    byte[] data = reader.data(items, tile);
+                    byte[] data = heif.data(tile);
                     check(av_new_packet(pkt, data.length), tile, "allocate a packet of "
                             + data.length + " bytes");
                     pkt.data().put(data);
@@ -456,130 +382,6 @@ public final class HeifDecoder {
                         + tile.type() + "'" + (tile == owner ? "" : ", a tile of item " + owner.id())
                         + "): cannot " + action + ", FFmpeg returned " + FfmpegSupport.errorText(ret));
             }
-        }
-    }
-
-    /** HEIF's transformative properties on packed 4-byte pixels. */
-    static final class Transforms {
-        private Transforms() {
-        }
-
-        /** Applies clap, irot and imir in the given (ipma) order; returns {@code image} when none. */
-        static Frame apply(Frame image, List<Property> properties, String file, long itemId) {
-            boolean any = properties.stream().anyMatch(p -> p instanceof HeifItems.Clap
-                    || p instanceof HeifItems.Irot || p instanceof HeifItems.Imir);
-            if (!any) {
-                return image;
-            }
-            int w = image.imageWidth;
-            int h = image.imageHeight;
-            int[] px = pixels(image);
-            for (Property p : properties) {
-                if (p instanceof HeifItems.Clap clap) {
-                    int[] r = clapRect(clap, w, h, file, itemId);
-                    px = crop(px, w, r[0], r[1], r[2], r[3]);
-                    w = r[2];
-                    h = r[3];
-                } else if (p instanceof HeifItems.Irot irot && irot.quarterTurns() != 0) {
-                    px = rotateAntiClockwise(px, w, h, irot.quarterTurns());
-                    if (irot.quarterTurns() % 2 == 1) {
-                        int t = w;
-                        w = h;
-                        h = t;
-                    }
-                } else if (p instanceof HeifItems.Imir imir) {
-                    px = mirror(px, w, h, imir.axis());
-                }
-            }
-            Frame out = new Frame(w, h, Frame.DEPTH_UBYTE, 4);
-            IntBuffer dst = ((ByteBuffer) out.image[0]).asIntBuffer();
-            int stride = out.imageStride / 4;
-            for (int y = 0; y < h; y++) {
-                dst.put(y * stride, px, y * w, w);
-            }
-            return out;
-        }
-
-        static int[] pixels(Frame image) {
-            int w = image.imageWidth;
-            int h = image.imageHeight;
-            IntBuffer src = ((ByteBuffer) image.image[0]).asIntBuffer();
-            int stride = image.imageStride / 4;
-            int[] px = new int[w * h];
-            for (int y = 0; y < h; y++) {
-                src.get(y * stride, px, y * w, w);
-            }
-            return px;
-        }
-
-        /** {x, y, w, h} of a clean aperture inside a {@code w x h} image (libheif's rounding). */
-        static int[] clapRect(HeifItems.Clap c, int w, int h, String file, long itemId) {
-            if (c.undefined()) {
-                throw new CodecException("Cannot decode HEIF " + file + ": item " + itemId
-                        + " has a 'clap' with a zero denominator");
-            }
-            int[] rect = c.rect(w, h);
-            if (rect == null) {
-                throw new CodecException("Cannot decode HEIF " + file + ": item " + itemId + "'s 'clap' ("
-                        + (double) c.widthN() / c.widthD() + "x" + (double) c.heightN() / c.heightD()
-                        + " at offset " + (double) c.horizOffN() / c.horizOffD() + ","
-                        + (double) c.vertOffN() / c.vertOffD() + ") lies outside its " + w + "x" + h + " image");
-            }
-            return rect;
-        }
-
-        static int[] crop(int[] px, int w, int x, int y, int cw, int ch) {
-            int[] out = new int[cw * ch];
-            for (int r = 0; r < ch; r++) {
-                System.arraycopy(px, (y + r) * w + x, out, r * cw, cw);
-            }
-            return out;
-        }
-
-        /** Rotates anti-clockwise by {@code quarterTurns * 90} degrees (irot's direction). */
-        static int[] rotateAntiClockwise(int[] px, int w, int h, int quarterTurns) {
-            int[] out = new int[px.length];
-            switch (quarterTurns & 3) {
-                case 1 -> { // (x, y) -> (y, w-1-x) in an h x w image
-                    for (int y = 0; y < h; y++) {
-                        int row = y * w;
-                        for (int x = 0; x < w; x++) {
-                            out[(w - 1 - x) * h + y] = px[row + x];
-                        }
-                    }
-                }
-                case 2 -> {
-                    for (int i = 0, n = px.length; i < n; i++) {
-                        out[n - 1 - i] = px[i];
-                    }
-                }
-                case 3 -> { // (x, y) -> (h-1-y, x)
-                    for (int y = 0; y < h; y++) {
-                        int row = y * w;
-                        for (int x = 0; x < w; x++) {
-                            out[x * h + (h - 1 - y)] = px[row + x];
-                        }
-                    }
-                }
-                default -> System.arraycopy(px, 0, out, 0, px.length);
-            }
-            return out;
-        }
-
-        /** Axis 0: top and bottom exchanged; axis 1: left and right (ISO/IEC 23008-12:2022 6.5.12). */
-        static int[] mirror(int[] px, int w, int h, int axis) {
-            int[] out = new int[px.length];
-            for (int y = 0; y < h; y++) {
-                if (axis == 0) {
-                    System.arraycopy(px, y * w, out, (h - 1 - y) * w, w);
-                } else {
-                    int row = y * w;
-                    for (int x = 0; x < w; x++) {
-                        out[row + w - 1 - x] = px[row + x];
-                    }
-                }
-            }
-            return out;
         }
     }
 }

@@ -6,11 +6,11 @@ import com.drew.imaging.jpeg.JpegProcessingException;
 import com.drew.imaging.jpeg.JpegSegmentData;
 import com.drew.imaging.jpeg.JpegSegmentReader;
 import com.drew.imaging.jpeg.JpegSegmentType;
-import com.mediaflow.shared.codec.heif.HeifItemReader;
-import com.mediaflow.shared.codec.heif.HeifItems;
 import com.mediaflow.shared.error.CodecException;
 import com.mediaflow.shared.format.Detector;
 import com.mediaflow.shared.format.MediaFormat;
+import com.mediaflow.shared.isobmff.HeifFile;
+import com.mediaflow.shared.isobmff.HeifItems;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.ColorConvertOp;
@@ -286,9 +286,12 @@ public final class SrgbConverter {
     }
 
     private static byte[] heifProfile(Path file) {
-        try (HeifItemReader reader = HeifItemReader.open(file)) {
-            HeifItems items = reader.items();
+        try (HeifFile heif = HeifFile.open(file)) {
+            HeifItems items = heif.items();
             HeifItems.Item primary = items.primary();
+            if (primary == null) {
+                return null; // not an image 'meta': validation refuses it
+            }
             var icc = primary.property(HeifItems.Icc.class);
             if (icc.isEmpty() && !primary.dimg().isEmpty()) {
                 HeifItems.Item tile = items.items().get(primary.dimg().get(0));

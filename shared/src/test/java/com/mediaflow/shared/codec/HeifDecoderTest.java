@@ -8,9 +8,11 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 
-import com.mediaflow.shared.codec.heif.HeifItemReader;
-import com.mediaflow.shared.codec.heif.HeifItems;
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.shared.isobmff.HeifFile;
+import com.mediaflow.shared.isobmff.HeifItems;
+import com.mediaflow.shared.isobmff.HeifPicture;
+import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.testkit.Corpus;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -114,10 +116,10 @@ class HeifDecoderTest {
             argb = argb(image);
         }
         BufferedImage ref = reference("IMG_5195-heif-convert-64.png");
-        int[] rotated = HeifDecoder.Transforms.rotateAntiClockwise(argb, w, h, 1);
-        int[] upsideDown = HeifDecoder.Transforms.rotateAntiClockwise(argb, w, h, 2);
-        int[] mirrored = HeifDecoder.Transforms.mirror(argb, w, h, 1);
-        int[] firstTile = HeifDecoder.Transforms.crop(argb, w, 0, 0, 512, 512);
+        int[] rotated = HeifTransforms.rotateAntiClockwise(argb, w, h, 1);
+        int[] upsideDown = HeifTransforms.rotateAntiClockwise(argb, w, h, 2);
+        int[] mirrored = HeifTransforms.mirror(argb, w, h, 1);
+        int[] firstTile = HeifTransforms.crop(argb, w, 0, 0, 512, 512);
         int[] grey = new int[w * h];
         Arrays.fill(grey, 0xFF808080);
 
@@ -167,10 +169,10 @@ class HeifDecoderTest {
         BufferedImage src = testsrc2Avif(avif);
         byte[] av1C;
         byte[] payload;
-        try (HeifItemReader reader = HeifItemReader.open(avif)) {
-            HeifItems items = reader.items();
+        try (HeifFile heif = HeifFile.open(avif)) {
+            HeifItems items = heif.items();
             av1C = items.primary().property(HeifItems.Av1c.class).orElseThrow().record();
-            payload = reader.data(items, items.primary());
+            payload = heif.data(items.primary());
         }
         Path transformed = tmp.resolve("av01-320x240-clap200x120-irot1-imir1.avif");
         Files.write(transformed, MiniHeif.av01(320, 240, av1C, payload,
@@ -190,10 +192,10 @@ class HeifDecoderTest {
         // then: 120x200, and the source cropped, rotated and mirrored in that order
         assertThat(w + "x" + h).isEqualTo("120x200");
         int[] px = src.getRGB(0, 0, 320, 240, null, 0, 320);
-        int[] expected = HeifDecoder.Transforms.mirror(HeifDecoder.Transforms.rotateAntiClockwise(
-                HeifDecoder.Transforms.crop(px, 320, 60, 60, 200, 120), 200, 120, 1), 120, 200, 1);
-        int[] notMirrored = HeifDecoder.Transforms.rotateAntiClockwise(
-                HeifDecoder.Transforms.crop(px, 320, 60, 60, 200, 120), 200, 120, 1);
+        int[] expected = HeifTransforms.mirror(HeifTransforms.rotateAntiClockwise(
+                HeifTransforms.crop(px, 320, 60, 60, 200, 120), 200, 120, 1), 120, 200, 1);
+        int[] notMirrored = HeifTransforms.rotateAntiClockwise(
+                HeifTransforms.crop(px, 320, 60, 60, 200, 120), 200, 120, 1);
         double right = difference(argb, w, h, image(expected, 120, 200));
         double wrong = difference(argb, w, h, image(notMirrored, 120, 200));
         System.out.printf("HEIF clap+irot+imir: difference %.2f (without imir %.2f)%n", right, wrong);
@@ -313,14 +315,15 @@ class HeifDecoderTest {
 
     @Test
     void items_iphone_primaryIsAGridOfHevcTilesWithTheirOwnConfiguration() {
-        try (HeifItemReader reader = HeifItemReader.open(iphone)) {
-            HeifItems items = reader.items();
-            HeifItems.Item primary = items.primary();
-            HeifItemReader.Grid grid = reader.grid(items, primary);
+        try (HeifFile heif = HeifFile.open(iphone)) {
+            HeifItems items = heif.items();
+            HeifPicture grid = heif.picture(Limits.DEFAULTS.maxPixels());
+            HeifItems.Item primary = grid.primary();
 
             assertThat(primary.type()).isEqualTo("grid");
             assertThat(grid.width() + "x" + grid.height()).isEqualTo("2566x3313");
-            assertThat(primary.dimg()).hasSize(grid.rows() * grid.columns());
+            assertThat(grid.columns()).isEqualTo(6);
+            assertThat(primary.dimg()).hasSize(42).isEqualTo(grid.tiles().stream().map(HeifItems.Item::id).toList());
             for (long tile : primary.dimg()) {
                 HeifItems.Item t = items.item(tile).orElseThrow();
                 assertThat(t.type()).isEqualTo("hvc1");
@@ -337,20 +340,20 @@ class HeifDecoderTest {
         int[] px = {0, 1, 2, 3, 4, 5};
 
         // irot 1 = 90 degrees anti-clockwise: the right column becomes the top row
-        assertThat(HeifDecoder.Transforms.rotateAntiClockwise(px, 3, 2, 1))
+        assertThat(HeifTransforms.rotateAntiClockwise(px, 3, 2, 1))
                 .containsExactly(2, 5, 1, 4, 0, 3);
-        assertThat(HeifDecoder.Transforms.rotateAntiClockwise(px, 3, 2, 2))
+        assertThat(HeifTransforms.rotateAntiClockwise(px, 3, 2, 2))
                 .containsExactly(5, 4, 3, 2, 1, 0);
         // irot 3 = 270 anti-clockwise = 90 clockwise: the left column becomes the top row
-        assertThat(HeifDecoder.Transforms.rotateAntiClockwise(px, 3, 2, 3))
+        assertThat(HeifTransforms.rotateAntiClockwise(px, 3, 2, 3))
                 .containsExactly(3, 0, 4, 1, 5, 2);
         // imir axis 0: top and bottom exchanged; axis 1: left and right
-        assertThat(HeifDecoder.Transforms.mirror(px, 3, 2, 0)).containsExactly(3, 4, 5, 0, 1, 2);
-        assertThat(HeifDecoder.Transforms.mirror(px, 3, 2, 1)).containsExactly(2, 1, 0, 5, 4, 3);
+        assertThat(HeifTransforms.mirror(px, 3, 2, 0)).containsExactly(3, 4, 5, 0, 1, 2);
+        assertThat(HeifTransforms.mirror(px, 3, 2, 1)).containsExactly(2, 1, 0, 5, 4, 3);
         // clap: a centred 2x2 of a 4x4 is at (1,1); offset +1/1 horizontally moves it to (2,1)
-        assertThat(HeifDecoder.Transforms.clapRect(new HeifItems.Clap(2, 1, 2, 1, 0, 1, 0, 1), 4, 4,
+        assertThat(HeifTransforms.clapRect(new HeifItems.Clap(2, 1, 2, 1, 0, 1, 0, 1), 4, 4,
                 "f", 1)).containsExactly(1, 1, 2, 2);
-        assertThat(HeifDecoder.Transforms.clapRect(new HeifItems.Clap(2, 1, 2, 1, 1, 1, 0, 1), 4, 4,
+        assertThat(HeifTransforms.clapRect(new HeifItems.Clap(2, 1, 2, 1, 1, 1, 0, 1), 4, 4,
                 "f", 1)).containsExactly(2, 1, 2, 2);
     }
 
@@ -365,9 +368,9 @@ class HeifDecoderTest {
             List<HeifItems.Property> props = List.of(new HeifItems.Clap(2, 1, 2, 1, 0, 1, 0, 1),
                     new HeifItems.Irot(1), new HeifItems.Imir(1));
 
-            try (Frame out = HeifDecoder.Transforms.apply(in, props, "f", 1)) {
+            try (Frame out = HeifTransforms.apply(in, props, "f", 1)) {
                 // clap:  1 2 / 5 6 ; irot 1: 2 6 / 1 5 ; imir 1: 6 2 / 5 1
-                assertThat(HeifDecoder.Transforms.pixels(out)).containsExactly(6, 2, 5, 1);
+                assertThat(HeifTransforms.pixels(out)).containsExactly(6, 2, 5, 1);
             }
         }
     }

@@ -1,10 +1,10 @@
 package com.mediaflow.shared.codec.still;
 
-import com.mediaflow.shared.codec.heif.HeifItemReader;
-import com.mediaflow.shared.codec.heif.HeifItems;
-import com.mediaflow.shared.codec.heif.HeifItems.Item;
-import com.mediaflow.shared.codec.heif.HeifItems.Property;
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.shared.isobmff.HeifFile;
+import com.mediaflow.shared.isobmff.HeifItems;
+import com.mediaflow.shared.isobmff.HeifItems.Item;
+import com.mediaflow.shared.isobmff.HeifPicture;
 import com.mediaflow.shared.validation.PixelLayout.ColourModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,13 +13,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The picture facts of a HEIF (HEIC) or AVIF primary item, from our item reader
- * ({@link HeifItemReader}), the way {@code HeifDecoder} sees the picture:
+ * The picture facts of a HEIF (HEIC) or AVIF primary item, from the item reader validation and
+ * {@code HeifDecoder} use ({@link HeifFile}), the way the decoder sees the picture:
  * <ul>
- *   <li>size: a grid's output size (its descriptor), else the item's {@code ispe}; then its
- *       {@code clap} crop and {@code irot} quarter turns, in {@code ipma} order ({@code imir}
- *       does not change the size). EXIF orientation plays no part: the transforms are
- *       authoritative;
+ *   <li>size: the checked primary picture ({@link HeifPicture}): a grid's output size (its
+ *       descriptor), else the item's {@code ispe}; then its {@code clap} crop and {@code irot}
+ *       quarter turns, in {@code ipma} order ({@code imir} does not change the size). EXIF
+ *       orientation plays no part: the transforms are authoritative;
  *   <li>bit depth: the item's {@code pixi} (first channel), else its coded image's (the item,
  *       or a grid's first tile): {@code pixi}, then the {@code hvcC} luma bit depth or the
  *       {@code av1C} high-bitdepth / twelve-bit flags;
@@ -53,19 +53,29 @@ final class HeifStill {
 
     /** @throws CodecException when the item structure itself cannot be read */
     static Facts read(Path file) {
-        try (HeifItemReader reader = HeifItemReader.open(file)) {
-            HeifItems items = reader.items();
+        try (HeifFile heif = HeifFile.open(file)) {
+            HeifItems items = heif.items();
             Item primary = items.primary();
+            if (primary == null) {
+                throw new CodecException("Cannot read HEIF " + file + ": its 'meta' has handler '"
+                        + items.handler() + "' and no primary item, expected an image ('pict')");
+            }
             List<String> problems = new ArrayList<>();
             Item coded = coded(items, primary, problems);
-            int[] size = size(reader, items, primary, problems);
+            HeifPicture picture = null;
+            try {
+                picture = heif.picture(Long.MAX_VALUE); // validation applied MAX_PIXELS
+            } catch (CodecException e) {
+                problems.add(e.getMessage());
+            }
             Integer bitDepth = bitDepth(primary, coded);
             if (bitDepth == null) {
                 problems.add("HEIF primary item " + primary.id() + " ('" + primary.type() + "'): no"
                         + " 'pixi', 'hvcC' or 'av1C' gives its bit depth");
             }
-            return new Facts(size == null ? null : size[0], size == null ? null : size[1],
-                    bitDepth, colour(coded), alpha(items, primary), codec(coded), problems);
+            return new Facts(picture == null ? null : picture.displayWidth(),
+                    picture == null ? null : picture.displayHeight(), bitDepth, colour(coded),
+                    alpha(items, primary), codec(coded), problems);
         }
     }
 
@@ -80,57 +90,6 @@ final class HeifStill {
             return null;
         }
         return items.item(primary.dimg().get(0)).orElse(null);
-    }
-
-    /** {width, height} as displayed, or null (with a problem recorded). */
-    private static int[] size(HeifItemReader reader, HeifItems items, Item primary,
-            List<String> problems) {
-        long w;
-        long h;
-        if (primary.type().equals("grid")) {
-            try {
-                HeifItemReader.Grid grid = reader.grid(items, primary);
-                w = grid.width();
-                h = grid.height();
-            } catch (CodecException e) {
-                problems.add(e.getMessage());
-                return null;
-            }
-        } else {
-            Optional<HeifItems.Ispe> ispe = primary.property(HeifItems.Ispe.class);
-            if (ispe.isEmpty()) {
-                problems.add("HEIF primary item " + primary.id() + " ('" + primary.type()
-                        + "') has no 'ispe', expected its image size");
-                return null;
-            }
-            w = ispe.get().width();
-            h = ispe.get().height();
-        }
-        if (w <= 0 || h <= 0 || w > Integer.MAX_VALUE || h > Integer.MAX_VALUE) {
-            problems.add("HEIF primary item " + primary.id() + " is " + w + "x" + h
-                    + ", expected 1.." + Integer.MAX_VALUE + " each");
-            return null;
-        }
-        int width = (int) w;
-        int height = (int) h;
-        for (Property p : primary.properties()) {
-            if (p instanceof HeifItems.Clap clap) {
-                int[] rect = clap.rect(width, height);
-                if (rect == null) {
-                    problems.add("HEIF primary item " + primary.id() + " has a 'clap' that is"
-                            + " undefined or outside its " + width + "x" + height + " image,"
-                            + " expected a crop inside it; size before the crop kept");
-                    continue;
-                }
-                width = rect[2];
-                height = rect[3];
-            } else if (p instanceof HeifItems.Irot irot && irot.quarterTurns() % 2 == 1) {
-                int t = width;
-                width = height;
-                height = t;
-            }
-        }
-        return new int[] {width, height};
     }
 
     private static Integer bitDepth(Item primary, Item coded) {

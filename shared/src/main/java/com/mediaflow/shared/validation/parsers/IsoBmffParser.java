@@ -1,12 +1,17 @@
 package com.mediaflow.shared.validation.parsers;
 
+import com.mediaflow.shared.error.MediaRejectedException;
+import com.mediaflow.shared.isobmff.HeifItems;
+import com.mediaflow.shared.isobmff.HeifMetaReader;
+import com.mediaflow.shared.isobmff.HeifPicture;
+import com.mediaflow.shared.isobmff.IsoBmffException;
 import com.mediaflow.shared.validation.FormatParser;
 import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.ReasonCode;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.Cursor;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,19 +26,14 @@ import java.util.Set;
  * against each other ({@code stts} against {@code stsz}, {@code stsc} over the chunks of
  * {@code stco}/{@code co64} against {@code stsz}) and every chunk's samples against the end of the
  * file, in one pass over the tables; {@code esds} descriptors; fragments' {@code trun} counts and
- * data offsets. A top-level {@code meta} whose handler is {@code pict} is an image: items
- * ({@code iinf}), their locations ({@code iloc}), properties ({@code iprp}), references
- * ({@code iref}) and the primary item ({@code pitm}), a {@code grid}'s tiles. The report gives the
- * stored (unrotated) size of the primary video track or image item.
+ * data offsets. The top-level {@code meta} is read by {@link HeifMetaReader}, the item reader the
+ * HEIF decoder uses, and when its handler is {@code pict} (an image) its primary picture is checked
+ * by {@link HeifPicture} as the decoder will build it, so what is accepted here is decodable. The
+ * report gives the stored (unrotated) size of the primary video track or image item.
  */
 public final class IsoBmffParser implements FormatParser {
     /** Boxes visited in one file, all levels together. */
     static final int MAX_BOXES = 1_000_000;
-    /** Items of a HEIF {@code meta}; phones write a few hundred at most (bursts, grids of tiles). */
-    static final int MAX_ITEMS = 100_000;
-    /** Properties of one {@code ipco}, associations and references in all. */
-    static final int MAX_PROPERTIES = 100_000;
-    static final int MAX_REFERENCES = 1_000_000;
     /** MPEG-4 descriptors nest ES > DecoderConfig > DecoderSpecificInfo: a few levels. */
     static final int MAX_DESCRIPTOR_DEPTH = 8;
     static final int MAX_WARNINGS = 20;
@@ -73,7 +73,7 @@ public final class IsoBmffParser implements FormatParser {
 
         // image
         private boolean metaSeen;
-        private Image image;
+        private HeifItems image;
 
         Walk(Cursor c, Limits limits) {
             this.c = c;
@@ -129,7 +129,7 @@ public final class IsoBmffParser implements FormatParser {
             if (!ftyp) {
                 throw c.invalid("no 'ftyp' box, expected one at offset 0");
             }
-            boolean isImage = image != null && "pict".equals(image.handler);
+            boolean isImage = image != null && image.image();
             if (!moovSeen && !isImage) {
                 throw c.invalid("no 'moov' box (a movie) and no top-level 'meta' box with handler 'pict' (an image)"
                         + (imageBrand ? "; the brands say image but there is no 'pict' meta" : ""));
@@ -891,347 +891,42 @@ public final class IsoBmffParser implements FormatParser {
 
         // --- image ------------------------------------------------------------------------------
 
+        /** The top-level 'meta': read by the one HEIF item reader, which the decoder uses too. */
         private void topMeta(Box meta) {
-            metaBody(meta);
-            Image im = new Image();
-            image = im;
-            children(meta.body, meta.depth + 1, "meta", b -> {
-                switch (b.type) {
-                    case "hdlr" -> {
-                        fullBox(b, "hdlr", 0);
-                        b.body.u32be();
-                        im.handler = b.body.fourcc();
-                    }
-                    case "pitm" -> {
-                        int v = fullBox(b, "pitm", 1);
-                        im.primary = v == 0 ? b.body.u16be() : b.body.u32be();
-                    }
-                    case "iinf" -> iinf(im, b);
-                    case "iloc" -> iloc(im, b);
-                    case "iref" -> iref(im, b);
-                    case "iprp" -> children(b.body, b.depth + 1, "iprp", p -> {
-                        if (p.type.equals("ipco")) {
-                            ipco(im, p);
-                        } else if (p.type.equals("ipma")) {
-                            ipma(im, p);
-                        } else {
-                            other(p);
-                        }
-                    });
-                    case "idat" -> {
-                        if (im.idat != null) {
-                            throw c.invalid("a second 'idat' at offset " + b.at + ", expected at most one");
-                        }
-                        im.idat = b.body;
-                    }
-                    default -> other(b);
-                }
-            });
+            long length = meta.body.remaining();
+            if (length > HeifMetaReader.MAX_META_BYTES) {
+                throw c.invalid("'meta' at offset " + meta.at + " is " + length + " bytes, expected at most "
+                        + HeifMetaReader.MAX_META_BYTES);
+            }
+            byte[] body = meta.body.bytes((int) length, (int) HeifMetaReader.MAX_META_BYTES, "the 'meta' box");
+            try {
+                image = HeifMetaReader.read(ByteBuffer.wrap(body), meta.body.start(), meta.at, fileSize);
+            } catch (IsoBmffException e) {
+                throw rejected(e);
+            }
+            image.warnings().forEach(this::warn);
         }
 
-        private void iinf(Image im, Box b) {
-            int v = fullBox(b, "iinf", 1);
-            long count = v == 0 ? b.body.u16be() : b.body.u32be();
-            limits.checkEntries(fmt, count, "'iinf' at offset " + b.at + " (items)");
-            long[] found = new long[1];
-            children(b.body, b.depth + 1, "iinf", e -> {
-                if (!e.type.equals("infe")) {
-                    other(e);
-                    return;
-                }
-                found[0]++;
-                int ev = fullBox(e, "infe", 3);
-                long id;
-                String type = null;
-                if (ev >= 2) {
-                    id = ev == 2 ? e.body.u16be() : e.body.u32be();
-                    e.body.u16be();
-                    type = e.body.fourcc();
-                } else {
-                    id = e.body.u16be();
-                    e.body.u16be();
-                }
-                if (im.items.containsKey(id)) {
-                    throw c.invalid("'infe' at offset " + e.at + " declares item " + id + " a second time");
-                }
-                if (im.items.size() >= MAX_ITEMS) {
-                    throw c.invalid("'iinf' at offset " + b.at + " has more than " + MAX_ITEMS + " items");
-                }
-                im.items.put(id, type == null ? "" : type);
-            });
-            if (found[0] != count) {
-                warn("'iinf' at offset " + b.at + " declares " + count + " items, found " + found[0] + " 'infe' boxes");
-            }
-        }
-
-        private void iloc(Image im, Box b) {
-            String where = "'iloc' at offset " + b.at;
-            int v = fullBox(b, "iloc", 2);
-            if (im.ilocSeen) {
-                throw c.invalid("a second " + where + ", expected one");
-            }
-            im.ilocSeen = true;
-            Cursor x = b.body;
-            int sizes = x.u16be();
-            int offsetSize = sizes >>> 12;
-            int lengthSize = (sizes >>> 8) & 0xF;
-            int baseSize = (sizes >>> 4) & 0xF;
-            int indexSize = v >= 1 ? sizes & 0xF : 0;
-            for (int s : new int[] {offsetSize, lengthSize, baseSize, indexSize}) {
-                if (s != 0 && s != 4 && s != 8) {
-                    throw c.invalid(where + " has field sizes " + offsetSize + "/" + lengthSize + "/" + baseSize + "/"
-                            + indexSize + " (offset/length/base offset/index), expected each 0, 4 or 8");
-                }
-            }
-            long count = v < 2 ? x.u16be() : x.u32be();
-            limits.checkEntries(fmt, count, where + " (items)");
-            long extents = 0;
-            for (long i = 0; i < count; i++) {
-                long id = v < 2 ? x.u16be() : x.u32be();
-                int method = 0;
-                if (v >= 1) {
-                    method = x.u16be() & 0xF;
-                    if (method > 2) {
-                        throw c.invalid(where + ": item " + id + " has construction method " + method
-                                + ", expected 0 (file), 1 (idat) or 2 (item)");
-                    }
-                }
-                int dataReference = x.u16be();
-                long base = sized(x, baseSize);
-                int extentCount = x.u16be();
-                extents += extentCount;
-                limits.checkEntries(fmt, extents, where + " (extents)");
-                Location loc = new Location(id, method, dataReference, base, extentCount);
-                for (int k = 0; k < extentCount; k++) {
-                    if (indexSize > 0) {
-                        sized(x, indexSize);
-                    }
-                    long offset = sized(x, offsetSize);
-                    long length = sized(x, lengthSize);
-                    if (k == 0) {
-                        loc.offset = offset;
-                        loc.length = length;
-                    }
-                    if (method == 0 && dataReference == 0) {
-                        if (base > fileSize || offset > fileSize - base || length > fileSize - base - offset) {
-                            throw c.invalid(where + ": item " + id + " extent " + (k + 1) + " at file offset "
-                                    + (base > fileSize || offset > fileSize ? "beyond " + fileSize : base + offset)
-                                    + " with " + length + " bytes passes the end of the file at " + fileSize);
-                        }
-                    } else if (method == 1) {
-                        long end = offset > Long.MAX_VALUE - base ? Long.MAX_VALUE : base + offset;
-                        end = length > Long.MAX_VALUE - end ? Long.MAX_VALUE : end + length;
-                        im.idatNeeded = Math.max(im.idatNeeded, end);
-                        im.idatNeededBy = im.idatNeeded == end ? id : im.idatNeededBy;
-                    }
-                }
-                if (im.locations.size() >= MAX_ITEMS) {
-                    throw c.invalid(where + " has more than " + MAX_ITEMS + " items");
-                }
-                if (im.locations.put(id, loc) != null) {
-                    throw c.invalid(where + " locates item " + id + " twice");
-                }
-            }
-        }
-
-        private long sized(Cursor x, int size) {
-            return size == 0 ? 0 : size == 4 ? x.u32be() : x.u64be();
-        }
-
-        private void iref(Image im, Box b) {
-            int v = fullBox(b, "iref", 1);
-            children(b.body, b.depth + 1, "iref", r -> {
-                String where = "'iref' reference '" + printableType(r.type) + "' at offset " + r.at;
-                long from = v == 0 ? r.body.u16be() : r.body.u32be();
-                int count = r.body.u16be();
-                if (count == 0) {
-                    throw c.invalid(where + " from item " + from + " has 0 references, expected at least 1");
-                }
-                im.refs.add(from, where);
-                for (int i = 0; i < count; i++) {
-                    long to = v == 0 ? r.body.u16be() : r.body.u32be();
-                    im.refs.add(to, where);
-                    if (im.refs.size() > MAX_REFERENCES) {
-                        throw c.invalid("'iref' at offset " + b.at + " has more than " + MAX_REFERENCES + " references");
-                    }
-                }
-                if (r.type.equals("dimg")) {
-                    im.dimg.merge(from, (long) count, Long::sum);
-                }
-            });
-        }
-
-        private void ipco(Image im, Box b) {
-            if (im.properties != null) {
-                throw c.invalid("a second 'ipco' at offset " + b.at + ", expected one");
-            }
-            List<String> props = new ArrayList<>();
-            im.properties = props;
-            children(b.body, b.depth + 1, "ipco", p -> {
-                if (props.size() >= MAX_PROPERTIES) {
-                    throw c.invalid("'ipco' at offset " + b.at + " has more than " + MAX_PROPERTIES + " properties");
-                }
-                props.add(p.type);
-                int index = props.size();
-                String where = "property " + index + " '" + printableType(p.type) + "' at offset " + p.at;
-                Cursor x = p.body;
-                switch (p.type) {
-                    case "ispe" -> {
-                        fullBox(p, "ispe", 0);
-                        long w = x.u32be();
-                        long h = x.u32be();
-                        im.ispe.put(index, new long[] {w, h});
-                    }
-                    case "irot", "imir" -> need(x, 1, where);
-                    case "clap" -> need(x, 32, where);
-                    case "pixi" -> {
-                        fullBox(p, "pixi", 0);
-                        int channels = x.u8();
-                        need(x, channels, where + " (" + channels + " channels)");
-                    }
-                    case "colr" -> need(x, 4, where);
-                    case "hvcC" -> need(x, 23, where);
-                    case "av1C" -> need(x, 4, where);
-                    default -> {
-                        // other properties are not walked
-                    }
-                }
-            });
-        }
-
-        private void need(Cursor x, long n, String where) {
-            if (x.remaining() < n) {
-                throw c.invalid(where + " is " + x.remaining() + " bytes, expected at least " + n);
-            }
-        }
-
-        private void ipma(Image im, Box b) {
-            String where = "'ipma' at offset " + b.at;
-            int v = fullBox(b, "ipma", 1);
-            long flags = this.flags;
-            if (im.properties == null) {
-                throw c.invalid(where + " comes before 'ipco', expected 'ipco' first in 'iprp'");
-            }
-            int propertyCount = im.properties.size();
-            Cursor x = b.body;
-            long count = x.u32be();
-            limits.checkEntries(fmt, count, where + " (items)");
-            for (long i = 0; i < count; i++) {
-                long id = v < 1 ? x.u16be() : x.u32be();
-                int associations = x.u8();
-                if (im.associated.size() >= MAX_ITEMS) {
-                    throw c.invalid(where + " associates more than " + MAX_ITEMS + " items");
-                }
-                im.associated.add(id, where);
-                for (int k = 0; k < associations; k++) {
-                    int index = (flags & 1) != 0 ? x.u16be() & 0x7FFF : x.u8() & 0x7F;
-                    if (index > propertyCount) {
-                        throw c.invalid(where + ": item " + id + " is associated with property " + index
-                                + ", but 'ipco' holds " + propertyCount + " (index out of range 1.." + propertyCount + ")");
-                    }
-                    long[] ispe = im.ispe.get(index);
-                    if (ispe != null) {
-                        im.itemIspe.putIfAbsent(id, ispe);
-                    }
-                }
-            }
-        }
-
+        /** The primary picture, checked as the decoder will build it; the report has its stored size. */
         private void finishImage() {
-            Image im = image;
-            if (im.primary < 0) {
-                throw c.invalid("the image 'meta' has no 'pitm' (primary item), expected one");
+            HeifPicture picture;
+            try {
+                picture = HeifPicture.of(image, (offset, length) -> {
+                    c.seek(offset);
+                    return c.bytes(length, length, "item data at offset " + offset);
+                }, limits.maxPixels());
+            } catch (IsoBmffException e) {
+                throw rejected(e);
             }
-            String type = im.items.get(im.primary);
-            if (type == null) {
-                throw c.invalid("the primary item " + im.primary + " ('pitm') is missing from 'iinf' ("
-                        + im.items.size() + " items)");
-            }
-            for (Location loc : im.locations.values()) {
-                if (!im.items.containsKey(loc.id)) {
-                    throw c.invalid("'iloc' locates item " + loc.id + ", which is missing from 'iinf'");
-                }
-            }
-            im.associated.forEachMissing(im.items, (id, where) -> {
-                throw c.invalid(where + " associates properties with item " + id + ", which is missing from 'iinf'");
-            });
-            im.refs.forEachMissing(im.items, (id, where) -> {
-                throw c.invalid(where + " refers to item " + id + ", which is missing from 'iinf'");
-            });
-            if (im.idatNeeded > 0) {
-                long idatLength = im.idat == null ? 0 : im.idat.end() - im.idat.start();
-                if (im.idatNeeded > idatLength) {
-                    throw c.invalid("'iloc' puts item " + im.idatNeededBy + " at bytes up to " + im.idatNeeded
-                            + " of 'idat', which holds " + idatLength);
-                }
-            }
-            long[] ispe = im.itemIspe.get(im.primary);
-            if (ispe == null) {
-                throw c.invalid("the primary item " + im.primary + " ('" + printableType(type)
-                        + "') has no 'ispe' (image size) property");
-            }
-            long w = ispe[0];
-            long h = ispe[1];
-            if (type.equals("grid")) {
-                long[] grid = grid(im, im.primary);
-                w = grid[0];
-                h = grid[1];
-            }
-            if (w <= 0 || h <= 0) {
-                throw c.invalid("the primary item " + im.primary + " is " + w + "x" + h + ", expected both above 0");
-            }
-            report.dimensions(w, h).frames(1);
+            report.dimensions(picture.width(), picture.height()).frames(1);
         }
 
-        /** A grid's data: version, flags, rows-1, columns-1, output width and height; its tiles are its 'dimg' references. */
-        private long[] grid(Image im, long id) {
-            Location loc = im.locations.get(id);
-            if (loc == null || loc.extentCount == 0) {
-                throw c.invalid("grid item " + id + " has no data ('iloc' has no extent for it)");
-            }
-            Cursor data;
-            if (loc.method == 1) {
-                if (im.idat == null) {
-                    throw c.invalid("grid item " + id + " is in 'idat', but there is none");
-                }
-                long start = im.idat.start() + loc.base + loc.offset;
-                im.idat.seek(start);
-                long length = loc.length == 0 ? im.idat.remaining() : loc.length;
-                data = im.idat.region(length, "grid item " + id);
-            } else if (loc.method == 0 && loc.dataReference == 0) {
-                c.seek(loc.base + loc.offset);
-                long length = loc.length == 0 ? c.remaining() : loc.length;
-                data = c.region(length, "grid item " + id);
-            } else {
-                throw c.invalid("grid item " + id + " uses construction method " + loc.method + " / data reference "
-                        + loc.dataReference + ", expected its data in the file or in 'idat'");
-            }
-            if (data.remaining() < 8) {
-                throw c.invalid("grid item " + id + " has " + data.remaining() + " bytes of data, expected at least 8");
-            }
-            int version = data.u8();
-            int flags = data.u8();
-            if (version != 0) {
-                throw c.invalid("grid item " + id + " has version " + version + ", expected 0");
-            }
-            long rows = data.u8() + 1L;
-            long columns = data.u8() + 1L;
-            long w;
-            long h;
-            if ((flags & 1) != 0) {
-                need(data, 8, "grid item " + id + " with 32-bit sizes");
-                w = data.u32be();
-                h = data.u32be();
-            } else {
-                w = data.u16be();
-                h = data.u16be();
-            }
-            long tiles = im.dimg.getOrDefault(id, 0L);
-            if (tiles != rows * columns) {
-                throw c.invalid("grid item " + id + " is " + rows + " x " + columns + " = " + (rows * columns)
-                        + " tiles, but it has " + tiles + " 'dimg' references (tile count mismatch)");
-            }
-            return new long[] {w, h};
+        private MediaRejectedException rejected(IsoBmffException e) {
+            return switch (e.kind()) {
+                case INVALID -> c.invalid(e.describe());
+                case TRUNCATED -> c.truncated(e.describe());
+                case PIXELS -> new MediaRejectedException(ReasonCode.PIXEL_LIMIT, fmt + ": " + e.describe(), e);
+            };
         }
 
         // --- helpers ----------------------------------------------------------------------------
@@ -1304,72 +999,6 @@ public final class IsoBmffParser implements FormatParser {
         Track(int number, long at) {
             this.number = number;
             this.at = at;
-        }
-    }
-
-    /** Where one item's data is ('iloc'): its first extent, enough for a grid's few bytes. */
-    private static final class Location {
-        final long id;
-        final int method;
-        final int dataReference;
-        final long base;
-        final int extentCount;
-        long offset;
-        long length;
-
-        Location(long id, int method, int dataReference, long base, int extentCount) {
-            this.id = id;
-            this.method = method;
-            this.dataReference = dataReference;
-            this.base = base;
-            this.extentCount = extentCount;
-        }
-    }
-
-    /** What a HEIF 'meta' declares. */
-    private static final class Image {
-        String handler;
-        long primary = -1;
-        final Map<Long, String> items = new HashMap<>();
-        final Map<Long, Location> locations = new HashMap<>();
-        boolean ilocSeen;
-        List<String> properties;
-        final Map<Integer, long[]> ispe = new HashMap<>();
-        final Map<Long, long[]> itemIspe = new HashMap<>();
-        final ItemList associated = new ItemList();
-        final ItemList refs = new ItemList();
-        final Map<Long, Long> dimg = new HashMap<>();
-        Cursor idat;
-        long idatNeeded;
-        long idatNeededBy;
-    }
-
-    /** Item IDs with where each was named, for the check that every one exists; no boxing per entry. */
-    private static final class ItemList {
-        private long[] ids = new long[16];
-        private String[] where = new String[16];
-        private int size;
-
-        void add(long id, String from) {
-            if (size == ids.length) {
-                ids = Arrays.copyOf(ids, size * 2);
-                where = Arrays.copyOf(where, size * 2);
-            }
-            ids[size] = id;
-            where[size] = from;
-            size++;
-        }
-
-        int size() {
-            return size;
-        }
-
-        void forEachMissing(Map<Long, String> items, java.util.function.BiConsumer<Long, String> missing) {
-            for (int i = 0; i < size; i++) {
-                if (!items.containsKey(ids[i])) {
-                    missing.accept(ids[i], where[i]);
-                }
-            }
         }
     }
 

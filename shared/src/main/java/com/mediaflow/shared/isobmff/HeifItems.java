@@ -1,23 +1,34 @@
-package com.mediaflow.shared.codec.heif;
+package com.mediaflow.shared.isobmff;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * A read-only model of a HEIF file's image items, as {@link HeifItemReader} found them: the
+ * A read-only model of a HEIF file's image items, as {@link HeifMetaReader} found them: the
  * primary item, every item's type, where its data is, its properties in {@code ipma} order, and
  * its {@code dimg} references in order. Everything in here has been bounds-checked against the
  * file; nothing has been decoded.
  *
- * @param primaryId the {@code pitm} item
+ * @param handler the {@code hdlr} handler type: {@code pict} for an image, null when absent
+ * @param primaryId the {@code pitm} item, -1 when absent (only outside a {@code pict} meta)
  * @param items by item id
  * @param idat the {@code idat} box's body (construction method 1), empty when there is none
+ * @param warnings soft findings (counts that disagree, stray bytes), at most a few
+ * @param metaOffset the file offset of the {@code meta} box, where errors about items as a whole
+ *     point
  */
-public record HeifItems(long primaryId, Map<Long, Item> items, byte[] idat) {
+public record HeifItems(String handler, long primaryId, Map<Long, Item> items, byte[] idat,
+        List<String> warnings, long metaOffset) {
 
     public HeifItems {
         items = Map.copyOf(items);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** Whether the handler says image ({@code pict}). */
+    public boolean image() {
+        return "pict".equals(handler);
     }
 
     public Item primary() {
@@ -28,7 +39,10 @@ public record HeifItems(long primaryId, Map<Long, Item> items, byte[] idat) {
         return Optional.ofNullable(items.get(id));
     }
 
-    /** One extent of an item's data: in the file (method 0) or in {@code idat} (method 1). */
+    /**
+     * One extent of an item's data: at an absolute file offset (method 0) or an offset in
+     * {@code idat} (method 1); a length of 0 in {@code iloc} ("to the end") is resolved.
+     */
     public record Extent(long offset, long length) {
     }
 
@@ -36,7 +50,8 @@ public record HeifItems(long primaryId, Map<Long, Item> items, byte[] idat) {
      * One item.
      *
      * @param type {@code hvc1}, {@code av01}, {@code grid}, {@code Exif}, {@code mime}, ...
-     * @param constructionMethod 0 file offsets, 1 {@code idat} offsets
+     * @param constructionMethod 0 file offsets, 1 {@code idat} offsets, 2 item offsets
+     * @param dataReference the {@code dref} entry of method 0 data; 0 is this file
      * @param properties associated properties in {@code ipma} order (transformative ones apply in
      *     this order)
      * @param dimg the items this one is derived from ({@code iref} type {@code dimg}), in order:
@@ -46,7 +61,7 @@ public record HeifItems(long primaryId, Map<Long, Item> items, byte[] idat) {
      *     {@code auxl} from this item), in order; empty for other items
      */
     public record Item(long id, String type, boolean hidden, int constructionMethod,
-            List<Extent> extents, List<Property> properties, List<Long> dimg, boolean auxiliary,
+            int dataReference, List<Extent> extents, List<Property> properties, List<Long> dimg, boolean auxiliary,
             List<Long> auxiliaryOf) {
 
         public Item {
