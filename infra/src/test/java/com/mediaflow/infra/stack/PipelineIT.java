@@ -166,6 +166,9 @@ class PipelineIT {
         assertThat(m.original().bucket()).isEqualTo(fx.quarantine);
         assertThat(fx.store.exists(fx.quarantine, Keys.quarantinedOriginal(r.mediaId()))).isTrue();
         assertThat(fx.store.exists(fx.quarantine, Keys.quarantineReasons(r.mediaId()))).isTrue();
+        // the outbox records the event as sent just after the receipt turns QUARANTINED: wait for it, then list
+        StackFixture.await(() -> fx.store.exists(fx.media, Keys.sent(r.mediaId(), r.uploadId(), MediaStatus.QUARANTINED))
+                ? java.util.Optional.of(true) : java.util.Optional.empty(), WAIT, "the sent record of the QUARANTINED event");
         assertThat(fx.keys(fx.media, Keys.mediaPrefix(r.mediaId())))
                 .as("nothing but the manifest and the upload's records are stored for quarantined bytes")
                 .containsExactlyInAnyOrder(Keys.manifest(r.mediaId()), Keys.upload(r.mediaId(), r.uploadId()),
