@@ -272,6 +272,9 @@ public final class EmbeddedStack implements AutoCloseable {
             // configured would be stored and acknowledged with no event, an upload lost for good.
             Resolver resolver = resolver();
             createBuckets(resolver, blobs);
+            if (options.dataDir() != null) {
+                CrashLeftovers.remove(options.dataDir().resolve("s3"), ownBuckets());
+            }
             createQueues(resolver);
             if (persistentQueues != null) {
                 restoredMessages = countMessages();
@@ -348,6 +351,17 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ resources
+
+    /** The stack's own buckets: those that announce no upload (the ingest bucket does; its keys are the clients'). */
+    private List<String> ownBuckets() {
+        List<String> own = new ArrayList<>();
+        for (Template.Bucket b : template.buckets()) {
+            if (b.queueNotifications() == null || b.queueNotifications().isEmpty()) {
+                own.add(bucketNames.get(b.logicalId()));
+            }
+        }
+        return own;
+    }
 
     /** In the store itself, before the S3 endpoint is open; a bucket that is there already (a restart) is kept. */
     private void createBuckets(Resolver resolver, BlobStore blobs) {

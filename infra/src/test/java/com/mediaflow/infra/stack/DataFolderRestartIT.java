@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.nio.file.Files;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -126,6 +127,29 @@ class DataFolderRestartIT {
                 assertThat(keys).as("every acknowledged PUT announced").containsAll(acknowledged);
             }
             assertThat(announced).isGreaterThanOrEqualTo(acknowledged.size());
+        }
+    }
+
+    @Test
+    void restartAfterACrash_dropsHalfWrittenObjectsOfTheStacksBuckets_notTheClients() throws Exception {
+        String media;
+        String ingest;
+        try (EmbeddedStack stack = start()) {
+            media = stack.bucket("MediaBucket");
+            ingest = stack.bucket("IngestBucket");
+            stack.s3().putObject(b -> b.bucket(media).key("receipts/abc/upload.json"), RequestBody.fromString("{\"status\":\"PROCESSING\"}"));
+            stack.s3().putObject(b -> b.bucket(ingest).key("photo-0f8fad5b-d9cb-469f-a165-70867728950e"), RequestBody.fromString("x"));
+        }
+        // what S3Proxy's store leaves when the process dies between writing <key>-<uuid> and renaming it
+        Path receiptDir = data.resolve("s3").resolve(media).resolve("receipts/abc");
+        Files.writeString(receiptDir.resolve("upload.json-7c9e6679-7425-40de-944b-e07fc1f90ae7"), "{\"sta");
+        Files.writeString(receiptDir.resolve("other.json-16fd2706-8baf-433b-82eb-8c7fada847da"), "");
+
+        try (EmbeddedStack stack = start()) {
+            assertThat(stack.s3().listObjectsV2(b -> b.bucket(media).prefix("receipts/abc/")).contents())
+                    .extracting(o -> o.key()).containsExactly("receipts/abc/upload.json");
+            assertThat(stack.s3().listObjectsV2(b -> b.bucket(ingest)).contents()).extracting(o -> o.key())
+                    .as("a client's key may end in a UUID: kept").contains("photo-0f8fad5b-d9cb-469f-a165-70867728950e");
         }
     }
 

@@ -49,6 +49,9 @@ public final class Json {
                 return MAPPER.readValue(json, type);
             }
             JsonNode tree = MAPPER.readTree(json);
+            if (tree == null || tree.isMissingNode() || tree.isNull()) {
+                throw new MalformedEventException("expected a JSON " + type.getSimpleName() + ", found: " + abbreviate(json));
+            }
             checkVersion(tree, type);
             return MAPPER.treeToValue(tree, type);
         } catch (IOException e) {

@@ -61,4 +61,11 @@ class VersionedTest {
         assertThat(Json.read("{\"bucket\":\"b\",\"key\":\"k\",\"v\":9}", Manifest.Location.class))
                 .isEqualTo(new Manifest.Location("b", "k"));
     }
+
+    @Test
+    void anEmptyOrNullDocument_isMalformed_notNull() {
+        for (String body : List.of("", "   ", "null")) {
+            assertThatThrownBy(() -> Json.read(body, Receipt.class)).as("'" + body + "'").isInstanceOf(MalformedEventException.class);
+        }
+    }
 }
