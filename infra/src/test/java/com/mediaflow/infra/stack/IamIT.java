@@ -189,6 +189,9 @@ class IamIT {
             String etag = fx.upload(png, "iam/broken-pixels.png", "image/png");
             Receipt receipt = fx.awaitFinalReceipt("iam/broken-pixels.png", etag, WAIT);
             assertThat(receipt.status()).as("%s", receipt.reasons()).isEqualTo(MediaStatus.QUARANTINED);
+            // finalize drops the media bucket's copy of the original after it has settled the item and its receipt
+            StackFixture.await(() -> fx.store.exists(fx.media, com.mediaflow.shared.aws.Keys.original(receipt.mediaId()))
+                    ? java.util.Optional.empty() : java.util.Optional.of(true), WAIT, "the original gone from the media bucket");
             List<Call> calls = CallRecorder.stop();
             assertGranted(fx.stack, calls);
             assertThat(calls).as("finalize moved the original to quarantine").anyMatch(c -> c.function().equals("FinalizeFunction")
