@@ -699,6 +699,12 @@ public final class EmbeddedStack implements AutoCloseable {
             } catch (RuntimeException e) {
                 // as on AWS: a failed scheduled run is logged; the next one comes at the next interval
                 LOG.warn("{}: scheduled run failed: {}", functionId, e.toString(), e);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Error e) {
+                // an Error too (a LinkageError, an assertion): a ScheduledExecutorService cancels a task
+                // whose run throws, silently, and the schedule would never run again
+                LOG.error("{}: scheduled run failed with an error: {}", functionId, e.toString(), e);
             } finally {
                 inFlight.decrementAndGet();
             }
