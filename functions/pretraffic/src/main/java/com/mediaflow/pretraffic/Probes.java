@@ -2,6 +2,7 @@ package com.mediaflow.pretraffic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mediaflow.shared.aws.Keys;
+import com.mediaflow.shared.lambda.S3Notification;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.StepDone;
 import com.mediaflow.shared.model.StepMessage;
@@ -179,23 +180,7 @@ public final class Probes {
 
     /** An S3 ObjectCreated notification as S3 puts it on the ingest queue. */
     static String notification(String region, String bucket, String key) {
-        Map<String, Object> object = new LinkedHashMap<>();
-        object.put("key", key);
-        object.put("size", 1);
-        object.put("eTag", NO_ETAG);
-        object.put("sequencer", "00");
-        Map<String, Object> s3 = new LinkedHashMap<>();
-        s3.put("s3SchemaVersion", "1.0");
-        s3.put("configurationId", "mediaflow-pretraffic");
-        s3.put("bucket", Map.of("name", bucket, "arn", "arn:aws:s3:::" + bucket));
-        s3.put("object", object);
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("eventVersion", "2.1");
-        record.put("eventSource", "aws:s3");
-        record.put("awsRegion", region);
-        record.put("eventTime", "2026-01-01T00:00:00.000Z");
-        record.put("eventName", "ObjectCreated:Put");
-        record.put("s3", s3);
-        return Json.write(Map.of("Records", List.of(record)));
+        return Json.write(S3Notification.notification(region, "mediaflow-pretraffic",
+                new S3Notification.ObjectCreated("ObjectCreated:Put", bucket, key, 1, NO_ETAG, "00", "2026-01-01T00:00:00.000Z")));
     }
 }

@@ -332,7 +332,7 @@ public final class Pipeline {
                         continue;
                     }
                     boolean mine = m.body().contains(Json.write(u.key).replace("\"", ""))
-                            || m.body().contains(com.mediaflow.infra.stack.S3EventFactory.encodeKey(u.key))
+                            || m.body().contains(com.mediaflow.shared.lambda.S3Notification.encodeKey(u.key))
                             || (u.receipt != null && u.receipt.mediaId() != null && m.body().contains(u.receipt.mediaId()));
                     if (mine) {
                         u.status = "FAILED";

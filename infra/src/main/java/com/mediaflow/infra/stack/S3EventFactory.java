@@ -1,10 +1,8 @@
 package com.mediaflow.infra.stack;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mediaflow.shared.lambda.S3Notification;
 import com.mediaflow.shared.model.Json;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -41,37 +39,16 @@ public final class S3EventFactory {
      */
     public String objectCreated(String eventName, String configurationId, String bucket, String key, long size, String etag,
                                 String sequencerHex) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
-        ArrayNode records = root.putArray("Records");
-        ObjectNode r = records.addObject();
-        r.put("eventVersion", "2.1");
-        r.put("eventSource", "aws:s3");
-        r.put("awsRegion", region);
-        r.put("eventTime", TIME.format(Instant.now()));
-        r.put("eventName", eventName);
+        ObjectNode r = S3Notification.record(region, configurationId, new S3Notification.ObjectCreated(eventName, bucket, key, size,
+                etag, sequencerHex, TIME.format(Instant.now())));
+        // what S3 adds that no reader here uses, so that the shape is AWS's
         r.putObject("userIdentity").put("principalId", "AWS:" + principal);
         r.putObject("requestParameters").put("sourceIPAddress", "127.0.0.1");
         ObjectNode response = r.putObject("responseElements");
         response.put("x-amz-request-id", randomHex(8).toUpperCase());
         response.put("x-amz-id-2", randomHex(32));
-        ObjectNode s3 = r.putObject("s3");
-        s3.put("s3SchemaVersion", "1.0");
-        s3.put("configurationId", configurationId);
-        ObjectNode b = s3.putObject("bucket");
-        b.put("name", bucket);
-        b.putObject("ownerIdentity").put("principalId", principal);
-        b.put("arn", "arn:aws:s3:::" + bucket);
-        ObjectNode o = s3.putObject("object");
-        o.put("key", encodeKey(key));
-        o.put("size", size);
-        o.put("eTag", etag.replace("\"", ""));
-        o.put("sequencer", sequencerHex);
-        return Json.write(root);
-    }
-
-    public static String encodeKey(String key) {
-        // S3 uses form encoding for keys in events, but leaves '/' and a few others alone.
-        return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/").replace("*", "%2A").replace("%7E", "~");
+        ((ObjectNode) r.get("s3").get("bucket")).putObject("ownerIdentity").put("principalId", principal);
+        return Json.write(S3Notification.notification(java.util.List.of(r)));
     }
 
     private static String randomHex(int bytes) {

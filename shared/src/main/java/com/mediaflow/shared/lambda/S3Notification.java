@@ -1,9 +1,11 @@
 package com.mediaflow.shared.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mediaflow.shared.error.MalformedEventException;
 import com.mediaflow.shared.model.Json;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +26,59 @@ public final class S3Notification {
     }
 
     private S3Notification() {
+    }
+
+    /**
+     * Writes one ObjectCreated record the way S3 puts it on a queue (event structure 2.1), the
+     * inverse of {@link #parse}: the sweeper re-sends lost notifications with it, the PreTraffic hook
+     * builds its probes with it, and the embedded stack announces uploads with it.
+     *
+     * @param o the object; a negative size, a null sequencer or a null event time leaves that field out
+     * @param configurationId the notification configuration's id, which tells who sent it
+     * @return the record, for a caller to add what its sender adds ({@code userIdentity} and the like)
+     */
+    public static ObjectNode record(String region, String configurationId, ObjectCreated o) {
+        ObjectNode r = Json.MAPPER.createObjectNode();
+        r.put("eventVersion", "2.1");
+        r.put("eventSource", "aws:s3");
+        r.put("awsRegion", region);
+        if (o.eventTime() != null) {
+            r.put("eventTime", o.eventTime());
+        }
+        r.put("eventName", o.eventName());
+        ObjectNode s3 = r.putObject("s3");
+        s3.put("s3SchemaVersion", "1.0");
+        s3.put("configurationId", configurationId);
+        ObjectNode bucket = s3.putObject("bucket");
+        bucket.put("name", o.bucket());
+        bucket.put("arn", "arn:aws:s3:::" + o.bucket());
+        ObjectNode object = s3.putObject("object");
+        object.put("key", encodeKey(o.key()));
+        if (o.size() >= 0) {
+            object.put("size", o.size());
+        }
+        object.put("eTag", o.etag() == null ? null : o.etag().replace("\"", ""));
+        if (o.sequencer() != null) {
+            object.put("sequencer", o.sequencer());
+        }
+        return r;
+    }
+
+    /** A whole notification holding these records (its JSON is an SQS message body). */
+    public static ObjectNode notification(List<ObjectNode> records) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        root.putArray("Records").addAll(records);
+        return root;
+    }
+
+    /** A whole notification of one record: {@link #record} in its {@code Records} array. */
+    public static ObjectNode notification(String region, String configurationId, ObjectCreated o) {
+        return notification(List.of(record(region, configurationId, o)));
+    }
+
+    /** A key as S3 writes it in events: form encoding ('+' for a space), leaving '/', '~' alone. */
+    public static String encodeKey(String key) {
+        return URLEncoder.encode(key, StandardCharsets.UTF_8).replace("%2F", "/").replace("*", "%2A").replace("%7E", "~");
     }
 
     /**

@@ -1,10 +1,12 @@
 package com.mediaflow.shared.pipeline;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.config.StepRoute;
+import com.mediaflow.shared.lambda.S3Notification;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
@@ -14,15 +16,11 @@ import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.model.Upload;
 import com.mediaflow.shared.validation.Reason;
 import com.mediaflow.shared.validation.ReasonCode;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -389,27 +387,14 @@ public final class Sweeper {
     }
 
     /** The S3 event notification S3 would have sent for this object, as it puts it on a queue. */
-    Map<String, Object> notification(ObjectStore.Listed o) {
+    ObjectNode notification(ObjectStore.Listed o) {
         return notification(region, ingestBucket, o.key(), o.etag(), o.lastModified());
     }
 
-    static Map<String, Object> notification(String region, String bucket, String key, String etag, Instant created) {
-        Map<String, Object> object = new LinkedHashMap<>();
-        object.put("key", URLEncoder.encode(key, StandardCharsets.UTF_8));
-        object.put("eTag", etag);
-        Map<String, Object> s3 = new LinkedHashMap<>();
-        s3.put("s3SchemaVersion", "1.0");
-        s3.put("configurationId", CONFIGURATION_ID);
-        s3.put("bucket", Map.of("name", bucket, "arn", "arn:aws:s3:::" + bucket));
-        s3.put("object", object);
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("eventVersion", "2.1");
-        record.put("eventSource", "aws:s3");
-        record.put("awsRegion", region);
-        record.put("eventTime", created.toString());
-        record.put("eventName", "ObjectCreated:Put");
-        record.put("s3", s3);
-        return Map.of("Records", List.of(record));
+    /** As S3 sends it, but for its size and sequencer, which a listing does not give (validate reads neither from the event). */
+    static ObjectNode notification(String region, String bucket, String key, String etag, Instant created) {
+        return S3Notification.notification(region, CONFIGURATION_ID,
+                new S3Notification.ObjectCreated("ObjectCreated:Put", bucket, key, -1, etag, null, created.toString()));
     }
 
     /** What {@link #check()} answers first, so that a caller can tell a check from a sweep's progress line. */
@@ -457,7 +442,7 @@ public final class Sweeper {
                     + young.action() + ", " + stuck.action() + ", " + again.action());
         }
         String body = Json.write(notification(region, ingestBucket, "priming/priming photo.png", "0123456789abcdef", now));
-        var parsed = com.mediaflow.shared.lambda.S3Notification.parse(body, ingestBucket);
+        var parsed = S3Notification.parse(body, ingestBucket);
         Json.roundTrip(new StepMessage(PrimingInputs.MEDIA_ID, "thumbnail", "image/png", "image", mediaBucket,
                 Keys.original(PrimingInputs.MEDIA_ID)), StepMessage.class);
         Json.roundTrip(new Cursor("media/" + PrimingInputs.MEDIA_ID + "/manifest.json"), Cursor.class);

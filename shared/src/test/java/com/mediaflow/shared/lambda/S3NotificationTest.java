@@ -182,4 +182,29 @@ class S3NotificationTest {
         assertThat(created.etag()).isNull();
         assertThat(created.sequencer()).isNull();
     }
+
+    @Test
+    void record_writtenThenParsed_givesBackTheSameObject_forKeysS3EncodesSpecially() {
+        for (String key : List.of("uploads/HappyFace.jpg", "été 2026/a+b %41\nphoto~1*.jpg", "k".repeat(1024), "a%2Fb/c%20d")) {
+            S3Notification.ObjectCreated o = new S3Notification.ObjectCreated("ObjectCreated:Put", BUCKET, key, 1024,
+                    "d41d8cd98f00b204e9800998ecf8427e", "0055AED6DCD90281E5", "1970-01-01T00:00:00.000Z");
+
+            String body = com.mediaflow.shared.model.Json.write(S3Notification.notification("us-west-2", "cfg", o));
+
+            assertThat(S3Notification.parse(body, BUCKET)).containsExactly(o);
+        }
+    }
+
+    @Test
+    void record_keepsTheAwsShape_slashAndTildeLiteral_spaceAsPlus_andLeavesOutWhatItDoesNotKnow() {
+        S3Notification.ObjectCreated o = new S3Notification.ObjectCreated("ObjectCreated:Copy", BUCKET, "a b/c~d*e+f.jpg", -1,
+                "\"abc\"", null, null);
+
+        String json = com.mediaflow.shared.model.Json.write(S3Notification.record("eu-west-1", "sweeper", o));
+
+        assertThat(json).isEqualTo("{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"awsRegion\":\"eu-west-1\","
+                + "\"eventName\":\"ObjectCreated:Copy\",\"s3\":{\"s3SchemaVersion\":\"1.0\",\"configurationId\":\"sweeper\","
+                + "\"bucket\":{\"name\":\"" + BUCKET + "\",\"arn\":\"arn:aws:s3:::" + BUCKET + "\"},"
+                + "\"object\":{\"key\":\"a+b/c~d%2Ae%2Bf.jpg\",\"eTag\":\"abc\"}}}");
+    }
 }
