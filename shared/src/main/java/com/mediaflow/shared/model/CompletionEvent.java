@@ -1,6 +1,5 @@
 package com.mediaflow.shared.model;
 
-import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.validation.Reason;
 import java.util.List;
 
@@ -37,16 +36,18 @@ public record CompletionEvent(String mediaId, MediaStatus status, String type, S
     /**
      * The event of an upload in its final state.
      *
+     * @param manifestKey where the item's manifest is stored; ignored for an upload with no item
+     * @param receiptKey where the upload's receipt is stored (the storage layout is the pipeline's, not the model's)
      * @throws IllegalArgumentException when the receipt is not final
      */
-    public static CompletionEvent of(Receipt settled) {
+    public static CompletionEvent of(Receipt settled, String manifestKey, String receiptKey) {
         if (!settled.isFinal() || settled.eventId() == null) {
             throw new IllegalArgumentException("a completion event needs a final receipt with its eventId; found "
                     + settled.status() + " for s3://" + settled.bucket() + "/" + settled.key());
         }
         return new CompletionEvent(settled.mediaId(), settled.status(), settled.detectedType(),
-                settled.mediaId() == null ? null : Keys.manifest(settled.mediaId()), settled.key(), settled.reasons(),
+                settled.mediaId() == null ? null : manifestKey, settled.key(), settled.reasons(),
                 settled.eventId(), settled.bucket(), settled.key(), settled.etag(), settled.sequencer(), settled.uploadId(),
-                Keys.receipt(settled.upload()), settled.duplicate());
+                receiptKey, settled.duplicate());
     }
 }

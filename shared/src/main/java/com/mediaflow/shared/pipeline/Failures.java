@@ -180,7 +180,7 @@ public final class Failures {
                 MediaStatus.FAILED, List.of(reason), r != null && r.duplicate(), upload.sequencer(), upload.id(),
                 upload.eventId(MediaStatus.FAILED));
         store.putJson(mediaBucket, Keys.receipt(upload), failed);
-        CompletionEvent event = CompletionEvent.of(failed);
+        CompletionEvent event = Outbox.eventOf(failed);
         queue.send(completionQueue, event);
         LOG.warn("s3://{}/{} (upload {}) is FAILED: {} {}; completion event {} sent", upload.bucket(), upload.key(), upload.id(),
                 reason.code(), reason.message(), event.eventId());

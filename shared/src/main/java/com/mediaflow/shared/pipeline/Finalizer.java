@@ -125,7 +125,7 @@ public final class Finalizer {
                 id, terminal.type(), MediaStatus.PROCESSING, List.of(), false, upload.sequencer(), upload.id(), null),
                 Receipt.class);
         Outbox.uploadIdOf(id, Keys.upload(id, upload.id()));
-        Json.roundTrip(CompletionEvent.of(attached.settle(terminal)), CompletionEvent.class);
+        Json.roundTrip(Outbox.eventOf(attached.settle(terminal)), CompletionEvent.class);
         return "manifest " + terminal.status() + " after merging " + stored.size() + " step results: "
                 + terminal.outputs().size() + " output, steps " + terminal.steps() + ", metadata "
                 + terminal.metadata().keySet() + "; an upload's receipt settled and its event; 7 JSON round trips";

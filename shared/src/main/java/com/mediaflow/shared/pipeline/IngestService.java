@@ -413,7 +413,7 @@ public final class IngestService {
                 Receipt.class);
         Receipt settled = attached.settle(claim.withOutcome(MediaStatus.READY, claim.original(), claim.steps(), claim.reasons(),
                 List.of(), Map.of()));
-        Json.roundTrip(CompletionEvent.of(settled), CompletionEvent.class);
+        Json.roundTrip(Outbox.eventOf(settled), CompletionEvent.class);
         roundTrips += 3;
         return "priming.png: " + result.structure().width() + "x" + result.structure().height() + " "
                 + verdict.detectedType() + " ACCEPTED, " + pass.size() + " bytes, sha256 " + mediaId.substring(0, 12)

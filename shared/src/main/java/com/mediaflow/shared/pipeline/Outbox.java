@@ -97,7 +97,7 @@ public final class Outbox {
             settled.millisSinceUpload(Instant.now())
                     .ifPresent(ms -> StepMetrics.current().millis(StepMetrics.UPLOAD_TO_READY_LATENCY, Math.max(0, ms)));
         }
-        CompletionEvent event = CompletionEvent.of(settled);
+        CompletionEvent event = eventOf(settled);
         queue.send(completionQueue, event);
         store.putJson(mediaBucket, mark, event);
         LOG.info("s3://{}/{} is {} (media {}{}); completion event {} sent", settled.bucket(), settled.key(), settled.status(),
@@ -113,5 +113,11 @@ public final class Outbox {
         }
         String id = key.substring(prefix.length(), key.length() - ".json".length());
         return id.matches("[0-9a-f]{64}") ? Optional.of(id) : Optional.empty();
+    }
+
+    /** The completion event of a final receipt, with where its manifest and receipt are stored. */
+    static CompletionEvent eventOf(Receipt settled) {
+        return CompletionEvent.of(settled, settled.mediaId() == null ? null : Keys.manifest(settled.mediaId()),
+                Keys.receipt(settled.upload()));
     }
 }

@@ -48,8 +48,6 @@ class ArchitectureTest {
                 // debt: the exceptions name their ReasonCode, which lives in validation (which throws them)
                 .ignoreDependency(resideInAPackage("com.mediaflow.shared.error.."),
                         named("com.mediaflow.shared.validation.ReasonCode"))
-                // debt: CompletionEvent.of names the manifest's and receipt's keys (aws.Keys, the storage layout)
-                .ignoreDependency(named("com.mediaflow.shared.model.CompletionEvent"), named("com.mediaflow.shared.aws.Keys"))
                 // debt: the pipeline implements lambda's SqsBatch.FailureRecorder and takes its Lease, Heartbeat and
                 // S3Notification; they belong in pipeline, with lambda depending on it only
                 .ignoreDependency(resideInAPackage("com.mediaflow.shared.pipeline.."), describe("lambda.Lease and Heartbeat", c -> c.getName().equals("com.mediaflow.shared.lambda.Lease") || c.getName().equals("com.mediaflow.shared.lambda.Heartbeat")))

@@ -79,7 +79,8 @@ class JsonCompatibilityTest {
                 REASONS, false, "0A", u.id(), null).settle(claimed().withOutcome(MediaStatus.READY, claimed().original(),
                 Map.of("thumbnail", Manifest.DONE), REASONS, List.of(), Map.of()));
 
-        PreviousCompletionEvent before = Json.read(Json.write(CompletionEvent.of(settled)), PreviousCompletionEvent.class);
+        PreviousCompletionEvent before = Json.read(Json.write(CompletionEvent.of(settled, Keys.manifest(ID), Keys.receipt(u))),
+                PreviousCompletionEvent.class);
 
         assertThat(before).isEqualTo(new PreviousCompletionEvent(ID, MediaStatus.READY, "image/jpeg", Keys.manifest(ID), "a.jpg",
                 REASONS));

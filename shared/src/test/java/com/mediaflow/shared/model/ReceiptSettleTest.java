@@ -89,7 +89,7 @@ class ReceiptSettleTest {
         Receipt settled = attached("dir/a b.jpg", "01", MediaStatus.PROCESSING, List.of(), true)
                 .settle(item(MediaStatus.READY, List.of()));
 
-        CompletionEvent event = CompletionEvent.of(settled);
+        CompletionEvent event = CompletionEvent.of(settled, Keys.manifest(ID), Keys.receipt(settled.upload()));
 
         assertThat(event.eventId()).isEqualTo(settled.eventId());
         assertThat(event.bucket()).isEqualTo(BUCKET);
@@ -108,7 +108,7 @@ class ReceiptSettleTest {
     void completionEvent_ofAReceiptStillProcessing_isRefused() {
         Receipt upload = attached("a.jpg", "01", MediaStatus.PROCESSING, List.of(), false);
 
-        assertThatThrownBy(() -> CompletionEvent.of(upload)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> CompletionEvent.of(upload, "media/m/manifest.json", "receipts/r.json")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("found PROCESSING for s3://" + BUCKET + "/a.jpg");
     }
 }
