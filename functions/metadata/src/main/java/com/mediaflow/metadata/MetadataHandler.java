@@ -1,7 +1,7 @@
 package com.mediaflow.metadata;
 
 import com.mediaflow.shared.config.Config;
-import com.mediaflow.shared.lambda.StepHandler;
+import com.mediaflow.shared.pipeline.StepHandler;
 
 /** The metadata step's Lambda entry point: messages from its step queue, work in {@link MetadataStep}. */
 public class MetadataHandler extends StepHandler {

@@ -1,7 +1,7 @@
 package com.mediaflow.thumbnail;
 
 import com.mediaflow.shared.config.Config;
-import com.mediaflow.shared.lambda.StepHandler;
+import com.mediaflow.shared.pipeline.StepHandler;
 
 /** The thumbnail step's Lambda entry point: messages from its step queue, work in {@link ThumbnailStep}. */
 public class ThumbnailHandler extends StepHandler {

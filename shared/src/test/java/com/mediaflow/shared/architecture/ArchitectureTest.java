@@ -48,13 +48,6 @@ class ArchitectureTest {
                 // debt: the exceptions name their ReasonCode, which lives in validation (which throws them)
                 .ignoreDependency(resideInAPackage("com.mediaflow.shared.error.."),
                         named("com.mediaflow.shared.validation.ReasonCode"))
-                // debt: the pipeline implements lambda's SqsBatch.FailureRecorder and takes its Lease, Heartbeat and
-                // S3Notification; they belong in pipeline, with lambda depending on it only
-                .ignoreDependency(resideInAPackage("com.mediaflow.shared.pipeline.."), describe("lambda.Lease and Heartbeat", c -> c.getName().equals("com.mediaflow.shared.lambda.Lease") || c.getName().equals("com.mediaflow.shared.lambda.Heartbeat")))
-                .ignoreDependency(resideInAPackage("com.mediaflow.shared.pipeline.."),
-                        named("com.mediaflow.shared.lambda.SqsBatch$FailureRecorder"))
-                .ignoreDependency(resideInAPackage("com.mediaflow.shared.pipeline.."),
-                        describe("lambda.S3Notification and its records", c -> c.getName().startsWith("com.mediaflow.shared.lambda.S3Notification")))
                 .check(SHARED);
     }
 

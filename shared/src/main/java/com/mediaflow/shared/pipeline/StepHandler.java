@@ -1,4 +1,4 @@
-package com.mediaflow.shared.lambda;
+package com.mediaflow.shared.pipeline;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -9,10 +9,10 @@ import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.error.ConfigException;
+import com.mediaflow.shared.lambda.SqsBatch;
+import com.mediaflow.shared.lambda.SqsBatch;
 import java.util.function.Function;
 import org.slf4j.LoggerFactory;
-import com.mediaflow.shared.pipeline.MediaStep;
-import com.mediaflow.shared.pipeline.StepRunner;
 
 /**
  * The handler every processing step shares: each record of the batch is one {@code StepMessage},
