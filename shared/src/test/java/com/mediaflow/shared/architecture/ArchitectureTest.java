@@ -32,7 +32,6 @@ class ArchitectureTest {
     private static final Map<String, Integer> OVERSIZED = Map.ofEntries(
             Map.entry("codec/video/VideoTranscoder.java", 1077),
             Map.entry("codec/video/Stitcher.java", 650),
-            Map.entry("codec/AnimatedWebp.java", 636),
             Map.entry("pipeline/TranscodeService.java", 551));
 
     /** shared/'s own classes only (target/classes); see archunit.properties for why not the class path's. */
