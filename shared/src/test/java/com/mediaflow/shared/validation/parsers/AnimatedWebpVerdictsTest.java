@@ -55,10 +55,11 @@ class AnimatedWebpVerdictsTest {
             return "still";
         }
         StringBuilder sb = new StringBuilder("animated");
+        sb.append(" count(max 3)=");
         try {
-            sb.append(" count(max 3)=").append(AnimatedWebp.frameCount(file, 3));
+            sb.append(AnimatedWebp.frameCount(file, 3));
         } catch (RuntimeException e) {
-            sb.append(" count(max 3)=").append(error(e, file));
+            sb.append(error(e, file));
         }
         try (AnimatedWebp webp = AnimatedWebp.open(file, 100, 4_000_000)) {
             sb.append(" open=").append(webp.width()).append('x').append(webp.height())
