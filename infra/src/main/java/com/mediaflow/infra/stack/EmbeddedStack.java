@@ -223,6 +223,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private final PersistentQueues persistentQueues;
     private int restoredMessages;
     private final MetricLines metricLines = new MetricLines();
+    /** The last scheduled runs, what each answered or threw: what a test that waited in vain shows. */
+    private final java.util.Deque<String> scheduledRuns = new java.util.ArrayDeque<>();
 
     private EmbeddedStack(Options options) throws Exception {
         this.options = options;
@@ -696,18 +698,37 @@ public final class EmbeddedStack implements AutoCloseable {
                 }
                 Object result = host.invoke(scheduledEvent(functionId));
                 LOG.debug("{}: {}", functionId, result);
+                keepScheduledRun(functionId + ": " + result);
             } catch (RuntimeException e) {
                 // as on AWS: a failed scheduled run is logged; the next one comes at the next interval
                 LOG.warn("{}: scheduled run failed: {}", functionId, e.toString(), e);
+                keepScheduledRun(functionId + " failed: " + e);
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Error e) {
                 // an Error too (a LinkageError, an assertion): a ScheduledExecutorService cancels a task
                 // whose run throws, silently, and the schedule would never run again
                 LOG.error("{}: scheduled run failed with an error: {}", functionId, e.toString(), e);
+                keepScheduledRun(functionId + " failed with an error: " + e);
             } finally {
                 inFlight.decrementAndGet();
             }
+        }
+    }
+
+    private void keepScheduledRun(String line) {
+        synchronized (scheduledRuns) {
+            if (scheduledRuns.size() == 100) {
+                scheduledRuns.removeFirst();
+            }
+            scheduledRuns.addLast(java.time.LocalTime.now() + " " + line);
+        }
+    }
+
+    /** The last 100 scheduled runs (the sweeper's progress lines), oldest first, each with its local time. */
+    public List<String> scheduledRuns() {
+        synchronized (scheduledRuns) {
+            return List.copyOf(scheduledRuns);
         }
     }
 

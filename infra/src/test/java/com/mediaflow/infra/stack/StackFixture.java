@@ -71,8 +71,41 @@ public final class StackFixture implements AutoCloseable {
 
     /** The receipt of the upload of this key with this ETag, once it is final (READY, QUARANTINED or FAILED). */
     public Receipt awaitFinalReceipt(String key, String etag, Duration timeout) {
-        return await(() -> Receipts.find(store, media, ingest, key, etag).filter(Receipt::isFinal), timeout,
-                "final receipt of " + key + " (ETag " + etag + ")");
+        try {
+            return await(() -> Receipts.find(store, media, ingest, key, etag).filter(Receipt::isFinal), timeout,
+                    "final receipt of " + key + " (ETag " + etag + ")");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\n" + diagnosis(key, etag), e);
+        }
+    }
+
+    /** What the stack holds of an upload that did not end: its receipt, its item, the sweeper's records and last runs. */
+    public String diagnosis(String key, String etag) {
+        StringBuilder out = new StringBuilder();
+        try {
+            Optional<Receipt> receipt = Receipts.find(store, media, ingest, key, etag);
+            out.append("receipt: ").append(receipt.map(Json::write).orElse("none")).append('\n');
+            String mediaId = receipt.map(Receipt::mediaId).orElse(null);
+            if (mediaId != null) {
+                store.getJsonVersioned(media, Keys.manifest(mediaId), Manifest.class).ifPresent(v -> out.append("manifest (ETag ")
+                        .append(v.etag()).append("): ").append(Json.write(v.value())).append('\n'));
+                for (ObjectStore.Listed o : store.listPage(media, "media/" + mediaId + "/", null, 100).objects()) {
+                    out.append("  s3://").append(media).append('/').append(o.key()).append(" ETag ").append(o.etag())
+                            .append(" modified ").append(o.lastModified()).append('\n');
+                }
+            }
+            for (ObjectStore.Listed o : store.listPage(media, "sweeper/", null, 100).objects()) {
+                out.append("  s3://").append(media).append('/').append(o.key()).append(" modified ").append(o.lastModified())
+                        .append(": ").append(store.getJson(media, o.key(), com.fasterxml.jackson.databind.JsonNode.class)
+                                .map(Json::write).orElse("gone")).append('\n');
+            }
+        } catch (RuntimeException e) {
+            out.append("(could not read the stack: ").append(e).append(")\n");
+        }
+        List<String> runs = stack.scheduledRuns();
+        out.append("last scheduled runs:\n");
+        runs.subList(Math.max(0, runs.size() - 15), runs.size()).forEach(r -> out.append("  ").append(r).append('\n'));
+        return out.toString();
     }
 
     /**
