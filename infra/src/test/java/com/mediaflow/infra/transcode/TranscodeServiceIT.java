@@ -18,6 +18,7 @@ import com.mediaflow.shared.model.StepDone;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.model.StepResult;
 import com.mediaflow.shared.model.TranscodeJob;
+import com.mediaflow.shared.model.TranscodeWork;
 import com.mediaflow.shared.pipeline.Finalizer;
 import com.mediaflow.shared.pipeline.TranscodeService;
 import com.mediaflow.shared.validation.ReasonCode;
@@ -112,16 +113,17 @@ class TranscodeServiceIT {
 
         // the step message: split, one job per segment (320x240 is below 360p: one rung at its own size), one audio job
         service.handle(stepMessage(id, "video/mp4"), Lease.NONE);
-        List<TranscodeJob> all = drain(transcodeQueue).stream().map(b -> Json.read(b, TranscodeJob.class)).toList();
+        List<TranscodeJob> all = drain(transcodeQueue).stream().map(b -> (TranscodeJob) TranscodeWork.read(b)).toList();
         assertThat(all).hasSize(5);
-        List<TranscodeJob> jobs = all.stream().filter(j -> j.job().equals(TranscodeJob.SEGMENT)).toList();
-        assertThat(jobs).extracting(TranscodeJob::segment).containsExactlyInAnyOrder(0, 1, 2, 3);
+        List<TranscodeJob.Segment> jobs = all.stream().filter(j -> j.job().equals(TranscodeJob.SEGMENT))
+                .map(TranscodeJob.Segment.class::cast).toList();
+        assertThat(jobs).extracting(TranscodeJob.Segment::segment).containsExactlyInAnyOrder(0, 1, 2, 3);
         TranscodeJob audioJob = all.stream().filter(j -> j.job().equals(TranscodeJob.AUDIO)).findFirst().orElseThrow();
         assertThat(audioJob).isEqualTo(TranscodeJob.audio(id, fx.media));
         assertThat(fx.keys(fx.media, Keys.scratchPrefix("transcode", id) + "segments/")).hasSize(4);
 
         // each segment job once; the first one again, as a redelivery would: it encodes nothing the second time
-        for (TranscodeJob job : jobs) {
+        for (TranscodeJob.Segment job : jobs) {
             service.handle(Json.write(job), Lease.NONE);
         }
         Map<String, String> encoded = fx.snapshot(fx.media, Keys.scratchPrefix("transcode", id) + "encoded/");
@@ -156,7 +158,7 @@ class TranscodeServiceIT {
 
         // the last job asked for a stitch (its redelivery too); it runs, idempotently
         List<String> stitches = drain(transcodeQueue);
-        assertThat(stitches).isNotEmpty().allMatch(b -> Json.read(b, TranscodeJob.class).job().equals(TranscodeJob.STITCH));
+        assertThat(stitches).isNotEmpty().allMatch(b -> TranscodeWork.read(b) instanceof TranscodeJob.Stitch);
         for (String s : stitches) {
             service.handle(s, Lease.NONE);
         }
@@ -198,7 +200,7 @@ class TranscodeServiceIT {
         String id = stage(clip, "video/mp4");
         TranscodeService service = new TranscodeService(config("TranscodeFunction"), fx.store, new Queue(fx.stack.sqs()));
         service.handle(stepMessage(id, "video/mp4"), Lease.NONE);
-        List<TranscodeJob> jobs = drain(transcodeQueue).stream().map(b -> Json.read(b, TranscodeJob.class)).toList();
+        List<TranscodeJob> jobs = drain(transcodeQueue).stream().map(b -> (TranscodeJob) TranscodeWork.read(b)).toList();
         drain(finalizeQueue);
         // a source without audio: the audio job leaves the marker the stitch waits for, and no audio file
         assertThat(jobs).filteredOn(j -> j.job().equals(TranscodeJob.AUDIO)).hasSize(1);
@@ -209,7 +211,8 @@ class TranscodeServiceIT {
         String broken = fx.keys(fx.media, Keys.scratchPrefix("transcode", id) + "segments/").get(1);
         fx.store.putBytes(fx.media, broken, "these are not the bytes of a video".getBytes(), "video/x-matroska");
 
-        TranscodeJob job = jobs.stream().filter(j -> Integer.valueOf(1).equals(j.segment())).findFirst().orElseThrow();
+        TranscodeJob job = jobs.stream().filter(j -> j instanceof TranscodeJob.Segment s && Integer.valueOf(1).equals(s.segment()))
+                .findFirst().orElseThrow();
         service.handle(Json.write(job), Lease.NONE); // returns: the message is consumed, not retried
 
         StepResult result = fx.store.getJson(fx.media, Keys.stepResult(id, TranscodeService.STEP), StepResult.class).orElseThrow();
