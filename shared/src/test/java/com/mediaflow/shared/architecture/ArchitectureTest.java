@@ -31,11 +31,8 @@ class ArchitectureTest {
      */
     private static final Map<String, Integer> OVERSIZED = Map.ofEntries(
             Map.entry("validation/parsers/IsoBmffParser.java", 1098),
-            Map.entry("codec/video/VideoTranscoder.java", 1077),
-            Map.entry("codec/video/Stitcher.java", 650),
             Map.entry("codec/AnimatedWebp.java", 636),
-            Map.entry("validation/parsers/EbmlParser.java", 570),
-            Map.entry("pipeline/TranscodeService.java", 551));
+            Map.entry("validation/parsers/EbmlParser.java", 570));
 
     /** shared/'s own classes only (target/classes); see archunit.properties for why not the class path's. */
     private static final JavaClasses SHARED = new ClassFileImporter()
