@@ -1,6 +1,7 @@
 package com.mediaflow.infra.transcode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mediaflow.infra.stack.StackFixture;
 import com.mediaflow.shared.aws.Keys;
@@ -8,6 +9,7 @@ import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.codec.MediaProbe;
 import com.mediaflow.shared.codec.ProbeResult;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.error.ResultPendingException;
 import com.mediaflow.shared.lambda.Heartbeat;
 import com.mediaflow.shared.lambda.Lease;
 import com.mediaflow.shared.model.Json;
@@ -192,6 +194,68 @@ class TranscodeServiceIT {
         assertThat(ready.status()).isEqualTo(MediaStatus.READY);
         assertThat(ready.progress()).isEmpty();
         assertThat(ready.outputs()).extracting(Output::key).containsExactly(video.key());
+    }
+
+    @Test
+    void aShortVideo_isEncodedInOnePass_itsResultStored_andARedeliveryOnlyReportsAgain() throws Exception {
+        drain(transcodeQueue);
+        drain(finalizeQueue);
+        Path clip = SyntheticMedia.mp4(dir.resolve("h264-aac-320x240-4s.mp4"), 320, 240, 4, (int) FPS, true, 0);
+        String id = stage(clip, "video/mp4");
+        TranscodeService service = new TranscodeService(config("TranscodeFunction"), fx.store, new Queue(fx.stack.sqs()));
+
+        service.handle(stepMessage(id, "video/mp4"), Lease.NONE);
+        StepResult result = fx.store.getJson(fx.media, Keys.stepResult(id, TranscodeService.STEP), StepResult.class).orElseThrow();
+        assertThat(result.failed()).isFalse();
+        assertThat(result.reasons()).isEmpty();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> meta = (Map<String, Object>) result.metadata().get("video");
+        assertThat(meta).containsEntry("path", "single").containsEntry("rotation", 0).containsEntry("hdrToneMapped", false);
+        @SuppressWarnings("unchecked")
+        String rung = (String) ((List<Map<String, Object>>) meta.get("renditions")).get(0).get("name");
+        assertThat(result.outputs()).singleElement().satisfies(o -> {
+            assertThat(o.key()).isEqualTo(Keys.rendition(id, TranscodeService.STEP, rung + ".mp4"));
+            assertThat(o.kind()).isEqualTo("video");
+            assertThat(o.contentType()).isEqualTo("video/mp4");
+            assertThat(o.width()).isEqualTo(320);
+            assertThat(o.height()).isEqualTo(240);
+            assertThat(o.bytes()).isEqualTo(Files.size(fx.store.download(fx.media, o.key(), dir.resolve("single.mp4"))));
+        });
+        assertThat(result.metadata()).containsKey("audio");
+        assertThat(drain(transcodeQueue)).as("no parallel path below the threshold").isEmpty();
+        assertThat(drain(finalizeQueue)).extracting(b -> Json.read(b, StepDone.class)).containsExactly(new StepDone(id, TranscodeService.STEP));
+        try (var left = Files.list(dir.resolve("work"))) {
+            assertThat(left.filter(p -> p.getFileName().toString().startsWith("transcode-" + id.substring(0, 12))))
+                    .as("the scratch directory is deleted").isEmpty();
+        }
+
+        Map<String, String> stored = fx.snapshot(fx.media, Keys.mediaPrefix(id));
+        service.handle(stepMessage(id, "video/mp4"), Lease.NONE);
+        assertThat(fx.snapshot(fx.media, Keys.mediaPrefix(id))).as("a redelivery encodes nothing").isEqualTo(stored);
+        assertThat(drain(finalizeQueue)).extracting(b -> Json.read(b, StepDone.class)).containsExactly(new StepDone(id, TranscodeService.STEP));
+    }
+
+    @Test
+    void aShadowCopyOfALongVideo_isEncodedInOnePass_underShadowKeys_andTellsNobody() throws Exception {
+        drain(transcodeQueue);
+        drain(finalizeQueue);
+        Path clip = SyntheticMedia.mp4(dir.resolve("h264-320x240-12s-shadow.mp4"), 320, 240, 12, (int) FPS, false, 0);
+        String id = stage(clip, "video/mp4");
+        TranscodeService service = new TranscodeService(config("TranscodeFunction"), fx.store, new Queue(fx.stack.sqs()));
+        StepMessage shadow = new StepMessage(id, TranscodeService.STEP, "video/mp4", "video", fx.media, Keys.original(id)).asShadow();
+
+        // the live result is not there yet: the comparison waits (retryable), after the shadow result is stored
+        assertThatThrownBy(() -> service.handle(Json.write(shadow), Lease.NONE)).isInstanceOf(ResultPendingException.class);
+        StepResult result = fx.store.getJson(fx.media, Keys.shadowResult(id, TranscodeService.STEP), StepResult.class).orElseThrow();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> meta = (Map<String, Object>) result.metadata().get("video");
+        assertThat(meta).containsEntry("path", "single");
+        assertThat(result.outputs()).singleElement().satisfies(o -> assertThat(o.key())
+                .startsWith(Keys.shadowPrefix(id, TranscodeService.STEP)));
+        assertThat(fx.store.exists(fx.media, Keys.stepResult(id, TranscodeService.STEP))).isFalse();
+        assertThat(fx.keys(fx.media, Keys.scratchPrefix("transcode", id))).as("no parallel path for a shadow copy").isEmpty();
+        assertThat(drain(transcodeQueue)).isEmpty();
+        assertThat(drain(finalizeQueue)).as("a shadow copy tells nobody").isEmpty();
     }
 
     @Test
