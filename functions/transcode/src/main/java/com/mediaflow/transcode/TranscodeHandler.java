@@ -11,13 +11,13 @@ import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.lambda.Lease;
 import com.mediaflow.shared.lambda.SqsBatch;
 import com.mediaflow.shared.metrics.StepMetrics;
-import com.mediaflow.shared.pipeline.Failures;
 import com.mediaflow.shared.pipeline.TranscodeService;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The transcode step's Lambda entry point. Its queue carries the step messages from validate and
- * the segment, audio and stitch jobs of long videos; {@link TranscodeService} tells them apart. Each
+ * the segment, audio and stitch jobs of long videos; {@link TranscodeService} tells them apart (a step
+ * message runs through the same StepRunner as every step's). Each
  * record holds its claim (its visibility timeout is extended) for as long as its work runs.
  */
 public class TranscodeHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
@@ -43,9 +43,11 @@ public class TranscodeHandler implements RequestHandler<SQSEvent, SQSBatchRespon
     }
 
     private TranscodeHandler(Config config, SqsClient sqs, ObjectStore store, Queue queue) {
-        this(new TranscodeService(config, store, queue), sqs, config.transcodeQueueUrl(),
-                new Failures(store, queue, config.mediaBucket(), config.completionQueueUrl()).forItems("transcode"),
-                config.maxReceiveCount(), new StepMetrics(config.stage(), TranscodeService.STEP));
+        this(new TranscodeService(config, store, queue), sqs, config.transcodeQueueUrl(), config.maxReceiveCount());
+    }
+
+    private TranscodeHandler(TranscodeService service, SqsClient sqs, String queueUrl, int maxReceiveCount) {
+        this(service, sqs, queueUrl, service.failureRecorder(), maxReceiveCount, service.metrics());
     }
 
     TranscodeHandler(TranscodeService service, SqsClient sqs, String queueUrl) {

@@ -1,6 +1,7 @@
 package com.mediaflow.infra.transcode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mediaflow.infra.stack.StackFixture;
 import com.mediaflow.shared.aws.Keys;
@@ -8,6 +9,7 @@ import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.codec.MediaProbe;
 import com.mediaflow.shared.codec.ProbeResult;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.error.ResultPendingException;
 import com.mediaflow.shared.lambda.Heartbeat;
 import com.mediaflow.shared.lambda.Lease;
 import com.mediaflow.shared.model.Json;
@@ -18,6 +20,7 @@ import com.mediaflow.shared.model.StepDone;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.model.StepResult;
 import com.mediaflow.shared.model.TranscodeJob;
+import com.mediaflow.shared.model.TranscodeWork;
 import com.mediaflow.shared.pipeline.Finalizer;
 import com.mediaflow.shared.pipeline.TranscodeService;
 import com.mediaflow.shared.validation.ReasonCode;
@@ -112,16 +115,17 @@ class TranscodeServiceIT {
 
         // the step message: split, one job per segment (320x240 is below 360p: one rung at its own size), one audio job
         service.handle(stepMessage(id, "video/mp4"), Lease.NONE);
-        List<TranscodeJob> all = drain(transcodeQueue).stream().map(b -> Json.read(b, TranscodeJob.class)).toList();
+        List<TranscodeJob> all = drain(transcodeQueue).stream().map(b -> (TranscodeJob) TranscodeWork.read(b)).toList();
         assertThat(all).hasSize(5);
-        List<TranscodeJob> jobs = all.stream().filter(j -> j.job().equals(TranscodeJob.SEGMENT)).toList();
-        assertThat(jobs).extracting(TranscodeJob::segment).containsExactlyInAnyOrder(0, 1, 2, 3);
+        List<TranscodeJob.Segment> jobs = all.stream().filter(j -> j.job().equals(TranscodeJob.SEGMENT))
+                .map(TranscodeJob.Segment.class::cast).toList();
+        assertThat(jobs).extracting(TranscodeJob.Segment::segment).containsExactlyInAnyOrder(0, 1, 2, 3);
         TranscodeJob audioJob = all.stream().filter(j -> j.job().equals(TranscodeJob.AUDIO)).findFirst().orElseThrow();
         assertThat(audioJob).isEqualTo(TranscodeJob.audio(id, fx.media));
         assertThat(fx.keys(fx.media, Keys.scratchPrefix("transcode", id) + "segments/")).hasSize(4);
 
         // each segment job once; the first one again, as a redelivery would: it encodes nothing the second time
-        for (TranscodeJob job : jobs) {
+        for (TranscodeJob.Segment job : jobs) {
             service.handle(Json.write(job), Lease.NONE);
         }
         Map<String, String> encoded = fx.snapshot(fx.media, Keys.scratchPrefix("transcode", id) + "encoded/");
@@ -156,7 +160,7 @@ class TranscodeServiceIT {
 
         // the last job asked for a stitch (its redelivery too); it runs, idempotently
         List<String> stitches = drain(transcodeQueue);
-        assertThat(stitches).isNotEmpty().allMatch(b -> Json.read(b, TranscodeJob.class).job().equals(TranscodeJob.STITCH));
+        assertThat(stitches).isNotEmpty().allMatch(b -> TranscodeWork.read(b) instanceof TranscodeJob.Stitch);
         for (String s : stitches) {
             service.handle(s, Lease.NONE);
         }
@@ -193,12 +197,74 @@ class TranscodeServiceIT {
     }
 
     @Test
+    void aShortVideo_isEncodedInOnePass_itsResultStored_andARedeliveryOnlyReportsAgain() throws Exception {
+        drain(transcodeQueue);
+        drain(finalizeQueue);
+        Path clip = SyntheticMedia.mp4(dir.resolve("h264-aac-320x240-4s.mp4"), 320, 240, 4, (int) FPS, true, 0);
+        String id = stage(clip, "video/mp4");
+        TranscodeService service = new TranscodeService(config("TranscodeFunction"), fx.store, new Queue(fx.stack.sqs()));
+
+        service.handle(stepMessage(id, "video/mp4"), Lease.NONE);
+        StepResult result = fx.store.getJson(fx.media, Keys.stepResult(id, TranscodeService.STEP), StepResult.class).orElseThrow();
+        assertThat(result.failed()).isFalse();
+        assertThat(result.reasons()).isEmpty();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> meta = (Map<String, Object>) result.metadata().get("video");
+        assertThat(meta).containsEntry("path", "single").containsEntry("rotation", 0).containsEntry("hdrToneMapped", false);
+        @SuppressWarnings("unchecked")
+        String rung = (String) ((List<Map<String, Object>>) meta.get("renditions")).get(0).get("name");
+        assertThat(result.outputs()).singleElement().satisfies(o -> {
+            assertThat(o.key()).isEqualTo(Keys.rendition(id, TranscodeService.STEP, rung + ".mp4"));
+            assertThat(o.kind()).isEqualTo("video");
+            assertThat(o.contentType()).isEqualTo("video/mp4");
+            assertThat(o.width()).isEqualTo(320);
+            assertThat(o.height()).isEqualTo(240);
+            assertThat(o.bytes()).isEqualTo(Files.size(fx.store.download(fx.media, o.key(), dir.resolve("single.mp4"))));
+        });
+        assertThat(result.metadata()).containsKey("audio");
+        assertThat(drain(transcodeQueue)).as("no parallel path below the threshold").isEmpty();
+        assertThat(drain(finalizeQueue)).extracting(b -> Json.read(b, StepDone.class)).containsExactly(new StepDone(id, TranscodeService.STEP));
+        try (var left = Files.list(dir.resolve("work"))) {
+            assertThat(left.filter(p -> p.getFileName().toString().startsWith("transcode-" + id.substring(0, 12))))
+                    .as("the scratch directory is deleted").isEmpty();
+        }
+
+        Map<String, String> stored = fx.snapshot(fx.media, Keys.mediaPrefix(id));
+        service.handle(stepMessage(id, "video/mp4"), Lease.NONE);
+        assertThat(fx.snapshot(fx.media, Keys.mediaPrefix(id))).as("a redelivery encodes nothing").isEqualTo(stored);
+        assertThat(drain(finalizeQueue)).extracting(b -> Json.read(b, StepDone.class)).containsExactly(new StepDone(id, TranscodeService.STEP));
+    }
+
+    @Test
+    void aShadowCopyOfALongVideo_isEncodedInOnePass_underShadowKeys_andTellsNobody() throws Exception {
+        drain(transcodeQueue);
+        drain(finalizeQueue);
+        Path clip = SyntheticMedia.mp4(dir.resolve("h264-320x240-12s-shadow.mp4"), 320, 240, 12, (int) FPS, false, 0);
+        String id = stage(clip, "video/mp4");
+        TranscodeService service = new TranscodeService(config("TranscodeFunction"), fx.store, new Queue(fx.stack.sqs()));
+        StepMessage shadow = new StepMessage(id, TranscodeService.STEP, "video/mp4", "video", fx.media, Keys.original(id)).asShadow();
+
+        // the live result is not there yet: the comparison waits (retryable), after the shadow result is stored
+        assertThatThrownBy(() -> service.handle(Json.write(shadow), Lease.NONE)).isInstanceOf(ResultPendingException.class);
+        StepResult result = fx.store.getJson(fx.media, Keys.shadowResult(id, TranscodeService.STEP), StepResult.class).orElseThrow();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> meta = (Map<String, Object>) result.metadata().get("video");
+        assertThat(meta).containsEntry("path", "single");
+        assertThat(result.outputs()).singleElement().satisfies(o -> assertThat(o.key())
+                .startsWith(Keys.shadowPrefix(id, TranscodeService.STEP)));
+        assertThat(fx.store.exists(fx.media, Keys.stepResult(id, TranscodeService.STEP))).isFalse();
+        assertThat(fx.keys(fx.media, Keys.scratchPrefix("transcode", id))).as("no parallel path for a shadow copy").isEmpty();
+        assertThat(drain(transcodeQueue)).isEmpty();
+        assertThat(drain(finalizeQueue)).as("a shadow copy tells nobody").isEmpty();
+    }
+
+    @Test
     void aSegmentThatCannotBeDecoded_quarantinesTheItem_andTheMessageIsConsumed() throws Exception {
         Path clip = SyntheticMedia.mp4(dir.resolve("h264-320x240-12s.mp4"), 320, 240, 12, (int) FPS, false, 0);
         String id = stage(clip, "video/mp4");
         TranscodeService service = new TranscodeService(config("TranscodeFunction"), fx.store, new Queue(fx.stack.sqs()));
         service.handle(stepMessage(id, "video/mp4"), Lease.NONE);
-        List<TranscodeJob> jobs = drain(transcodeQueue).stream().map(b -> Json.read(b, TranscodeJob.class)).toList();
+        List<TranscodeJob> jobs = drain(transcodeQueue).stream().map(b -> (TranscodeJob) TranscodeWork.read(b)).toList();
         drain(finalizeQueue);
         // a source without audio: the audio job leaves the marker the stitch waits for, and no audio file
         assertThat(jobs).filteredOn(j -> j.job().equals(TranscodeJob.AUDIO)).hasSize(1);
@@ -209,7 +275,8 @@ class TranscodeServiceIT {
         String broken = fx.keys(fx.media, Keys.scratchPrefix("transcode", id) + "segments/").get(1);
         fx.store.putBytes(fx.media, broken, "these are not the bytes of a video".getBytes(), "video/x-matroska");
 
-        TranscodeJob job = jobs.stream().filter(j -> Integer.valueOf(1).equals(j.segment())).findFirst().orElseThrow();
+        TranscodeJob job = jobs.stream().filter(j -> j instanceof TranscodeJob.Segment s && Integer.valueOf(1).equals(s.segment()))
+                .findFirst().orElseThrow();
         service.handle(Json.write(job), Lease.NONE); // returns: the message is consumed, not retried
 
         StepResult result = fx.store.getJson(fx.media, Keys.stepResult(id, TranscodeService.STEP), StepResult.class).orElseThrow();

@@ -12,6 +12,8 @@ import com.mediaflow.shared.error.MediaflowException;
 import com.mediaflow.shared.lambda.SqsBatch;
 import com.mediaflow.shared.error.MalformedEventException;
 import com.mediaflow.shared.error.StorageException;
+import com.mediaflow.shared.lambda.Heartbeat;
+import com.mediaflow.shared.lambda.Lease;
 import com.mediaflow.shared.metrics.StepMetrics;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Output;
@@ -23,6 +25,7 @@ import com.mediaflow.shared.validation.ReasonCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,11 +43,18 @@ import org.slf4j.LoggerFactory;
  * {@link Keys#shadowResult}), tells nobody, and hands its result to {@link ShadowCompare}; it never
  * writes the manifest, a receipt, an outbox mark or an event, even when it fails for good
  * ({@link #failureRecorder()}). This is the one place that redirects, for every step.
+ *
+ * <p>A {@link FileStep} (transcode) runs the same way, with files instead of bytes: see there.
  */
 public final class StepRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
 
+    /** One of these two is set: the step's work on bytes in memory, or on files. */
     private final MediaStep step;
+    private final FileStep fileStep;
+    private final String name;
+    /** How often a {@link FileStep}'s claim on its message is extended; null for a {@link MediaStep}. */
+    private final Duration heartbeat;
     private final ObjectStore store;
     private final Queue queue;
     private final String mediaBucket;
@@ -55,7 +65,19 @@ public final class StepRunner {
     private final StepMetrics metrics;
 
     public StepRunner(MediaStep step, Config config, ObjectStore store, Queue queue) {
+        this(step, null, step.name(), null, config, store, queue);
+    }
+
+    StepRunner(FileStep step, Config config, ObjectStore store, Queue queue) {
+        this(null, step, step.name(), config.heartbeat(), config, store, queue);
+    }
+
+    private StepRunner(MediaStep step, FileStep fileStep, String name, Duration heartbeat, Config config,
+                       ObjectStore store, Queue queue) {
         this.step = step;
+        this.fileStep = fileStep;
+        this.name = name;
+        this.heartbeat = heartbeat;
         this.store = store;
         this.queue = queue;
         this.mediaBucket = config.mediaBucket();
@@ -63,7 +85,7 @@ public final class StepRunner {
         this.workDir = config.workDir();
         this.failures = new Failures(store, queue, mediaBucket, config.completionQueueUrl());
         this.shadowCompare = new ShadowCompare(store, mediaBucket, config.stage());
-        this.metrics = new StepMetrics(config.stage(), step.name());
+        this.metrics = new StepMetrics(config.stage(), name);
     }
 
     /** This step's metrics; the bytes it downloads and stores count in them through the {@link ObjectStore}. */
@@ -72,7 +94,7 @@ public final class StepRunner {
     }
 
     public String stepName() {
-        return step.name();
+        return name;
     }
 
     /** What this step records when a message fails for good: the item it names marked FAILED. */
@@ -86,7 +108,7 @@ public final class StepRunner {
      * queue) and never touches the item.
      */
     public SqsBatch.FailureRecorder failureRecorder() {
-        SqsBatch.FailureRecorder items = failures.forItems(step.name());
+        SqsBatch.FailureRecorder items = failures.forItems(name);
         return new SqsBatch.FailureRecorder() {
             @Override
             public void permanent(SQSEvent.SQSMessage message, MediaflowException error) {
@@ -114,40 +136,56 @@ public final class StepRunner {
     }
 
     public void run(String messageBody) {
-        StepMessage message = Json.read(messageBody, StepMessage.class);
+        run(Json.read(messageBody, StepMessage.class), Lease.NONE);
+    }
+
+    /**
+     * One step message, already read. A {@link FileStep}'s work extends the {@code lease} on its
+     * message while it runs; a {@link MediaStep}'s is short, and ignores it.
+     */
+    public void run(StepMessage message, Lease lease) {
         Keys.checkMessage("step message", message.mediaId(), message.bucket(), mediaBucket);
         if (!Keys.original(message.mediaId()).equals(message.key())) {
             throw new MalformedEventException("step message for " + message.mediaId() + " names key '" + message.key()
                     + "', expected its original '" + Keys.original(message.mediaId()) + "'");
         }
         if (message.shadowCopy()) {
-            runShadow(message);
+            runShadow(message, lease);
             return;
         }
-        String resultKey = Keys.stepResult(message.mediaId(), step.name());
+        String resultKey = Keys.stepResult(message.mediaId(), name);
         Optional<StepResult> done = store.getJson(mediaBucket, resultKey, StepResult.class);
         if (done.isPresent()) {
-            LOG.info("{} for {} already done; telling finalize again", step.name(), message.mediaId());
-            queue.send(finalizeQueue, new StepDone(message.mediaId(), step.name()));
+            LOG.info("{} for {} already done; telling finalize again", name, message.mediaId());
+            queue.send(finalizeQueue, new StepDone(message.mediaId(), name));
             return;
         }
-        StepResult result = process(message);
-        store.putJson(mediaBucket, resultKey, result);
-        queue.send(finalizeQueue, new StepDone(message.mediaId(), step.name()));
+        Optional<StepResult> result = process(message, lease);
+        if (result.isEmpty()) {
+            return; // handed on: the later work writes the result and tells finalize
+        }
+        store.putJson(mediaBucket, resultKey, result.get());
+        queue.send(finalizeQueue, new StepDone(message.mediaId(), name));
     }
 
     /** A shadow copy: its own result under shadow/ (made once, kept across retries), then the comparison. */
-    private void runShadow(StepMessage message) {
-        String resultKey = Keys.shadowResult(message.mediaId(), step.name());
+    private void runShadow(StepMessage message, Lease lease) {
+        String resultKey = Keys.shadowResult(message.mediaId(), name);
         Optional<StepResult> done = store.getJson(mediaBucket, resultKey, StepResult.class);
         StepResult result;
         if (done.isPresent()) {
             result = done.get();
         } else {
-            result = process(message);
+            result = process(message, lease).orElseThrow(() -> new IllegalStateException(name + " handed on the work of "
+                    + "the shadow copy of " + message.mediaId() + "; expected a shadow copy to be done in one run"));
             store.putJson(mediaBucket, resultKey, result);
         }
-        shadowCompare.compare(message.mediaId(), step.name(), result);
+        shadowCompare.compare(message.mediaId(), name, result);
+    }
+
+    /** The step's result; empty when a {@link FileStep} handed its work on. */
+    private Optional<StepResult> process(StepMessage message, Lease lease) {
+        return fileStep != null ? processFiles(message, lease) : Optional.of(process(message));
     }
 
     private StepResult process(StepMessage message) {
@@ -176,9 +214,7 @@ public final class StepRunner {
                     (System.nanoTime() - started) / 1_000_000);
             return new StepResult(message.mediaId(), step.name(), outputs, out.metadata(), List.copyOf(warnings));
         } catch (CodecException e) {
-            LOG.warn("{} could not process {}: {}", step.name(), message.mediaId(), e.getMessage());
-            return new StepResult(message.mediaId(), step.name(), List.of(), Map.of(),
-                    List.of(Reason.error(ReasonCode.DECODE_FAILED, step.name() + ": " + e.getMessage())));
+            return failed(message, e);
         } catch (IOException e) {
             throw new StorageException("scratch file in " + workDir + " for " + message.mediaId() + " failed: " + e.getMessage(), e);
         } finally {
@@ -190,5 +226,62 @@ public final class StepRunner {
                 }
             }
         }
+    }
+
+    private Optional<StepResult> processFiles(StepMessage message, Lease lease) {
+        String id = message.mediaId();
+        Path dir = Scratch.create(workDir, name, id);
+        try (Heartbeat beat = Heartbeat.start(lease, heartbeat, id)) {
+            Path original = store.download(mediaBucket, message.key(), dir.resolve("original"));
+            long started = System.nanoTime();
+            FileStep.Outcome outcome;
+            List<Reason> warnings = new ArrayList<>();
+            try (CodecWarnings.Scope codec = CodecWarnings.open()) {
+                outcome = fileStep.process(message, original, work(message, dir));
+                codec.warnings().forEach(w -> warnings.add(Reason.warning(w.code(), name + ": " + w.message())));
+            }
+            if (outcome instanceof FileStep.HandedOn on) {
+                LOG.info("{} for {} handed on: {}", name, id, on.what());
+                return Optional.empty();
+            }
+            FileStep.Made made = (FileStep.Made) outcome;
+            List<Output> outputs = new ArrayList<>();
+            for (FileStep.FileRendition r : made.renditions()) {
+                String key = message.shadowCopy() ? Keys.shadowRendition(id, name, r.name()) : Keys.rendition(id, name, r.name());
+                store.putFile(mediaBucket, key, r.file(), r.contentType());
+                outputs.add(new Output(r.kind(), key, r.contentType(), r.width(), r.height(), Files.size(r.file())));
+            }
+            LOG.info("{} for {} made {} renditions in {} ms", name, id, outputs.size(), (System.nanoTime() - started) / 1_000_000);
+            return Optional.of(new StepResult(id, name, outputs, made.metadata(), List.copyOf(warnings)));
+        } catch (CodecException e) {
+            return Optional.of(failed(message, e));
+        } catch (IOException e) {
+            throw new StorageException("scratch files of " + id + " in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            Scratch.delete(dir);
+        }
+    }
+
+    private FileStep.Work work(StepMessage message, Path dir) {
+        return new FileStep.Work() {
+            @Override
+            public Path dir() {
+                return dir;
+            }
+
+            @Override
+            public void progress(String line) {
+                if (!message.shadowCopy()) {
+                    queue.send(finalizeQueue, StepDone.progress(message.mediaId(), name, line));
+                }
+            }
+        };
+    }
+
+    /** Permanent: the content cannot be processed; the result says why, and finalize quarantines the item. */
+    private StepResult failed(StepMessage message, CodecException e) {
+        LOG.warn("{} could not process {}: {}", name, message.mediaId(), e.getMessage());
+        return new StepResult(message.mediaId(), name, List.of(), Map.of(),
+                List.of(Reason.error(ReasonCode.DECODE_FAILED, name + ": " + e.getMessage())));
     }
 }

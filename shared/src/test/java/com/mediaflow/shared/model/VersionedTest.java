@@ -18,7 +18,7 @@ class VersionedTest {
     void everyDocumentThatCrossesAVersionBoundary_saysItsFormat() {
         List<Versioned> documents = List.of(MESSAGE, new StepDone(ID, "thumbnail", null),
                 new StepResult(ID, "thumbnail", List.of(), Map.of(), List.of()),
-                new TranscodeJob(TranscodeJob.SEGMENT, ID, "media", 3, "360p"));
+                TranscodeJob.segment(ID, "media", 3, "360p"));
         for (Versioned d : documents) {
             assertThat(Json.MAPPER.valueToTree(d).get("v").asInt()).as(d.getClass().getSimpleName()).isEqualTo(Versioned.CURRENT);
         }

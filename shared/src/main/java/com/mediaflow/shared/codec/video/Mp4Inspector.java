@@ -198,7 +198,7 @@ public final class Mp4Inspector {
     }
 
     private static Double duration(AVStream st) {
-        double seconds = st == null ? 0 : VideoTranscoder.streamDuration(st);
+        double seconds = st == null ? 0 : VideoStreams.streamDuration(st);
         return seconds > 0 ? seconds : null;
     }
 }

@@ -100,12 +100,12 @@ class VideoTranscoderWebpTest {
 
     @Test
     void playbackTiming_shortDurationsPlayAs100msAndTheGridFitsTheDurations() {
-        assertThat(VideoTranscoder.playbackDurations(new int[] {0, 10, 11, 40}))
+        assertThat(AnimatedWebpTranscode.playbackDurations(new int[] {0, 10, 11, 40}))
                 .containsExactly(100, 100, 11, 40);
-        assertThat(VideoTranscoder.animationFps(new int[] {100, 100, 200})).isEqualTo(10.0);
-        assertThat(VideoTranscoder.animationFps(new int[] {40, 80})).isEqualTo(25.0);
-        assertThat(VideoTranscoder.animationFps(new int[] {11, 40})).isEqualTo(60.0);
-        assertThat(VideoTranscoder.animationFps(new int[] {3000})).isEqualTo(1.0);
+        assertThat(AnimatedWebpTranscode.animationFps(new int[] {100, 100, 200})).isEqualTo(10.0);
+        assertThat(AnimatedWebpTranscode.animationFps(new int[] {40, 80})).isEqualTo(25.0);
+        assertThat(AnimatedWebpTranscode.animationFps(new int[] {11, 40})).isEqualTo(60.0);
+        assertThat(AnimatedWebpTranscode.animationFps(new int[] {3000})).isEqualTo(1.0);
     }
 
     /** Packed RGBA: a gradient, a block moving 10 px a frame, left quarter transparent. */
