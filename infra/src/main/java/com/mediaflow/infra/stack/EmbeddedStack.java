@@ -317,6 +317,9 @@ public final class EmbeddedStack implements AutoCloseable {
         if (options.runFunctions()) {
             // the functions' metric lines, which Lambda would send to CloudWatch Logs: kept here, off the CLI's stdout
             StepMetrics.sink(metricLines);
+            // the codecs' natives, loaded here in one thread: functions cold-starting side by side in
+            // this one JVM (and a test making media meanwhile) could otherwise deadlock in JavaCPP's loader
+            LOG.info("natives loaded in {} ms", com.mediaflow.shared.codec.Natives.load());
             startPollers();
             startSchedules();
         }
