@@ -11,7 +11,7 @@ package com.mediaflow.shared.codec;
  *
  * <p>Pure Java, no state: thread-safe.
  */
-public final class BlurHash {
+final class BlurHash {
 
     private static final String ALPHABET =
             "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~";

@@ -27,7 +27,7 @@ import org.bytedeco.javacv.Frame;
  * @param detail mean absolute luma difference between neighbouring sample points
  * @param verdict why the frame is rejected, or GOOD
  */
-public record FrameScore(double meanLuma, double spread, double detail, Verdict verdict) {
+record FrameScore(double meanLuma, double spread, double detail, Verdict verdict) {
 
     /** Mean luma below which a frame is black. */
     public static final double BLACK_LUMA = 16.0;

@@ -1,8 +1,8 @@
 package com.mediaflow.shared.codec;
 
 import com.mediaflow.shared.error.CodecException;
-import com.mediaflow.shared.isobmff.HeifItems;
-import com.mediaflow.shared.isobmff.HeifItems.Property;
+import com.mediaflow.shared.internal.isobmff.HeifItems;
+import com.mediaflow.shared.internal.isobmff.HeifItems.Property;
 import java.nio.ByteBuffer;
 import java.nio.IntBuffer;
 import java.util.List;

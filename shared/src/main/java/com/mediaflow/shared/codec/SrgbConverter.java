@@ -9,8 +9,8 @@ import com.drew.imaging.jpeg.JpegSegmentType;
 import com.mediaflow.shared.error.CodecException;
 import com.mediaflow.shared.format.Detector;
 import com.mediaflow.shared.format.MediaFormat;
-import com.mediaflow.shared.isobmff.HeifFile;
-import com.mediaflow.shared.isobmff.HeifItems;
+import com.mediaflow.shared.internal.isobmff.HeifFile;
+import com.mediaflow.shared.internal.isobmff.HeifItems;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.ColorConvertOp;
@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * Matrix/TRC profiles (all common camera and phone ones) convert colorimetrically; colours
  * outside sRGB are clipped.
  */
-public final class SrgbConverter {
+final class SrgbConverter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SrgbConverter.class);
     /** Larger embedded profiles are ignored (real ones are 0.5-60 kB; LUT profiles < 1 MB). */

@@ -15,7 +15,7 @@ import java.util.Map;
  * {@value #MAX_METRICS} metrics and {@value #MAX_DIMENSIONS} dimensions per document, names of 1
  * to 255 characters, no metric without a value, every value finite.
  */
-public final class Emf {
+final class Emf {
     public static final int MAX_METRICS = 100;
     public static final int MAX_DIMENSIONS = 30;
     public static final int MAX_VALUES = 100;

@@ -1,7 +1,7 @@
 package com.mediaflow.shared.metrics;
 
 /** The units of the CloudWatch embedded metric format that Mediaflow's metrics use, spelled as the spec spells them. */
-public enum MetricUnit {
+enum MetricUnit {
     COUNT("Count"),
     BYTES("Bytes"),
     MILLISECONDS("Milliseconds");

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * send and the mark only sends the event again: delivery is at least once, and consumers
  * deduplicate by {@code eventId}.
  */
-public final class Outbox {
+final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
     private final ObjectStore store;

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A {@link FileStep} (transcode) runs the same way, with files instead of bytes: see there.
  */
-public final class StepRunner {
+final class StepRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
 
     /** One of these two is set: the step's work on bytes in memory, or on files. */

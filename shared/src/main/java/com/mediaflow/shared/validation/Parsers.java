@@ -1,19 +1,19 @@
 package com.mediaflow.shared.validation;
 
 import com.mediaflow.shared.format.MediaFormat;
-import com.mediaflow.shared.validation.parsers.BmpParser;
-import com.mediaflow.shared.validation.parsers.EbmlParser;
-import com.mediaflow.shared.validation.parsers.FlacParser;
-import com.mediaflow.shared.validation.parsers.GifParser;
-import com.mediaflow.shared.validation.parsers.IsoBmffParser;
-import com.mediaflow.shared.validation.parsers.JpegParser;
-import com.mediaflow.shared.validation.parsers.Mp3Parser;
-import com.mediaflow.shared.validation.parsers.OggParser;
-import com.mediaflow.shared.validation.parsers.PngParser;
-import com.mediaflow.shared.validation.parsers.TiffParser;
-import com.mediaflow.shared.validation.parsers.WavParser;
-import com.mediaflow.shared.validation.parsers.WebpParser;
-import com.mediaflow.shared.validation.parsers.pdf.PdfParser;
+import com.mediaflow.shared.validation.internal.parsers.BmpParser;
+import com.mediaflow.shared.validation.internal.parsers.EbmlParser;
+import com.mediaflow.shared.validation.internal.parsers.FlacParser;
+import com.mediaflow.shared.validation.internal.parsers.GifParser;
+import com.mediaflow.shared.validation.internal.parsers.IsoBmffParser;
+import com.mediaflow.shared.validation.internal.parsers.JpegParser;
+import com.mediaflow.shared.validation.internal.parsers.Mp3Parser;
+import com.mediaflow.shared.validation.internal.parsers.OggParser;
+import com.mediaflow.shared.validation.internal.parsers.PngParser;
+import com.mediaflow.shared.validation.internal.parsers.TiffParser;
+import com.mediaflow.shared.validation.internal.parsers.WavParser;
+import com.mediaflow.shared.validation.internal.parsers.WebpParser;
+import com.mediaflow.shared.validation.internal.parsers.pdf.PdfParser;
 import java.util.Optional;
 
 /** Which structural parser checks which format. Every accepted format has one. */

@@ -10,7 +10,7 @@ import java.util.Optional;
  * Decides whether an upload may reach a decoder, from what detection found in its bytes and how
  * the upload was declared. Stateless and cheap; one instance per function.
  */
-public final class Validator {
+final class Validator {
     private final long maxBytes;
 
     public Validator(long maxBytes) {

@@ -9,9 +9,9 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 
 import com.mediaflow.shared.error.CodecException;
-import com.mediaflow.shared.isobmff.HeifFile;
-import com.mediaflow.shared.isobmff.HeifItems;
-import com.mediaflow.shared.isobmff.HeifPicture;
+import com.mediaflow.shared.internal.isobmff.HeifFile;
+import com.mediaflow.shared.internal.isobmff.HeifItems;
+import com.mediaflow.shared.internal.isobmff.HeifPicture;
 import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.testkit.Corpus;
 import java.awt.image.BufferedImage;

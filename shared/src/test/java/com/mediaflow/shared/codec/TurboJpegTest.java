@@ -4,7 +4,7 @@ import static com.mediaflow.shared.codec.TestImages.decode;
 import static com.mediaflow.shared.codec.TestImages.similarity;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mediaflow.shared.validation.parsers.ImageFixtures;
+import com.mediaflow.shared.validation.internal.parsers.ImageFixtures;
 import com.mediaflow.testkit.SyntheticMedia;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;

@@ -19,7 +19,7 @@ import java.util.Arrays;
  * weights {@code G_i} default to 1 (mono, stereo); a single channel is measured as itself, not as
  * dual mono, so a mono -23 dBFS 1 kHz sine reads about -26 LUFS.
  */
-public final class LoudnessMeter {
+final class LoudnessMeter {
 
     private static final double ABSOLUTE_GATE_LUFS = -70.0;
     private static final double RELATIVE_GATE_LU = -10.0;

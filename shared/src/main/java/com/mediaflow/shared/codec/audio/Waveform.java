@@ -21,7 +21,7 @@ import java.util.List;
  * exact, and beyond that a boundary is off by less than one chunk (under 1/4096 of the
  * length).
  */
-public final class Waveform {
+final class Waveform {
 
     static final int MAX_CHUNKS = 8192;
     private static final int FIRST_CHUNK = 1;

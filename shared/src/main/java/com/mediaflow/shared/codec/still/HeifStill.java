@@ -1,10 +1,10 @@
 package com.mediaflow.shared.codec.still;
 
 import com.mediaflow.shared.error.CodecException;
-import com.mediaflow.shared.isobmff.HeifFile;
-import com.mediaflow.shared.isobmff.HeifItems;
-import com.mediaflow.shared.isobmff.HeifItems.Item;
-import com.mediaflow.shared.isobmff.HeifPicture;
+import com.mediaflow.shared.internal.isobmff.HeifFile;
+import com.mediaflow.shared.internal.isobmff.HeifItems;
+import com.mediaflow.shared.internal.isobmff.HeifItems.Item;
+import com.mediaflow.shared.internal.isobmff.HeifPicture;
 import com.mediaflow.shared.validation.PixelLayout.ColourModel;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -34,7 +34,7 @@ import com.mediaflow.shared.error.StorageException;
  * before the download ends), and what its tracks are (codec, profile, size, per-track duration,
  * frame count, rotation). Used by the tests and by the pipeline to verify outputs.
  */
-public final class Mp4Inspector {
+final class Mp4Inspector {
 
     /** Top-level boxes read at most; real files have fewer than ten. */
     private static final int MAX_TOP_LEVEL_BOXES = 10_000;
