@@ -251,16 +251,20 @@ public final class BucketNames {
         return sb.toString();
     }
 
-    /** Every {@code Fn::Sub} that uses the prefix, but a function's name, must contain a bucket's BucketName as written. */
+    /**
+     * Every {@code Fn::Sub} that uses the prefix, but a function's name or a CloudFront configuration's
+     * name, must contain a bucket's BucketName as written.
+     */
     private static void handWritten(Template template, Set<String> names, List<String> problems) {
         List<String[]> subs = new ArrayList<>();
         collectSubs(template.resources(), "Resources", subs);
         collectSubs(template.outputs(), "Outputs", subs);
         for (String[] s : subs) {
             String text = s[1];
-            // a function's name may use the prefix too (the PreTraffic hook's CodeDeployHook_<prefix>-pretraffic): no bucket
+            // a function's name may use the prefix too (the PreTraffic hook's CodeDeployHook_<prefix>-pretraffic), and
+            // so may the names of CloudFront's origin access control, public key and key group: no bucket
             if (text.contains("${" + PARAMETER + "}") && names.stream().noneMatch(text::contains)
-                    && !s[0].endsWith(".Properties.FunctionName")) {
+                    && !s[0].endsWith(".Properties.FunctionName") && !s[0].matches(".*\\.Properties\\.\\w+Config\\.Name")) {
                 problems.add(s[0] + " writes '" + text + "', expected one of the buckets' names as their BucketName writes it "
                         + names);
             }
