@@ -57,6 +57,24 @@ class PipelineIT {
     }
 
     @Test
+    void renditions_areStoredCacheableForAYear_theOriginalAndTheManifestAreNot() throws IOException {
+        Path photo = SyntheticMedia.jpeg(tmp.resolve("cacheable.jpg"), 336, 224, 0);
+        fx.upload(photo, "cache/photo.jpg", "image/jpeg");
+        Receipt receipt = fx.awaitReceipt("cache/photo.jpg", WAIT);
+        Manifest m = fx.awaitTerminal(receipt.mediaId(), WAIT);
+
+        assertThat(m.status()).isEqualTo(MediaStatus.READY);
+        assertThat(m.outputs()).isNotEmpty().allSatisfy(o -> assertThat(cacheControl(o.key())).as(o.key())
+                .isEqualTo("public, max-age=31536000, immutable"));
+        assertThat(cacheControl(Keys.original(m.mediaId()))).as("the original: not delivered").isNull();
+        assertThat(cacheControl(Keys.manifest(m.mediaId()))).as("the manifest: rewritten as the item moves").isNull();
+    }
+
+    private static String cacheControl(String key) {
+        return fx.stack.s3().headObject(b -> b.bucket(fx.media).key(key)).cacheControl();
+    }
+
+    @Test
     void exifOrientationCorpus_everyJpegEndsReadyWithUprightThumbnail() throws IOException {
         List<Path> jpegs;
         try (Stream<Path> s = Files.list(Corpus.dir().resolve("exif-orientation"))) {

@@ -104,9 +104,32 @@ public final class ObjectStore {
         StepMetrics.current().bytes(StepMetrics.BYTES_OUT, bytes.length);
     }
 
+    /**
+     * The {@code Cache-Control} of a rendition: its key is content-addressed (the media id is the
+     * original's SHA-256) and a step writes the same bytes there every time, so CloudFront and
+     * browsers may keep it a year without asking again.
+     */
+    public static final String IMMUTABLE = "public, max-age=31536000, immutable";
+
+    /** Stores a rendition's bytes, {@link #IMMUTABLE}; they count in the step's {@code BytesOut} metric. */
+    public void putRendition(String bucket, String key, byte[] bytes, String contentType) {
+        put(bucket, key, bytes, contentType, IMMUTABLE);
+        StepMetrics.current().bytes(StepMetrics.BYTES_OUT, bytes.length);
+    }
+
+    /** Uploads a rendition's file, {@link #IMMUTABLE}, as {@link #putFile} does. */
+    public void putRenditionFile(String bucket, String key, Path file, String contentType) {
+        putFile(bucket, key, file, contentType, IMMUTABLE);
+    }
+
     private void put(String bucket, String key, byte[] bytes, String contentType) {
+        put(bucket, key, bytes, contentType, null);
+    }
+
+    private void put(String bucket, String key, byte[] bytes, String contentType, String cacheControl) {
         try {
-            s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(),
+            s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).cacheControl(cacheControl)
+                            .build(),
                     RequestBody.fromBytes(bytes));
         } catch (SdkException e) {
             throw new StorageException("PUT " + uri(bucket, key) + " failed: " + e.getMessage(), e);
@@ -118,8 +141,13 @@ public final class ObjectStore {
      * its size counts in the step's {@code BytesOut} metric.
      */
     public void putFile(String bucket, String key, Path file, String contentType) {
+        putFile(bucket, key, file, contentType, null);
+    }
+
+    private void putFile(String bucket, String key, Path file, String contentType, String cacheControl) {
         try {
-            s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).build(),
+            s3.putObject(PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType).cacheControl(cacheControl)
+                            .build(),
                     RequestBody.fromFile(file));
             StepMetrics.current().bytes(StepMetrics.BYTES_OUT, file.toFile().length());
         } catch (SdkException e) {

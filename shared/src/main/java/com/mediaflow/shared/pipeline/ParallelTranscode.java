@@ -327,7 +327,7 @@ final class ParallelTranscode {
 
     private Output upload(String id, String name, Path file, int w, int h) {
         String key = Keys.rendition(id, STEP, name);
-        store.putFile(mediaBucket, key, file, "video/mp4");
+        store.putRenditionFile(mediaBucket, key, file, "video/mp4");
         try {
             return new Output("video", key, "video/mp4", w, h, Files.size(file));
         } catch (IOException e) {

@@ -207,7 +207,7 @@ final class StepRunner {
             for (Rendition r : out.renditions()) {
                 String key = message.shadowCopy() ? Keys.shadowRendition(message.mediaId(), step.name(), r.name())
                         : Keys.rendition(message.mediaId(), step.name(), r.name());
-                store.putBytes(mediaBucket, key, r.bytes(), r.contentType());
+                store.putRendition(mediaBucket, key, r.bytes(), r.contentType());
                 outputs.add(new Output(r.kind(), key, r.contentType(), r.width(), r.height(), (long) r.bytes().length));
             }
             LOG.info("{} for {} made {} renditions in {} ms", step.name(), message.mediaId(), outputs.size(),
@@ -248,7 +248,7 @@ final class StepRunner {
             List<Output> outputs = new ArrayList<>();
             for (FileStep.FileRendition r : made.renditions()) {
                 String key = message.shadowCopy() ? Keys.shadowRendition(id, name, r.name()) : Keys.rendition(id, name, r.name());
-                store.putFile(mediaBucket, key, r.file(), r.contentType());
+                store.putRenditionFile(mediaBucket, key, r.file(), r.contentType());
                 outputs.add(new Output(r.kind(), key, r.contentType(), r.width(), r.height(), Files.size(r.file())));
             }
             LOG.info("{} for {} made {} renditions in {} ms", name, id, outputs.size(), (System.nanoTime() - started) / 1_000_000);
