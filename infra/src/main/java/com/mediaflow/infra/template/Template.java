@@ -116,6 +116,12 @@ public final class Template {
         return out;
     }
 
+    /** Every parameter's name, in template order, with a Default or not. */
+    public java.util.Set<String> parameterNames() {
+        Object params = root.get("Parameters");
+        return params == null ? java.util.Set.of() : new java.util.LinkedHashSet<>(map(params, "Parameters").keySet());
+    }
+
     /** A parameter's definition as written (Type, Default, AllowedPattern, MinValue, ...); empty when there is none. */
     public Map<String, Object> parameter(String name) {
         Object params = root.get("Parameters");

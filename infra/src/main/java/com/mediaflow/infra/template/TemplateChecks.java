@@ -39,6 +39,7 @@ public final class TemplateChecks {
         List<String> problems = new ArrayList<>();
         Set<String> names = new HashSet<>(template.resources().keySet());
         names.addAll(template.parameterDefaults().keySet());
+        names.addAll(template.parameterNames()); // those without a Default too (the deployer sets them)
         names.addAll(Set.of("AWS::StackName", "AWS::AccountId", "AWS::Region", "AWS::Partition", "AWS::URLSuffix", "AWS::NoValue"));
         if (template.functions().stream().anyMatch(f -> template.functionProperty(f.logicalId(), "DeploymentPreference") != null)) {
             names.add("ServerlessDeploymentApplication"); // SAM's CodeDeploy application for the gradual releases
