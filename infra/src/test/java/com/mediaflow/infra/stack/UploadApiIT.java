@@ -158,6 +158,41 @@ class UploadApiIT {
                 .noneMatch(k -> k.startsWith("uploads/someone-else/"));
     }
 
+    /**
+     * The same policy with its expiration a minute ago, signed again with the stack's secret: the
+     * signature is right (not the reason), the storage side refuses the expired policy.
+     */
+    @Test
+    void storage_refusesAnExpiredPolicy() throws Exception {
+        byte[] bytes = Files.readAllBytes(Corpus.file("exif-orientation/Landscape_6.jpg"));
+        JsonNode created = create("late.jpg", "image/jpeg", bytes.length);
+        Map<String, String> fields = fields(created);
+        var policy = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(
+                java.util.Base64.getDecoder().decode(fields.get("policy")));
+        policy.put("expiration", java.time.Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString());
+        String expired = java.util.Base64.getEncoder().encodeToString(policy.toString().getBytes(StandardCharsets.UTF_8));
+        fields.put("policy", expired);
+        fields.put("x-amz-signature", sign(EmbeddedStack.SECRET_KEY, fields.get("x-amz-date").substring(0, 8), EmbeddedStack.REGION,
+                expired));
+
+        HttpResponse<String> late = postForm(created.get("url").asText(), fields, "late.jpg", bytes);
+
+        assertThat(late.statusCode()).as(late.body()).isEqualTo(403);
+        assertThat(late.body()).contains("expired");
+        assertThat(fx.keys(fx.ingest, "uploads/")).doesNotContain(created.get("fields").get("key").asText());
+    }
+
+    /** SigV4's POST signature, as AWS's "Calculating a Signature" lists its steps. */
+    private static String sign(String secret, String day, String region, String policy) throws Exception {
+        byte[] key = ("AWS4" + secret).getBytes(StandardCharsets.UTF_8);
+        for (String part : new String[] {day, region, "s3", "aws4_request", policy}) {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            key = mac.doFinal(part.getBytes(StandardCharsets.UTF_8));
+        }
+        return java.util.HexFormat.of().formatHex(key);
+    }
+
     @Test
     void api_refusesATypeOrSizeValidationWouldRefuse_withItsReasonCode_andNoUrl() throws Exception {
         HttpResponse<String> html = api("POST", "/uploads", "{\"filename\":\"x.html\",\"contentType\":\"text/html\",\"size\":10}", null);
