@@ -109,15 +109,7 @@ class UploadApiIT {
 
         assertThat(posted.statusCode()).as(posted.body()).isBetween(200, 204);
         assertThat(fx.stack.s3().headObject(b -> b.bucket(fx.ingest).key(key)).contentType()).isEqualTo("image/jpeg");
-        JsonNode ready = StackFixture.await(() -> {
-            try {
-                JsonNode s = Json.MAPPER.readTree(api("GET", "/uploads/" + id, null, null).body());
-                return s.get("status").asText().equals("PENDING") || s.get("status").asText().equals("PROCESSING")
-                        ? Optional.empty() : Optional.of(s);
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }, WAIT, "upload " + id + " final");
+        JsonNode ready = awaitFinal(id);
         assertThat(ready.get("status").asText()).as(ready.toString()).isEqualTo("READY");
         assertThat(ready.get("mediaId").asText()).matches("[0-9a-f]{64}");
         assertThat(ready.get("renditions")).isNotEmpty().allSatisfy(r -> {
@@ -128,6 +120,36 @@ class UploadApiIT {
             }
         });
         assertThat(ready.get("renditions").findValuesAsText("kind")).contains("thumbnail");
+    }
+
+    /** A Windows program declared as a photo passes the API (it cannot see bytes) and is quarantined by validate. */
+    @Test
+    void postedDisguisedExecutable_isQuarantined_withItsReasonCode() throws Exception {
+        byte[] program = new byte[512];
+        program[0] = 'M';
+        program[1] = 'Z';
+        JsonNode created = create("holiday.jpg", "image/jpeg", program.length);
+        String id = created.get("uploadId").asText();
+
+        HttpResponse<String> posted = postForm(created.get("url").asText(), fields(created), "holiday.jpg", program);
+
+        assertThat(posted.statusCode()).as(posted.body()).isBetween(200, 204);
+        JsonNode done = awaitFinal(id);
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("QUARANTINED");
+        assertThat(done.get("reasons").findValuesAsText("code")).contains("EXECUTABLE");
+        assertThat(done.get("renditions")).isEmpty();
+    }
+
+    private static JsonNode awaitFinal(String id) {
+        return StackFixture.await(() -> {
+            try {
+                JsonNode s = Json.MAPPER.readTree(api("GET", "/uploads/" + id, null, null).body());
+                return s.get("status").asText().equals("PENDING") || s.get("status").asText().equals("PROCESSING")
+                        ? Optional.empty() : Optional.of(s);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, WAIT, "upload " + id + " final");
     }
 
     @Test
