@@ -19,7 +19,7 @@ import java.util.Map;
  */
 record Caller(String id, String segment) {
     static Caller of(APIGatewayV2HTTPEvent event) {
-        var context = event.getRequestContext();
+        var context = event == null ? null : event.getRequestContext();
         var authorizer = context == null ? null : context.getAuthorizer();
         var jwt = authorizer == null ? null : authorizer.getJwt();
         Map<String, String> claims = jwt == null ? null : jwt.getClaims();

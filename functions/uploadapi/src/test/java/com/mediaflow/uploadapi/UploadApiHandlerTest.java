@@ -169,6 +169,11 @@ class UploadApiHandlerTest {
     }
 
     @Test
+    void noEvent_is401_notAnException() {
+        assertThat(call(null).getStatusCode()).isEqualTo(401);
+    }
+
+    @Test
     void unknownRoute_is404() throws Exception {
         APIGatewayV2HTTPEvent e = postEvent();
         e.setRouteKey("PUT /uploads");
