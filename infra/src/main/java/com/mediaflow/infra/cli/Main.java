@@ -452,14 +452,22 @@ public final class Main {
             String logicalId = resolveFunction(stack, function);
             FunctionHost host = stack.host(logicalId);
             err.println("mediaflow: invoking " + logicalId + " (" + host.function().handler() + ") with " + event);
-            // an SQS-fed function gets an SQSEvent; a scheduled one (the sweeper) its Scheduled Event as a Map
+            // an SQS-fed function gets an SQSEvent; an HTTP API's (the upload API) API Gateway's payload 2.0
+            // event, its keys read ignoring case as the Lambda runtime does; a scheduled one (the sweeper) its event as a Map
             String json = Files.readString(event);
-            Object input = host.function().events().isEmpty() ? Json.MAPPER.readValue(json, Map.class) : SqsEvents.fromJson(json);
+            Object input = !stack.template().httpApiEvents(logicalId).isEmpty() ? API_EVENTS.readValue(json,
+                    com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.class)
+                    : host.function().events().isEmpty() ? Json.MAPPER.readValue(json, Map.class) : SqsEvents.fromJson(json);
             Object response = host.invoke(input);
             out.println(response instanceof SQSBatchResponse r ? SqsEvents.toJson(r) : Json.write(response));
             return 0;
         }
     }
+
+    /** Reads API Gateway's events as the Lambda Java runtime does: keys matched ignoring case, unknown ones ignored. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper API_EVENTS = com.fasterxml.jackson.databind.json.JsonMapper
+            .builder().enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private void put(EmbeddedStack stack, String spec) {
         int eq = spec.indexOf("=s3://");

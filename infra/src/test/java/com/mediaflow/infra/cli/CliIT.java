@@ -241,6 +241,17 @@ class CliIT {
         assertThat(run.out.trim()).isEqualTo("{\"batchItemFailures\":[]}");
     }
 
+    @Test
+    void invoke_uploadApi_withApiGatewaysEvent_answersThePresignedForm() throws Exception {
+        Run run = run("invoke", "uploadapi", "-e", TestPaths.events("uploadapi-post.json").toString());
+
+        assertThat(run.code).as(run.err).isEqualTo(0);
+        JsonNode response = com.mediaflow.shared.model.Json.MAPPER.readTree(run.out);
+        assertThat(response.get("statusCode").asInt()).isEqualTo(201);
+        assertThat(com.mediaflow.shared.model.Json.MAPPER.readTree(response.get("body").asText()).get("fields").get("key").asText())
+                .startsWith("uploads/user-7f3a/").endsWith("/beach.jpg");
+    }
+
     private static void assertValid(JsonNode line) {
         assertThat(schema.validate(line)).as("schema violations of " + line).isEmpty();
     }
