@@ -17,7 +17,8 @@ import java.util.function.Function;
  */
 public final class HookProbes implements Function<String, Optional<Probe>> {
     /** Every role there is a synthetic event for. */
-    public static final Set<String> ROLES = Set.of("validate", "thumbnail", "metadata", "transcode", "finalize", "sweeper");
+    public static final Set<String> ROLES = Set.of("validate", "thumbnail", "metadata", "transcode", "finalize", "sweeper",
+            "uploadapi");
 
     private final Map<String, String> roles;
     private final String ingestBucket;
@@ -50,6 +51,7 @@ public final class HookProbes implements Function<String, Optional<Probe>> {
             case "transcode" -> Probes.transcode(mediaBucket, region);
             case "finalize" -> Probes.finalize(region);
             case "sweeper" -> Probes.sweeper(nonce);
+            case "uploadapi" -> Probes.uploadApi(nonce);
             default -> throw new IllegalStateException("role " + role + " passed the constructor's check");
         });
     }

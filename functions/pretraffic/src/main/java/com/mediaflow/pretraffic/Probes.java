@@ -117,6 +117,54 @@ public final class Probes {
         });
     }
 
+    /** The caller of the upload API's probe: no upload is ever recorded for it. */
+    public static final String API_CALLER = "mediaflow-pretraffic";
+
+    /**
+     * The upload API: {@code GET /uploads/{nonce}} by {@link #API_CALLER}, as API Gateway's HTTP API
+     * sends it (payload 2.0, the JWT authorizer's claims): the upload's record is read from the media
+     * bucket and found missing, so the version must answer 404 (a 503 means it cannot read S3).
+     *
+     * @param nonce a fresh UUID, the upload id asked for
+     */
+    public static Probe uploadApi(String nonce) {
+        Map<String, Object> http = Map.of("method", "GET", "path", "/uploads/" + nonce, "protocol", "HTTP/1.1",
+                "sourceIp", "127.0.0.1", "userAgent", "mediaflow-pretraffic");
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("routeKey", "GET /uploads/{uploadId}");
+        context.put("stage", "$default");
+        context.put("requestId", "pretraffic-" + nonce);
+        context.put("http", http);
+        context.put("authorizer", Map.of("jwt", Map.of("claims", Map.of("sub", API_CALLER), "scopes", List.of())));
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("version", "2.0");
+        event.put("routeKey", "GET /uploads/{uploadId}");
+        event.put("rawPath", "/uploads/" + nonce);
+        event.put("rawQueryString", "");
+        event.put("headers", Map.of("accept", "application/json"));
+        event.put("pathParameters", Map.of("uploadId", nonce));
+        event.put("requestContext", context);
+        event.put("isBase64Encoded", false);
+        return new Probe("uploadapi: GET /uploads/" + nonce + " of a caller with no uploads, answered 404", Json.write(event),
+                answer -> {
+                    if (answer.functionError() != null) {
+                        return Optional.of("expected statusCode 404, found FunctionError " + answer.functionError() + ": "
+                                + AppSpec.abbreviate(answer.payload()));
+                    }
+                    JsonNode response;
+                    try {
+                        response = answer.payload() == null ? null : Json.MAPPER.readTree(answer.payload());
+                    } catch (Exception e) {
+                        response = null;
+                    }
+                    JsonNode status = response == null ? null : response.get("statusCode");
+                    if (status == null || status.asInt() != 404) {
+                        return Optional.of("expected statusCode 404 (no such upload), found " + AppSpec.abbreviate(answer.payload()));
+                    }
+                    return Optional.empty();
+                });
+    }
+
     private static Probe stepProbe(String step, String type, String category, String mediaBucket, String region) {
         String payload = sqsEvent(region, List.of(
                 record(FORGED, Json.write(new StepMessage(NO_ITEM, step, type, category, FOREIGN_BUCKET, Keys.original(NO_ITEM)))),

@@ -18,6 +18,7 @@ class HookProbesTest {
             transcode s-TranscodeFunction-D
             finalize s-FinalizeFunction-E
             sweeper s-SweeperFunction-F
+            uploadapi s-UploadApiFunction-H
             """;
 
     static Map<String, String> env(String functions) {
@@ -42,6 +43,8 @@ class HookProbesTest {
         assertThat(probes.apply("s-FinalizeFunction-E")).get().satisfies(p -> assertThat(p.what()).startsWith("finalize:"));
         assertThat(probes.apply("arn:aws:lambda:eu-west-1:123456789012:function:s-SweeperFunction-F:12")).get()
                 .satisfies(p -> assertThat(p.what()).startsWith("sweeper:"));
+        assertThat(probes.apply("s-UploadApiFunction-H")).get().satisfies(p -> assertThat(p.payload())
+                .contains("\"routeKey\":\"GET /uploads/{uploadId}\"").contains("\"sub\":\"" + Probes.API_CALLER + "\""));
         assertThat(probes.apply("s-OtherFunction")).isEmpty();
         assertThat(probes.apply(null)).isEmpty();
     }
@@ -50,7 +53,7 @@ class HookProbesTest {
     void aMissingOrUnknownRole_failsTheColdStart() {
         assertThatThrownBy(() -> new HookProbes(Config.of(env(FUNCTIONS.replace("sweeper s-SweeperFunction-F\n", "")))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("PRETRAFFIC_FUNCTIONS gives the roles [finalize,"
-                        + " metadata, thumbnail, transcode, validate], expected each of");
+                        + " metadata, thumbnail, transcode, uploadapi, validate], expected each of");
         assertThatThrownBy(() -> new HookProbes(Config.of(env(FUNCTIONS + "resize s-ResizeFunction-G\n"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("resize");
         assertThatThrownBy(() -> new HookProbes(Config.of(env(FUNCTIONS + "validate s-ValidateFunction-A\n"))))

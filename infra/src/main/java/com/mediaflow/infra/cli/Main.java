@@ -88,7 +88,7 @@ public final class Main {
                     bucket triggers processing.
                       --data DIR           keep objects (DIR/s3) and queued messages (DIR/sqs) on disk: a restart on the
                                            same DIR, after Ctrl-C or a crash, goes on where it stopped
-                      --port N             fixed ports: S3 listens on N, SQS on N+1 (default: free ports the system picks)
+                      --port N             fixed ports: S3 listens on N, SQS on N+1, the upload API on N+2 (default: free ports the system picks)
                       --json               print one JSON line when ready (endpoints, region, credentials, buckets, queue
                                            URLs: infra/src/main/resources/mediaflow-up.schema.json) instead of the banner
                     """ + WORKERS_HELP + ENV_HELP + timeScaleHelp(1),
@@ -375,6 +375,7 @@ public final class Main {
     static Map<String, Object> upLine(EmbeddedStack stack, EmbeddedStack.Options options) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("endpoints", Map.of("s3", stack.s3Endpoint().toString(), "sqs", stack.sqsEndpoint().toString()));
+        line.put("apiUrl", stack.apiUrl().toString());
         line.put("region", EmbeddedStack.REGION);
         Map<String, String> credentials = new LinkedHashMap<>();
         credentials.put("accessKeyId", EmbeddedStack.ACCESS_KEY);
@@ -391,6 +392,7 @@ public final class Main {
         out.printf("Mediaflow embedded stack is up (%.1f s). Ctrl-C stops it.%n", seconds);
         out.println("  S3 endpoint:   " + stack.s3Endpoint());
         out.println("  SQS endpoint:  " + stack.sqsEndpoint());
+        out.println("  upload API:    " + stack.apiUrl() + "   (POST /uploads, GET /uploads/{id}; docs/api.md)");
         out.println("  credentials:   AWS_ACCESS_KEY_ID=" + EmbeddedStack.ACCESS_KEY + " AWS_SECRET_ACCESS_KEY=" + EmbeddedStack.SECRET_KEY
                 + " AWS_REGION=" + EmbeddedStack.REGION);
         out.println("  data:          " + (options.dataDir() == null ? "in memory (--data DIR keeps it across restarts)"
@@ -413,7 +415,7 @@ public final class Main {
     private static int port(String v) {
         int last = 65535 - (EmbeddedStack.LISTENERS.size() - 1);
         return (int) wholeNumber("up", v, "--port", 1, last, "a port number from 1 to " + last
-                + " (S3 listens on N, SQS on N+1)");
+                + " (S3 listens on N, SQS on N+1, the upload API on N+2)");
     }
 
     // ---------------------------------------------------------------- invoke
@@ -450,14 +452,22 @@ public final class Main {
             String logicalId = resolveFunction(stack, function);
             FunctionHost host = stack.host(logicalId);
             err.println("mediaflow: invoking " + logicalId + " (" + host.function().handler() + ") with " + event);
-            // an SQS-fed function gets an SQSEvent; a scheduled one (the sweeper) its Scheduled Event as a Map
+            // an SQS-fed function gets an SQSEvent; an HTTP API's (the upload API) API Gateway's payload 2.0
+            // event, its keys read ignoring case as the Lambda runtime does; a scheduled one (the sweeper) its event as a Map
             String json = Files.readString(event);
-            Object input = host.function().events().isEmpty() ? Json.MAPPER.readValue(json, Map.class) : SqsEvents.fromJson(json);
+            Object input = !stack.template().httpApiEvents(logicalId).isEmpty() ? API_EVENTS.readValue(json,
+                    com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.class)
+                    : host.function().events().isEmpty() ? Json.MAPPER.readValue(json, Map.class) : SqsEvents.fromJson(json);
             Object response = host.invoke(input);
             out.println(response instanceof SQSBatchResponse r ? SqsEvents.toJson(r) : Json.write(response));
             return 0;
         }
     }
+
+    /** Reads API Gateway's events as the Lambda Java runtime does: keys matched ignoring case, unknown ones ignored. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper API_EVENTS = com.fasterxml.jackson.databind.json.JsonMapper
+            .builder().enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private void put(EmbeddedStack stack, String spec) {
         int eq = spec.indexOf("=s3://");

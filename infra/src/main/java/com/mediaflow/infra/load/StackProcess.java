@@ -152,18 +152,26 @@ public final class StackProcess implements AutoCloseable {
         }
     }
 
-    /** A base port N such that N and N + 1 are free on the loopback interface now. */
+    /**
+     * A base port N such that N and the ports after it that {@code up --port N} takes (one per
+     * {@link com.mediaflow.infra.stack.EmbeddedStack#LISTENERS}: S3, SQS, the upload API) are free on the loopback interface now.
+     */
     public static int freePortPair() throws IOException {
+        int n = com.mediaflow.infra.stack.EmbeddedStack.LISTENERS.size();
         for (int attempt = 0; attempt < 50; attempt++) {
             int base;
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
                 base = s.getLocalPort();
             }
-            if (base < 65535 && free(base) && free(base + 1)) {
+            boolean all = base <= 65535 - (n - 1);
+            for (int i = 0; all && i < n; i++) {
+                all = free(base + i);
+            }
+            if (all) {
                 return base;
             }
         }
-        throw new IllegalStateException("found no two free neighbouring ports in 50 tries");
+        throw new IllegalStateException("found no " + n + " free neighbouring ports in 50 tries");
     }
 
     private static boolean free(int port) {

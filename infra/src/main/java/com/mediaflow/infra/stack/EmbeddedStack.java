@@ -181,7 +181,7 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     /** The listeners, in the order they take ports from {@link Options#port()}: S3 on N, SQS on N + 1. */
-    public static final List<String> LISTENERS = List.of("S3", "SQS");
+    public static final List<String> LISTENERS = List.of("S3", "SQS", "API");
 
     /** A fixed port that cannot be used: out of range, or taken by another process. */
     public static final class PortUnavailableException extends RuntimeException {
@@ -225,6 +225,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private final MetricLines metricLines = new MetricLines();
     /** The last scheduled runs, what each answered or threw: what a test that waited in vain shows. */
     private final java.util.Deque<String> scheduledRuns = new java.util.ArrayDeque<>();
+    /** The template's HTTP API (the upload API) on 127.0.0.1. */
+    private UploadApiServer api;
 
     private EmbeddedStack(Options options) throws Exception {
         this.options = options;
@@ -313,7 +315,14 @@ public final class EmbeddedStack implements AutoCloseable {
             functions.put(f.logicalId(), f);
             environments.put(f.logicalId(), environmentOf(f, resolver));
         }
-        LOG.info("embedded stack up in {} ms: S3 {} SQS {}", (System.nanoTime() - t0) / 1_000_000, s3Endpoint, sqsEndpoint);
+        int apiPort = options.port() == 0 ? 0 : options.port() + 2;
+        try {
+            this.api = UploadApiServer.start(template, this::host, apiPort);
+        } catch (IOException e) {
+            throw bindFailure(apiPort, "API", e);
+        }
+        LOG.info("embedded stack up in {} ms: S3 {} SQS {} API {}", (System.nanoTime() - t0) / 1_000_000, s3Endpoint, sqsEndpoint,
+                api.url());
         if (options.runFunctions()) {
             // the functions' metric lines, which Lambda would send to CloudWatch Logs: kept here, off the CLI's stdout
             StepMetrics.sink(metricLines);
@@ -792,6 +801,11 @@ public final class EmbeddedStack implements AutoCloseable {
         return s3Endpoint;
     }
 
+    /** The upload API (the template's HttpApi routes), as API Gateway would serve it; see {@link UploadApiServer}. */
+    public URI apiUrl() {
+        return api.url();
+    }
+
     public URI sqsEndpoint() {
         return sqsEndpoint;
     }
@@ -940,6 +954,9 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        if (api != null) {
+            api.close();
+        }
         if (s3Proxy != null) {
             try {
                 s3Proxy.stop();

@@ -44,6 +44,7 @@ public final class ProductionChecks {
         problems.addAll(ResourceFits.problems(template));
         problems.addAll(DashboardChecks.problems(template));
         problems.addAll(PreTrafficChecks.problems(template));
+        problems.addAll(HttpApiChecks.problems(template));
         return problems;
     }
 

@@ -38,6 +38,14 @@ public final class Template {
     public record ScheduleEvent(String name, Object expression, boolean enabled) {
     }
 
+    /**
+     * A SAM {@code HttpApi} event: the HTTP API {@code apiId} (a {@code !Ref}; absent: SAM's implicit
+     * API) routes {@code method path} to the function; {@code authorizer} is the event's own
+     * {@code Auth.Authorizer} (null: the API's default).
+     */
+    public record HttpApiEvent(String name, Object apiId, String method, String path, Object authorizer) {
+    }
+
     /** An {@code AWS::Serverless::LayerVersion}: its folder, which {@code sam build} copies as the layer. */
     public record LayerDef(String logicalId, String contentUri) {
     }
@@ -106,6 +114,12 @@ public final class Template {
             });
         }
         return out;
+    }
+
+    /** Every parameter's name, in template order, with a Default or not. */
+    public java.util.Set<String> parameterNames() {
+        Object params = root.get("Parameters");
+        return params == null ? java.util.Set.of() : new java.util.LinkedHashSet<>(map(params, "Parameters").keySet());
     }
 
     /** A parameter's definition as written (Type, Default, AllowedPattern, MinValue, ...); empty when there is none. */
@@ -223,6 +237,25 @@ public final class Template {
                     (String) props.getOrDefault("Runtime", gl.get("Runtime")),
                     intOf(props.getOrDefault("Timeout", gl.getOrDefault("Timeout", 3))),
                     intOf(props.getOrDefault("MemorySize", gl.getOrDefault("MemorySize", 128))), env, events, schedules));
+        });
+        return out;
+    }
+
+    /** The {@code HttpApi} events of a function, in the template's order. */
+    public List<HttpApiEvent> httpApiEvents(String functionId) {
+        Object ev = functionProperty(functionId, "Events");
+        List<HttpApiEvent> out = new ArrayList<>();
+        if (ev == null) {
+            return out;
+        }
+        map(ev, functionId + ".Events").forEach((name, def) -> {
+            Map<String, Object> e = map(def, functionId + ".Events." + name);
+            if ("HttpApi".equals(e.get("Type"))) {
+                Map<String, Object> p = e.get("Properties") == null ? Map.of()
+                        : map(e.get("Properties"), functionId + ".Events." + name + ".Properties");
+                Object auth = p.get("Auth") instanceof Map<?, ?> a ? a.get("Authorizer") : null;
+                out.add(new HttpApiEvent(name, p.get("ApiId"), (String) p.get("Method"), (String) p.get("Path"), auth));
+            }
         });
         return out;
     }

@@ -39,6 +39,7 @@ public final class TemplateChecks {
         List<String> problems = new ArrayList<>();
         Set<String> names = new HashSet<>(template.resources().keySet());
         names.addAll(template.parameterDefaults().keySet());
+        names.addAll(template.parameterNames()); // those without a Default too (the deployer sets them)
         names.addAll(Set.of("AWS::StackName", "AWS::AccountId", "AWS::Region", "AWS::Partition", "AWS::URLSuffix", "AWS::NoValue"));
         if (template.functions().stream().anyMatch(f -> template.functionProperty(f.logicalId(), "DeploymentPreference") != null)) {
             names.add("ServerlessDeploymentApplication"); // SAM's CodeDeploy application for the gradual releases
@@ -107,8 +108,17 @@ public final class TemplateChecks {
                     problems.add(where + " sets environment variable " + variable + ", which no code reads (not in Config)");
                 }
             }
-            if (f.events().isEmpty() && f.schedules().isEmpty() && !PreTrafficChecks.hooks(template).contains(f.logicalId())) {
-                problems.add(where + " has no event source, expected an SQS event source or a Schedule event");
+            List<Template.HttpApiEvent> routes = template.httpApiEvents(f.logicalId());
+            if (f.events().isEmpty() && f.schedules().isEmpty() && routes.isEmpty()
+                    && !PreTrafficChecks.hooks(template).contains(f.logicalId())) {
+                problems.add(where + " has no event source, expected an SQS event source, a Schedule or an HttpApi event");
+            }
+            for (Template.HttpApiEvent e : routes) {
+                if (e.method() == null || !e.method().matches("GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY")
+                        || e.path() == null || !e.path().startsWith("/")) {
+                    problems.add(where + " event " + e.name() + " routes " + e.method() + " " + e.path()
+                            + ", expected an HTTP method and a path starting with /");
+                }
             }
             for (Template.ScheduleEvent e : f.schedules()) {
                 if (!(e.expression() instanceof String x) || !x.matches("(rate|cron)\\(.+\\)")) {

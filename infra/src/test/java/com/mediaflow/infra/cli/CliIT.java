@@ -227,7 +227,7 @@ class CliIT {
         }
         Run range = run("up", "--port", "70000");
         assertThat(range.code).isEqualTo(2);
-        assertThat(range.err).contains("--port is 70000, expected a port number from 1 to 65534");
+        assertThat(range.err).contains("--port is 70000, expected a port number from 1 to 65533");
     }
 
     @Test
@@ -239,6 +239,17 @@ class CliIT {
 
         assertThat(run.code).as(run.err).isEqualTo(0);
         assertThat(run.out.trim()).isEqualTo("{\"batchItemFailures\":[]}");
+    }
+
+    @Test
+    void invoke_uploadApi_withApiGatewaysEvent_answersThePresignedForm() throws Exception {
+        Run run = run("invoke", "uploadapi", "-e", TestPaths.events("uploadapi-post.json").toString());
+
+        assertThat(run.code).as(run.err).isEqualTo(0);
+        JsonNode response = com.mediaflow.shared.model.Json.MAPPER.readTree(run.out);
+        assertThat(response.get("statusCode").asInt()).isEqualTo(201);
+        assertThat(com.mediaflow.shared.model.Json.MAPPER.readTree(response.get("body").asText()).get("fields").get("key").asText())
+                .startsWith("uploads/user-7f3a/").endsWith("/beach.jpg");
     }
 
     private static void assertValid(JsonNode line) {

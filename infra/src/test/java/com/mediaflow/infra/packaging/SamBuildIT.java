@@ -39,7 +39,7 @@ import org.junit.jupiter.api.TestInstance;
  *   <li>for the template's architecture: the handler is there, every native library passes the ELF
  *       rules (no symbol version above glibc 2.34, every NEEDED shipped or provided by the Lambda
  *       base image), no native sits inside a jar (nothing to extract at cold start), no
- *       libavdevice or {@code ffmpeg} program, validate, finalize, the sweeper and the PreTraffic hook carry no {@code org.bytedeco}
+ *       libavdevice or {@code ffmpeg} program, validate, finalize, the sweeper, the upload API and the PreTraffic hook carry no {@code org.bytedeco}
  *       artifact, no test kit (no {@code mediaflow-testkit} jar, no {@code SyntheticMedia} or
  *       {@code LocalContext} class), and the package fits Lambda's 250 MB;</li>
  *   <li>the same function built for x86_64, this machine's architecture: a fresh JVM on that
@@ -58,7 +58,7 @@ class SamBuildIT {
     private static final long LAMBDA_UNZIPPED_LIMIT = 250L * 1024 * 1024;
     /** The functions that decode nothing: they must not carry JavaCV, JavaCPP or FFmpeg at all. */
     private static final Set<String> NO_CODEC_FUNCTIONS = Set.of("ValidateFunction", "FinalizeFunction", "SweeperFunction",
-            "PreTrafficHookFunction");
+            "UploadApiFunction", "PreTrafficHookFunction");
     private static final Duration PROBE_TIMEOUT = Duration.ofMinutes(2);
 
     private Path root;

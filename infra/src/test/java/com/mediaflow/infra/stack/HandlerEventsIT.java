@@ -157,6 +157,26 @@ class HandlerEventsIT {
         });
     }
 
+    /** API Gateway's event for POST /uploads (payload 2.0, a JWT authorizer's claims): a presigned form, and its record. */
+    @Test
+    void uploadApiEvent_presignsAPostForItsCaller_andRecordsIt() throws Exception {
+        var mapper = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
+                .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+        var event = mapper.readValue(Files.readString(TestPaths.events("uploadapi-post.json")),
+                com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.class);
+
+        var response = (com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse) fx.stack.host("UploadApiFunction")
+                .invoke(event);
+
+        assertThat(response.getStatusCode()).as(response.getBody()).isEqualTo(201);
+        var body = com.mediaflow.shared.model.Json.MAPPER.readTree(response.getBody());
+        String id = body.get("uploadId").asText();
+        assertThat(body.get("fields").get("key").asText()).isEqualTo("uploads/user-7f3a/" + id + "/beach.jpg");
+        assertThat(body.get("url").asText()).isEqualTo(fx.stack.s3Endpoint() + "/" + fx.ingest);
+        assertThat(fx.store.exists(fx.media, com.mediaflow.shared.aws.Keys.apiUpload(id))).isTrue();
+    }
+
     private static SQSBatchResponse invoke(String function, String eventFile) throws Exception {
         SQSEvent event = SqsEvents.fromJson(Files.readString(TestPaths.events(eventFile)));
         return (SQSBatchResponse) fx.stack.host(function).invoke(event);

@@ -224,6 +224,71 @@ class IamIT {
         return b.array();
     }
 
+    /**
+     * The upload API: a POST /uploads, the presigned form posted, GET /uploads/{id} until READY, an
+     * unknown id and another caller's: every S3 call of UploadApiFunction is granted, and so is the
+     * PutObject its presigned POST makes with its credentials (the storage side checks the signer's rights).
+     */
+    @Test
+    void uploadApi_presignsPostsAndReadsState_everyCallIsGranted_andThePostItSigns() throws Exception {
+        byte[] photo = Files.readAllBytes(Corpus.file("exif-orientation/Landscape_6.jpg"));
+        var http = java.net.http.HttpClient.newHttpClient();
+        CallRecorder.start();
+        List<Call> calls;
+        try (StackFixture fx = StackFixture.start(true)) {
+            String api = fx.stack.apiUrl().toString();
+            var created = com.mediaflow.shared.model.Json.MAPPER.readTree(http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(api + "/uploads")).POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "{\"filename\":\"iam.jpg\",\"contentType\":\"image/jpeg\",\"size\":" + photo.length + "}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            String id = created.get("uploadId").asText();
+            String key = created.get("fields").get("key").asText();
+            // the form, as UploadApiIT posts it
+            String boundary = "----iam" + System.nanoTime();
+            var body = new java.io.ByteArrayOutputStream();
+            for (var it = created.get("fields").fields(); it.hasNext(); ) {
+                var f = it.next();
+                body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n"
+                        + f.getValue().asText() + "\r\n").getBytes(StandardCharsets.UTF_8));
+            }
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"iam.jpg\"\r\n\r\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            body.write(photo);
+            body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+            int posted = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(created.get("url").asText()))
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+            assertThat(posted).isBetween(200, 204);
+            StackFixture.await(() -> {
+                try {
+                    String status = com.mediaflow.shared.model.Json.MAPPER.readTree(http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(api + "/uploads/" + id)).build(), java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body()).get("status").asText();
+                    return status.equals("READY") ? java.util.Optional.of(status) : java.util.Optional.empty();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }, WAIT, "upload " + id + " READY");
+            for (String path : List.of("/uploads/00000000-0000-4000-8000-000000000000", "/uploads/" + id)) {
+                http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + path))
+                        .header(UploadApiServer.CALLER_HEADER, "someone-else").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            }
+            fx.awaitQuiet(WAIT);
+            calls = CallRecorder.stop();
+            assertGranted(fx.stack, calls);
+            List<Iam.Statement> statements = Iam.statements(fx.stack.template(), "UploadApiFunction", fx.stack.resolver(),
+                    fx.stack::condition);
+            assertThat(Iam.allowing(statements, new Need("s3:PutObject", "arn:aws:s3:::" + fx.ingest + "/" + key, null)))
+                    .as("the PutObject of the POST that UploadApiFunction signed").isNotNull();
+        } finally {
+            CallRecorder.stop();
+        }
+        assertThat(calls).as("the upload API wrote its record and read the receipt").anyMatch(c -> c.function().equals("UploadApiFunction")
+                && c.operation().equals("PutObject") && c.key().startsWith("api/uploads/"))
+                .anyMatch(c -> c.function().equals("UploadApiFunction") && c.operation().equals("ListObjectsV2"));
+    }
+
     private static TreeSet<String> functionsIn(List<Call> calls) {
         TreeSet<String> out = new TreeSet<>();
         calls.forEach(c -> out.add(c.function()));

@@ -2,6 +2,7 @@ package com.mediaflow.infra.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -102,6 +103,7 @@ class PreTrafficIT {
             try {
                 FunctionHost host = published.get();
                 Object event = payload.contains("\"Records\"") ? EVENTS.readValue(payload, SQSEvent.class)
+                        : payload.contains("\"routeKey\"") ? EVENTS.readValue(payload, APIGatewayV2HTTPEvent.class)
                         : EVENTS.readValue(payload, Map.class);
                 return Invocation.ok(Json.write(host.invoke(event)));
             } catch (RuntimeException | java.io.IOException e) {
@@ -154,7 +156,7 @@ class PreTrafficIT {
         assertThat(PreTrafficChecks.hooks(fx.stack.template())).containsExactly(HOOK);
         List<String> functions = fx.stack.functions().keySet().stream().filter(f -> !f.equals(HOOK)).sorted().toList();
         HookProbes probes = new HookProbes(Config.of(fx.stack.environment(HOOK)));
-        assertThat(functions).as("a probe for every function the hook releases").hasSize(6)
+        assertThat(functions).as("a probe for every function the hook releases").hasSize(7)
                 .allSatisfy(f -> assertThat(probes.apply(f)).as(f).isPresent());
         Map<String, String> before = everything();
         assertThat(before).as("the waiting upload").containsKey("s3://" + fx.ingest + "/waiting/photo.png");

@@ -147,14 +147,17 @@ class CfnLintTest {
 
         assertThat(r.exit).as("SAM transform of template.yaml:%n%s", r.output).isZero();
         assertThat(r.output.lines().toList()).as("resource types after the transform")
-                // eight roles: one per function (the PreTraffic hook's too), and CodeDeploy's for the gradual
+                // nine roles: one per function (the PreTraffic hook's too), and CodeDeploy's for the gradual
                 // releases (one group per released function; the hook is not released through CodeDeploy)
-                .contains("AWS::Lambda::Function 7", "AWS::IAM::Role 8", "AWS::CodeDeploy::DeploymentGroup 6",
-                        "AWS::CodeDeploy::Application 1", "AWS::Lambda::Alias 7",
+                .contains("AWS::Lambda::Function 8", "AWS::IAM::Role 9", "AWS::CodeDeploy::DeploymentGroup 7",
+                        "AWS::CodeDeploy::Application 1", "AWS::Lambda::Alias 8",
                         // five from the functions' SQS events, two of shadow mode (written out, under ShadowOn)
                         "AWS::Lambda::EventSourceMapping 7",
-                        // the sweeper's Schedule event: an EventBridge rule and its permission to invoke the alias
-                        "AWS::Events::Rule 1", "AWS::Lambda::Permission 1")
+                        // the sweeper's Schedule event: an EventBridge rule and its permission to invoke the alias;
+                        // the upload API's two routes: each a permission for API Gateway to invoke the alias
+                        "AWS::Events::Rule 1", "AWS::Lambda::Permission 3",
+                        // the upload API: the HTTP API and its $default stage (JWT authorizer, throttling)
+                        "AWS::ApiGatewayV2::Api 1", "AWS::ApiGatewayV2::Stage 1")
                 .noneMatch(l -> l.startsWith("AWS::Serverless::"));
     }
 

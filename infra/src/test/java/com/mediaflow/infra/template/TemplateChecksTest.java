@@ -21,7 +21,7 @@ class TemplateChecksTest {
         assertThat(TemplateChecks.problems(template, TestPaths.root())).isEmpty();
         assertThat(template.functions()).extracting(Template.FunctionDef::logicalId)
                 .containsExactlyInAnyOrder("ValidateFunction", "ThumbnailFunction", "MetadataFunction", "TranscodeFunction",
-                        "FinalizeFunction", "SweeperFunction", "PreTrafficHookFunction");
+                        "FinalizeFunction", "SweeperFunction", "UploadApiFunction", "PreTrafficHookFunction");
     }
 
     @Test
@@ -78,7 +78,7 @@ class TemplateChecksTest {
         Template t = mutated("    AutoPublishAlias: live\n", "");
 
         assertThat(TemplateChecks.problems(t, TestPaths.root()))
-                .filteredOn(p -> p.contains("AutoPublishAlias")).hasSize(6)
+                .filteredOn(p -> p.contains("AutoPublishAlias")).hasSize(7)
                 .anySatisfy(p -> assertThat(p).contains("ValidateFunction").contains("published version"));
     }
 

@@ -58,7 +58,11 @@ public final class AwsClients {
                 .build();
     }
 
-    private static AwsCredentialsProvider credentials(Config config) {
+    /**
+     * The credentials the clients sign with: off AWS the environment's static keys, on AWS the
+     * default chain (Lambda's role, with its session token). The upload API signs its POST policies with them.
+     */
+    public static AwsCredentialsProvider credentials(Config config) {
         var key = config.optional("AWS_ACCESS_KEY_ID");
         var secret = config.optional("AWS_SECRET_ACCESS_KEY");
         if (config.local() && key.isPresent() && secret.isPresent()) {

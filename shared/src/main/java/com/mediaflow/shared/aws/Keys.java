@@ -118,4 +118,22 @@ public final class Keys {
     public static String quarantineReasons(String mediaId) {
         return mediaId + "/reasons.json";
     }
+
+    /**
+     * In the ingest bucket: where the upload API lets a caller's presigned POST put one upload,
+     * {@code uploads/<caller>/<upload id>/<file name>}; the caller and the name already made safe.
+     */
+    public static String apiIngestKey(String caller, String uploadId, String fileName) {
+        return apiIngestPrefix(caller) + uploadId + "/" + fileName;
+    }
+
+    /** In the ingest bucket: every upload the API presigned for one caller, {@code uploads/<caller>/}. */
+    public static String apiIngestPrefix(String caller) {
+        return "uploads/" + caller + "/";
+    }
+
+    /** In the media bucket: the upload API's record of one presigned upload, {@code api/uploads/<upload id>.json}. */
+    public static String apiUpload(String uploadId) {
+        return "api/uploads/" + uploadId + ".json";
+    }
 }

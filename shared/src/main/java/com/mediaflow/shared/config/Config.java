@@ -87,6 +87,8 @@ public final class Config {
 
     /** The deployment stage, the Stage dimension of the step metrics. */
     public static final String STAGE = "STAGE";
+    /** The upload API: how long a presigned POST stays valid. */
+    public static final String UPLOAD_URL_EXPIRY_SECONDS = "UPLOAD_URL_EXPIRY_SECONDS";
     /** The PreTraffic hook's: one line per function it checks, {@code role functionName}. */
     public static final String PRETRAFFIC_FUNCTIONS = "PRETRAFFIC_FUNCTIONS";
 
@@ -300,6 +302,11 @@ public final class Config {
     /** {@link #SWEEP_MAX_OBJECTS}: default 1000 per scan and run. */
     public int sweepMaxObjects() {
         return (int) longValue(SWEEP_MAX_OBJECTS, Setting.SWEEP_MAX_OBJECTS.defaultLong(), 1, 1_000_000);
+    }
+
+    /** {@link #UPLOAD_URL_EXPIRY_SECONDS}: default 900 (15 min), from 60 s to 7 days (SigV4's longest). */
+    public Duration uploadUrlExpiry() {
+        return Duration.ofSeconds(longValue(UPLOAD_URL_EXPIRY_SECONDS, Setting.UPLOAD_URL_EXPIRY_SECONDS.defaultLong(), 60, 604_800));
     }
 
     /** {@link #SHADOW_FRACTION}: default 0 (no shadow copies), at most 1 (every item). */

@@ -1,0 +1,119 @@
+package com.mediaflow.uploadapi;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.mediaflow.shared.aws.AwsClients;
+import com.mediaflow.shared.aws.ObjectStore;
+import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.error.MediaflowException;
+import com.mediaflow.shared.lambda.Priming;
+import com.mediaflow.shared.model.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+
+/**
+ * The upload API behind an API Gateway HTTP API (payload format 2.0): {@code POST /uploads} and
+ * {@code GET /uploads/{uploadId}}, routed by the event's {@code routeKey}; the work is in
+ * {@link Uploads}. Errors answer {@code {"code", "message"}}; a storage failure is a 503.
+ */
+public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+    private static final Logger LOG = LoggerFactory.getLogger(UploadApiHandler.class);
+    static final String CREATE = "POST /uploads";
+    static final String STATUS = "GET /uploads/{uploadId}";
+
+    private final Uploads uploads;
+    /** SnapStart's hooks; held here because org.crac may hold registered resources weakly. */
+    private final Priming priming;
+
+    /** What Lambda calls: configuration and clients built once; SnapStart primes a request's checks and signing. */
+    public UploadApiHandler() {
+        this(Config.fromEnvironment());
+        priming.register();
+    }
+
+    /** For the embedded stack, which gives each function its own template environment. */
+    public UploadApiHandler(Config config) {
+        this(new Uploads(new ObjectStore(AwsClients.s3(config)), config.ingestBucket(), config.mediaBucket(), config.region(),
+                postUrl(config), config.maxUploadBytes(), config.uploadUrlExpiry(),
+                AwsClients.credentials(config)::resolveCredentials, Clock.systemUTC()));
+    }
+
+    UploadApiHandler(Uploads uploads) {
+        this.uploads = uploads;
+        this.priming = new Priming("UploadApiFunction", UploadApiHandler::prime);
+    }
+
+    Priming priming() {
+        return priming;
+    }
+
+    /**
+     * Where clients post: off AWS the S3 endpoint, path-style ({@code <endpoint>/<bucket>}); on AWS
+     * the bucket's virtual-hosted regional endpoint.
+     */
+    static String postUrl(Config config) {
+        return config.s3Endpoint().map(uri -> uri.toString().replaceAll("/+$", "") + "/" + config.ingestBucket())
+                .orElse("https://" + config.ingestBucket() + ".s3." + config.region() + ".amazonaws.com/");
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        if (context != null) {
+            MDC.put("function_name", String.valueOf(context.getFunctionName()));
+            MDC.put("function_request_id", String.valueOf(context.getAwsRequestId()));
+        }
+        String route = event == null ? null : event.getRouteKey();
+        try {
+            Caller caller = Caller.of(event);
+            return switch (String.valueOf(route)) {
+                case CREATE -> json(201, uploads.create(caller, body(event)));
+                case STATUS -> {
+                    String id = event.getPathParameters() == null ? null : event.getPathParameters().get("uploadId");
+                    yield uploads.status(caller, id).map(s -> json(200, s)).orElseThrow(() -> new ApiError(404,
+                            ApiError.NOT_FOUND, "no upload " + id + " of this caller"));
+                }
+                default -> throw new ApiError(404, ApiError.NOT_FOUND, "no route " + route + ", expected " + CREATE + " or " + STATUS);
+            };
+        } catch (ApiError e) {
+            LOG.info("{} answered {} {}: {}", route, e.status(), e.code(), e.getMessage());
+            return json(e.status(), Map.of("code", e.code(), "message", e.getMessage()));
+        } catch (MediaflowException e) {
+            LOG.error("{} failed: {}", route, e.getMessage(), e);
+            return json(503, Map.of("code", "UNAVAILABLE", "message", "storage failed, try again"));
+        } finally {
+            MDC.remove("function_name");
+            MDC.remove("function_request_id");
+        }
+    }
+
+    private static String body(APIGatewayV2HTTPEvent event) {
+        String body = event.getBody();
+        return body != null && event.getIsBase64Encoded() ? new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8) : body;
+    }
+
+    private static APIGatewayV2HTTPResponse json(int status, Object body) {
+        return APIGatewayV2HTTPResponse.builder().withStatusCode(status)
+                .withHeaders(Map.of("Content-Type", "application/json", "Cache-Control", "no-store"))
+                .withBody(Json.write(body)).build();
+    }
+
+    /** The checks and the signing of one request, on fixed example credentials: no network. */
+    private static String prime() {
+        UploadRequest request = UploadRequest.parse("{\"filename\":\"prime.jpg\",\"contentType\":\"image/jpeg\",\"size\":1024}", 2048);
+        PostPolicy.Signed signed = PostPolicy.presign(AwsBasicCredentials.create("AKIDPRIMING", "priming"), "us-east-1",
+                Instant.parse("2026-01-01T00:00:00Z"), Duration.ofMinutes(15), "https://bucket.s3.amazonaws.com/", "bucket",
+                "uploads/prime/" + request.fileName(), request.contentType(), request.size());
+        return "signed a policy of " + signed.policyJson().length() + " characters, " + Json.write(signed.fields()).length()
+                + " characters of fields";
+    }
+}

@@ -1,0 +1,13 @@
+package com.mediaflow.uploadapi;
+
+/**
+ * What the API keeps of one presigned upload, at {@code api/uploads/<upload id>.json} in the media
+ * bucket ({@link com.mediaflow.shared.aws.Keys#apiUpload}): whose it is and where its bytes go, so
+ * that {@code GET /uploads/{id}} finds its receipt and answers 404 to anyone else.
+ *
+ * @param caller the JWT {@code sub} of the caller who asked for it
+ * @param key the object key in the ingest bucket the policy allows
+ */
+record UploadRecord(String uploadId, String caller, String bucket, String key, String fileName, String contentType, long size,
+        String createdAt, String expiresAt) {
+}

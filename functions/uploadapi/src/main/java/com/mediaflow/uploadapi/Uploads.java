@@ -1,0 +1,151 @@
+package com.mediaflow.uploadapi;
+
+import com.mediaflow.shared.aws.Keys;
+import com.mediaflow.shared.aws.ObjectStore;
+import com.mediaflow.shared.model.Manifest;
+import com.mediaflow.shared.model.MediaStatus;
+import com.mediaflow.shared.model.Output;
+import com.mediaflow.shared.model.Receipt;
+import com.mediaflow.shared.pipeline.Receipts;
+import com.mediaflow.shared.validation.Reason;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+
+/**
+ * The upload API's two operations, behind the handler: presign an upload for a caller, and tell a
+ * caller what became of one of theirs. Reads and writes through {@link ObjectStore}; receipts and
+ * manifests as the pipeline wrote them ({@link Receipts}, {@link Keys}).
+ */
+final class Uploads {
+    /** What {@code GET /uploads/{id}} answers before any receipt: the bytes have not arrived (or not been seen). */
+    static final String PENDING = "PENDING";
+
+    private final ObjectStore store;
+    private final String ingestBucket;
+    private final String mediaBucket;
+    private final String region;
+    private final String postUrl;
+    private final long maxBytes;
+    private final Duration expiry;
+    private final Supplier<AwsCredentials> credentials;
+    private final Clock clock;
+
+    /**
+     * @param postUrl where clients post the form: the ingest bucket's endpoint
+     * @param credentials what the policies are signed with, resolved for each (role credentials rotate)
+     */
+    Uploads(ObjectStore store, String ingestBucket, String mediaBucket, String region, String postUrl, long maxBytes,
+            Duration expiry, Supplier<AwsCredentials> credentials, Clock clock) {
+        this.store = store;
+        this.ingestBucket = ingestBucket;
+        this.mediaBucket = mediaBucket;
+        this.region = region;
+        this.postUrl = postUrl;
+        this.maxBytes = maxBytes;
+        this.expiry = expiry;
+        this.credentials = credentials;
+        this.clock = clock;
+    }
+
+    /** {@code POST /uploads}: the presigned form, and its record written; nothing written when refused. */
+    Map<String, Object> create(Caller caller, String body) {
+        UploadRequest request = UploadRequest.parse(body, maxBytes);
+        String uploadId = UUID.randomUUID().toString();
+        String key = Keys.apiIngestKey(caller.segment(), uploadId, request.fileName());
+        Instant now = clock.instant();
+        PostPolicy.Signed signed = PostPolicy.presign(credentials.get(), region, now, expiry, postUrl, ingestBucket, key,
+                request.contentType(), request.size());
+        store.putJson(mediaBucket, Keys.apiUpload(uploadId), new UploadRecord(uploadId, caller.id(), ingestBucket, key,
+                request.fileName(), request.contentType(), request.size(), now.toString(), signed.expiresAt().toString()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("uploadId", uploadId);
+        out.put("url", signed.url());
+        out.put("fields", signed.fields());
+        out.put("expiresAt", signed.expiresAt().toString());
+        out.put("maxBytes", request.size());
+        return out;
+    }
+
+    /**
+     * {@code GET /uploads/{id}}: the upload's status (PENDING until validate wrote its receipt, then the
+     * receipt's, settled with the item's manifest once that is final), its media id, reasons and, when
+     * READY, the item's renditions. Empty for an unknown id and for another caller's upload alike.
+     */
+    Optional<Map<String, Object>> status(Caller caller, String uploadId) {
+        if (uploadId == null || !uploadId.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+            return Optional.empty();
+        }
+        Optional<UploadRecord> found = store.getJson(mediaBucket, Keys.apiUpload(uploadId), UploadRecord.class);
+        if (found.isEmpty() || !caller.id().equals(found.get().caller())) {
+            return Optional.empty();
+        }
+        UploadRecord record = found.get();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("uploadId", uploadId);
+        out.put("filename", record.fileName());
+        out.put("contentType", record.contentType());
+        out.put("size", record.size());
+        out.put("createdAt", record.createdAt());
+        List<Receipt> receipts = Receipts.of(store, mediaBucket, record.bucket(), record.key());
+        if (receipts.isEmpty()) {
+            out.put("status", PENDING);
+            out.put("reasons", List.of());
+            out.put("renditions", List.of());
+            return Optional.of(out);
+        }
+        // the most advanced receipt when the form was posted more than once (final before PROCESSING)
+        Receipt receipt = receipts.stream().max(Comparator.comparing(Receipt::isFinal)).orElseThrow();
+        Manifest manifest = receipt.mediaId() == null ? null
+                : store.getJson(mediaBucket, Keys.manifest(receipt.mediaId()), Manifest.class).orElse(null);
+        if (!receipt.isFinal() && manifest != null && manifest.terminal()) {
+            receipt = receipt.settle(manifest);
+        }
+        out.put("status", receipt.status().name());
+        out.put("mediaId", receipt.mediaId());
+        out.put("reasons", reasons(receipt.reasons()));
+        out.put("renditions", receipt.status() == MediaStatus.READY && manifest != null ? renditions(manifest) : List.of());
+        return Optional.of(out);
+    }
+
+    private static List<Map<String, Object>> reasons(List<Reason> reasons) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Reason r : reasons) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("code", r.code().name());
+            m.put("severity", r.severity().name());
+            m.put("message", r.message());
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Each output of the manifest: kind, key in the media bucket, size and content type (no delivery URL yet). */
+    private static List<Map<String, Object>> renditions(Manifest manifest) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Output o : manifest.outputs()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("kind", o.kind());
+            m.put("key", o.key());
+            m.put("contentType", o.contentType());
+            if (o.bytes() != null) {
+                m.put("bytes", o.bytes());
+            }
+            if (o.width() != null) {
+                m.put("width", o.width());
+                m.put("height", o.height());
+            }
+            out.add(m);
+        }
+        return out;
+    }
+}
