@@ -45,6 +45,7 @@ public final class ProductionChecks {
         problems.addAll(DashboardChecks.problems(template));
         problems.addAll(PreTrafficChecks.problems(template));
         problems.addAll(HttpApiChecks.problems(template));
+        problems.addAll(DeliveryChecks.problems(template));
         return problems;
     }
 
