@@ -8,6 +8,8 @@ import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.codec.MediaProbe;
 import com.mediaflow.shared.codec.ProbeResult;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.lambda.Heartbeat;
 import com.mediaflow.shared.lambda.Lease;
 import com.mediaflow.shared.model.Json;
@@ -17,6 +19,7 @@ import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.StepDone;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.model.StepResult;
+import com.mediaflow.shared.model.StepState;
 import com.mediaflow.shared.model.TranscodeJob;
 import com.mediaflow.shared.pipeline.Finalizer;
 import com.mediaflow.shared.pipeline.TranscodeService;
@@ -78,14 +81,16 @@ class TranscodeServiceIT {
     private static String stage(Path file, String type) throws Exception {
         String id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         fx.stack.s3().putObject(b -> b.bucket(fx.media).key(Keys.original(id)).contentType(type), RequestBody.fromFile(file));
-        fx.store.putJson(fx.media, Keys.manifest(id), new Manifest(id, MediaStatus.PROCESSING, type, "video", Files.size(file),
-                new Manifest.Location(fx.media, Keys.original(id)), Map.of("transcode", Manifest.PENDING), List.of(), List.of(),
+        fx.store.putJson(fx.media, Keys.manifest(id), new Manifest(id, MediaStatus.PROCESSING,
+                MediaFormat.byMimeType(type).orElseThrow(), MediaCategory.VIDEO, Files.size(file),
+                new Manifest.Location(fx.media, Keys.original(id)), Map.of("transcode", StepState.PENDING), List.of(), List.of(),
                 Map.of()));
         return id;
     }
 
     private static String stepMessage(String id, String type) {
-        return Json.write(new StepMessage(id, TranscodeService.STEP, type, "video", fx.media, Keys.original(id)));
+        return Json.write(new StepMessage(id, TranscodeService.STEP, MediaFormat.byMimeType(type).orElseThrow(),
+                MediaCategory.VIDEO, fx.media, Keys.original(id)));
     }
 
     private static List<String> drain(String queueUrl) {

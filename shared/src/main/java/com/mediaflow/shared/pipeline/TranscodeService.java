@@ -31,6 +31,7 @@ import com.mediaflow.shared.error.CodecException;
 import com.mediaflow.shared.error.MalformedEventException;
 import com.mediaflow.shared.error.StorageException;
 import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.lambda.Heartbeat;
 import com.mediaflow.shared.lambda.Lease;
 import com.mediaflow.shared.model.Json;
@@ -83,7 +84,6 @@ public final class TranscodeService {
     public static final String STEP = "transcode";
     /** At most one progress notice per this long, so short encodes send none. */
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
-    private static final String WEBP = "image/webp";
 
     private final ObjectStore store;
     private final Queue queue;
@@ -150,9 +150,9 @@ public final class TranscodeService {
         if (reportIfDone(id)) {
             return;
         }
-        MediaCategory category = MediaCategory.fromId(m.category());
-        boolean webp = WEBP.equals(m.type());
-        if (category == MediaCategory.IMAGE && !"image/gif".equals(m.type()) && !webp) {
+        MediaCategory category = java.util.Objects.requireNonNull(m.category(), "a step message without its category");
+        boolean webp = m.type() == MediaFormat.WEBP;
+        if (category == MediaCategory.IMAGE && m.type() != MediaFormat.GIF && !webp) {
             finish(id, List.of(), Map.of(), List.of()); // stills have nothing to transcode
             return;
         }

@@ -1,8 +1,17 @@
 package com.mediaflow.shared.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mediaflow.shared.error.MalformedEventException;
+import com.mediaflow.shared.error.MediaflowException;
+import com.mediaflow.shared.error.NewerFormatException;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
+import com.mediaflow.shared.validation.Reason;
+import com.mediaflow.shared.validation.ReasonCode;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -10,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * types carried enums (the step messages are {@code events/*.json}'s bodies, the completion event
  * is docs/architecture.md's). Reading one and writing it again gives the same bytes, and a
  * document of format version 1 (no {@code "v"}) is read and written as version 2 with nothing else
- * changed.
+ * changed. The records carry enums ({@link MediaFormat} as its MIME type, {@link MediaCategory} as
+ * its lowercase name, {@link StepState} and {@link MediaStatus} by name); a name this code does not
+ * know is a {@link NewerFormatException}.
  */
 class WireFormatTest {
     static final String ID = "a23b1b0eac8c5ee5ae0373d07984b8d57df152e6be363d2ab77b304285bcad81";
@@ -103,5 +114,99 @@ class WireFormatTest {
         assertThat(Json.write(Json.read(version1(RECEIPT), Receipt.class))).isEqualTo(RECEIPT);
         assertThat(Json.write(Json.read(version1(COMPLETION_EVENT), CompletionEvent.class))).isEqualTo(COMPLETION_EVENT);
         assertThat(Json.write(Json.read(version1(STEP_RESULT), StepResult.class))).isEqualTo(STEP_RESULT);
+    }
+
+    @Test
+    void typedDocuments_writeTodaysBytes() {
+        String original = "media/" + ID + "/original";
+        assertThat(Json.write(new StepMessage(ID, "thumbnail", MediaFormat.JPEG, MediaCategory.IMAGE, MEDIA, original)))
+                .isEqualTo(THUMBNAIL_MESSAGE);
+        assertThat(Json.write(new StepMessage(VIDEO_ID, "transcode", MediaFormat.MP4, MediaCategory.VIDEO, MEDIA,
+                "media/" + VIDEO_ID + "/original"))).isEqualTo(TRANSCODE_MESSAGE);
+        assertThat(Json.write(new StepMessage(ID, "metadata", MediaFormat.MP3, MediaCategory.AUDIO, MEDIA, original).asShadow()))
+                .isEqualTo(SHADOW_MESSAGE);
+        assertThat(Json.write(new Manifest(VIDEO_ID, MediaStatus.PROCESSING, MediaFormat.MP4, MediaCategory.VIDEO, 2097152,
+                new Manifest.Location(MEDIA, "media/" + VIDEO_ID + "/original"),
+                Map.of("transcode", StepState.PENDING, "metadata", StepState.DONE, "thumbnail", StepState.PENDING),
+                List.of(Reason.warning(ReasonCode.STRUCTURE_INVALID, "XMP skipped")), List.of(),
+                Map.of("width", 1920, "durationSeconds", 12.5), Map.of("transcode", "segments 37/60"), UPLOAD_ID)))
+                .isEqualTo(PROCESSING_MANIFEST);
+        assertThat(Json.write(new Manifest(ID, MediaStatus.QUARANTINED, MediaFormat.UNKNOWN, MediaCategory.OTHER, 12,
+                new Manifest.Location("quarantine", original), Map.of(), List.of(Reason.error(ReasonCode.STRUCTURE_INVALID,
+                "not media")), List.of(), Map.of(), Map.of(), null))).isEqualTo(QUARANTINED_MANIFEST);
+        Receipt receipt = new Receipt(INGEST, "uploads/sample/Landscape 1.jpg", "1a4b21e45ec884762ef9f4af3ff2c73c", 94, "image/jpg",
+                ID, MediaFormat.JPEG, MediaStatus.READY, List.of(), false, "0055AED6DCD90281E5", UPLOAD_ID, EVENT_ID,
+                "2026-12-03T09:00:00.000Z");
+        assertThat(Json.write(receipt)).isEqualTo(RECEIPT);
+        assertThat(Json.write(CompletionEvent.of(receipt))).isEqualTo(COMPLETION_EVENT);
+    }
+
+    @Test
+    void documentsRead_carryTheEnums() {
+        StepMessage message = Json.read(version1(THUMBNAIL_MESSAGE), StepMessage.class);
+        Manifest manifest = Json.read(PROCESSING_MANIFEST, Manifest.class);
+        Manifest quarantined = Json.read(QUARANTINED_MANIFEST, Manifest.class);
+
+        assertThat(message.type()).isEqualTo(MediaFormat.JPEG);
+        assertThat(message.category()).isEqualTo(MediaCategory.IMAGE);
+        assertThat(manifest.steps()).isEqualTo(Map.of("metadata", StepState.DONE, "thumbnail", StepState.PENDING,
+                "transcode", StepState.PENDING));
+        assertThat(quarantined.type()).isEqualTo(MediaFormat.UNKNOWN);
+        assertThat(quarantined.category()).isEqualTo(MediaCategory.OTHER);
+        assertThat(Json.read(RECEIPT, Receipt.class).detectedType()).isEqualTo(MediaFormat.JPEG);
+        assertThat(Json.read(FAILED_RECEIPT, Receipt.class).detectedType()).isNull();
+        assertThat(Json.read(COMPLETION_EVENT, CompletionEvent.class).type()).isEqualTo(MediaFormat.JPEG);
+    }
+
+    @Test
+    void everyFormatAndCategory_isWrittenByItsWireName_andReadBack() {
+        for (MediaFormat f : MediaFormat.values()) {
+            assertThat(Json.write(f)).isEqualTo("\"" + f.mimeType() + "\"");
+            assertThat(Json.read(Json.write(f), MediaFormat.class)).isEqualTo(f);
+        }
+        for (MediaCategory c : MediaCategory.values()) {
+            assertThat(Json.write(c)).isEqualTo("\"" + c.id() + "\"");
+            assertThat(Json.read(Json.write(c), MediaCategory.class)).isEqualTo(c);
+        }
+    }
+
+    @Test
+    void aNameThisCodeDoesNotKnow_isANewerFormat_retryable() {
+        Map<String, Class<?>> newer = Map.of(
+                THUMBNAIL_MESSAGE.replace("image/jpeg", "image/jxl"), StepMessage.class,
+                THUMBNAIL_MESSAGE.replace("\"image\"", "\"hologram\""), StepMessage.class,
+                PROCESSING_MANIFEST.replace("\"metadata\":\"DONE\"", "\"metadata\":\"SKIPPED\""), Manifest.class,
+                READY_MANIFEST.replace("\"READY\"", "\"ARCHIVED\""), Manifest.class,
+                version1(RECEIPT).replace("\"detectedType\":\"image/jpeg\"", "\"detectedType\":\"image/jxl\""), Receipt.class,
+                COMPLETION_EVENT.replace("\"type\":\"image/jpeg\"", "\"type\":\"image/jxl\""), CompletionEvent.class,
+                STEP_RESULT.replace("\"reasons\":[]", "\"reasons\":[{\"code\":\"DEEPFAKE\",\"severity\":\"ERROR\"}]"),
+                StepResult.class);
+        newer.forEach((json, type) -> assertThatThrownBy(() -> Json.read(json, type)).as(json)
+                .isInstanceOf(NewerFormatException.class)
+                .hasMessageContaining("which this code does not know")
+                .satisfies(e -> assertThat(((MediaflowException) e).retryable()).isTrue()));
+    }
+
+    @Test
+    void aNewerFormatName_saysWhereAndWhatIsKnown() {
+        String newer = PROCESSING_MANIFEST.replace("\"metadata\":\"DONE\"", "\"metadata\":\"SKIPPED\"");
+
+        assertThatThrownBy(() -> Json.read(newer, Manifest.class)).isInstanceOf(NewerFormatException.class)
+                .hasMessage("a Manifest whose steps.metadata is 'SKIPPED', which this code does not know (expected one of"
+                        + " PENDING, DONE): written by a newer deployment, so it leaves the message for the newer version"
+                        + " (or for after the rollback)");
+        assertThatThrownBy(() -> Json.read(THUMBNAIL_MESSAGE.replace("image/jpeg", "image/jxl"), StepMessage.class))
+                .hasMessageStartingWith("a StepMessage whose type is 'image/jxl', which this code does not know (expected one of"
+                        + " image/jpeg, image/png, ");
+    }
+
+    @Test
+    void anEnumWrittenAsANumberOrAnAlias_isMalformed_notReadByPosition() {
+        assertThatThrownBy(() -> Json.read(THUMBNAIL_MESSAGE.replace("\"image\"", "0"), StepMessage.class))
+                .isInstanceOf(MalformedEventException.class);
+        assertThatThrownBy(() -> Json.read(READY_MANIFEST.replace("\"READY\"", "1"), Manifest.class))
+                .isInstanceOf(MalformedEventException.class);
+        assertThatThrownBy(() -> Json.read(THUMBNAIL_MESSAGE.replace("{", "{\"junk\":").replace("\"image\",", "[],"),
+                StepMessage.class)).isInstanceOf(MalformedEventException.class);
     }
 }
