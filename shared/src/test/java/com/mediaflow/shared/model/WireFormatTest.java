@@ -201,7 +201,7 @@ class WireFormatTest {
     }
 
     @Test
-    void anEnumWrittenAsANumberOrAnAlias_isMalformed_notReadByPosition() {
+    void anEnumWrittenAsANumberOrNotAsAString_isMalformed_notReadByPosition() {
         assertThatThrownBy(() -> Json.read(THUMBNAIL_MESSAGE.replace("\"image\"", "0"), StepMessage.class))
                 .isInstanceOf(MalformedEventException.class);
         assertThatThrownBy(() -> Json.read(READY_MANIFEST.replace("\"READY\"", "1"), Manifest.class))
