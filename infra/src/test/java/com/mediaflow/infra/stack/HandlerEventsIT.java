@@ -139,6 +139,18 @@ class HandlerEventsIT {
     }
 
     @Test
+    void stepEventNamingAFormatThisVersionDoesNotKnow_isRetried_andWritesNothing() throws Exception {
+        String json = Files.readString(TestPaths.events("thumbnail-sqs.json")).replace("image/jpeg", "image/jxl");
+        Map<String, String> before = fx.snapshot(fx.media, "");
+
+        SQSBatchResponse response = (SQSBatchResponse) fx.stack.host("ThumbnailFunction").invoke(SqsEvents.fromJson(json));
+
+        // a newer version's message (NewerFormatException): back to its queue for that version, the item not FAILED
+        assertThat(response.getBatchItemFailures()).hasSize(1);
+        assertThat(fx.snapshot(fx.media, "")).isEqualTo(before);
+    }
+
+    @Test
     void transcodeEvent_makesTheVideoRendition_evenWhenTheEventsReceiptHandleIsStale() throws Exception {
         // the event names a sample clip by a fixed media id; stage a real clip there (its receipt
         // handle is not one this queue issued, so extending its claim fails and is only logged)
