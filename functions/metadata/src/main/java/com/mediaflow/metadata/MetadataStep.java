@@ -44,9 +44,9 @@ public final class MetadataStep implements MediaStep {
 
     @Override
     public Output process(StepMessage message, Path original) {
-        MediaCategory category = MediaCategory.fromId(message.category());
+        MediaCategory category = message.category();
         Map<String, Object> meta = new TreeMap<>();
-        meta.put("mimeType", message.type());
+        meta.put("mimeType", message.type().mimeType());
         return switch (category) {
             case DOCUMENT -> new Output(List.of(), meta);
             case IMAGE -> still(original, meta);

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.mediaflow.shared.codec.HeifDecoder;
 import com.mediaflow.shared.codec.still.HeifFixtures;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
 import com.mediaflow.shared.validation.ReasonCode;
@@ -36,7 +38,7 @@ class MetadataStepTest {
     private final MetadataStep step = new MetadataStep(Config.of(Map.of()));
 
     private MediaStep.Output run(Path file, String type) {
-        MediaStep.Output out = step.process(new StepMessage(ID, "metadata", type, "image",
+        MediaStep.Output out = step.process(new StepMessage(ID, "metadata", MediaFormat.byMimeType(type).orElseThrow(), MediaCategory.IMAGE,
                 "media", "media/" + ID + "/original"), file);
         assertThat(out.renditions()).isEmpty();
         return out;
@@ -204,9 +206,14 @@ class MetadataStepTest {
             messageType = loader.loadClass(StepMessage.class.getName());
         }
 
+        /** The message's format and category by their names in JSON, as this loader's enums. */
         Map<?, ?> process(Path file, String type, String category) throws Exception {
-            Object message = messageType.getConstructors()[0].newInstance(ID, "metadata", type,
-                    category, "media", "media/" + ID + "/original");
+            Object format = ((java.util.Optional<?>) loader.loadClass(MediaFormat.class.getName())
+                    .getMethod("byMimeType", String.class).invoke(null, type)).orElseThrow();
+            Object kind = loader.loadClass(MediaCategory.class.getName()).getMethod("fromId", String.class)
+                    .invoke(null, category);
+            Object message = messageType.getConstructors()[0].newInstance(ID, "metadata", format,
+                    kind, "media", "media/" + ID + "/original");
             try {
                 Object out = step.getClass().getMethod("process", messageType, Path.class)
                         .invoke(step, message, file);

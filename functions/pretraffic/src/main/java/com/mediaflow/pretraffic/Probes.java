@@ -3,6 +3,8 @@ package com.mediaflow.pretraffic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.lambda.S3Notification;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.StepDone;
 import com.mediaflow.shared.model.StepMessage;
@@ -66,7 +68,7 @@ public final class Probes {
 
     /** Thumbnail or metadata (the StepRunner steps): a forged message consumed, the missing item's reported. */
     public static Probe step(String step, String mediaBucket, String region) {
-        return stepProbe(step, "image/png", "image", mediaBucket, region);
+        return stepProbe(step, MediaFormat.PNG, MediaCategory.IMAGE, mediaBucket, region);
     }
 
     /**
@@ -74,7 +76,7 @@ public final class Probes {
      * with an empty result written: a write).
      */
     public static Probe transcode(String mediaBucket, String region) {
-        return stepProbe("transcode", "video/mp4", "video", mediaBucket, region);
+        return stepProbe("transcode", MediaFormat.MP4, MediaCategory.VIDEO, mediaBucket, region);
     }
 
     /** Finalize: a message whose media id is not one (consumed), and one for the missing item (reported: no manifest yet). */
@@ -165,7 +167,7 @@ public final class Probes {
                 });
     }
 
-    private static Probe stepProbe(String step, String type, String category, String mediaBucket, String region) {
+    private static Probe stepProbe(String step, MediaFormat type, MediaCategory category, String mediaBucket, String region) {
         String payload = sqsEvent(region, List.of(
                 record(FORGED, Json.write(new StepMessage(NO_ITEM, step, type, category, FOREIGN_BUCKET, Keys.original(NO_ITEM)))),
                 record(MISSING, Json.write(new StepMessage(NO_ITEM, step, type, category, mediaBucket, Keys.original(NO_ITEM))))));

@@ -45,7 +45,7 @@ public final class ThumbnailStep implements MediaStep {
 
     @Override
     public Output process(StepMessage message, Path original) {
-        MediaCategory category = MediaCategory.fromId(message.category());
+        MediaCategory category = message.category();
         ImageRenditions made = switch (category) {
             case IMAGE -> thumbnailer.imageRenditions(original,
                     ExifReader.read(original).orientation(), plan);

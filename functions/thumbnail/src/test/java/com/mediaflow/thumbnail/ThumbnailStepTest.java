@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mediaflow.shared.codec.ExifReader;
 import com.mediaflow.shared.codec.PerceptualHash;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
 import com.mediaflow.testkit.Corpus;
@@ -29,7 +31,7 @@ class ThumbnailStepTest {
 
     private final ThumbnailStep step = new ThumbnailStep(Config.of(Map.of()));
 
-    private MediaStep.Output process(Path file, String type, String category) {
+    private MediaStep.Output process(Path file, MediaFormat type, MediaCategory category) {
         return step.process(new StepMessage(ID, "thumbnail", type, category, "media",
                 "media/" + ID + "/original"), file);
     }
@@ -46,7 +48,7 @@ class ThumbnailStepTest {
     void process_still_putsTodaysPerceptualHashInItsMetadata(String relative) {
         Path file = Corpus.file(relative);
 
-        MediaStep.Output out = process(file, "image/any", "image");
+        MediaStep.Output out = process(file, MediaFormat.byFileName(relative).orElseThrow(), MediaCategory.IMAGE);
 
         assertThat(out.metadata()).containsEntry("perceptualHash", todaysHash(file))
                 .containsKey("placeholder");
@@ -58,7 +60,7 @@ class ThumbnailStepTest {
         Path gif = SyntheticMedia.animatedGif(tmp.resolve("gif-animated-3frames-64x48.gif"), 64,
                 48, 3);
 
-        assertThat(process(gif, "image/gif", "image").metadata())
+        assertThat(process(gif, MediaFormat.GIF, MediaCategory.IMAGE).metadata())
                 .containsEntry("perceptualHash", todaysHash(gif));
     }
 
@@ -73,7 +75,7 @@ class ThumbnailStepTest {
     void process_jpeg_hashIsTodaysWithinTwoBits(int orientation) {
         Path file = Corpus.file("exif-orientation/Portrait_" + orientation + ".jpg");
 
-        String hash = (String) process(file, "image/jpeg", "image").metadata()
+        String hash = (String) process(file, MediaFormat.JPEG, MediaCategory.IMAGE).metadata()
                 .get("perceptualHash");
 
         assertThat(hash).matches("[0-9a-f]{16}");
@@ -84,7 +86,7 @@ class ThumbnailStepTest {
     void process_video_hasAPlaceholderButNoPerceptualHash() {
         Path mp4 = SyntheticMedia.mp4(tmp.resolve("h264-64x48-1s.mp4"), 64, 48, 1.0, 10, false, 0);
 
-        assertThat(process(mp4, "video/mp4", "video").metadata()).containsKey("placeholder")
+        assertThat(process(mp4, MediaFormat.MP4, MediaCategory.VIDEO).metadata()).containsKey("placeholder")
                 .doesNotContainKey("perceptualHash");
     }
 }

@@ -151,11 +151,12 @@ class UploadApiHandlerTest {
         String id = created.get("uploadId").asText();
         String key = created.get("fields").get("key").asText();
         String mediaId = "a".repeat(64);
-        Receipt receipt = new Receipt(INGEST, key, "etag", 48213, "image/jpeg", mediaId, "image/jpeg", MediaStatus.PROCESSING,
+        Receipt receipt = new Receipt(INGEST, key, "etag", 48213, "image/jpeg", mediaId, com.mediaflow.shared.format.MediaFormat.JPEG, MediaStatus.PROCESSING,
                 List.of(), false, "0A1B2C", "u", null, "2026-12-03T10:01:00Z");
         new ObjectStore(s3).putJson(MEDIA, Keys.receipt(receipt.upload()), receipt);
-        Manifest manifest = new Manifest(mediaId, MediaStatus.READY, "image/jpeg", "image", 48213,
-                new Manifest.Location(MEDIA, Keys.original(mediaId)), Map.of("thumbnail", Manifest.DONE), List.of(),
+        Manifest manifest = new Manifest(mediaId, MediaStatus.READY, com.mediaflow.shared.format.MediaFormat.JPEG,
+                com.mediaflow.shared.format.MediaCategory.IMAGE, 48213,
+                new Manifest.Location(MEDIA, Keys.original(mediaId)), Map.of("thumbnail", com.mediaflow.shared.model.StepState.DONE), List.of(),
                 List.of(new Output("thumbnail", Keys.rendition(mediaId, "thumbnail", "320.jpg"), "image/jpeg", 320, 240, 9000L)),
                 Map.of());
         new ObjectStore(s3).putJson(MEDIA, Keys.manifest(mediaId), manifest);

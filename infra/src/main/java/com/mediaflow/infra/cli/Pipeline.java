@@ -355,7 +355,7 @@ public final class Pipeline {
             store.getJson(media, Keys.manifest(u.receipt.mediaId()), Manifest.class).ifPresent(m -> u.manifest = m);
         }
         String mediaId = u.receipt == null ? null : u.receipt.mediaId();
-        String type = u.receipt == null ? null : u.receipt.detectedType();
+        String type = u.receipt == null || u.receipt.detectedType() == null ? null : u.receipt.detectedType().mimeType();
         List<ResultLine.ReasonOut> reasons = new ArrayList<>();
         List<ResultLine.OutputOut> outputs = new ArrayList<>();
         Map<String, Object> metadata = new LinkedHashMap<>();

@@ -12,6 +12,7 @@ import com.mediaflow.shared.aws.AwsClients;
 import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
@@ -173,7 +174,7 @@ class LocalStackPipelineIT {
         // then
         assertThat(receipt).as("receipt under s3://%s/%s", media, Keys.receiptPrefix(ingest, key)).isNotNull();
         assertThat(receipt.status()).as("receipt status, reasons %s", receipt.reasons()).isNotEqualTo(MediaStatus.QUARANTINED);
-        assertThat(receipt.detectedType()).isEqualTo("image/jpeg");
+        assertThat(receipt.detectedType()).isEqualTo(MediaFormat.JPEG);
         assertThat(manifest).as("manifest of %s", receipt.mediaId()).isNotNull();
         assertThat(manifest.status()).as("manifest status within %s, steps %s", PIPELINE_TIMEOUT, manifest.steps())
                 .isEqualTo(MediaStatus.READY);

@@ -7,11 +7,13 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mediaflow.infra.TestPaths;
 import com.mediaflow.shared.aws.Keys;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepResult;
+import com.mediaflow.shared.model.StepState;
 import com.mediaflow.shared.model.Upload;
 import com.mediaflow.testkit.Corpus;
 import com.mediaflow.testkit.SyntheticMedia;
@@ -68,13 +70,13 @@ class HandlerEventsIT {
         assertThat(response.getBatchItemFailures()).isEmpty();
         Receipt receipt = fx.store.getJson(fx.media, Keys.receipt(UPLOAD), Receipt.class).orElseThrow();
         assertThat(receipt.mediaId()).isEqualTo(MEDIA_ID);
-        assertThat(receipt.detectedType()).isEqualTo("image/jpeg");
+        assertThat(receipt.detectedType()).isEqualTo(MediaFormat.JPEG);
         assertThat(receipt.status()).isEqualTo(MediaStatus.PROCESSING);
         assertThat(receipt.duplicate()).isFalse();
         assertThat(fx.store.exists(fx.media, Keys.original(MEDIA_ID))).isTrue();
         Manifest m = fx.store.getJson(fx.media, Keys.manifest(MEDIA_ID), Manifest.class).orElseThrow();
         assertThat(m.status()).isEqualTo(MediaStatus.PROCESSING);
-        assertThat(m.steps()).isEqualTo(Map.of("metadata", Manifest.PENDING, "thumbnail", Manifest.PENDING));
+        assertThat(m.steps()).isEqualTo(Map.of("metadata", StepState.PENDING, "thumbnail", StepState.PENDING));
         assertThat(messagesIn("ThumbnailQueue")).isEqualTo(1);
         assertThat(messagesIn("MetadataQueue")).isEqualTo(1);
     }
@@ -103,7 +105,7 @@ class HandlerEventsIT {
         assertThat(response.getBatchItemFailures()).isEmpty();
         Manifest m = fx.store.getJson(fx.media, Keys.manifest(MEDIA_ID), Manifest.class).orElseThrow();
         assertThat(m.status()).isEqualTo(MediaStatus.READY);
-        assertThat(m.steps()).containsOnly(Map.entry("metadata", Manifest.DONE), Map.entry("thumbnail", Manifest.DONE));
+        assertThat(m.steps()).containsOnly(Map.entry("metadata", StepState.DONE), Map.entry("thumbnail", StepState.DONE));
         assertThat(messagesIn("CompletionQueue")).isEqualTo(1);
         Receipt receipt = fx.store.getJson(fx.media, Keys.receipt(UPLOAD), Receipt.class).orElseThrow();
         assertThat(receipt.status()).isEqualTo(MediaStatus.READY);
@@ -133,6 +135,18 @@ class HandlerEventsIT {
 
         // a message for another bucket fails the same way every time: recorded (WARN, MESSAGE_INVALID), not retried
         assertThat(response.getBatchItemFailures()).isEmpty();
+        assertThat(fx.snapshot(fx.media, "")).isEqualTo(before);
+    }
+
+    @Test
+    void stepEventNamingAFormatThisVersionDoesNotKnow_isRetried_andWritesNothing() throws Exception {
+        String json = Files.readString(TestPaths.events("thumbnail-sqs.json")).replace("image/jpeg", "image/jxl");
+        Map<String, String> before = fx.snapshot(fx.media, "");
+
+        SQSBatchResponse response = (SQSBatchResponse) fx.stack.host("ThumbnailFunction").invoke(SqsEvents.fromJson(json));
+
+        // a newer version's message (NewerFormatException): back to its queue for that version, the item not FAILED
+        assertThat(response.getBatchItemFailures()).hasSize(1);
         assertThat(fx.snapshot(fx.media, "")).isEqualTo(before);
     }
 

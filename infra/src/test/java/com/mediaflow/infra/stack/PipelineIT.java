@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.infra.TestPaths;
 import com.mediaflow.shared.aws.Keys;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.lambda.S3Notification;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
@@ -225,7 +227,7 @@ class PipelineIT {
         fx.stack.sqs().sendMessage(b -> b.queueUrl(fx.stack.queueUrl("IngestQueue")).messageBody(s3Event));
         for (String step : List.of("thumbnail", "metadata")) {
             String queue = step.equals("thumbnail") ? "ThumbnailQueue" : "MetadataQueue";
-            String body = Json.write(new StepMessage(r.mediaId(), step, "video/mp4", "video", fx.media, Keys.original(r.mediaId())));
+            String body = Json.write(new StepMessage(r.mediaId(), step, MediaFormat.MP4, MediaCategory.VIDEO, fx.media, Keys.original(r.mediaId())));
             fx.stack.sqs().sendMessage(b -> b.queueUrl(fx.stack.queueUrl(queue)).messageBody(body));
             fx.stack.sqs().sendMessage(b -> b.queueUrl(fx.stack.queueUrl(queue)).messageBody(body));
         }
@@ -261,7 +263,7 @@ class PipelineIT {
 
         assertThat(r.size()).isEqualTo(all.length);
         assertThat(m.status()).isEqualTo(MediaStatus.READY);
-        assertThat(m.category()).isEqualTo("audio");
+        assertThat(m.category()).isEqualTo(MediaCategory.AUDIO);
         assertThat(m.steps()).containsOnlyKeys("metadata", "transcode");
         assertThat(((Number) m.metadata().get("durationSeconds")).doubleValue()).isBetween(49.0, 51.0);
     }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mediaflow.infra.TestPaths;
 import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.CompletionEvent;
 import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
@@ -13,6 +15,7 @@ import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.model.StepResult;
 import com.mediaflow.shared.model.Json;
+import com.mediaflow.shared.model.StepState;
 import com.mediaflow.shared.pipeline.ShadowComparison;
 import com.mediaflow.testkit.Corpus;
 import com.mediaflow.testkit.EmfDocuments;
@@ -129,7 +132,7 @@ class ShadowIT {
             fx.store.putJson(fx.media, Keys.shadowResult(id, "thumbnail"), new StepResult(id, "thumbnail", tampered,
                     shadowThumb.metadata(), shadowThumb.reasons()));
             fx.stack.sqs().sendMessage(b -> b.queueUrl(fx.stack.queueUrl("ShadowThumbnailQueue")).messageBody(Json.write(
-                    new StepMessage(id, "thumbnail", "image/jpeg", "image", fx.media, Keys.original(id)).asShadow())));
+                    new StepMessage(id, "thumbnail", MediaFormat.JPEG, MediaCategory.IMAGE, fx.media, Keys.original(id)).asShadow())));
 
             // then: the difference is recorded, and nothing of the item changed, no event was sent
             ShadowComparison c = StackFixture.await(() -> fx.store.getJson(fx.media, Keys.shadowComparison(id, "thumbnail"),
@@ -152,21 +155,21 @@ class ShadowIT {
             String id = "ab".repeat(32);
             fx.stack.s3().putObject(b -> b.bucket(fx.media).key(Keys.original(id)).contentType("image/jpeg"),
                     software.amazon.awssdk.core.sync.RequestBody.fromFile(PHOTO));
-            Manifest processing = new Manifest(id, MediaStatus.PROCESSING, "image/jpeg", "image", 1L,
-                    new Manifest.Location(fx.media, Keys.original(id)), Map.of("thumbnail", Manifest.PENDING), List.of(), List.of(),
+            Manifest processing = new Manifest(id, MediaStatus.PROCESSING, MediaFormat.JPEG, MediaCategory.IMAGE, 1L,
+                    new Manifest.Location(fx.media, Keys.original(id)), Map.of("thumbnail", StepState.PENDING), List.of(), List.of(),
                     Map.of(), Map.of(), null);
             fx.store.putJson(fx.media, Keys.manifest(id), processing);
 
             // and: a shadow copy that fails for good (it names another key: consumed without retry) leaves the item alone
             fx.stack.sqs().sendMessage(b -> b.queueUrl(fx.stack.queueUrl("ShadowThumbnailQueue")).messageBody(Json.write(
-                    new StepMessage(id, "thumbnail", "image/jpeg", "image", fx.media, Keys.mediaPrefix(id) + "other").asShadow())));
+                    new StepMessage(id, "thumbnail", MediaFormat.JPEG, MediaCategory.IMAGE, fx.media, Keys.mediaPrefix(id) + "other").asShadow())));
             fx.awaitQuiet(WAIT);
             assertThat(fx.store.getJson(fx.media, Keys.manifest(id), Manifest.class)).as("the item, after a failed shadow copy")
                     .contains(processing);
             assertThat(fx.completions()).isEmpty();
 
             fx.stack.sqs().sendMessage(b -> b.queueUrl(fx.stack.queueUrl("ShadowThumbnailQueue")).messageBody(Json.write(
-                    new StepMessage(id, "thumbnail", "image/jpeg", "image", fx.media, Keys.original(id)).asShadow())));
+                    new StepMessage(id, "thumbnail", MediaFormat.JPEG, MediaCategory.IMAGE, fx.media, Keys.original(id)).asShadow())));
 
             // when: the shadow result is stored, the comparison waits
             StepResult shadow = StackFixture.await(() -> fx.store.getJson(fx.media, Keys.shadowResult(id, "thumbnail"),

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mediaflow.infra.TestPaths;
 import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.CompletionEvent;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
@@ -116,7 +118,7 @@ class SweeperIT {
             assertThat(status(fx, id)).isEqualTo(MediaStatus.PROCESSING);
             List<Message> redriven = take(fx.stack, "ThumbnailQueue");
             assertThat(redriven).singleElement().satisfies(m -> assertThat(Json.read(m.body(), StepMessage.class))
-                    .isEqualTo(new StepMessage(id, "thumbnail", "image/jpeg", "image", fx.media, Keys.original(id))));
+                    .isEqualTo(new StepMessage(id, "thumbnail", MediaFormat.JPEG, MediaCategory.IMAGE, fx.media, Keys.original(id))));
             assertThat(take(fx.stack, "MetadataQueue")).hasSize(1);
             sweeper.invoke(EmbeddedStack.scheduledEvent("SweeperFunction"));
             assertThat(count(fx.stack, "ThumbnailQueue")).as("a second run right after re-drives nothing").isZero();

@@ -10,6 +10,8 @@ import com.mediaflow.shared.codec.MediaProbe;
 import com.mediaflow.shared.codec.ProbeResult;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.error.ResultPendingException;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.lambda.Heartbeat;
 import com.mediaflow.shared.lambda.Lease;
 import com.mediaflow.shared.model.Json;
@@ -19,6 +21,7 @@ import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.StepDone;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.model.StepResult;
+import com.mediaflow.shared.model.StepState;
 import com.mediaflow.shared.model.TranscodeJob;
 import com.mediaflow.shared.model.TranscodeWork;
 import com.mediaflow.shared.pipeline.Finalizer;
@@ -81,14 +84,16 @@ class TranscodeServiceIT {
     private static String stage(Path file, String type) throws Exception {
         String id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
         fx.stack.s3().putObject(b -> b.bucket(fx.media).key(Keys.original(id)).contentType(type), RequestBody.fromFile(file));
-        fx.store.putJson(fx.media, Keys.manifest(id), new Manifest(id, MediaStatus.PROCESSING, type, "video", Files.size(file),
-                new Manifest.Location(fx.media, Keys.original(id)), Map.of("transcode", Manifest.PENDING), List.of(), List.of(),
+        fx.store.putJson(fx.media, Keys.manifest(id), new Manifest(id, MediaStatus.PROCESSING,
+                MediaFormat.byMimeType(type).orElseThrow(), MediaCategory.VIDEO, Files.size(file),
+                new Manifest.Location(fx.media, Keys.original(id)), Map.of("transcode", StepState.PENDING), List.of(), List.of(),
                 Map.of()));
         return id;
     }
 
     private static String stepMessage(String id, String type) {
-        return Json.write(new StepMessage(id, TranscodeService.STEP, type, "video", fx.media, Keys.original(id)));
+        return Json.write(new StepMessage(id, TranscodeService.STEP, MediaFormat.byMimeType(type).orElseThrow(),
+                MediaCategory.VIDEO, fx.media, Keys.original(id)));
     }
 
     private static List<String> drain(String queueUrl) {
@@ -242,7 +247,7 @@ class TranscodeServiceIT {
         Path clip = SyntheticMedia.mp4(dir.resolve("h264-320x240-12s-shadow.mp4"), 320, 240, 12, (int) FPS, false, 0);
         String id = stage(clip, "video/mp4");
         TranscodeService service = new TranscodeService(config("TranscodeFunction"), fx.store, new Queue(fx.stack.sqs()));
-        StepMessage shadow = new StepMessage(id, TranscodeService.STEP, "video/mp4", "video", fx.media, Keys.original(id)).asShadow();
+        StepMessage shadow = new StepMessage(id, TranscodeService.STEP, MediaFormat.MP4, MediaCategory.VIDEO, fx.media, Keys.original(id)).asShadow();
 
         // the live result is not there yet: the comparison waits (retryable), after the shadow result is stored
         assertThatThrownBy(() -> service.handle(Json.write(shadow), Lease.NONE)).isInstanceOf(ResultPendingException.class);

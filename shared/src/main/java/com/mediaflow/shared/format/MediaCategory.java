@@ -1,5 +1,7 @@
 package com.mediaflow.shared.format;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** What kind of media an item is; decides which pipeline steps apply to it. */
 public enum MediaCategory {
     IMAGE,
@@ -9,6 +11,8 @@ public enum MediaCategory {
     /** Not media we accept: executables, archives, markup, unknown bytes. */
     OTHER;
 
+    /** Its lowercase name: in PIPELINE_STEPS, and in JSON documents (a manifest's or a step message's {@code category}). */
+    @JsonValue
     public String id() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -1,5 +1,6 @@
 package com.mediaflow.shared.format;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -59,6 +60,8 @@ public enum MediaFormat {
         this.extensions = List.of(extensions);
     }
 
+    /** Its MIME type; also its name in JSON documents (a manifest's or a step message's {@code type}). */
+    @JsonValue
     public String mimeType() {
         return mimeType;
     }

@@ -1,5 +1,6 @@
 package com.mediaflow.shared.model;
 
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.validation.Reason;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import java.util.List;
  *
  * @param upload the ingest key, as in the previous version (same as {@code key}); null only in the
  *     previous version's item-level events
+ * @param type the item's detected format, written as its MIME type
  * @param bucket the ingest bucket of the upload
  * @param key the ingest key of the upload
  * @param etag the upload's ETag, without quotes
@@ -21,7 +23,7 @@ import java.util.List;
  * @param receiptKey the upload's receipt in the media bucket
  * @param duplicate whether the bytes were stored or claimed before by another upload
  */
-public record CompletionEvent(String mediaId, MediaStatus status, String type, String manifestKey, String upload,
+public record CompletionEvent(String mediaId, MediaStatus status, MediaFormat type, String manifestKey, String upload,
                               List<Reason> reasons, String eventId, String bucket, String key, String etag,
                               String sequencer, String uploadId, String receiptKey, Boolean duplicate) implements Versioned {
     public CompletionEvent {
@@ -29,7 +31,7 @@ public record CompletionEvent(String mediaId, MediaStatus status, String type, S
     }
 
     /** The previous version's shape: about an item, or an upload named by its key alone. */
-    public CompletionEvent(String mediaId, MediaStatus status, String type, String manifestKey, String upload, List<Reason> reasons) {
+    public CompletionEvent(String mediaId, MediaStatus status, MediaFormat type, String manifestKey, String upload, List<Reason> reasons) {
         this(mediaId, status, type, manifestKey, upload, reasons, null, null, null, null, null, null, null, null);
     }
 

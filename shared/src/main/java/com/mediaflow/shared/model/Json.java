@@ -5,21 +5,30 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.mediaflow.shared.error.MalformedEventException;
 import com.mediaflow.shared.error.NewerFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
-/** The one ObjectMapper: sorted map keys and no nulls, so equal documents are equal bytes. */
+/**
+ * The one ObjectMapper: sorted map keys and no nulls, so equal documents are equal bytes. Enums are
+ * written by their wire names ({@code @JsonValue}: a format's MIME type, a category's lowercase
+ * name, otherwise the constant's name) and read by them only, never by position.
+ */
 public final class Json {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .findAndAddModules()
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS, true)
             .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false)
             .build();
 
@@ -41,7 +50,8 @@ public final class Json {
     /**
      * @throws MalformedEventException when the text is not a JSON {@code type}
      * @throws NewerFormatException when {@code type} is {@link Versioned} and the document's {@code "v"}
-     *     is newer than this code's (retryable)
+     *     is newer than this code's, or when a field of an enum type holds a name this code does not
+     *     know, such as a media format added by a newer version (retryable: see {@link #unknownValue})
      */
     public static <T> T read(String json, Class<T> type) {
         try {
@@ -54,6 +64,11 @@ public final class Json {
             }
             checkVersion(tree, type);
             return MAPPER.treeToValue(tree, type);
+        } catch (InvalidFormatException e) {
+            if (e.getTargetType() != null && e.getTargetType().isEnum() && e.getValue() instanceof String name) {
+                throw unknownValue(type, e, name);
+            }
+            throw new MalformedEventException("expected a JSON " + type.getSimpleName() + ", found: " + abbreviate(json), e);
         } catch (IOException e) {
             throw new MalformedEventException("expected a JSON " + type.getSimpleName() + ", found: " + abbreviate(json), e);
         }
@@ -77,6 +92,38 @@ public final class Json {
                     + ", written by a newer deployment; this code reads versions " + Versioned.PREVIOUS + " to " + Versioned.CURRENT
                     + ", so it leaves the message for the newer version (or for after the rollback)");
         }
+    }
+
+    /**
+     * A name an enum of this code does not have, in a document this code could otherwise read. Only
+     * code writes these documents (queues and buckets take nothing from clients), so such a name
+     * comes from a newer version that added it, say a media format, while this one still runs
+     * beside it during a deployment. Taken like a newer {@code "v"}: retryable, so the message
+     * goes back to its queue for the newer version (or waits for a rollback and then reaches its
+     * dead-letter queue after its retries, FAILED and redrivable), where a permanent error would
+     * mark a sound item FAILED at once.
+     */
+    private static NewerFormatException unknownValue(Class<?> type, InvalidFormatException e, String name) {
+        List<String> known = new ArrayList<>();
+        for (Object constant : e.getTargetType().getEnumConstants()) {
+            known.add(MAPPER.convertValue(constant, String.class));
+        }
+        return new NewerFormatException("a " + type.getSimpleName() + " whose " + path(e) + " is '" + name
+                + "', which this code does not know (expected one of " + String.join(", ", known)
+                + "): written by a newer deployment, so it leaves the message for the newer version (or for after the rollback)",
+                e);
+    }
+
+    private static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.isEmpty() ? "value" : sb.toString();
     }
 
     public static <T> T read(byte[] json, Class<T> type) {

@@ -1,5 +1,7 @@
 package com.mediaflow.shared.model;
 
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.validation.Reason;
 import java.util.List;
 import java.util.Map;
@@ -10,10 +12,10 @@ import java.util.TreeMap;
  * of it.
  *
  * @param mediaId the SHA-256 of the original bytes, lowercase hex
- * @param type the detected MIME type
- * @param category image, video, audio or document
+ * @param type the detected format, written as its MIME type
+ * @param category its category, written as image, video, audio, document or other
  * @param original where the original bytes are (media bucket when accepted, quarantine bucket when not)
- * @param steps each step that applies to this item and whether it has reported: PENDING or DONE
+ * @param steps each step that applies to this item and whether it has reported ({@link StepState})
  * @param progress while PROCESSING, what a long step has done so far, such as
  *     {@code transcode: "segments 37/60"}; empty once terminal
  * @param claimedBy the id of the upload whose validate run created this manifest with a
@@ -23,19 +25,16 @@ import java.util.TreeMap;
 public record Manifest(
         String mediaId,
         MediaStatus status,
-        String type,
-        String category,
+        MediaFormat type,
+        MediaCategory category,
         long size,
         Location original,
-        Map<String, String> steps,
+        Map<String, StepState> steps,
         List<Reason> reasons,
         List<Output> outputs,
         Map<String, Object> metadata,
         Map<String, String> progress,
         String claimedBy) implements Versioned {
-
-    public static final String PENDING = "PENDING";
-    public static final String DONE = "DONE";
 
     public Manifest {
         steps = steps == null ? Map.of() : new TreeMap<>(steps);
@@ -46,8 +45,8 @@ public record Manifest(
     }
 
     /** A manifest without progress and without a claim, as the previous version wrote them. */
-    public Manifest(String mediaId, MediaStatus status, String type, String category, long size, Location original,
-                    Map<String, String> steps, List<Reason> reasons, List<Output> outputs, Map<String, Object> metadata) {
+    public Manifest(String mediaId, MediaStatus status, MediaFormat type, MediaCategory category, long size, Location original,
+                    Map<String, StepState> steps, List<Reason> reasons, List<Output> outputs, Map<String, Object> metadata) {
         this(mediaId, status, type, category, size, original, steps, reasons, outputs, metadata, Map.of(), null);
     }
 
@@ -59,7 +58,7 @@ public record Manifest(
     }
 
     /** This item in a new state, claim kept, progress cleared. */
-    public Manifest withOutcome(MediaStatus newStatus, Location newOriginal, Map<String, String> newSteps, List<Reason> newReasons,
+    public Manifest withOutcome(MediaStatus newStatus, Location newOriginal, Map<String, StepState> newSteps, List<Reason> newReasons,
                                 List<Output> newOutputs, Map<String, Object> newMetadata) {
         return new Manifest(mediaId, newStatus, type, category, size, newOriginal, newSteps, newReasons, newOutputs, newMetadata,
                 Map.of(), claimedBy);

@@ -1,5 +1,6 @@
 package com.mediaflow.shared.model;
 
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.validation.Reason;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,9 @@ import java.util.List;
  *
  * @param status PROCESSING while the item is; then READY, QUARANTINED or FAILED. QUARANTINED from
  *     the start when this upload itself was rejected (its content, or its declared name or type)
+ * @param declaredType the Content-Type the client gave, as given (any string)
+ * @param detectedType the format detected from the bytes, written as its MIME type; null when the
+ *     upload never got a verdict
  * @param reasons this upload's own reasons, and once final the item's too
  * @param duplicate the bytes were already stored or claimed by another upload, so nothing was
  *     processed again for this one
@@ -30,7 +34,7 @@ public record Receipt(
         long size,
         String declaredType,
         String mediaId,
-        String detectedType,
+        MediaFormat detectedType,
         MediaStatus status,
         List<Reason> reasons,
         boolean duplicate,
@@ -44,7 +48,7 @@ public record Receipt(
 
     /** A receipt without the upload's time, as the previous version wrote it. */
     public Receipt(String bucket, String key, String etag, long size, String declaredType, String mediaId,
-                   String detectedType, MediaStatus status, List<Reason> reasons, boolean duplicate, String sequencer,
+                   MediaFormat detectedType, MediaStatus status, List<Reason> reasons, boolean duplicate, String sequencer,
                    String uploadId, String eventId) {
         this(bucket, key, etag, size, declaredType, mediaId, detectedType, status, reasons, duplicate, sequencer, uploadId,
                 eventId, null);
@@ -67,7 +71,7 @@ public record Receipt(
 
     /** A receipt as the previous version wrote it, without the upload's identity. */
     public Receipt(String bucket, String key, String etag, long size, String declaredType, String mediaId,
-                   String detectedType, MediaStatus status, List<Reason> reasons, boolean duplicate) {
+                   MediaFormat detectedType, MediaStatus status, List<Reason> reasons, boolean duplicate) {
         this(bucket, key, etag, size, declaredType, mediaId, detectedType, status, reasons, duplicate, null, null, null, null);
     }
 

@@ -1,13 +1,19 @@
 package com.mediaflow.shared.model;
 
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
+
 /**
  * Validate to a step: work on this stored original.
+ *
+ * @param type the detected format, written as its MIME type
+ * @param category the format's category, written as its lowercase name
  *
  * @param shadow true on a shadow copy (shadow mode, {@link com.mediaflow.shared.pipeline.Shadow}): the step
  *     writes only under {@code shadow/<mediaId>/<step>/} and compares; null (left out of the JSON) on the real one
  */
-public record StepMessage(String mediaId, String step, String type, String category, String bucket, String key, Boolean shadow) implements Versioned {
-    public StepMessage(String mediaId, String step, String type, String category, String bucket, String key) {
+public record StepMessage(String mediaId, String step, MediaFormat type, MediaCategory category, String bucket, String key, Boolean shadow) implements Versioned {
+    public StepMessage(String mediaId, String step, MediaFormat type, MediaCategory category, String bucket, String key) {
         this(mediaId, step, type, category, bucket, key, null);
     }
 

@@ -13,7 +13,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * ignore fields they do not know, so the previous version reads the current one's documents too. A
  * document of a version newer than {@link #CURRENT} is refused by {@link Json#read} with a
  * retryable error: the message returns to its queue for a function of the new version (or this
- * one, after the rollback) to take.
+ * one, after the rollback) to take. A name that one of the reader's enums does not have (a media
+ * format, a step state, a reason code a newer version added) is refused the same way.
  */
 public interface Versioned {
     /** The format written by this code: 2 added {@code "v"} itself, codec warnings as reasons and the receipts' {@code uploadedAt}. */

@@ -5,6 +5,8 @@ import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.error.StorageException;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.metrics.StepMetrics;
 import com.mediaflow.shared.model.CompletionEvent;
 import com.mediaflow.shared.model.Json;
@@ -14,6 +16,7 @@ import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepDone;
 import com.mediaflow.shared.model.StepResult;
+import com.mediaflow.shared.model.StepState;
 import com.mediaflow.shared.model.Upload;
 import com.mediaflow.shared.validation.Reason;
 import java.util.ArrayList;
@@ -100,9 +103,9 @@ public final class Finalizer {
         String id = PrimingInputs.MEDIA_ID;
         StepDone done = Json.roundTrip(new StepDone(id, "thumbnail"), StepDone.class);
         Keys.checkMessage("finalize message", done.mediaId(), null, null);
-        Manifest processing = Json.roundTrip(new Manifest(id, MediaStatus.PROCESSING, "image/png", "image", 94,
+        Manifest processing = Json.roundTrip(new Manifest(id, MediaStatus.PROCESSING, MediaFormat.PNG, MediaCategory.IMAGE, 94,
                 new Manifest.Location(mediaBucket, Keys.original(id)),
-                Map.of("thumbnail", Manifest.PENDING, "metadata", Manifest.PENDING), List.of(), List.of(), Map.of()),
+                Map.of("thumbnail", StepState.PENDING, "metadata", StepState.PENDING), List.of(), List.of(), Map.of()),
                 Manifest.class);
         advances(processing.progress().get(done.step()), "segments 1/2");
         Map<String, StepResult> stored = Map.of(
@@ -153,13 +156,13 @@ public final class Finalizer {
             // FAILED: a redriven step may still complete the item, so the merge below still runs
         }
         Merged merged = merge(manifest, step -> store.getJson(mediaBucket, Keys.stepResult(id, step), StepResult.class));
-        Map<String, String> steps = merged.steps();
+        Map<String, StepState> steps = merged.steps();
         List<Output> outputs = merged.outputs();
         Map<String, Object> metadata = merged.metadata();
         List<Reason> reasons = merged.reasons();
         boolean failed = merged.failed();
         if (merged.pending()) {
-            if (done.inProgress() && Manifest.PENDING.equals(steps.get(done.step()))
+            if (done.inProgress() && steps.get(done.step()) == StepState.PENDING
                     && advances(manifest.progress().get(done.step()), done.progress())) {
                 LOG.info("{}: {} is at {}", id, done.step(), done.progress());
                 return store.putJsonIfMatch(mediaBucket, Keys.manifest(id), manifest.withProgress(done.step(), done.progress()),
@@ -199,10 +202,10 @@ public final class Finalizer {
     }
 
     /** The step results merged over a manifest: each step DONE or PENDING, and what the done ones made. */
-    record Merged(Map<String, String> steps, List<Output> outputs, Map<String, Object> metadata, List<Reason> reasons,
+    record Merged(Map<String, StepState> steps, List<Output> outputs, Map<String, Object> metadata, List<Reason> reasons,
                   boolean failed) {
         boolean pending() {
-            return steps.containsValue(Manifest.PENDING);
+            return steps.containsValue(StepState.PENDING);
         }
     }
 
@@ -211,7 +214,7 @@ public final class Finalizer {
      * order: outputs and reasons appended, metadata laid over the manifest's. No I/O of its own.
      */
     static Merged merge(Manifest manifest, Function<String, Optional<StepResult>> results) {
-        Map<String, String> steps = new TreeMap<>();
+        Map<String, StepState> steps = new TreeMap<>();
         List<Output> outputs = new ArrayList<>();
         Map<String, Object> metadata = new TreeMap<>(manifest.metadata());
         List<Reason> reasons = new ArrayList<>();
@@ -224,10 +227,10 @@ public final class Finalizer {
         for (String step : manifest.steps().keySet()) {
             Optional<StepResult> result = results.apply(step);
             if (result.isEmpty()) {
-                steps.put(step, Manifest.PENDING);
+                steps.put(step, StepState.PENDING);
                 continue;
             }
-            steps.put(step, Manifest.DONE);
+            steps.put(step, StepState.DONE);
             outputs.addAll(result.get().outputs());
             metadata.putAll(result.get().metadata());
             reasons.addAll(result.get().reasons());

@@ -22,6 +22,7 @@ import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepMessage;
+import com.mediaflow.shared.model.StepState;
 import com.mediaflow.shared.model.Upload;
 import com.mediaflow.shared.validation.StructureValidator;
 import com.mediaflow.shared.validation.io.ArrayByteSource;
@@ -169,7 +170,7 @@ public final class IngestService {
         LOG.info("s3://{}/{} (upload {}): {} bytes, sha256 {}, detected {}, accepted {}, reasons {}", ingestBucket,
                 object.key(), upload.id(), pass.size(), mediaId, detected.mimeType(), verdict.accepted(), verdict.reasons());
         Receipt own = new Receipt(ingestBucket, upload.key(), upload.etag(), pass.size(), declaredType, mediaId,
-                verdict.detectedType(), verdict.accepted() ? MediaStatus.PROCESSING : MediaStatus.QUARANTINED,
+                verdict.detected(), verdict.accepted() ? MediaStatus.PROCESSING : MediaStatus.QUARANTINED,
                 verdict.reasons(), false, upload.sequencer(), upload.id(), null, object.eventTime());
         if (verdict.accepted()) {
             accept(upload, own, pass, verdict);
@@ -234,14 +235,14 @@ public final class IngestService {
     private void accept(Upload upload, Receipt own, Hashing.Pass pass, Verdict verdict) {
         String mediaId = pass.sha256();
         MediaCategory category = verdict.detected().category();
-        Map<String, String> pending = new LinkedHashMap<>();
+        Map<String, StepState> pending = new LinkedHashMap<>();
         for (StepRoute route : steps) {
             if (route.appliesTo(category, verdict.detectedType())) {
-                pending.put(route.name(), Manifest.PENDING);
+                pending.put(route.name(), StepState.PENDING);
             }
         }
         Manifest.Location original = new Manifest.Location(mediaBucket, Keys.original(mediaId));
-        Manifest claim = new Manifest(mediaId, MediaStatus.PROCESSING, verdict.detectedType(), category.id(), pass.size(),
+        Manifest claim = new Manifest(mediaId, MediaStatus.PROCESSING, verdict.detected(), category, pass.size(),
                 original, pending, verdict.reasons(), List.of(), Map.of(), Map.of(), upload.id());
         Manifest item = claim(claim);
         boolean claimer = upload.id().equals(item.claimedBy());
@@ -261,7 +262,7 @@ public final class IngestService {
             // the steps tolerate; a claimed item without its messages would stall forever.
             for (StepRoute route : steps) {
                 if (route.appliesTo(category, verdict.detectedType())) {
-                    StepMessage message = new StepMessage(mediaId, route.name(), verdict.detectedType(), category.id(),
+                    StepMessage message = new StepMessage(mediaId, route.name(), verdict.detected(), category,
                             mediaBucket, Keys.original(mediaId));
                     queue.send(route.queueUrl(), message);
                     // shadow mode: a marked copy for the version under test, for a fraction of the items chosen by id
@@ -351,7 +352,7 @@ public final class IngestService {
         store.putJson(quarantineBucket, Keys.quarantineReasons(mediaId), own);
         if (verdict.contentRejected()) {
             store.putJsonIfAbsent(mediaBucket, Keys.manifest(mediaId), new Manifest(mediaId, MediaStatus.QUARANTINED,
-                    verdict.detectedType(), verdict.detected().category().id(), own.size(),
+                    verdict.detected(), verdict.detected().category(), own.size(),
                     new Manifest.Location(quarantineBucket, Keys.quarantinedOriginal(mediaId)), Map.of(),
                     verdict.reasons(), List.of(), Map.of(), Map.of(), upload.id()));
         }
@@ -393,23 +394,23 @@ public final class IngestService {
         }
         String mediaId = pass.sha256();
         MediaCategory category = detected.category();
-        Map<String, String> pending = new LinkedHashMap<>();
+        Map<String, StepState> pending = new LinkedHashMap<>();
         int roundTrips = 0;
         for (StepRoute route : steps) {
             if (route.appliesTo(category, verdict.detectedType())) {
-                pending.put(route.name(), Manifest.PENDING);
-                Json.roundTrip(new StepMessage(mediaId, route.name(), verdict.detectedType(), category.id(), mediaBucket,
+                pending.put(route.name(), StepState.PENDING);
+                Json.roundTrip(new StepMessage(mediaId, route.name(), verdict.detected(), category, mediaBucket,
                         Keys.original(mediaId)), StepMessage.class);
                 roundTrips++;
             }
         }
         ObjectCreated object = created.get(0);
         Upload upload = new Upload(ingestBucket, object.key(), object.sequencer(), object.etag());
-        Manifest claim = Json.roundTrip(new Manifest(mediaId, MediaStatus.PROCESSING, verdict.detectedType(), category.id(),
+        Manifest claim = Json.roundTrip(new Manifest(mediaId, MediaStatus.PROCESSING, verdict.detected(), category,
                 pass.size(), new Manifest.Location(mediaBucket, Keys.original(mediaId)), pending, verdict.reasons(), List.of(),
                 Map.of(), Map.of(), upload.id()), Manifest.class);
         Receipt attached = Json.roundTrip(new Receipt(ingestBucket, key, upload.etag(), pass.size(), "image/png", mediaId,
-                verdict.detectedType(), MediaStatus.PROCESSING, verdict.reasons(), false, upload.sequencer(), upload.id(), null),
+                verdict.detected(), MediaStatus.PROCESSING, verdict.reasons(), false, upload.sequencer(), upload.id(), null),
                 Receipt.class);
         Receipt settled = attached.settle(claim.withOutcome(MediaStatus.READY, claim.original(), claim.steps(), claim.reasons(),
                 List.of(), Map.of()));

@@ -7,6 +7,8 @@ import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.config.StepRoute;
 import com.mediaflow.shared.lambda.S3Notification;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
@@ -443,7 +445,7 @@ public final class Sweeper {
         }
         String body = Json.write(notification(region, ingestBucket, "priming/priming photo.png", "0123456789abcdef", now));
         var parsed = S3Notification.parse(body, ingestBucket);
-        Json.roundTrip(new StepMessage(PrimingInputs.MEDIA_ID, "thumbnail", "image/png", "image", mediaBucket,
+        Json.roundTrip(new StepMessage(PrimingInputs.MEDIA_ID, "thumbnail", MediaFormat.PNG, MediaCategory.IMAGE, mediaBucket,
                 Keys.original(PrimingInputs.MEDIA_ID)), StepMessage.class);
         Json.roundTrip(new Cursor("media/" + PrimingInputs.MEDIA_ID + "/manifest.json"), Cursor.class);
         Json.roundTrip(new Receipt(ingestBucket, parsed.get(0).key(), "0123456789abcdef", 0, null, null, null, MediaStatus.FAILED,

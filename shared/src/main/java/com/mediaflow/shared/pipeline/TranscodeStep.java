@@ -11,6 +11,7 @@ import com.mediaflow.shared.codec.video.TranscodeResult;
 import com.mediaflow.shared.codec.video.VideoOutput;
 import com.mediaflow.shared.codec.video.VideoTranscoder;
 import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.validation.Limits;
 import java.nio.file.Path;
@@ -31,8 +32,6 @@ final class TranscodeStep implements FileStep {
     static final String STEP = "transcode";
     /** At most one progress notice per this long, so short encodes send none. */
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
-    private static final String WEBP = "image/webp";
-    private static final String GIF = "image/gif";
 
     private final VideoTranscoder transcoder;
     private final AudioTranscoder audio;
@@ -56,9 +55,9 @@ final class TranscodeStep implements FileStep {
 
     @Override
     public Outcome process(StepMessage m, Path original, Work work) {
-        MediaCategory category = MediaCategory.fromId(m.category());
-        boolean webp = WEBP.equals(m.type());
-        if (category == MediaCategory.IMAGE && !GIF.equals(m.type()) && !webp) {
+        MediaCategory category = java.util.Objects.requireNonNull(m.category(), "a step message without its category");
+        boolean webp = m.type() == MediaFormat.WEBP;
+        if (category == MediaCategory.IMAGE && m.type() != MediaFormat.GIF && !webp) {
             return Made.nothing(); // stills have nothing to transcode (PIPELINE_STEPS sends none here)
         }
         if (category != MediaCategory.VIDEO && category != MediaCategory.AUDIO && category != MediaCategory.IMAGE) {

@@ -3,6 +3,8 @@ package com.mediaflow.shared.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.shared.aws.Keys;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.validation.Reason;
 import com.mediaflow.shared.validation.ReasonCode;
 import java.util.List;
@@ -32,8 +34,8 @@ class JsonCompatibilityTest {
     }
 
     private static Manifest claimed() {
-        return new Manifest(ID, MediaStatus.PROCESSING, "image/jpeg", "image", 10, new Manifest.Location("media", Keys.original(ID)),
-                Map.of("thumbnail", Manifest.PENDING), REASONS, List.of(), Map.of("width", 4), Map.of("thumbnail", "encoded 40%"),
+        return new Manifest(ID, MediaStatus.PROCESSING, MediaFormat.JPEG, MediaCategory.IMAGE, 10, new Manifest.Location("media", Keys.original(ID)),
+                Map.of("thumbnail", StepState.PENDING), REASONS, List.of(), Map.of("width", 4), Map.of("thumbnail", "encoded 40%"),
                 "c0ffee");
     }
 
@@ -44,26 +46,28 @@ class JsonCompatibilityTest {
         PreviousManifest before = Json.read(Json.write(now), PreviousManifest.class);
 
         assertThat(before).isEqualTo(new PreviousManifest(ID, MediaStatus.PROCESSING, "image/jpeg", "image", 10, now.original(),
-                now.steps(), REASONS, List.of(), Map.of("width", 4), Map.of("thumbnail", "encoded 40%")));
+                Map.of("thumbnail", "PENDING"), REASONS, List.of(), Map.of("width", 4), Map.of("thumbnail", "encoded 40%")));
     }
 
     @Test
     void manifestOfThePreviousVersion_readNow_hasNoClaim() {
         PreviousManifest before = new PreviousManifest(ID, MediaStatus.READY, "image/jpeg", "image", 10,
-                new Manifest.Location("media", Keys.original(ID)), Map.of("thumbnail", Manifest.DONE), REASONS, List.of(), Map.of(),
+                new Manifest.Location("media", Keys.original(ID)), Map.of("thumbnail", "DONE"), REASONS, List.of(), Map.of(),
                 Map.of());
 
         Manifest now = Json.read(Json.write(before), Manifest.class);
 
         assertThat(now.claimedBy()).isNull();
         assertThat(now.terminal()).isTrue();
-        assertThat(now.steps()).isEqualTo(before.steps());
+        assertThat(now.steps()).isEqualTo(Map.of("thumbnail", StepState.DONE));
+        assertThat(now.type()).isEqualTo(MediaFormat.JPEG);
+        assertThat(now.category()).isEqualTo(MediaCategory.IMAGE);
     }
 
     @Test
     void receiptWithTheUploadsIdentity_readByThePreviousVersion_isItsReceipt() {
         Upload u = new Upload("ingest", "a.jpg", "0A", "abc");
-        Receipt now = new Receipt("ingest", "a.jpg", "abc", 10, "image/jpeg", ID, "image/jpeg", MediaStatus.READY, REASONS, true,
+        Receipt now = new Receipt("ingest", "a.jpg", "abc", 10, "image/jpeg", ID, MediaFormat.JPEG, MediaStatus.READY, REASONS, true,
                 "0A", u.id(), u.eventId(MediaStatus.READY));
 
         PreviousReceipt before = Json.read(Json.write(now), PreviousReceipt.class);
@@ -75,9 +79,9 @@ class JsonCompatibilityTest {
     @Test
     void completionEvent_readByAConsumerOfThePreviousVersion_namesTheItemAndTheUpload() {
         Upload u = new Upload("ingest", "a.jpg", "0A", "abc");
-        Receipt settled = new Receipt("ingest", "a.jpg", "abc", 10, "image/jpeg", ID, "image/jpeg", MediaStatus.PROCESSING,
+        Receipt settled = new Receipt("ingest", "a.jpg", "abc", 10, "image/jpeg", ID, MediaFormat.JPEG, MediaStatus.PROCESSING,
                 REASONS, false, "0A", u.id(), null).settle(claimed().withOutcome(MediaStatus.READY, claimed().original(),
-                Map.of("thumbnail", Manifest.DONE), REASONS, List.of(), Map.of()));
+                Map.of("thumbnail", StepState.DONE), REASONS, List.of(), Map.of()));
 
         PreviousCompletionEvent before = Json.read(Json.write(CompletionEvent.of(settled, Keys.manifest(ID), Keys.receipt(u))),
                 PreviousCompletionEvent.class);
@@ -93,7 +97,7 @@ class JsonCompatibilityTest {
 
         CompletionEvent now = Json.read(Json.write(before), CompletionEvent.class);
 
-        assertThat(now).isEqualTo(new CompletionEvent(ID, MediaStatus.READY, "image/jpeg", Keys.manifest(ID), null, List.of()));
+        assertThat(now).isEqualTo(new CompletionEvent(ID, MediaStatus.READY, MediaFormat.JPEG, Keys.manifest(ID), null, List.of()));
         assertThat(now.eventId()).isNull();
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mediaflow.shared.aws.Keys;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.validation.Reason;
 import com.mediaflow.shared.validation.ReasonCode;
 import java.util.List;
@@ -18,12 +20,12 @@ class ReceiptSettleTest {
 
     private static Receipt attached(String key, String sequencer, MediaStatus status, List<Reason> reasons, boolean duplicate) {
         Upload u = new Upload(BUCKET, key, sequencer, "abc");
-        return new Receipt(BUCKET, key, "abc", 1234, "image/jpeg", ID, "image/jpeg", status, reasons, duplicate, sequencer, u.id(), null);
+        return new Receipt(BUCKET, key, "abc", 1234, "image/jpeg", ID, MediaFormat.JPEG, status, reasons, duplicate, sequencer, u.id(), null);
     }
 
     private static Manifest item(MediaStatus status, List<Reason> reasons) {
-        return new Manifest(ID, status, "image/jpeg", "image", 1234, new Manifest.Location("media", Keys.original(ID)),
-                Map.of("thumbnail", Manifest.DONE), reasons, List.of(), Map.of(), Map.of(), "someone");
+        return new Manifest(ID, status, MediaFormat.JPEG, MediaCategory.IMAGE, 1234, new Manifest.Location("media", Keys.original(ID)),
+                Map.of("thumbnail", StepState.DONE), reasons, List.of(), Map.of(), Map.of(), "someone");
     }
 
     @Test

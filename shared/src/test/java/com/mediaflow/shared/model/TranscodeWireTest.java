@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mediaflow.shared.error.MalformedEventException;
 import com.mediaflow.shared.error.NewerFormatException;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,14 +29,14 @@ class TranscodeWireTest {
 
     @Test
     void theStepMessage_isWritten_asBefore() {
-        assertThat(Json.write(new StepMessage(ID, "transcode", "video/mp4", "video", "media", "media/" + ID + "/original")))
+        assertThat(Json.write(new StepMessage(ID, "transcode", MediaFormat.MP4, MediaCategory.VIDEO, "media", "media/" + ID + "/original")))
                 .isEqualTo("{\"mediaId\":\"" + ID + "\",\"step\":\"transcode\",\"type\":\"video/mp4\",\"category\":\"video\","
                         + "\"bucket\":\"media\",\"key\":\"media/" + ID + "/original\",\"v\":2}");
     }
 
     @Test
     void todaysMessages_withAndWithoutTheirVersion_areRead_asTheVariantTheyAre() {
-        StepMessage m = new StepMessage(ID, "transcode", "video/mp4", "video", "media", "media/" + ID + "/original");
+        StepMessage m = new StepMessage(ID, "transcode", MediaFormat.MP4, MediaCategory.VIDEO, "media", "media/" + ID + "/original");
         for (String v : List.of("", ",\"v\":1", ",\"v\":2")) {
             assertThat(TranscodeWork.read(Json.write(m).replace(",\"v\":2", v))).isEqualTo(new TranscodeWork.Step(m));
             assertThat(TranscodeWork.read(("{\"job\":\"segment\",\"mediaId\":\"" + ID + "\",\"bucket\":\"media\",\"segment\":3,"

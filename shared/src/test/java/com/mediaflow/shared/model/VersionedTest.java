@@ -6,13 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.mediaflow.shared.error.MalformedEventException;
 import com.mediaflow.shared.error.MediaflowException;
 import com.mediaflow.shared.error.NewerFormatException;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class VersionedTest {
     private static final String ID = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
-    private static final StepMessage MESSAGE = new StepMessage(ID, "thumbnail", "image/jpeg", "image", "media", "media/" + ID + "/original");
+    private static final StepMessage MESSAGE = new StepMessage(ID, "thumbnail", MediaFormat.JPEG, MediaCategory.IMAGE, "media", "media/" + ID + "/original");
 
     @Test
     void everyDocumentThatCrossesAVersionBoundary_saysItsFormat() {

@@ -2,10 +2,13 @@ package com.mediaflow.shared.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.StepResult;
+import com.mediaflow.shared.model.StepState;
 import com.mediaflow.shared.validation.Reason;
 import com.mediaflow.shared.validation.ReasonCode;
 import java.util.List;
@@ -18,8 +21,8 @@ class FinalizerMergeTest {
     private static final String ID = "b".repeat(64);
 
     private static Manifest processing() {
-        return new Manifest(ID, MediaStatus.PROCESSING, "image/png", "image", 10, new Manifest.Location("media", "o"),
-                Map.of("thumbnail", Manifest.PENDING, "metadata", Manifest.PENDING), List.of(), List.of(), Map.of("kept", 1));
+        return new Manifest(ID, MediaStatus.PROCESSING, MediaFormat.PNG, MediaCategory.IMAGE, 10, new Manifest.Location("media", "o"),
+                Map.of("thumbnail", StepState.PENDING, "metadata", StepState.PENDING), List.of(), List.of(), Map.of("kept", 1));
     }
 
     @Test
@@ -31,7 +34,7 @@ class FinalizerMergeTest {
                 step -> step.equals("thumbnail") ? Optional.of(thumbnail) : Optional.empty());
 
         assertThat(merged.pending()).isTrue();
-        assertThat(merged.steps()).containsEntry("thumbnail", Manifest.DONE).containsEntry("metadata", Manifest.PENDING);
+        assertThat(merged.steps()).containsEntry("thumbnail", StepState.DONE).containsEntry("metadata", StepState.PENDING);
         assertThat(merged.outputs()).hasSize(1);
         assertThat(merged.metadata()).containsEntry("kept", 1).containsEntry("width", 8);
         assertThat(merged.failed()).isFalse();

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.error.ConfigException;
+import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.StepMessage;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +59,7 @@ class ShadowTest {
 
     @Test
     void shadowCopy_isMarked_andTheRealMessageIsNot() {
-        StepMessage real = new StepMessage(id(1), "thumbnail", "image/jpeg", "image", "media", Keys.original(id(1)));
+        StepMessage real = new StepMessage(id(1), "thumbnail", MediaFormat.JPEG, MediaCategory.IMAGE, "media", Keys.original(id(1)));
         assertThat(Json.write(real)).doesNotContain("shadow");
         StepMessage copy = Json.read(Json.write(real.asShadow()), StepMessage.class);
         assertThat(copy.shadowCopy()).isTrue();
