@@ -3,7 +3,7 @@ package com.mediaflow.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.infra.template.Template;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import com.mediaflow.shared.format.MediaCategory;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.testkit.Corpus;
 import com.mediaflow.testkit.SyntheticMedia;
 import java.io.File;

@@ -2,7 +2,7 @@ package com.mediaflow.uploadapi;
 
 /**
  * A request the API answers with an error and nothing else: no URL, nothing written. {@code code}
- * is a {@link com.mediaflow.shared.validation.ReasonCode} name when validation's limits table or its
+ * is a {@link com.mediaflow.shared.error.ReasonCode} name when validation's limits table or its
  * formats refuse the upload, else one of the API's own codes ({@link #BAD_REQUEST}, {@link #NOT_FOUND},
  * {@link #UNAUTHORIZED}).
  */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.Json;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import java.util.Locale;
 import java.util.Optional;
 

@@ -10,7 +10,7 @@ import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Receipt;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.testkit.Corpus;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.StepMessage;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.testkit.Corpus;
 import com.mediaflow.testkit.SyntheticMedia;
 import java.io.IOException;

@@ -26,7 +26,7 @@ import com.mediaflow.shared.model.TranscodeJob;
 import com.mediaflow.shared.model.TranscodeWork;
 import com.mediaflow.shared.pipeline.Finalizer;
 import com.mediaflow.shared.pipeline.TranscodeService;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.file.Files;
 import java.nio.file.Path;

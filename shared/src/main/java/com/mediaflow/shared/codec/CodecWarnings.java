@@ -1,7 +1,7 @@
 package com.mediaflow.shared.codec;
 
 import com.mediaflow.shared.validation.Reason;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

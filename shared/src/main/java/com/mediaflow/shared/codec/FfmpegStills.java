@@ -6,7 +6,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
 
 import com.mediaflow.shared.error.CodecException;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.shared.validation.Limits;
 import java.nio.file.Path;
 import java.util.Set;

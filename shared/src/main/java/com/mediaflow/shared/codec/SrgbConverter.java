@@ -1,6 +1,6 @@
 package com.mediaflow.shared.codec;
 
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 
 import com.drew.imaging.jpeg.JpegProcessingException;
 import com.drew.imaging.jpeg.JpegSegmentData;

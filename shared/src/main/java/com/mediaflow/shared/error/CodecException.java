@@ -1,6 +1,5 @@
 package com.mediaflow.shared.error;
 
-import com.mediaflow.shared.validation.ReasonCode;
 
 /**
  * A decoder or encoder could not handle bytes that validation had accepted. Permanent: the same

@@ -1,6 +1,5 @@
 package com.mediaflow.shared.error;
 
-import com.mediaflow.shared.validation.ReasonCode;
 
 /** An event or queue message that is not what the function expects. Permanent. */
 public class MalformedEventException extends MediaflowException {

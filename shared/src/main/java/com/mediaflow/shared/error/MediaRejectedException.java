@@ -1,6 +1,5 @@
 package com.mediaflow.shared.error;
 
-import com.mediaflow.shared.validation.ReasonCode;
 
 /**
  * Untrusted bytes broke a rule: their format's, or one of our limits. The only exception a parser

@@ -1,6 +1,5 @@
 package com.mediaflow.shared.error;
 
-import com.mediaflow.shared.validation.ReasonCode;
 
 /**
  * Root of Mediaflow's typed, unchecked exceptions. Messages say what happened, what was expected

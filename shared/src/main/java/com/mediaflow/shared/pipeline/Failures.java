@@ -15,7 +15,7 @@ import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.model.Upload;
 import com.mediaflow.shared.validation.Reason;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -33,7 +33,7 @@ import com.mediaflow.shared.model.StepResult;
 import com.mediaflow.shared.model.TranscodeJob;
 import com.mediaflow.shared.model.TranscodePlan;
 import com.mediaflow.shared.validation.Reason;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

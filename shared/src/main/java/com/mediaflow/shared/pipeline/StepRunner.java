@@ -21,7 +21,7 @@ import com.mediaflow.shared.model.StepDone;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.model.StepResult;
 import com.mediaflow.shared.validation.Reason;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -17,7 +17,7 @@ import com.mediaflow.shared.model.StepDone;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.model.Upload;
 import com.mediaflow.shared.validation.Reason;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

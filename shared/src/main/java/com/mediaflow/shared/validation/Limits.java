@@ -1,5 +1,6 @@
 package com.mediaflow.shared.validation;
 
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.shared.error.MediaRejectedException;
 
 /**

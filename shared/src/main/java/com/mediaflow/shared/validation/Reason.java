@@ -1,5 +1,6 @@
 package com.mediaflow.shared.validation;
 
+import com.mediaflow.shared.error.ReasonCode;
 import java.util.Objects;
 
 /** One finding: a stable code, how serious it is, and a sentence with what was expected and found. */

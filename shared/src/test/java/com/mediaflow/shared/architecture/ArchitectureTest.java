@@ -1,11 +1,8 @@
 package com.mediaflow.shared.architecture;
 
-import static com.tngtech.archunit.base.DescribedPredicate.describe;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -37,11 +34,8 @@ class ArchitectureTest {
             .importPath(Path.of("target/classes"));
 
     @Test
-    void packagesOfShared_areFreeOfCycles_butForTheNamedEdges() {
+    void packagesOfShared_areFreeOfCycles() {
         slices().matching("com.mediaflow.shared.(*)..").should().beFreeOfCycles()
-                // debt: the exceptions name their ReasonCode, which lives in validation (which throws them)
-                .ignoreDependency(resideInAPackage("com.mediaflow.shared.error.."),
-                        named("com.mediaflow.shared.validation.ReasonCode"))
                 .check(SHARED);
     }
 
@@ -63,9 +57,5 @@ class ArchitectureTest {
         }
         assertThat(over).as("files over %d lines (or over their named debt in OVERSIZED): split them by what changes"
                 + " together", MAX_LINES).isEmpty();
-    }
-
-    private static com.tngtech.archunit.base.DescribedPredicate<JavaClass> named(String name) {
-        return describe(name, c -> c.getName().equals(name));
     }
 }

@@ -3,7 +3,7 @@ package com.mediaflow.shared.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.shared.validation.Reason;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.shared.validation.Severity;
 import com.mediaflow.testkit.Corpus;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.mediaflow.shared.error.MalformedEventException;
 import com.mediaflow.shared.error.MediaflowException;
 import com.mediaflow.shared.error.StorageException;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

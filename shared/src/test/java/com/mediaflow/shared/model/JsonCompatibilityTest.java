@@ -6,7 +6,7 @@ import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.format.MediaCategory;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.validation.Reason;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

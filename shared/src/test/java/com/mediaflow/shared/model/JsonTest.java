@@ -8,7 +8,7 @@ import com.mediaflow.shared.error.NewerFormatException;
 import com.mediaflow.shared.format.MediaCategory;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.validation.Reason;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -10,7 +10,7 @@ import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.StepResult;
 import com.mediaflow.shared.model.StepState;
 import com.mediaflow.shared.validation.Reason;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -9,7 +9,7 @@ import com.mediaflow.shared.pipeline.Sweeper.Decision;
 import com.mediaflow.shared.pipeline.Sweeper.Redrives;
 import com.mediaflow.shared.pipeline.Sweeper.Settings;
 import com.mediaflow.shared.validation.Reason;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,6 @@
 package com.mediaflow.shared.validation;
 
+import com.mediaflow.shared.error.ReasonCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.shared.format.MediaFormat;

@@ -12,7 +12,7 @@ import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.Parsers;
 import com.mediaflow.shared.validation.PixelLayout;
 import com.mediaflow.shared.validation.Reason;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.Cursor;
 import com.mediaflow.shared.validation.io.FileByteSource;

@@ -2,7 +2,7 @@ package com.mediaflow.shared.validation.io;
 
 import com.mediaflow.shared.error.MediaRejectedException;
 import com.mediaflow.shared.error.StorageException;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mediaflow.shared.codec.ExifReader;
 import com.mediaflow.shared.codec.HeifDecoder;
 import com.mediaflow.shared.validation.Limits;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.testkit.Corpus;
 import com.mediaflow.testkit.SyntheticMedia;
 import java.awt.image.BufferedImage;

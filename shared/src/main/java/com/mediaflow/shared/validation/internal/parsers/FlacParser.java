@@ -2,7 +2,7 @@ package com.mediaflow.shared.validation.internal.parsers;
 
 import com.mediaflow.shared.validation.FormatParser;
 import com.mediaflow.shared.validation.Limits;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.Cursor;
 

@@ -6,7 +6,7 @@ import com.mediaflow.shared.internal.isobmff.HeifMetaReader;
 import com.mediaflow.shared.internal.isobmff.HeifPicture;
 import com.mediaflow.shared.internal.isobmff.IsoBmffException;
 import com.mediaflow.shared.validation.Limits;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.shared.validation.io.Cursor;
 import com.mediaflow.shared.validation.internal.parsers.IsoBmffBoxes.Box;
 import java.nio.ByteBuffer;

@@ -4,7 +4,7 @@ import com.mediaflow.shared.error.MediaRejectedException;
 import com.mediaflow.shared.validation.FormatParser;
 import com.mediaflow.shared.validation.Limits;
 import com.mediaflow.shared.validation.PixelLayout;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.Cursor;
 import java.util.HashSet;

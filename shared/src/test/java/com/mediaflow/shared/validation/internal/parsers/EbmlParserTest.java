@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mediaflow.shared.error.MediaRejectedException;
 import com.mediaflow.shared.validation.Limits;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.ArrayByteSource;
 import com.mediaflow.shared.validation.io.Cursor;

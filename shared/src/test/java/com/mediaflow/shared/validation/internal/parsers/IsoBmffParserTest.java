@@ -9,7 +9,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 
 import com.mediaflow.shared.error.MediaRejectedException;
 import com.mediaflow.shared.validation.Limits;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.ArrayByteSource;
 import com.mediaflow.shared.validation.io.ByteSource;

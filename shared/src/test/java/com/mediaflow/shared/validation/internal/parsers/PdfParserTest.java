@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.mediaflow.shared.error.MediaRejectedException;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.validation.Limits;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.StructureValidator;
 import com.mediaflow.shared.validation.io.ArrayByteSource;

@@ -9,7 +9,7 @@ import static com.mediaflow.shared.validation.internal.parsers.ImageFixtures.u16
 import static com.mediaflow.shared.validation.internal.parsers.ImageFixtures.u32be;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.shared.validation.StructureReport;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;

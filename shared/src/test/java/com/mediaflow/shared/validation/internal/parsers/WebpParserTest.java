@@ -9,7 +9,7 @@ import static com.mediaflow.shared.validation.internal.parsers.ImageFixtures.zip
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mediaflow.shared.validation.Limits;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.StructureValidator;
 import com.mediaflow.shared.validation.Verdict;

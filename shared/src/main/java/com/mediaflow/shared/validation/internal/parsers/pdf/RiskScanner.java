@@ -1,7 +1,7 @@
 package com.mediaflow.shared.validation.internal.parsers.pdf;
 
 import com.mediaflow.shared.error.MediaRejectedException;
-import com.mediaflow.shared.validation.ReasonCode;
+import com.mediaflow.shared.error.ReasonCode;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 

@@ -1,4 +1,4 @@
-package com.mediaflow.shared.validation;
+package com.mediaflow.shared.error;
 
 /**
  * Stable, machine-readable reasons for a verdict. Names never change once published;
