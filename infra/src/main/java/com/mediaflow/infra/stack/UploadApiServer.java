@@ -58,12 +58,15 @@ final class UploadApiServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final List<Route> routes;
+    /** Each function's execution environment, built on its first request (again after a failed initialisation). */
     private final Map<String, FunctionHost> hosts = new LinkedHashMap<>();
+    private final Function<String, FunctionHost> newHost;
 
-    private UploadApiServer(HttpServer server, ExecutorService executor, List<Route> routes) {
+    private UploadApiServer(HttpServer server, ExecutorService executor, List<Route> routes, Function<String, FunctionHost> newHost) {
         this.server = server;
         this.executor = executor;
         this.routes = routes;
+        this.newHost = newHost;
     }
 
     /**
@@ -78,10 +81,9 @@ final class UploadApiServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        UploadApiServer api = new UploadApiServer(server, executor, routes);
-        for (Route r : routes) {
-            api.hosts.computeIfAbsent(r.function(), hosts);
-        }
+        // as on Lambda, a function initialises on its first request, and one whose initialisation fails
+        // answers that request 500 (API Gateway's "Internal Server Error") and tries again on the next
+        UploadApiServer api = new UploadApiServer(server, executor, routes, hosts);
         server.createContext("/", api::handle);
         server.setExecutor(executor);
         server.start();
@@ -135,7 +137,14 @@ final class UploadApiServer implements AutoCloseable {
     }
 
     private APIGatewayV2HTTPResponse invoke(Route route, APIGatewayV2HTTPEvent event) {
-        FunctionHost host = hosts.get(route.function());
+        FunctionHost host;
+        synchronized (hosts) {
+            host = hosts.get(route.function());
+            if (host == null) {
+                host = newHost.apply(route.function());
+                hosts.put(route.function(), host);
+            }
+        }
         synchronized (host) {
             Object answer = host.invoke(event);
             if (!(answer instanceof APIGatewayV2HTTPResponse response)) {
