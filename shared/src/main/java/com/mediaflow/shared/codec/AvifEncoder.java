@@ -15,8 +15,8 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameRecorder;
 
 /**
- * Encodes an sRGB still as an AVIF: one AV1 picture by libsvtav1 (the AV1 encoder of the FFmpeg we
- * ship; libaom-av1 is there too, but several times slower at a like size), 8-bit 4:2:0, limited
+ * Encodes an sRGB still as an AVIF: one AV1 picture by libsvtav1 (SVT-AV1 2.2.0 in the FFmpeg we
+ * ship, which also has libaom-av1; our AVIF decoding uses libaom-av1's decoder), 8-bit 4:2:0, limited
  * range, BT.601 matrix, sRGB primaries and transfer (CICP 1/13/6), written by FFmpeg's {@code avif} muxer
  * (major brand {@code avif}, a {@code meta} with the primary item and its {@code av1C}, {@code ispe},
  * {@code colr}).
@@ -35,7 +35,7 @@ public final class AvifEncoder {
     public static final int MIN_SIDE = 64;
     /** Quality for thumbnails and display sizes: CRF 0-63, lower is better. */
     public static final int DEFAULT_CRF = 32;
-    /** SVT-AV1 preset 0-13, higher is faster: 10 encodes a 640x480 still in tens of milliseconds. */
+    /** SVT-AV1 preset 0-13, higher is faster and larger; 10 suits a render on the request path. */
     public static final int DEFAULT_PRESET = 10;
 
     private final int crf;
