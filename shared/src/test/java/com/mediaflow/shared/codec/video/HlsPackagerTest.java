@@ -170,6 +170,16 @@ class HlsPackagerTest {
     }
 
     @Test
+    void variants_keepTheRenditionsAudioVideoAlignment() {
+        for (VideoOutput mp4 : ladder.outputs()) {
+            double[] fromMp4 = starts(mp4.file());
+            double[] fromHls = starts(hls.master().resolveSibling(mp4.name() + "/index.m3u8"));
+            assertThat(fromHls[1] - fromHls[0]).as("audio start - video start of %s, s", mp4.name())
+                    .isCloseTo(fromMp4[1] - fromMp4[0], within(0.001));
+        }
+    }
+
+    @Test
     void pack_twice_sameFilesSameBytes() throws Exception {
         HlsPackage again = HlsPackager.pack(ladder.outputs(), tmp.resolve("hls-again"));
         assertThat(again.files()).extracting(HlsPackage.File::name)
@@ -227,6 +237,29 @@ class HlsPackagerTest {
         }
         assertThat(in.remaining()).as("trailing bytes").isZero();
         return m;
+    }
+
+    /** The earliest presentation time of the video and of the audio stream, in seconds, as FFmpeg reads them. */
+    private static double[] starts(Path file) {
+        double[] min = {Double.MAX_VALUE, Double.MAX_VALUE};
+        try (PacketFiles.Input in = PacketFiles.open(file)) {
+            int v = in.bestStream(AVMEDIA_TYPE_VIDEO);
+            int a = in.bestStream(org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO);
+            assertThat(a).as("audio in %s", file).isNotNegative();
+            AVPacket pkt = PacketFiles.packet();
+            try {
+                while (in.read(pkt)) {
+                    int which = pkt.stream_index() == v ? 0 : pkt.stream_index() == a ? 1 : -1;
+                    if (which >= 0) {
+                        min[which] = Math.min(min[which], PacketFiles.seconds(PacketFiles.pts(pkt, file),
+                                in.stream(pkt.stream_index()).time_base()));
+                    }
+                }
+            } finally {
+                PacketFiles.free(pkt);
+            }
+        }
+        return min;
     }
 
     /** The first video stream's packets of a file, as "size:sha256", in decode order. */
