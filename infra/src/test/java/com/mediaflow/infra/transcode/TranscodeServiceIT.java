@@ -244,6 +244,13 @@ class TranscodeServiceIT {
         service.handle(stepMessage(id, "video/mp4"), Lease.NONE);
         assertThat(fx.snapshot(fx.media, Keys.mediaPrefix(id))).as("a redelivery encodes nothing").isEqualTo(stored);
         assertThat(drain(finalizeQueue)).extracting(b -> Json.read(b, StepDone.class)).containsExactly(new StepDone(id, TranscodeService.STEP));
+
+        // run for real again (its result gone): the same keys with the same bytes, the HLS package included
+        fx.store.delete(fx.media, Keys.stepResult(id, TranscodeService.STEP));
+        service.handle(stepMessage(id, "video/mp4"), Lease.NONE);
+        drain(finalizeQueue);
+        assertThat(etags(fx.snapshot(fx.media, Keys.mediaPrefix(id)))).as("a second encode and packaging")
+                .isEqualTo(etags(stored)).containsKey(Keys.rendition(id, TranscodeService.STEP, "hls/" + rung + "/00000.m4s"));
     }
 
     @Test
@@ -321,5 +328,12 @@ class TranscodeServiceIT {
         List<Message> again = fx.stack.sqs().receiveMessage(b -> b.queueUrl(transcodeQueue).waitTimeSeconds(2)).messages();
         assertThat(again).extracting(Message::messageId).containsExactly(m.messageId());
         fx.stack.sqs().deleteMessage(b -> b.queueUrl(transcodeQueue).receiptHandle(again.get(0).receiptHandle()));
+    }
+
+    /** A snapshot's ETags (MD5 of the bytes), without the last-modified times a rewrite changes. */
+    private static Map<String, String> etags(Map<String, String> snapshot) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        snapshot.forEach((k, v) -> out.put(k, v.substring(0, v.lastIndexOf('@'))));
+        return out;
     }
 }
