@@ -378,9 +378,22 @@ public final class Pipeline {
             // a rejected upload publishes nothing, even when the same bytes are READY for another upload
             List<Output> published = "READY".equals(u.status) ? u.manifest.outputs() : List.of();
             for (Output o : published) {
-                Path local = dir.resolve(o.key().substring(Keys.mediaPrefix(mediaId).length()).replace('/', '-'));
+                String relative = o.key().substring(Keys.mediaPrefix(mediaId).length());
+                // HLS playlists name their segments by relative URI: they keep their folders
+                Path local = dir.resolve("hls".equals(o.kind()) ? relative : relative.replace('/', '-'));
+                Files.createDirectories(local.getParent());
                 store.download(media, o.key(), local);
                 outputs.add(new ResultLine.OutputOut(o.kind(), local.toString(), o.contentType(), o.width(), o.height()));
+            }
+            // and the init and media segments they name (not listed in the manifest) go next to them
+            Optional<Output> master = published.stream().filter(o -> "hls".equals(o.kind())).findFirst();
+            if (master.isPresent()) {
+                String folder = master.get().key().substring(0, master.get().key().lastIndexOf('/') + 1);
+                for (String key : store.list(media, folder)) {
+                    Path local = dir.resolve(key.substring(Keys.mediaPrefix(mediaId).length()));
+                    Files.createDirectories(local.getParent());
+                    store.download(media, key, local);
+                }
             }
             Files.writeString(dir.resolve("manifest.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(u.manifest));
         }

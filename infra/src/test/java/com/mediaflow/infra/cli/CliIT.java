@@ -12,6 +12,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -63,6 +64,19 @@ class CliIT {
         assertThat(lines.get(0).get("type").asText()).isEqualTo("image/jpeg");
         assertThat(lines.get(0).at("/metadata/width").asInt()).as("EXIF orientation 6 turns 320x240 into 240x320").isEqualTo(240);
         assertThat(lines.get(2).get("outputs")).anySatisfy(o -> assertThat(o.get("kind").asText()).isEqualTo("poster"));
+        // the clip's HLS package is copied with its folders: every URI its playlists name is there
+        Path master = null;
+        for (JsonNode o : lines.get(2).get("outputs")) {
+            if (o.get("kind").asText().equals("hls") && master == null) {
+                master = Path.of(o.get("path").asText());
+            }
+        }
+        assertThat(master).as("an hls output").isNotNull().hasFileName("master.m3u8");
+        for (String variant : uris(master)) {
+            Path media = master.resolveSibling(variant);
+            assertThat(uris(media)).isNotEmpty().allSatisfy(u -> assertThat(media.resolveSibling(u)).isRegularFile());
+            assertThat(media.resolveSibling("init.mp4")).isRegularFile();
+        }
         assertThat(lines.get(3).at("/reasons/0/code").asText()).isEqualTo("EXECUTABLE");
         for (JsonNode line : lines.subList(0, 3)) {
             assertThat(line.get("outputs")).isNotEmpty();
@@ -285,5 +299,10 @@ class CliIT {
             }
             return lines;
         }
+    }
+
+    /** The URIs a playlist names (its lines that are neither blank nor tags). */
+    private static List<String> uris(Path playlist) throws IOException {
+        return Files.readAllLines(playlist).stream().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
     }
 }

@@ -164,7 +164,8 @@ class HandlerEventsIT {
         assertThat(response.getBatchItemFailures()).isEmpty();
         StepResult r = fx.store.getJson(fx.media, Keys.stepResult(id, "transcode"), StepResult.class).orElseThrow();
         assertThat(r.reasons()).isEmpty();
-        assertThat(r.outputs()).singleElement().satisfies(o -> {
+        assertThat(r.outputs()).extracting(o -> o.kind()).containsExactly("video", "hls", "hls"); // the MP4, the HLS playlists
+        assertThat(r.outputs()).filteredOn(o -> o.kind().equals("video")).singleElement().satisfies(o -> {
             assertThat(o.contentType()).isEqualTo("video/mp4");
             assertThat(o.width()).isEqualTo(320);
             assertThat(fx.store.exists(fx.media, o.key())).isTrue();

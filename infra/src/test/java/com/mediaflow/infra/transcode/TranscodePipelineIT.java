@@ -11,7 +11,9 @@ import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.testkit.SyntheticMedia;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +57,7 @@ class TranscodePipelineIT {
     }
 
     @Test
-    void portraitPhoneVideo_becomesUprightH264_withAudioMeasured() {
+    void portraitPhoneVideo_becomesUprightH264_withAudioMeasured() throws Exception {
         Path clip = SyntheticMedia.mp4(dir.resolve("h264-aac-320x240-2s-rot90.mp4"), 320, 240, 2, 15, true, 90);
 
         Manifest m = process(clip, "video/portrait.mp4", "video/mp4");
@@ -72,6 +74,7 @@ class TranscodePipelineIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> audio = (Map<String, Object>) m.metadata().get("audio");
         assertThat(audio).containsKeys("loudnessLufs", "waveform", "durationSeconds");
+        assertHls(m, List.of("240x320"), 2.0);
     }
 
     @Test
@@ -107,6 +110,42 @@ class TranscodePipelineIT {
         ProbeResult p = MediaProbe.probe(fx.store.download(fx.media, out.key(), dir.resolve("long-out.mp4")));
         assertThat(p.durationSeconds()).isCloseTo(20.0, Offset.offset(1.5 / 15));
         assertThat(p.audioCodec()).isEqualTo("aac");
+        assertHls(m, List.of("320x240"), 20.0);
+    }
+
+    /**
+     * The manifest lists the HLS master playlist and one media playlist per rung; every URI they name
+     * is in the media bucket, and the segments add up to the video.
+     */
+    private static void assertHls(Manifest m, List<String> resolutions, double seconds) throws Exception {
+        List<Output> hls = outputs(m, "hls");
+        assertThat(hls).allSatisfy(o -> assertThat(o.contentType()).isEqualTo("application/vnd.apple.mpegurl"));
+        assertThat(hls).hasSize(1 + resolutions.size());
+        Output master = hls.get(0);
+        assertThat(master.key()).isEqualTo("media/" + m.mediaId() + "/transcode/hls/master.m3u8");
+        String base = master.key().substring(0, master.key().lastIndexOf('/') + 1);
+        List<String> lines = Files.readAllLines(fx.store.download(fx.media, master.key(), dir.resolve(m.mediaId() + "-master.m3u8")));
+        assertThat(lines).startsWith("#EXTM3U", "#EXT-X-VERSION:7");
+        assertThat(lines).filteredOn(l -> l.startsWith("#EXT-X-STREAM-INF:"))
+                .extracting(l -> l.replaceAll(".*RESOLUTION=([0-9x]+).*", "$1")).containsExactlyElementsOf(resolutions);
+        List<String> media = lines.stream().filter(l -> !l.isEmpty() && !l.startsWith("#")).map(u -> base + u).toList();
+        assertThat(hls.subList(1, hls.size())).extracting(Output::key).containsExactlyElementsOf(media);
+        for (String key : media) {
+            String dirKey = key.substring(0, key.lastIndexOf('/') + 1);
+            List<String> playlist = Files.readAllLines(fx.store.download(fx.media, key, dir.resolve(m.mediaId() + "-media.m3u8")));
+            assertThat(playlist).contains("#EXT-X-MAP:URI=\"init.mp4\"", "#EXT-X-ENDLIST");
+            List<String> named = new ArrayList<>(List.of(key, dirKey + "init.mp4"));
+            double total = 0;
+            for (String l : playlist) {
+                if (l.startsWith("#EXTINF:")) {
+                    total += Double.parseDouble(l.substring(8, l.indexOf(',')));
+                } else if (!l.isEmpty() && !l.startsWith("#")) {
+                    named.add(dirKey + l);
+                }
+            }
+            assertThat(total).isCloseTo(seconds, Offset.offset(1.5 / 15));
+            assertThat(fx.keys(fx.media, dirKey)).as("what %s names is stored", key).containsExactlyInAnyOrderElementsOf(named);
+        }
     }
 
     @Test

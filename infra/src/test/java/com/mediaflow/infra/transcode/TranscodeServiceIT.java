@@ -1,6 +1,7 @@
 package com.mediaflow.infra.transcode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mediaflow.infra.stack.StackFixture;
@@ -171,9 +172,16 @@ class TranscodeServiceIT {
         }
         StepResult result = fx.store.getJson(fx.media, Keys.stepResult(id, TranscodeService.STEP), StepResult.class).orElseThrow();
         assertThat(result.failed()).isFalse();
-        assertThat(result.outputs()).hasSize(1);
+        assertThat(result.outputs()).filteredOn(o -> o.kind().equals("video")).hasSize(1);
         Output video = result.outputs().get(0);
         assertThat(video.contentType()).isEqualTo("video/mp4");
+        // the stitched rendition is packaged as HLS too: the playlists listed, their segments stored
+        String hls = Keys.rendition(id, TranscodeService.STEP, "hls/");
+        assertThat(result.outputs()).filteredOn(o -> o.kind().equals("hls")).extracting(Output::key, Output::contentType)
+                .containsExactly(tuple(hls + "master.m3u8", "application/vnd.apple.mpegurl"),
+                        tuple(hls + "240p/index.m3u8", "application/vnd.apple.mpegurl"));
+        assertThat(fx.keys(fx.media, hls + "240p/")).contains(hls + "240p/init.mp4", hls + "240p/00000.m4s",
+                hls + "240p/00003.m4s");
         assertThat(video.width()).isEqualTo(240);
         assertThat(video.height()).isEqualTo(320);
         @SuppressWarnings("unchecked")
@@ -198,7 +206,7 @@ class TranscodeServiceIT {
         Manifest ready = fx.store.getJson(fx.media, Keys.manifest(id), Manifest.class).orElseThrow();
         assertThat(ready.status()).isEqualTo(MediaStatus.READY);
         assertThat(ready.progress()).isEmpty();
-        assertThat(ready.outputs()).extracting(Output::key).containsExactly(video.key());
+        assertThat(ready.outputs()).isEqualTo(result.outputs());
     }
 
     @Test
@@ -218,7 +226,10 @@ class TranscodeServiceIT {
         assertThat(meta).containsEntry("path", "single").containsEntry("rotation", 0).containsEntry("hdrToneMapped", false);
         @SuppressWarnings("unchecked")
         String rung = (String) ((List<Map<String, Object>>) meta.get("renditions")).get(0).get("name");
-        assertThat(result.outputs()).singleElement().satisfies(o -> {
+        assertThat(result.outputs()).filteredOn(o -> o.kind().equals("hls")).extracting(Output::key).containsExactly(
+                Keys.rendition(id, TranscodeService.STEP, "hls/master.m3u8"),
+                Keys.rendition(id, TranscodeService.STEP, "hls/" + rung + "/index.m3u8"));
+        assertThat(result.outputs()).filteredOn(o -> o.kind().equals("video")).singleElement().satisfies(o -> {
             assertThat(o.key()).isEqualTo(Keys.rendition(id, TranscodeService.STEP, rung + ".mp4"));
             assertThat(o.kind()).isEqualTo("video");
             assertThat(o.contentType()).isEqualTo("video/mp4");
@@ -238,6 +249,13 @@ class TranscodeServiceIT {
         service.handle(stepMessage(id, "video/mp4"), Lease.NONE);
         assertThat(fx.snapshot(fx.media, Keys.mediaPrefix(id))).as("a redelivery encodes nothing").isEqualTo(stored);
         assertThat(drain(finalizeQueue)).extracting(b -> Json.read(b, StepDone.class)).containsExactly(new StepDone(id, TranscodeService.STEP));
+
+        // run for real again (its result gone): the same keys with the same bytes, the HLS package included
+        fx.store.delete(fx.media, Keys.stepResult(id, TranscodeService.STEP));
+        service.handle(stepMessage(id, "video/mp4"), Lease.NONE);
+        drain(finalizeQueue);
+        assertThat(etags(fx.snapshot(fx.media, Keys.mediaPrefix(id)))).as("a second encode and packaging")
+                .isEqualTo(etags(stored)).containsKey(Keys.rendition(id, TranscodeService.STEP, "hls/" + rung + "/00000.m4s"));
     }
 
     @Test
@@ -257,8 +275,10 @@ class TranscodeServiceIT {
         @SuppressWarnings("unchecked")
         Map<String, Object> meta = (Map<String, Object>) result.metadata().get("video");
         assertThat(meta).containsEntry("path", "single");
-        assertThat(result.outputs()).singleElement().satisfies(o -> assertThat(o.key())
-                .startsWith(Keys.shadowPrefix(id, TranscodeService.STEP)));
+        assertThat(result.outputs()).extracting(Output::kind).containsExactly("video", "hls", "hls");
+        assertThat(result.outputs()).allSatisfy(o -> assertThat(o.key()).startsWith(Keys.shadowPrefix(id, TranscodeService.STEP)));
+        assertThat(fx.keys(fx.media, Keys.shadowPrefix(id, TranscodeService.STEP))).as("the segments under shadow keys too")
+                .anyMatch(k -> k.endsWith("/init.mp4")).anyMatch(k -> k.endsWith("/00001.m4s"));
         assertThat(fx.store.exists(fx.media, Keys.stepResult(id, TranscodeService.STEP))).isFalse();
         assertThat(fx.keys(fx.media, Keys.scratchPrefix("transcode", id))).as("no parallel path for a shadow copy").isEmpty();
         assertThat(drain(transcodeQueue)).isEmpty();
@@ -315,5 +335,12 @@ class TranscodeServiceIT {
         List<Message> again = fx.stack.sqs().receiveMessage(b -> b.queueUrl(transcodeQueue).waitTimeSeconds(2)).messages();
         assertThat(again).extracting(Message::messageId).containsExactly(m.messageId());
         fx.stack.sqs().deleteMessage(b -> b.queueUrl(transcodeQueue).receiptHandle(again.get(0).receiptHandle()));
+    }
+
+    /** A snapshot's ETags (MD5 of the bytes), without the last-modified times a rewrite changes. */
+    private static Map<String, String> etags(Map<String, String> snapshot) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        snapshot.forEach((k, v) -> out.put(k, v.substring(0, v.lastIndexOf('@'))));
+        return out;
     }
 }

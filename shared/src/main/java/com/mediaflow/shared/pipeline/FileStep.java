@@ -42,12 +42,20 @@ interface FileStep {
     /**
      * The step made these files (any of them may be none) and this metadata.
      *
-     * @param renditions stored under the step's rendition keys, in this order
+     * @param renditions stored under the step's rendition keys, in this order, and listed as its outputs
+     * @param unlisted stored under the step's rendition keys too, before the renditions, but not listed:
+     *     files a listed one names (the init and media segments an HLS playlist names)
      */
-    record Made(List<FileRendition> renditions, Map<String, Object> metadata) implements Outcome {
+    record Made(List<FileRendition> renditions, Map<String, Object> metadata, List<FileRendition> unlisted)
+            implements Outcome {
         public Made {
             renditions = List.copyOf(renditions);
             metadata = Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+            unlisted = List.copyOf(unlisted);
+        }
+
+        Made(List<FileRendition> renditions, Map<String, Object> metadata) {
+            this(renditions, metadata, List.of());
         }
 
         /** Nothing to make for this original. */
@@ -63,7 +71,7 @@ interface FileStep {
     /**
      * One file to store as a rendition.
      *
-     * @param kind the output's kind, "video" or "audio"
+     * @param kind the output's kind, "video", "hls" or "audio"
      * @param name its file name under the step's renditions, e.g. "720p.mp4"
      * @param width pixels, or null (audio)
      */

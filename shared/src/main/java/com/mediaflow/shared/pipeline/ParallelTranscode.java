@@ -18,6 +18,7 @@ import com.mediaflow.shared.codec.video.Target;
 import com.mediaflow.shared.codec.video.TranscodeProgress;
 import com.mediaflow.shared.codec.video.TranscodeResult;
 import com.mediaflow.shared.codec.video.VideoLadder;
+import com.mediaflow.shared.codec.video.VideoOutput;
 import com.mediaflow.shared.codec.video.VideoSettings;
 import com.mediaflow.shared.codec.video.VideoTranscoder;
 import com.mediaflow.shared.config.Config;
@@ -54,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * source's audio once, as one continuous AAC track, and measures its loudness and waveform. When
  * the last of these is stored (whichever it is), a stitch job joins the segments of each rung and
  * the encoded audio by packet copy only (no decoding, no encoding: the serial part stays small),
- * and checks duration, frame count and A/V sync against the source, then writes the step's result.
+ * and checks duration, frame count and A/V sync against the source, packages the joined renditions as HLS
+ * ({@link TranscodeHls}), then writes the step's result.
  * Every job is idempotent: its output has a fixed key, and a job whose output exists does nothing
  * but report again.
  *
@@ -264,6 +266,7 @@ final class ParallelTranscode {
             List<Double> starts = plan.segments().stream().map(TranscodePlan.Cut::startSeconds).toList();
             List<Output> outputs = new ArrayList<>();
             List<Map<String, Object>> rungs = new ArrayList<>();
+            List<VideoOutput> joinedFiles = new ArrayList<>();
             for (TranscodePlan.Rendering t : plan.targets()) {
                 List<Path> parts = new ArrayList<>();
                 for (TranscodePlan.Cut cut : plan.segments()) {
@@ -278,9 +281,18 @@ final class ParallelTranscode {
                 }
                 outputs.add(upload(id, t.name() + ".mp4", joined.file(), t.width(), t.height()));
                 rungs.add(TranscodeStep.rung(t.name(), t.width(), t.height(), joined.videoDurationSeconds(), joined.frames()));
+                joinedFiles.add(new VideoOutput(t.name(), joined.file(), t.width(), t.height(), joined.videoDurationSeconds(),
+                        joined.frames(), Files.size(joined.file())));
                 for (Path p : parts) {
                     Files.deleteIfExists(p);
                 }
+            }
+            TranscodeHls.Files hls = TranscodeHls.pack(joinedFiles, dir.resolve("hls"));
+            for (FileStep.FileRendition r : hls.unlisted()) {
+                upload(id, r);
+            }
+            for (FileStep.FileRendition r : hls.listed()) {
+                outputs.add(upload(id, r));
             }
             Map<String, Object> metadata = new LinkedHashMap<>();
             Map<String, Object> v = new LinkedHashMap<>();
@@ -326,12 +338,16 @@ final class ParallelTranscode {
     }
 
     private Output upload(String id, String name, Path file, int w, int h) {
-        String key = Keys.rendition(id, STEP, name);
-        store.putRenditionFile(mediaBucket, key, file, "video/mp4");
+        return upload(id, new FileStep.FileRendition("video", name, "video/mp4", file, w, h));
+    }
+
+    private Output upload(String id, FileStep.FileRendition r) {
+        String key = Keys.rendition(id, STEP, r.name());
+        store.putRenditionFile(mediaBucket, key, r.file(), r.contentType());
         try {
-            return new Output("video", key, "video/mp4", w, h, Files.size(file));
+            return new Output(r.kind(), key, r.contentType(), r.width(), r.height(), Files.size(r.file()));
         } catch (IOException e) {
-            throw new StorageException("size of " + file + ": " + e.getMessage(), e);
+            throw new StorageException("size of " + r.file() + ": " + e.getMessage(), e);
         }
     }
 

@@ -245,6 +245,10 @@ final class StepRunner {
                 return Optional.empty();
             }
             FileStep.Made made = (FileStep.Made) outcome;
+            for (FileStep.FileRendition r : made.unlisted()) { // delivered too (an HLS segment): cached as long
+                store.putRenditionFile(mediaBucket, message.shadowCopy() ? Keys.shadowRendition(id, name, r.name())
+                        : Keys.rendition(id, name, r.name()), r.file(), r.contentType());
+            }
             List<Output> outputs = new ArrayList<>();
             for (FileStep.FileRendition r : made.renditions()) {
                 String key = message.shadowCopy() ? Keys.shadowRendition(id, name, r.name()) : Keys.rendition(id, name, r.name());

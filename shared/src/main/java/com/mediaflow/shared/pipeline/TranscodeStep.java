@@ -23,7 +23,8 @@ import java.util.Map;
 
 /**
  * The transcode step's work on a step message, run by {@link StepRunner}: the whole original in one
- * pass (a video up to {@code SEGMENT_THRESHOLD_SECONDS}, an animated GIF or WebP, audio), or, for a
+ * pass (a video up to {@code SEGMENT_THRESHOLD_SECONDS}, with its HLS package ({@link TranscodeHls}), an
+ * animated GIF or WebP, audio), or, for a
  * longer video, the plan of the parallel path ({@link ParallelTranscode#plan}), whose jobs then
  * write the step's result. A shadow copy of a long video is encoded in one pass: the parallel path's
  * jobs would write the live item's result.
@@ -101,7 +102,12 @@ final class TranscodeStep implements FileStep {
         if (made.hasAudio()) {
             audio.analyze(original).ifPresent(a -> metadata.put("audio", a.toMetadata()));
         }
-        return new Made(files, metadata);
+        if (made.animated()) {
+            return new Made(files, metadata); // a short silent loop: no HLS
+        }
+        TranscodeHls.Files hls = TranscodeHls.pack(made.outputs(), dir.resolve("hls"));
+        files.addAll(hls.listed());
+        return new Made(files, metadata, hls.unlisted());
     }
 
     private static TranscodeProgress progress(Work work) {
