@@ -68,7 +68,7 @@ final class EventSourcePoller implements Runnable {
     @Override
     public void run() {
         FunctionHost host = null;
-        RuntimeException initError = null;
+        Throwable initError = null;
         while (running.get()) {
             if (host == null) {
                 // As Lambda does: a failed Init phase fails the invocation; the batch goes back to the
@@ -76,7 +76,11 @@ final class EventSourcePoller implements Runnable {
                 try {
                     host = hostFactory.get();
                     initError = null;
-                } catch (RuntimeException e) {
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (RuntimeException | Error e) {
+                    // an Error too (a native library that does not load, a class that fails its static
+                    // initialiser): Lambda reports it as a failed Init; a dead poller would stop the function
                     if (initError == null) {
                         LOG.error("{}: the function failed its initialisation: {}; its messages go back to the queue and"
                                 + " reach the dead-letter queue after maxReceiveCount receives", name, e.toString(), e);
@@ -111,8 +115,8 @@ final class EventSourcePoller implements Runnable {
                     LOG.warn("{}: initialisation failed ({}); {} message(s) not processed, they go back to the queue", name,
                             initError, messages.size());
                     release(messages, remainingWait(receivedAt));
-                } else {
-                    deliver(host, messages, receivedAt);
+                } else if (!deliver(host, messages, receivedAt)) {
+                    host = null; // as Lambda does after a runtime crash: the next batch gets a new environment
                 }
             } finally {
                 inFlight.decrementAndGet();
@@ -120,9 +124,11 @@ final class EventSourcePoller implements Runnable {
         }
     }
 
-    private void deliver(FunctionHost host, List<Message> messages, long receivedAt) {
+    /** @return whether the execution environment may serve the next batch (false after an Error: it is rebuilt) */
+    private boolean deliver(FunctionHost host, List<Message> messages, long receivedAt) {
         SQSEvent event = SqsEvents.fromMessages(messages, queueArn, region);
         Set<String> failed = new HashSet<>();
+        boolean healthy = true;
         try {
             Object response = host.invoke(event);
             if (response instanceof SQSBatchResponse r && r.getBatchItemFailures() != null) {
@@ -131,6 +137,14 @@ final class EventSourcePoller implements Runnable {
         } catch (RuntimeException e) {
             LOG.warn("{}: invocation failed, the whole batch of {} will be retried: {}", name, messages.size(), e.toString(), e);
             messages.forEach(m -> failed.add(m.messageId()));
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Error e) {
+            // Lambda: "Runtime exited with error"; the batch is retried in a fresh execution environment
+            LOG.error("{}: the function's runtime failed with {}; the whole batch of {} will be retried in a new execution"
+                    + " environment", name, e.toString(), messages.size(), e);
+            messages.forEach(m -> failed.add(m.messageId()));
+            healthy = false;
         }
         if (!failed.isEmpty() && !partialBatch) {
             messages.forEach(m -> failed.add(m.messageId()));
@@ -148,6 +162,7 @@ final class EventSourcePoller implements Runnable {
                 LOG.warn("{}: could not settle message {}: {}", name, m.messageId(), e.toString());
             }
         }
+        return healthy;
     }
 
     /**
