@@ -120,6 +120,13 @@ public record HeifPicture(Item primary, long width, long height, int columns, Li
                     + BoxFields.printable(primary.type()) + "', expected 'hvc1', 'av01' or 'grid'");
         }
         checkSize(primary, w, h, maxPixels);
+        for (Item coded : tiles) {
+            if (coded.type().equals("hvc1")) { // the framing of its configuration and data (HevcNals)
+                String what = (tiles.size() == 1 ? "the primary item " : "tile ") + coded.id();
+                int lengthSize = HevcNals.checkConfig(coded.property(HeifItems.Hvcc.class).orElseThrow().record(), what);
+                HevcNals.checkData(items, coded, lengthSize, file, what);
+            }
+        }
         Item tile = tiles.get(0);
         HeifItems.Ispe t = tile.property(HeifItems.Ispe.class).orElseThrow();
         checkSize(tile, t.width(), t.height(), maxPixels);

@@ -165,10 +165,11 @@ class HeifAcceptedIsDecodableTest {
 
     /**
      * Seeded bit flips in the {@code meta} box of both corpus HEICs. A mutant validation accepts
-     * is decoded, or the decoder refuses its coded bitstream (flips in the {@code hvcC} record, or
-     * an {@code iloc} extent moved onto other bytes of the file): those need an HEVC decoder to
-     * see, which validation does not run. The item structure never fails in the decoder after
-     * validation accepted it.
+     * is decoded, or the decoder refuses its coded bitstream. Validation checks the NAL framing of
+     * each tile's {@code hvcC} and data ({@code HevcNals}: lengths, headers, an IRAP first slice),
+     * which took these from 11 of 157 mutants to 3; what is left are flips inside a parameter
+     * set's fields, which need an HEVC decoder to see, and validation runs none. The item
+     * structure never fails in the decoder after validation accepted it.
      */
     @Test
     void mutantsOfTheCorpusMeta_areDecodedWheneverValidationAcceptsThem() {
@@ -209,6 +210,8 @@ class HeifAcceptedIsDecodableTest {
         assertThat(accepted).isGreaterThan(10);
         assertThat(refused).isGreaterThan(10);
         assertThat(bitstream.size()).as("bitstream refusals %s", bitstream).isLessThan(accepted);
+        assertThat(bitstream.size()).as("refused by the decoder though their framing is sound: flips inside parameter sets %s",
+                bitstream).isLessThanOrEqualTo(3);
         System.out.printf("HEIF meta mutants: %d decoded, %d refused by validation, %d bitstreams refused"
                 + " by the decoder%n", accepted, refused, bitstream.size());
     }
