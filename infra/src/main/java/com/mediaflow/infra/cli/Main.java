@@ -376,6 +376,7 @@ public final class Main {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("endpoints", Map.of("s3", stack.s3Endpoint().toString(), "sqs", stack.sqsEndpoint().toString()));
         line.put("apiUrl", stack.apiUrl().toString());
+        line.put("consoleUrl", stack.consoleUrl().toString());
         line.put("region", EmbeddedStack.REGION);
         Map<String, String> credentials = new LinkedHashMap<>();
         credentials.put("accessKeyId", EmbeddedStack.ACCESS_KEY);
@@ -393,6 +394,7 @@ public final class Main {
         out.println("  S3 endpoint:   " + stack.s3Endpoint());
         out.println("  SQS endpoint:  " + stack.sqsEndpoint());
         out.println("  upload API:    " + stack.apiUrl() + "   (POST /uploads, GET /uploads/{id}; docs/api.md)");
+        out.println("  console:       " + stack.consoleUrl() + "   (drop files; each upload followed to its end)");
         out.println("  credentials:   AWS_ACCESS_KEY_ID=" + EmbeddedStack.ACCESS_KEY + " AWS_SECRET_ACCESS_KEY=" + EmbeddedStack.SECRET_KEY
                 + " AWS_REGION=" + EmbeddedStack.REGION);
         out.println("  data:          " + (options.dataDir() == null ? "in memory (--data DIR keeps it across restarts)"

@@ -284,8 +284,14 @@ public final class EmbeddedStack implements AutoCloseable {
                 restoredMessages = countMessages();
             }
             configureNotifications(resolver, notifying);
+            // CORS for pages served from this machine (the console at consoleUrl): a browser's POST of a
+            // presigned upload goes to S3's origin, not the page's
             this.s3Proxy = S3Proxy.builder().blobStore(notifying).endpoint(URI.create("http://127.0.0.1:" + s3Port))
-                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
+                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                    .corsRules(new org.gaul.s3proxy.CrossOriginResourceSharing(
+                            List.of("http://127\\.0\\.0\\.1:[0-9]+", "http://localhost:[0-9]+"),
+                            List.of("GET", "HEAD", "POST", "PUT"), List.of("*"), List.of("ETag"), "false"))
+                    .build();
             try {
                 s3Proxy.start();
             } catch (Exception e) {
@@ -802,6 +808,11 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     /** The upload API (the template's HttpApi routes), as API Gateway would serve it; see {@link UploadApiServer}. */
+    /** The console, a web page on the upload API's listener (same origin as the API). */
+    public URI consoleUrl() {
+        return apiUrl().resolve("/console/");
+    }
+
     public URI apiUrl() {
         return api.url();
     }

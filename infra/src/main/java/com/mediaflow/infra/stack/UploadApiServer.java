@@ -110,6 +110,21 @@ final class UploadApiServer implements AutoCloseable {
         return out;
     }
 
+    /** The console page (infra/src/main/resources/console/index.html), one file with its script: no build step. */
+    private static void console(HttpExchange exchange) throws IOException {
+        byte[] page;
+        try (var in = UploadApiServer.class.getResourceAsStream("/console/index.html")) {
+            if (in == null) {
+                throw new IllegalStateException("console/index.html is missing from the class path");
+            }
+            page = in.readAllBytes();
+        }
+        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.sendResponseHeaders(200, page.length);
+        exchange.getResponseBody().write(page);
+    }
+
     URI url() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
@@ -118,6 +133,10 @@ final class UploadApiServer implements AutoCloseable {
         try (exchange) {
             String method = exchange.getRequestMethod();
             String path = exchange.getRequestURI().getRawPath();
+            if (method.equals("GET") && (path.equals("/console") || path.equals("/console/"))) {
+                console(exchange);
+                return;
+            }
             for (Route r : routes) {
                 Matcher m = r.path().matcher(path);
                 if (r.method().equals(method) && m.matches()) {
