@@ -81,7 +81,17 @@ public enum Setting {
             "shadow mode: the fraction of media items (chosen by media id) whose step messages are copied to the shadow"
                     + " queues; 0: none"),
     SHADOW_QUEUES(null, "lines", null, "validate",
-            "shadow mode: one line per shadowed step, `name queueUrl`; empty (ThumbnailShadowVersion unset): shadow mode off");
+            "shadow mode: one line per shadowed step, `name queueUrl`; empty (ThumbnailShadowVersion unset): shadow mode off"),
+    RENDER_SIZES("64,128,256,320,512,640,1024,1280,1600,2048", "px list", "RenderSizes", "render",
+            "the widths and heights an on-demand render may ask for (400 otherwise), never above the item's display size"),
+    RENDER_CACHE_BYTES("268435456", "bytes", null, "render",
+            "the render function's in-memory LRU cache of decoded sources and renders, bounded in bytes; 0: none"),
+    RENDER_SECRET_ARN(null, "ARN", null, "render, uploadapi",
+            "the Secrets Manager secret whose value signs on-demand render paths (HMAC-SHA256); read once at init"),
+    RENDER_SECRET(null, "text", null, "render, uploadapi",
+            "only off AWS: the render secret itself, instead of RENDER_SECRET_ARN (the local stack generates one per data folder)"),
+    DELIVERY_BASE_URL(null, "URL", null, "uploadapi",
+            "where renditions and renders are served: https://<DeliveryDistribution domain>; locally the delivery server");
 
     private final String defaultValue;
     private final String unit;
