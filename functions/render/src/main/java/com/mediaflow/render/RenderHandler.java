@@ -10,14 +10,13 @@ import com.mediaflow.shared.codec.OnDemandRender;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.config.Setting;
 import com.mediaflow.shared.delivery.RenderSecret;
+import com.mediaflow.shared.delivery.RenderSizes;
 import com.mediaflow.shared.error.ConfigException;
 import com.mediaflow.shared.error.MediaflowException;
 import com.mediaflow.shared.lambda.Priming;
 import com.mediaflow.shared.metrics.StepMetrics;
 import com.mediaflow.shared.model.Json;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +47,7 @@ public class RenderHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIG
     /** For the embedded stack, which gives each function its own template environment. */
     public RenderHandler(Config config) {
         this(new Renders(new ObjectStore(AwsClients.s3(config)), config.mediaBucket(), RenderSecret.require(config),
-                sizes(config), config.jpegQuality(), config.webpQuality(), config.workDir().resolve("render"),
+                RenderSizes.of(config), config.jpegQuality(), config.webpQuality(), config.workDir().resolve("render"),
                 cacheBytes(config)), new StepMetrics(config.stage(), "render"));
     }
 
@@ -60,25 +59,6 @@ public class RenderHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIG
 
     Renders renders() {
         return renders;
-    }
-
-    /** {@code RENDER_SIZES}: the allowed widths and heights, ascending, each 1-16384. */
-    static List<Integer> sizes(Config config) {
-        String text = config.optional(Setting.RENDER_SIZES.name()).orElse(Setting.RENDER_SIZES.defaultValue());
-        List<Integer> out = new ArrayList<>();
-        for (String part : text.split(",")) {
-            try {
-                int n = Integer.parseInt(part.trim());
-                if (n < 1 || n > 16384) {
-                    throw new NumberFormatException("out of range");
-                }
-                out.add(n);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(Setting.RENDER_SIZES + " has '" + part.trim()
-                        + "', expected comma-separated whole numbers of pixels from 1 to 16384", e);
-            }
-        }
-        return out.stream().distinct().sorted().toList();
     }
 
     /** {@code RENDER_CACHE_BYTES}: 0 to 8 GiB. */

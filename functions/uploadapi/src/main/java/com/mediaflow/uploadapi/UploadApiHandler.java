@@ -7,6 +7,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.mediaflow.shared.aws.AwsClients;
 import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.config.Setting;
+import com.mediaflow.shared.delivery.RenderSecret;
+import com.mediaflow.shared.delivery.RenderSizes;
 import com.mediaflow.shared.error.MediaflowException;
 import com.mediaflow.shared.lambda.Priming;
 import com.mediaflow.shared.model.Json;
@@ -45,7 +48,14 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     public UploadApiHandler(Config config) {
         this(new Uploads(new ObjectStore(AwsClients.s3(config)), config.ingestBucket(), config.mediaBucket(), config.region(),
                 postUrl(config), config.maxUploadBytes(), config.uploadUrlExpiry(),
-                AwsClients.credentials(config)::resolveCredentials, Clock.systemUTC()));
+                AwsClients.credentials(config)::resolveCredentials, Clock.systemUTC(), links(config)));
+    }
+
+    /** DELIVERY_BASE_URL, and the render secret when set (read once, here); none without a base URL. */
+    static DeliveryLinks links(Config config) {
+        return config.optional(Setting.DELIVERY_BASE_URL.name())
+                .map(base -> new DeliveryLinks(base, RenderSecret.signer(config).orElse(null), RenderSizes.of(config)))
+                .orElse(DeliveryLinks.NONE);
     }
 
     UploadApiHandler(Uploads uploads) {

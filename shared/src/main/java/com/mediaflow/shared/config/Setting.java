@@ -82,7 +82,7 @@ public enum Setting {
                     + " queues; 0: none"),
     SHADOW_QUEUES(null, "lines", null, "validate",
             "shadow mode: one line per shadowed step, `name queueUrl`; empty (ThumbnailShadowVersion unset): shadow mode off"),
-    RENDER_SIZES("64,128,256,320,512,640,1024,1280,1600,2048", "px list", "RenderSizes", "render",
+    RENDER_SIZES("64,128,256,320,512,640,1024,1280,1600,2048", "px list", "RenderSizes", "render, uploadapi",
             "the widths and heights an on-demand render may ask for (400 otherwise), never above the item's display size"),
     RENDER_CACHE_BYTES("268435456", "bytes", null, "render",
             "the render function's in-memory LRU cache of decoded sources and renders, bounded in bytes; 0: none"),

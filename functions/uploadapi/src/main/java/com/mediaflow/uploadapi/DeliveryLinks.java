@@ -1,0 +1,57 @@
+package com.mediaflow.uploadapi;
+
+import com.mediaflow.shared.delivery.RenderUrls;
+import com.mediaflow.shared.model.Manifest;
+import com.mediaflow.shared.model.Output;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The delivery URLs of a READY item's renditions: {@code <DELIVERY_BASE_URL>/<key>} (CloudFront on
+ * AWS, the local delivery server off it) and, for a picture, a sample on-demand render signed with
+ * the render secret: the largest allowed square up to {@link #SAMPLE_MAX} that its display size
+ * holds, cover, WebP. Without a base URL there are no links (the fields are left out).
+ *
+ * <p>Not done: private mode's CloudFront signed URLs (a canned policy signed with the key pair's
+ * private half); in private mode these URLs answer 403 until the caller's backend signs them
+ * (docs/deploying.md#delivery).
+ */
+final class DeliveryLinks {
+    /** Longest side of the sample render. */
+    static final int SAMPLE_MAX = 512;
+    static final DeliveryLinks NONE = new DeliveryLinks(null, null, List.of());
+
+    private final String baseUrl;
+    private final RenderUrls signer;
+    private final List<Integer> sizes;
+
+    /**
+     * @param baseUrl null for none; a trailing slash is dropped
+     * @param signer null: no sample render URL
+     */
+    DeliveryLinks(String baseUrl, RenderUrls signer, List<Integer> sizes) {
+        this.baseUrl = baseUrl == null ? null : baseUrl.replaceAll("/+$", "");
+        this.signer = signer;
+        this.sizes = List.copyOf(sizes);
+    }
+
+    Optional<String> url(String key) {
+        return baseUrl == null ? Optional.empty() : Optional.of(baseUrl + "/" + key);
+    }
+
+    /** A signed render of the item's display picture, or empty (no base URL, no signer, no display, too small). */
+    Optional<String> sampleRender(Manifest manifest) {
+        if (baseUrl == null || signer == null) {
+            return Optional.empty();
+        }
+        Optional<Output> display = manifest.outputs().stream()
+                .filter(o -> "display".equals(o.kind()) && o.key().endsWith("/display.jpg") && o.width() != null)
+                .findFirst();
+        if (display.isEmpty()) {
+            return Optional.empty();
+        }
+        int limit = Math.min(SAMPLE_MAX, Math.min(display.get().width(), display.get().height()));
+        return sizes.stream().filter(s -> s <= limit).reduce((a, b) -> b)
+                .map(side -> baseUrl + signer.path(manifest.mediaId(), side, side, "cover", "webp"));
+    }
+}
