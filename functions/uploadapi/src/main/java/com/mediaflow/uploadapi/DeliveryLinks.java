@@ -5,6 +5,7 @@ import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.Output;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The delivery URLs of a READY item's renditions: {@code <DELIVERY_BASE_URL>/<key>} (CloudFront on
@@ -19,28 +20,39 @@ import java.util.Optional;
 final class DeliveryLinks {
     /** Longest side of the sample render. */
     static final int SAMPLE_MAX = 512;
-    static final DeliveryLinks NONE = new DeliveryLinks(null, null, List.of());
+    static final DeliveryLinks NONE = new DeliveryLinks(DeliveryBase.none(), null, List.of());
 
-    private final String baseUrl;
+    private final Supplier<Optional<String>> base;
     private final RenderUrls signer;
     private final List<Integer> sizes;
 
     /**
-     * @param baseUrl null for none; a trailing slash is dropped
+     * @param base the base URL when known; a trailing slash is dropped
      * @param signer null: no sample render URL
      */
-    DeliveryLinks(String baseUrl, RenderUrls signer, List<Integer> sizes) {
-        this.baseUrl = baseUrl == null ? null : baseUrl.replaceAll("/+$", "");
+    DeliveryLinks(Supplier<Optional<String>> base, RenderUrls signer, List<Integer> sizes) {
+        this.base = base;
         this.signer = signer;
         this.sizes = List.copyOf(sizes);
     }
 
+    /** A fixed base URL (tests, and the local stack). */
+    DeliveryLinks(String baseUrl, RenderUrls signer, List<Integer> sizes) {
+        this(DeliveryBase.fixed(baseUrl), signer, sizes);
+    }
+
+    private String baseUrl() {
+        return base.get().map(b -> b.replaceAll("/+$", "")).orElse(null);
+    }
+
     Optional<String> url(String key) {
+        String baseUrl = baseUrl();
         return baseUrl == null ? Optional.empty() : Optional.of(baseUrl + "/" + key);
     }
 
     /** A signed render of the item's display picture, or empty (no base URL, no signer, no display, too small). */
     Optional<String> sampleRender(Manifest manifest) {
+        String baseUrl = baseUrl();
         if (baseUrl == null || signer == null) {
             return Optional.empty();
         }

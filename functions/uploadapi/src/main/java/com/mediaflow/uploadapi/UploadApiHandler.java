@@ -19,10 +19,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The upload API behind an API Gateway HTTP API (payload format 2.0): {@code POST /uploads} and
@@ -51,11 +55,20 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 AwsClients.credentials(config)::resolveCredentials, Clock.systemUTC(), links(config)));
     }
 
-    /** DELIVERY_BASE_URL, and the render secret when set (read once, here); none without a base URL. */
+    /**
+     * DELIVERY_BASE_URL (off AWS) or DELIVERY_BASE_URL_PARAMETER (its SSM client built here, the
+     * parameter read later), and the render secret when set (read once, here); none without either.
+     */
     static DeliveryLinks links(Config config) {
-        return config.optional(Setting.DELIVERY_BASE_URL.name())
-                .map(base -> new DeliveryLinks(base, RenderSecret.signer(config).orElse(null), RenderSizes.of(config)))
-                .orElse(DeliveryLinks.NONE);
+        Optional<String> fixed = config.optional(Setting.DELIVERY_BASE_URL.name());
+        Optional<String> parameter = config.optional(Setting.DELIVERY_BASE_URL_PARAMETER.name());
+        if (fixed.isEmpty() && parameter.isEmpty()) {
+            return DeliveryLinks.NONE;
+        }
+        DeliveryBase base = fixed.map(DeliveryBase::fixed).orElseGet(() -> DeliveryBase.fromParameter(SsmClient.builder()
+                .httpClient(UrlConnectionHttpClient.create()).region(Region.of(config.region()))
+                .credentialsProvider(AwsClients.credentials(config)).build(), parameter.get(), Clock.systemUTC()));
+        return new DeliveryLinks(base, RenderSecret.signer(config).orElse(null), RenderSizes.of(config));
     }
 
     UploadApiHandler(Uploads uploads) {

@@ -558,7 +558,9 @@ public final class EmbeddedStack implements AutoCloseable {
         if (env.remove(Setting.RENDER_SECRET_ARN.name()) != null) {
             env.put(Setting.RENDER_SECRET.name(), renderSecret);
         }
-        env.computeIfPresent(Setting.DELIVERY_BASE_URL.name(), (k, v) -> delivery.url().toString());
+        if (env.remove(Setting.DELIVERY_BASE_URL_PARAMETER.name()) != null) {
+            env.put(Setting.DELIVERY_BASE_URL.name(), delivery.url().toString());
+        }
         env.putAll(options.environment());
         return env;
     }
@@ -609,9 +611,6 @@ public final class EmbeddedStack implements AutoCloseable {
                 case "QueueUrl" -> queueUrls.get(id);
                 default -> null;
             };
-        }
-        if ("AWS::CloudFront::Distribution".equals(template.typeOf(id)) && attr.equals("DomainName") && delivery != null) {
-            return delivery.url().getAuthority();
         }
         if (bucketNames.containsKey(id)) {
             return switch (attr) {

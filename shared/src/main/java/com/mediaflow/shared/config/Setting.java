@@ -91,7 +91,11 @@ public enum Setting {
     RENDER_SECRET(null, "text", null, "render, uploadapi",
             "only off AWS: the render secret itself, instead of RENDER_SECRET_ARN (the local stack generates one per data folder)"),
     DELIVERY_BASE_URL(null, "URL", null, "uploadapi",
-            "where renditions and renders are served: https://<DeliveryDistribution domain>; locally the delivery server");
+            "only off AWS: where renditions and renders are served (the local delivery server), instead of"
+                    + " DELIVERY_BASE_URL_PARAMETER"),
+    DELIVERY_BASE_URL_PARAMETER(null, "name", null, "uploadapi",
+            "the SSM parameter holding https://<DeliveryDistribution domain> (DeliveryBaseUrlParameter), read at the first"
+                    + " GET /uploads/{id} that needs it; unset: no delivery URLs");
 
     private final String defaultValue;
     private final String unit;
