@@ -16,7 +16,9 @@ import com.mediaflow.shared.error.MediaflowException;
 import com.mediaflow.shared.lambda.Priming;
 import com.mediaflow.shared.metrics.StepMetrics;
 import com.mediaflow.shared.model.Json;
+import java.nio.file.Path;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +26,7 @@ import org.slf4j.MDC;
 
 /**
  * The render function behind its Function URL (payload format 2.0, as CloudFront's Origin Access
- * Control signs it): {@code GET /r/{signature}/{mediaId}/{width}x{height}/{fit}.{webp|jpg}}; the
+ * Control signs it): {@code GET /r/{signature}/{mediaId}/{width}x{height}/{fit}.{webp|jpg|avif}}; the
  * work is in {@link Renders}. A render answers its bytes (base64) with the immutable
  * Cache-Control; a refusal answers {@code {"code", "message"}} with {@code no-store}; S3 failing is
  * a 503.
@@ -59,6 +61,10 @@ public class RenderHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIG
 
     Renders renders() {
         return renders;
+    }
+
+    Priming priming() {
+        return priming;
     }
 
     /** {@code RENDER_CACHE_BYTES}: 0 to 8 GiB. */
@@ -116,9 +122,11 @@ public class RenderHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIG
     private static String prime() {
         OnDemandRender.Pixels p = new OnDemandRender.Pixels(64, 48, new byte[64 * 48 * 3]);
         int total = 0;
-        for (OnDemandRender.Format f : OnDemandRender.Format.values()) {
+        for (OnDemandRender.Format f : List.of(OnDemandRender.Format.JPEG, OnDemandRender.Format.WEBP)) {
             total += OnDemandRender.render(p, 32, 32, OnDemandRender.Fit.COVER, f, 80, "priming").length;
         }
+        total += RenderAvif.encode(OnDemandRender.scale(p, 32, 32, OnDemandRender.Fit.COVER, "priming"),
+                Path.of(System.getProperty("java.io.tmpdir")), "priming").length;
         return "rendered " + total + " bytes";
     }
 }

@@ -24,7 +24,7 @@ record RenderRequest(String mediaId, int width, int height, Fit fit, Format form
         Matcher shape = SHAPE.matcher(rawPath == null ? "" : rawPath);
         if (!shape.matches()) {
             throw new RenderError(404, RenderError.NOT_FOUND, "path " + rawPath
-                    + " is not a render path, expected /r/{signature}/{mediaId}/{width}x{height}/{fit}.{webp|jpg}");
+                    + " is not a render path, expected /r/{signature}/{mediaId}/{width}x{height}/{fit}.{webp|jpg|avif}");
         }
         String signed = shape.group(2);
         if (!signer.verify(shape.group(1), signed)) {
@@ -34,7 +34,7 @@ record RenderRequest(String mediaId, int width, int height, Fit fit, Format form
         Matcher f = FIELDS.matcher(signed);
         if (!f.matches()) {
             throw new RenderError(400, RenderError.BAD_REQUEST, "path " + signed
-                    + " is malformed, expected /{mediaId}/{width}x{height}/{fit}.{webp|jpg}");
+                    + " is malformed, expected /{mediaId}/{width}x{height}/{fit}.{webp|jpg|avif}");
         }
         String mediaId = f.group(1);
         if (!MEDIA_ID.matcher(mediaId).matches()) {
@@ -50,7 +50,7 @@ record RenderRequest(String mediaId, int width, int height, Fit fit, Format form
                     + "' is not supported, expected cover or contain");
         };
         Format format = Format.ofExtension(f.group(5)).orElseThrow(() -> new RenderError(400, RenderError.BAD_REQUEST,
-                "format '" + f.group(5) + "' is not supported, expected webp or jpg"));
+                "format '" + f.group(5) + "' is not supported, expected webp, jpg or avif"));
         return new RenderRequest(mediaId, width, height, fit, format);
     }
 

@@ -101,8 +101,12 @@ final class Renders {
         Output source = source(req);
         long t0 = System.nanoTime();
         Pixels pixels = pixels(req.mediaId(), source);
-        int quality = req.format() == Format.JPEG ? jpegQuality : webpQuality;
-        byte[] bytes = OnDemandRender.render(pixels, req.width(), req.height(), req.fit(), req.format(), quality, req.key());
+        byte[] bytes = switch (req.format()) {
+            case AVIF -> RenderAvif.encode(OnDemandRender.scale(pixels, req.width(), req.height(), req.fit(), req.key()), workDir,
+                    req.key());
+            case JPEG -> OnDemandRender.render(pixels, req.width(), req.height(), req.fit(), Format.JPEG, jpegQuality, req.key());
+            case WEBP -> OnDemandRender.render(pixels, req.width(), req.height(), req.fit(), Format.WEBP, webpQuality, req.key());
+        };
         metrics.millis(RENDER_MILLIS, (System.nanoTime() - t0) / 1_000_000);
         metrics.count(RENDERED, 1);
         store.putRendition(mediaBucket, req.key(), bytes, req.format().contentType());

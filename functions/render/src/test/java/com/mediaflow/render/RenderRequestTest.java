@@ -60,7 +60,7 @@ class RenderRequestTest {
             assertThat(e.getMessage()).isEqualTo("fit 'stretch' is not supported, expected cover or contain");
         });
         assertThat(refused(signed("/" + ID + "/320x256/cover.gif")).getMessage())
-                .isEqualTo("format 'gif' is not supported, expected webp or jpg");
+                .isEqualTo("format 'gif' is not supported, expected webp, jpg or avif");
         assertThat(refused(signed("/" + ID + "/300x256/cover.webp"))).satisfies(e -> {
             assertThat(e.status()).isEqualTo(400);
             assertThat(e.code()).isEqualTo(RenderError.SIZE_NOT_ALLOWED);

@@ -86,6 +86,18 @@ class RendersTest {
     }
 
     @Test
+    void anAvif_isAnAv1StillThatDecodesBackAtItsSize() throws Exception {
+        Renders.Answer a = renders(64L << 20).serve(urls.path(ID, 320, 256, "cover", "avif"));
+
+        assertThat(a.contentType()).isEqualTo("image/avif");
+        assertThat(new String(a.bytes(), 4, 8, java.nio.charset.StandardCharsets.US_ASCII)).as("ftyp brand").isEqualTo("ftypavif");
+        OnDemandRender.Pixels p = OnDemandRender.decode(Files.write(dir.resolve("a.avif"), a.bytes()));
+        assertThat(p.width()).isEqualTo(320);
+        assertThat(p.height()).isEqualTo(256);
+        assertThat(s3.objects).containsKey(BUCKET + "/media/" + ID + "/render/320x256-cover.avif");
+    }
+
+    @Test
     void unknownMedia_is404_andAboveTheDisplaySize_is400() {
         String other = "f".repeat(64);
         RenderError unknown = catchThrowableOfType(RenderError.class, () -> renders(0).serve(urls.path(other, 64, 64, "cover", "jpg")));

@@ -39,7 +39,9 @@ public final class OnDemandRender {
     /** The encodings a render can have. */
     public enum Format {
         WEBP("webp", "image/webp"),
-        JPEG("jpg", "image/jpeg");
+        JPEG("jpg", "image/jpeg"),
+        /** AV1 in HEIF: encoded by the render function (RenderAvif), from {@link #scale} */
+        AVIF("avif", "image/avif");
 
         private final String extension;
         private final String contentType;
@@ -122,11 +124,28 @@ public final class OnDemandRender {
     }
 
     /**
-     * Renders the box from the pixels and encodes it.
+     * Renders the box from the pixels and encodes it as JPEG or WebP.
      *
      * @param quality libjpeg-scale quality for JPEG, libwebp quality for WebP (1-100)
      */
     public static byte[] render(Pixels source, int boxW, int boxH, Fit fit, Format format, int quality, String file) {
+        if (format == Format.AVIF) {
+            throw new IllegalArgumentException("AVIF is not encoded here: scale() the pixels and encode them with an AV1 encoder");
+        }
+        return scaled(source, boxW, boxH, fit, file, out -> switch (format) {
+            case JPEG -> FfmpegSupport.encodeStill(out, AV_PIX_FMT_RGB24, AV_CODEC_ID_MJPEG, AV_PIX_FMT_YUVJ420P,
+                    FfmpegSupport.qscaleForQuality(quality), Path.of(file));
+            case WEBP, AVIF -> FfmpegSupport.encodeStill(out, AV_PIX_FMT_RGB24, WEBP_ENCODER, AV_PIX_FMT_YUV420P, quality,
+                    Path.of(file));
+        });
+    }
+
+    /** The box rendered from the pixels, as pixels (for an encoder outside this class). */
+    public static Pixels scale(Pixels source, int boxW, int boxH, Fit fit, String file) {
+        return scaled(source, boxW, boxH, fit, file, OnDemandRender::copyOut);
+    }
+
+    private static <T> T scaled(Pixels source, int boxW, int boxH, Fit fit, String file, java.util.function.Function<Frame, T> use) {
         int[] size = size(source.width(), source.height(), boxW, boxH, fit);
         List<FFmpegFrameFilter> filters = new ArrayList<>();
         try (Frame in = copyIn(source)) {
@@ -146,12 +165,7 @@ public final class OnDemandRender {
                 throw new CodecException("Cannot render " + file + ": expected " + size[0] + "x" + size[1] + ", found "
                         + out.imageWidth + "x" + out.imageHeight);
             }
-            return switch (format) {
-                case JPEG -> FfmpegSupport.encodeStill(out, AV_PIX_FMT_RGB24, AV_CODEC_ID_MJPEG, AV_PIX_FMT_YUVJ420P,
-                        FfmpegSupport.qscaleForQuality(quality), Path.of(file));
-                case WEBP -> FfmpegSupport.encodeStill(out, AV_PIX_FMT_RGB24, WEBP_ENCODER, AV_PIX_FMT_YUV420P, quality,
-                        Path.of(file));
-            };
+            return use.apply(out);
         } catch (FrameFilter.Exception e) {
             throw new CodecException("Cannot render " + file + " at " + boxW + "x" + boxH + ": expected FFmpeg's filter"
                     + " graph to run, found: " + e.getMessage(), e);
@@ -171,6 +185,11 @@ public final class OnDemandRender {
             buf.get(out, y * w * 3, w * 3);
         }
         return new Pixels(w, h, out);
+    }
+
+    /** The pixels as a packed RGB24 frame (rows padded as JavaCV pads them); the caller closes it. */
+    public static Frame frame(Pixels p) {
+        return copyIn(p);
     }
 
     private static Frame copyIn(Pixels p) {
