@@ -11,11 +11,8 @@ import java.util.function.Supplier;
  * The delivery URLs of a READY item's renditions: {@code <DELIVERY_BASE_URL>/<key>} (CloudFront on
  * AWS, the local delivery server off it) and, for a picture, a sample on-demand render signed with
  * the render secret: the largest allowed square up to {@link #SAMPLE_MAX} that its display size
- * holds, cover, WebP. Without a base URL there are no links (the fields are left out).
- *
- * <p>Not done: private mode's CloudFront signed URLs (a canned policy signed with the key pair's
- * private half); in private mode these URLs answer 403 until the caller's backend signs them
- * (docs/deploying.md#delivery).
+ * holds, cover, WebP. Without a base URL there are no links (the fields are left out). In private
+ * delivery mode each URL is also a CloudFront signed URL ({@link CloudFrontSigner}).
  */
 final class DeliveryLinks {
     /** Longest side of the sample render. */
@@ -25,15 +22,26 @@ final class DeliveryLinks {
     private final Supplier<Optional<String>> base;
     private final RenderUrls signer;
     private final List<Integer> sizes;
+    private final CloudFrontSigner cloudFront;
 
     /**
      * @param base the base URL when known; a trailing slash is dropped
      * @param signer null: no sample render URL
      */
     DeliveryLinks(Supplier<Optional<String>> base, RenderUrls signer, List<Integer> sizes) {
+        this(base, signer, sizes, null);
+    }
+
+    /** @param cloudFront private mode's URL signer; null in public mode */
+    DeliveryLinks(Supplier<Optional<String>> base, RenderUrls signer, List<Integer> sizes, CloudFrontSigner cloudFront) {
         this.base = base;
         this.signer = signer;
         this.sizes = List.copyOf(sizes);
+        this.cloudFront = cloudFront;
+    }
+
+    private String viewable(String url) {
+        return cloudFront == null ? url : cloudFront.sign(url);
     }
 
     /** A fixed base URL (tests, and the local stack). */
@@ -47,7 +55,7 @@ final class DeliveryLinks {
 
     Optional<String> url(String key) {
         String baseUrl = baseUrl();
-        return baseUrl == null ? Optional.empty() : Optional.of(baseUrl + "/" + key);
+        return baseUrl == null ? Optional.empty() : Optional.of(viewable(baseUrl + "/" + key));
     }
 
     /** A signed render of the item's display picture, or empty (no base URL, no signer, no display, too small). */
@@ -64,6 +72,6 @@ final class DeliveryLinks {
         }
         int limit = Math.min(SAMPLE_MAX, Math.min(display.get().width(), display.get().height()));
         return sizes.stream().filter(s -> s <= limit).reduce((a, b) -> b)
-                .map(side -> baseUrl + signer.path(manifest.mediaId(), side, side, "cover", "webp"));
+                .map(side -> viewable(baseUrl + signer.path(manifest.mediaId(), side, side, "cover", "webp")));
     }
 }

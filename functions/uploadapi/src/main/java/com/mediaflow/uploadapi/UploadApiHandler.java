@@ -68,7 +68,34 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         DeliveryBase base = fixed.map(DeliveryBase::fixed).orElseGet(() -> DeliveryBase.fromParameter(SsmClient.builder()
                 .httpClient(UrlConnectionHttpClient.create()).region(Region.of(config.region()))
                 .credentialsProvider(AwsClients.credentials(config)).build(), parameter.get(), Clock.systemUTC()));
-        return new DeliveryLinks(base, RenderSecret.signer(config).orElse(null), RenderSizes.of(config));
+        return new DeliveryLinks(base, RenderSecret.signer(config).orElse(null), RenderSizes.of(config), cloudFront(config));
+    }
+
+    /**
+     * Private delivery mode: DELIVERY_KEY_PAIR_ID and the PEM private key in the secret
+     * DELIVERY_PRIVATE_KEY_SECRET_ARN, read once here; null (public mode) when either is unset.
+     */
+    static CloudFrontSigner cloudFront(Config config) {
+        Optional<String> keyPairId = config.optional(Setting.DELIVERY_KEY_PAIR_ID.name());
+        Optional<String> secret = config.optional(Setting.DELIVERY_PRIVATE_KEY_SECRET_ARN.name());
+        if (keyPairId.isEmpty() || secret.isEmpty()) {
+            return null;
+        }
+        String pem = RenderSecret.read(config, secret.get());
+        String text = config.optional(Setting.DELIVERY_URL_EXPIRY_SECONDS.name())
+                .orElse(Setting.DELIVERY_URL_EXPIRY_SECONDS.defaultValue());
+        long seconds;
+        try {
+            seconds = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 60 || seconds > 604_800) {
+            throw new com.mediaflow.shared.error.ConfigException(Setting.DELIVERY_URL_EXPIRY_SECONDS + " is '" + text
+                    + "', expected a whole number of seconds from 60 to 604800");
+        }
+        return new CloudFrontSigner(CloudFrontSigner.privateKey(pem), keyPairId.get(), java.time.Duration.ofSeconds(seconds),
+                Clock.systemUTC());
     }
 
     UploadApiHandler(Uploads uploads) {

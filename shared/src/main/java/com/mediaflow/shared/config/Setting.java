@@ -95,7 +95,12 @@ public enum Setting {
                     + " DELIVERY_BASE_URL_PARAMETER"),
     DELIVERY_BASE_URL_PARAMETER(null, "name", null, "uploadapi",
             "the SSM parameter holding https://<DeliveryDistribution domain> (DeliveryBaseUrlParameter), read at the first"
-                    + " GET /uploads/{id} that needs it; unset: no delivery URLs");
+                    + " GET /uploads/{id} that needs it; unset: no delivery URLs"),
+    DELIVERY_KEY_PAIR_ID(null, "id", null, "uploadapi",
+            "private delivery: the CloudFront public key's id (DeliveryPublicKeyRecord), the Key-Pair-Id of signed URLs; unset: public"),
+    DELIVERY_PRIVATE_KEY_SECRET_ARN(null, "ARN", null, "uploadapi",
+            "private delivery: the secret holding the PKCS#8 PEM private key that signs delivery URLs (DeliveryPrivateKeySecretArn)"),
+    DELIVERY_URL_EXPIRY_SECONDS("3600", "s", null, "uploadapi", "private delivery: how long a signed delivery URL stays valid");
 
     private final String defaultValue;
     private final String unit;

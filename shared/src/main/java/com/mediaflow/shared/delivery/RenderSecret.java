@@ -26,16 +26,18 @@ public final class RenderSecret {
             return Optional.of(new RenderUrls(local.get()));
         }
         Optional<String> arn = config.optional(Setting.RENDER_SECRET_ARN.name());
-        if (arn.isEmpty()) {
-            return Optional.empty();
-        }
+        return arn.map(a -> new RenderUrls(read(config, a)));
+    }
+
+    /** A Secrets Manager secret's text, read once (a client built for it and closed). */
+    public static String read(Config config, String arn) {
         try (SecretsManagerClient client = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create())
                 .region(Region.of(config.region())).credentialsProvider(AwsClients.credentials(config)).build()) {
-            String value = client.getSecretValue(r -> r.secretId(arn.get())).secretString();
+            String value = client.getSecretValue(r -> r.secretId(arn)).secretString();
             if (value == null) {
-                throw new ConfigException("secret " + arn.get() + " has no SecretString, expected the render secret as text");
+                throw new ConfigException("secret " + arn + " has no SecretString, expected text");
             }
-            return Optional.of(new RenderUrls(value));
+            return value;
         }
     }
 
