@@ -18,7 +18,7 @@ import java.util.function.Function;
 public final class HookProbes implements Function<String, Optional<Probe>> {
     /** Every role there is a synthetic event for. */
     public static final Set<String> ROLES = Set.of("validate", "thumbnail", "metadata", "transcode", "finalize", "sweeper",
-            "uploadapi");
+            "uploadapi", "render");
 
     private final Map<String, String> roles;
     private final String ingestBucket;
@@ -52,6 +52,7 @@ public final class HookProbes implements Function<String, Optional<Probe>> {
             case "finalize" -> Probes.finalize(region);
             case "sweeper" -> Probes.sweeper(nonce);
             case "uploadapi" -> Probes.uploadApi(nonce);
+            case "render" -> Probes.render(nonce);
             default -> throw new IllegalStateException("role " + role + " passed the constructor's check");
         });
     }

@@ -167,6 +167,49 @@ public final class Probes {
                 });
     }
 
+    /**
+     * The render function: {@code GET /r/{nonce}/<zeros>/64x64/cover.webp}, as its Function URL
+     * sends it (payload 2.0): the signature (the nonce) cannot match, so the version must answer 403,
+     * which shows it read its secret at init and checks signatures before any S3 call.
+     *
+     * @param nonce a fresh UUID, the (wrong) signature
+     */
+    public static Probe render(String nonce) {
+        String path = "/r/" + nonce + "/" + "0".repeat(64) + "/64x64/cover.webp";
+        Map<String, Object> context = new LinkedHashMap<>();
+        context.put("routeKey", "$default");
+        context.put("stage", "$default");
+        context.put("requestId", "pretraffic-" + nonce);
+        context.put("http", Map.of("method", "GET", "path", path, "protocol", "HTTP/1.1", "sourceIp", "127.0.0.1",
+                "userAgent", "mediaflow-pretraffic"));
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("version", "2.0");
+        event.put("routeKey", "$default");
+        event.put("rawPath", path);
+        event.put("rawQueryString", "");
+        event.put("headers", Map.of("accept", "image/webp"));
+        event.put("requestContext", context);
+        event.put("isBase64Encoded", false);
+        return new Probe("render: GET " + path + " with a signature that cannot match, answered 403", Json.write(event),
+                answer -> {
+                    if (answer.functionError() != null) {
+                        return Optional.of("expected statusCode 403, found FunctionError " + answer.functionError() + ": "
+                                + AppSpec.abbreviate(answer.payload()));
+                    }
+                    JsonNode response;
+                    try {
+                        response = answer.payload() == null ? null : Json.MAPPER.readTree(answer.payload());
+                    } catch (Exception e) {
+                        response = null;
+                    }
+                    JsonNode status = response == null ? null : response.get("statusCode");
+                    if (status == null || status.asInt() != 403) {
+                        return Optional.of("expected statusCode 403 (bad signature), found " + AppSpec.abbreviate(answer.payload()));
+                    }
+                    return Optional.empty();
+                });
+    }
+
     private static Probe stepProbe(String step, MediaFormat type, MediaCategory category, String mediaBucket, String region) {
         String payload = sqsEvent(region, List.of(
                 record(FORGED, Json.write(new StepMessage(NO_ITEM, step, type, category, FOREIGN_BUCKET, Keys.original(NO_ITEM)))),

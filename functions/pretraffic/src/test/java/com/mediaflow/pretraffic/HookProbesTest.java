@@ -19,6 +19,7 @@ class HookProbesTest {
             finalize s-FinalizeFunction-E
             sweeper s-SweeperFunction-F
             uploadapi s-UploadApiFunction-H
+            render s-RenderFunction-I
             """;
 
     static Map<String, String> env(String functions) {
@@ -45,6 +46,10 @@ class HookProbesTest {
                 .satisfies(p -> assertThat(p.what()).startsWith("sweeper:"));
         assertThat(probes.apply("s-UploadApiFunction-H")).get().satisfies(p -> assertThat(p.payload())
                 .contains("\"routeKey\":\"GET /uploads/{uploadId}\"").contains("\"sub\":\"" + Probes.API_CALLER + "\""));
+        assertThat(probes.apply("s-RenderFunction-I")).get().satisfies(p -> {
+            assertThat(p.what()).startsWith("render:").endsWith("answered 403");
+            assertThat(p.payload()).contains("\"rawPath\":\"/r/").contains("/64x64/cover.webp");
+        });
         assertThat(probes.apply("s-OtherFunction")).isEmpty();
         assertThat(probes.apply(null)).isEmpty();
     }
@@ -53,7 +58,7 @@ class HookProbesTest {
     void aMissingOrUnknownRole_failsTheColdStart() {
         assertThatThrownBy(() -> new HookProbes(Config.of(env(FUNCTIONS.replace("sweeper s-SweeperFunction-F\n", "")))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("PRETRAFFIC_FUNCTIONS gives the roles [finalize,"
-                        + " metadata, thumbnail, transcode, uploadapi, validate], expected each of");
+                        + " metadata, render, thumbnail, transcode, uploadapi, validate], expected each of");
         assertThatThrownBy(() -> new HookProbes(Config.of(env(FUNCTIONS + "resize s-ResizeFunction-G\n"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("resize");
         assertThatThrownBy(() -> new HookProbes(Config.of(env(FUNCTIONS + "validate s-ValidateFunction-A\n"))))

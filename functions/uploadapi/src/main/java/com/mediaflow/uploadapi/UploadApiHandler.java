@@ -7,6 +7,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.mediaflow.shared.aws.AwsClients;
 import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.config.Setting;
+import com.mediaflow.shared.delivery.RenderSecret;
+import com.mediaflow.shared.delivery.RenderSizes;
 import com.mediaflow.shared.error.MediaflowException;
 import com.mediaflow.shared.lambda.Priming;
 import com.mediaflow.shared.model.Json;
@@ -16,10 +19,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The upload API behind an API Gateway HTTP API (payload format 2.0): {@code POST /uploads} and
@@ -45,7 +52,50 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     public UploadApiHandler(Config config) {
         this(new Uploads(new ObjectStore(AwsClients.s3(config)), config.ingestBucket(), config.mediaBucket(), config.region(),
                 postUrl(config), config.maxUploadBytes(), config.uploadUrlExpiry(),
-                AwsClients.credentials(config)::resolveCredentials, Clock.systemUTC()));
+                AwsClients.credentials(config)::resolveCredentials, Clock.systemUTC(), links(config)));
+    }
+
+    /**
+     * DELIVERY_BASE_URL (off AWS) or DELIVERY_BASE_URL_PARAMETER (its SSM client built here, the
+     * parameter read later), and the render secret when set (read once, here); none without either.
+     */
+    static DeliveryLinks links(Config config) {
+        Optional<String> fixed = config.optional(Setting.DELIVERY_BASE_URL.name());
+        Optional<String> parameter = config.optional(Setting.DELIVERY_BASE_URL_PARAMETER.name());
+        if (fixed.isEmpty() && parameter.isEmpty()) {
+            return DeliveryLinks.NONE;
+        }
+        DeliveryBase base = fixed.map(DeliveryBase::fixed).orElseGet(() -> DeliveryBase.fromParameter(SsmClient.builder()
+                .httpClient(UrlConnectionHttpClient.create()).region(Region.of(config.region()))
+                .credentialsProvider(AwsClients.credentials(config)).build(), parameter.get(), Clock.systemUTC()));
+        return new DeliveryLinks(base, RenderSecret.signer(config).orElse(null), RenderSizes.of(config), cloudFront(config));
+    }
+
+    /**
+     * Private delivery mode: DELIVERY_KEY_PAIR_ID and the PEM private key in the secret
+     * DELIVERY_PRIVATE_KEY_SECRET_ARN, read once here; null (public mode) when either is unset.
+     */
+    static CloudFrontSigner cloudFront(Config config) {
+        Optional<String> keyPairId = config.optional(Setting.DELIVERY_KEY_PAIR_ID.name());
+        Optional<String> secret = config.optional(Setting.DELIVERY_PRIVATE_KEY_SECRET_ARN.name());
+        if (keyPairId.isEmpty() || secret.isEmpty()) {
+            return null;
+        }
+        String pem = RenderSecret.read(config, secret.get());
+        String text = config.optional(Setting.DELIVERY_URL_EXPIRY_SECONDS.name())
+                .orElse(Setting.DELIVERY_URL_EXPIRY_SECONDS.defaultValue());
+        long seconds;
+        try {
+            seconds = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            seconds = -1;
+        }
+        if (seconds < 60 || seconds > 604_800) {
+            throw new com.mediaflow.shared.error.ConfigException(Setting.DELIVERY_URL_EXPIRY_SECONDS + " is '" + text
+                    + "', expected a whole number of seconds from 60 to 604800");
+        }
+        return new CloudFrontSigner(CloudFrontSigner.privateKey(pem), keyPairId.get(), java.time.Duration.ofSeconds(seconds),
+                Clock.systemUTC());
     }
 
     UploadApiHandler(Uploads uploads) {

@@ -39,6 +39,7 @@ final class Uploads {
     private final Duration expiry;
     private final Supplier<AwsCredentials> credentials;
     private final Clock clock;
+    private final DeliveryLinks links;
 
     /**
      * @param postUrl where clients post the form: the ingest bucket's endpoint
@@ -46,6 +47,13 @@ final class Uploads {
      */
     Uploads(ObjectStore store, String ingestBucket, String mediaBucket, String region, String postUrl, long maxBytes,
             Duration expiry, Supplier<AwsCredentials> credentials, Clock clock) {
+        this(store, ingestBucket, mediaBucket, region, postUrl, maxBytes, expiry, credentials, clock, DeliveryLinks.NONE);
+    }
+
+    /** @param links the renditions' delivery URLs and the sample render's ({@link DeliveryLinks#NONE}: none) */
+    Uploads(ObjectStore store, String ingestBucket, String mediaBucket, String region, String postUrl, long maxBytes,
+            Duration expiry, Supplier<AwsCredentials> credentials, Clock clock, DeliveryLinks links) {
+        this.links = links;
         this.store = store;
         this.ingestBucket = ingestBucket;
         this.mediaBucket = mediaBucket;
@@ -113,7 +121,11 @@ final class Uploads {
         out.put("status", receipt.status().name());
         out.put("mediaId", receipt.mediaId());
         out.put("reasons", reasons(receipt.reasons()));
-        out.put("renditions", receipt.status() == MediaStatus.READY && manifest != null ? renditions(manifest) : List.of());
+        boolean ready = receipt.status() == MediaStatus.READY && manifest != null;
+        out.put("renditions", ready ? renditions(manifest) : List.of());
+        if (ready) {
+            links.sampleRender(manifest).ifPresent(u -> out.put("sampleRenderUrl", u));
+        }
         return Optional.of(out);
     }
 
@@ -129,13 +141,14 @@ final class Uploads {
         return out;
     }
 
-    /** Each output of the manifest: kind, key in the media bucket, size and content type (no delivery URL yet). */
-    private static List<Map<String, Object>> renditions(Manifest manifest) {
+    /** Each output of the manifest: kind, key in the media bucket, its delivery URL, size and content type. */
+    private List<Map<String, Object>> renditions(Manifest manifest) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Output o : manifest.outputs()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("kind", o.kind());
             m.put("key", o.key());
+            links.url(o.key()).ifPresent(u -> m.put("url", u));
             m.put("contentType", o.contentType());
             if (o.bytes() != null) {
                 m.put("bytes", o.bytes());

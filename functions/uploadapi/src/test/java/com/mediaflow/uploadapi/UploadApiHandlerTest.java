@@ -170,6 +170,34 @@ class UploadApiHandlerTest {
     }
 
     @Test
+    void get_ready_withADeliveryBase_givesEachRenditionItsUrl_andASignedSampleRender() throws Exception {
+        var signer = new com.mediaflow.shared.delivery.RenderUrls("upload-api-test-secret-of-32-bytes-or-more");
+        handler = new UploadApiHandler(new Uploads(new ObjectStore(s3), INGEST, MEDIA, "eu-west-1",
+                "https://ingest.s3.eu-west-1.amazonaws.com/", 100_000, Duration.ofMinutes(15),
+                () -> AwsBasicCredentials.create("AKIDEXAMPLE", "secret"), Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"),
+                        ZoneOffset.UTC), new DeliveryLinks("https://d111.cloudfront.net/", signer, List.of(64, 256, 512, 1024))));
+        JsonNode created = Json.MAPPER.readTree(call(postEvent()).getBody());
+        String id = created.get("uploadId").asText();
+        String mediaId = "b".repeat(64);
+        Receipt receipt = new Receipt(INGEST, created.get("fields").get("key").asText(), "etag", 48213, "image/jpeg", mediaId,
+                com.mediaflow.shared.format.MediaFormat.JPEG, MediaStatus.READY, List.of(), false, "0A1B2C", "u", null, "2026-12-03T10:01:00Z");
+        new ObjectStore(s3).putJson(MEDIA, Keys.receipt(receipt.upload()), receipt);
+        String display = Keys.rendition(mediaId, "thumbnail", "display.jpg");
+        new ObjectStore(s3).putJson(MEDIA, Keys.manifest(mediaId), new Manifest(mediaId, MediaStatus.READY, com.mediaflow.shared.format.MediaFormat.JPEG, com.mediaflow.shared.format.MediaCategory.IMAGE,
+                48213, new Manifest.Location(MEDIA, Keys.original(mediaId)), Map.of("thumbnail", com.mediaflow.shared.model.StepState.DONE), List.of(),
+                List.of(new Output("display", display, "image/jpeg", 800, 600, 90000L)), Map.of()));
+
+        JsonNode body = Json.MAPPER.readTree(call(getEvent("user-7f3a", id)).getBody());
+
+        assertThat(body.get("renditions").get(0).get("url").asText()).isEqualTo("https://d111.cloudfront.net/" + display);
+        String sample = body.get("sampleRenderUrl").asText();
+        assertThat(sample).isEqualTo("https://d111.cloudfront.net" + signer.path(mediaId, 512, 512, "cover", "webp"));
+        String path = sample.substring("https://d111.cloudfront.net".length());
+        String signed = path.substring(path.indexOf('/', 3));
+        assertThat(signer.verify(path.substring(3, path.indexOf('/', 3)), signed)).isTrue();
+    }
+
+    @Test
     void noEvent_is401_notAnException() {
         assertThat(call(null).getStatusCode()).isEqualTo(401);
     }

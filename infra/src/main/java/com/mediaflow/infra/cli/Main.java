@@ -88,7 +88,7 @@ public final class Main {
                     bucket triggers processing.
                       --data DIR           keep objects (DIR/s3) and queued messages (DIR/sqs) on disk: a restart on the
                                            same DIR, after Ctrl-C or a crash, goes on where it stopped
-                      --port N             fixed ports: S3 listens on N, SQS on N+1, the upload API on N+2 (default: free ports the system picks)
+                      --port N             fixed ports: S3 listens on N, SQS on N+1, the upload API on N+2, delivery on N+3 (default: free ports the system picks)
                       --json               print one JSON line when ready (endpoints, region, credentials, buckets, queue
                                            URLs: infra/src/main/resources/mediaflow-up.schema.json) instead of the banner
                     """ + WORKERS_HELP + ENV_HELP + timeScaleHelp(1),
@@ -377,6 +377,7 @@ public final class Main {
         line.put("endpoints", Map.of("s3", stack.s3Endpoint().toString(), "sqs", stack.sqsEndpoint().toString()));
         line.put("apiUrl", stack.apiUrl().toString());
         line.put("consoleUrl", stack.consoleUrl().toString());
+        line.put("deliveryUrl", stack.deliveryUrl().toString());
         line.put("region", EmbeddedStack.REGION);
         Map<String, String> credentials = new LinkedHashMap<>();
         credentials.put("accessKeyId", EmbeddedStack.ACCESS_KEY);
@@ -395,6 +396,7 @@ public final class Main {
         out.println("  SQS endpoint:  " + stack.sqsEndpoint());
         out.println("  upload API:    " + stack.apiUrl() + "   (POST /uploads, GET /uploads/{id}; docs/api.md)");
         out.println("  console:       " + stack.consoleUrl() + "   (drop files; each upload followed to its end)");
+        out.println("  delivery:      " + stack.deliveryUrl() + "   (GET /media/<id>/<step>/<name>, GET /r/...; docs/api.md)");
         out.println("  credentials:   AWS_ACCESS_KEY_ID=" + EmbeddedStack.ACCESS_KEY + " AWS_SECRET_ACCESS_KEY=" + EmbeddedStack.SECRET_KEY
                 + " AWS_REGION=" + EmbeddedStack.REGION);
         out.println("  data:          " + (options.dataDir() == null ? "in memory (--data DIR keeps it across restarts)"
@@ -417,7 +419,7 @@ public final class Main {
     private static int port(String v) {
         int last = 65535 - (EmbeddedStack.LISTENERS.size() - 1);
         return (int) wholeNumber("up", v, "--port", 1, last, "a port number from 1 to " + last
-                + " (S3 listens on N, SQS on N+1, the upload API on N+2)");
+                + " (S3 listens on N, SQS on N+1, the upload API on N+2, delivery on N+3)");
     }
 
     // ---------------------------------------------------------------- invoke

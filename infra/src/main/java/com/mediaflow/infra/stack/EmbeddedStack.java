@@ -6,6 +6,7 @@ import com.mediaflow.infra.template.Template;
 import com.mediaflow.infra.template.Template.FunctionDef;
 import com.mediaflow.shared.aws.AwsClients;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.config.Setting;
 import com.mediaflow.shared.metrics.StepMetrics;
 import com.mediaflow.shared.model.Json;
 import java.io.IOException;
@@ -180,8 +181,11 @@ public final class EmbeddedStack implements AutoCloseable {
         }
     }
 
-    /** The listeners, in the order they take ports from {@link Options#port()}: S3 on N, SQS on N + 1. */
-    public static final List<String> LISTENERS = List.of("S3", "SQS", "API");
+    /**
+     * The listeners, in the order they take ports from {@link Options#port()}: S3 on N, SQS on N + 1,
+     * the upload API on N + 2, delivery (renditions and renders, {@link DeliveryServer}) on N + 3.
+     */
+    public static final List<String> LISTENERS = List.of("S3", "SQS", "API", "DELIVERY");
 
     /** A fixed port that cannot be used: out of range, or taken by another process. */
     public static final class PortUnavailableException extends RuntimeException {
@@ -227,10 +231,15 @@ public final class EmbeddedStack implements AutoCloseable {
     private final java.util.Deque<String> scheduledRuns = new java.util.ArrayDeque<>();
     /** The template's HTTP API (the upload API) on 127.0.0.1. */
     private UploadApiServer api;
+    /** CloudFront's part: renditions and on-demand renders on 127.0.0.1. */
+    private DeliveryServer delivery;
+    /** What signs render paths here (the template's RenderSecret on AWS). */
+    private final String renderSecret;
 
     private EmbeddedStack(Options options) throws Exception {
         this.options = options;
         this.template = Template.load(options.template());
+        this.renderSecret = LocalRenderSecret.of(options.dataDir());
         parameters.putAll(template.parameterDefaults());
         parameters.putAll(shadowParameters(options));
         parameters.putAll(options.parameters());
@@ -317,6 +326,12 @@ public final class EmbeddedStack implements AutoCloseable {
 
     private void startRest(Resolver resolver, long t0) throws Exception {
         this.s3 = AwsClients.s3(clientConfig());
+        int deliveryPort = options.port() == 0 ? 0 : options.port() + 3;
+        try {
+            this.delivery = DeliveryServer.bind(deliveryPort, s3, bucketNames.get("MediaBucket"), () -> host("RenderFunction"));
+        } catch (IOException e) {
+            throw bindFailure(deliveryPort, "DELIVERY", e);
+        }
         for (FunctionDef f : template.functions()) {
             functions.put(f.logicalId(), f);
             environments.put(f.logicalId(), environmentOf(f, resolver));
@@ -327,8 +342,9 @@ public final class EmbeddedStack implements AutoCloseable {
         } catch (IOException e) {
             throw bindFailure(apiPort, "API", e);
         }
-        LOG.info("embedded stack up in {} ms: S3 {} SQS {} API {}", (System.nanoTime() - t0) / 1_000_000, s3Endpoint, sqsEndpoint,
-                api.url());
+        delivery.start();
+        LOG.info("embedded stack up in {} ms: S3 {} SQS {} API {} delivery {}", (System.nanoTime() - t0) / 1_000_000, s3Endpoint,
+                sqsEndpoint, api.url(), delivery.url());
         if (options.runFunctions()) {
             // the functions' metric lines, which Lambda would send to CloudWatch Logs: kept here, off the CLI's stdout
             StepMetrics.sink(metricLines);
@@ -544,6 +560,13 @@ public final class EmbeddedStack implements AutoCloseable {
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", String.valueOf(f.memoryMb()));
         env.put(Config.WORK_DIR, workDir.resolve(f.logicalId()).toString());
         LOCAL_SWEEP_SETTINGS.forEach((k, v) -> env.computeIfPresent(k, (name, templateValue) -> v));
+        // Secrets Manager and CloudFront, locally: the secret itself, and the delivery server's URL
+        if (env.remove(Setting.RENDER_SECRET_ARN.name()) != null) {
+            env.put(Setting.RENDER_SECRET.name(), renderSecret);
+        }
+        if (env.remove(Setting.DELIVERY_BASE_URL_PARAMETER.name()) != null) {
+            env.put(Setting.DELIVERY_BASE_URL.name(), delivery.url().toString());
+        }
         env.putAll(options.environment());
         return env;
     }
@@ -576,6 +599,9 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         if ("AWS::Serverless::Function".equals(template.typeOf(name))) {
             return name;
+        }
+        if ("AWS::SecretsManager::Secret".equals(template.typeOf(name))) {
+            return "arn:aws:secretsmanager:" + REGION + ":" + ACCOUNT + ":secret:" + name; // replaced by RENDER_SECRET
         }
         return null;
     }
@@ -817,6 +843,16 @@ public final class EmbeddedStack implements AutoCloseable {
         return api.url();
     }
 
+    /** Renditions ({@code /media/...}) and on-demand renders ({@code /r/...}), as CloudFront serves them; see {@link DeliveryServer}. */
+    public URI deliveryUrl() {
+        return delivery.url();
+    }
+
+    /** The secret that signs render paths on this stack (RENDER_SECRET of its functions). */
+    public String renderSecret() {
+        return renderSecret;
+    }
+
     public URI sqsEndpoint() {
         return sqsEndpoint;
     }
@@ -967,6 +1003,9 @@ public final class EmbeddedStack implements AutoCloseable {
     private void closeQuietly() {
         if (api != null) {
             api.close();
+        }
+        if (delivery != null) {
+            delivery.close();
         }
         if (s3Proxy != null) {
             try {

@@ -44,6 +44,16 @@ public final class TemplateChecks {
         if (template.functions().stream().anyMatch(f -> template.functionProperty(f.logicalId(), "DeploymentPreference") != null)) {
             names.add("ServerlessDeploymentApplication"); // SAM's CodeDeploy application for the gradual releases
         }
+        for (Template.FunctionDef f : template.functions()) {
+            // what SAM generates for a function: its alias (AutoPublishAlias) and, with FunctionUrlConfig, its URL
+            Object alias = template.functionProperty(f.logicalId(), "AutoPublishAlias");
+            if (alias != null) {
+                names.add(f.logicalId() + "Alias" + alias);
+            }
+            if (template.functionProperty(f.logicalId(), "FunctionUrlConfig") != null) {
+                names.add(f.logicalId() + "Url");
+            }
+        }
         findReferences(template.resources(), "Resources", names, problems);
 
         Set<String> queues = new HashSet<>();
@@ -109,9 +119,11 @@ public final class TemplateChecks {
                 }
             }
             List<Template.HttpApiEvent> routes = template.httpApiEvents(f.logicalId());
-            if (f.events().isEmpty() && f.schedules().isEmpty() && routes.isEmpty()
+            boolean functionUrl = template.functionProperty(f.logicalId(), "FunctionUrlConfig") != null;
+            if (f.events().isEmpty() && f.schedules().isEmpty() && routes.isEmpty() && !functionUrl
                     && !PreTrafficChecks.hooks(template).contains(f.logicalId())) {
-                problems.add(where + " has no event source, expected an SQS event source, a Schedule or an HttpApi event");
+                problems.add(where + " has no event source, expected an SQS event source, a Schedule, an HttpApi event"
+                        + " or a FunctionUrlConfig");
             }
             for (Template.HttpApiEvent e : routes) {
                 if (e.method() == null || !e.method().matches("GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY")

@@ -241,7 +241,7 @@ class CliIT {
         }
         Run range = run("up", "--port", "70000");
         assertThat(range.code).isEqualTo(2);
-        assertThat(range.err).contains("--port is 70000, expected a port number from 1 to 65533");
+        assertThat(range.err).contains("--port is 70000, expected a port number from 1 to 65532");
     }
 
     @Test

@@ -77,6 +77,7 @@ class CrashRecoveryIT {
             assertThat(first.line.at("/endpoints/s3").asText()).isEqualTo("http://127.0.0.1:" + port);
             assertThat(first.line.at("/endpoints/sqs").asText()).isEqualTo("http://127.0.0.1:" + (port + 1));
             assertThat(first.line.at("/apiUrl").asText()).as("the upload API on N+2").isEqualTo("http://127.0.0.1:" + (port + 2));
+            assertThat(first.line.at("/deliveryUrl").asText()).as("delivery on N+3").isEqualTo("http://127.0.0.1:" + (port + 3));
             ingest = first.line.at("/buckets/IngestBucket").asText();
             media = first.line.at("/buckets/MediaBucket").asText();
             String ingestQueue = first.line.at("/queues/IngestQueue").asText();

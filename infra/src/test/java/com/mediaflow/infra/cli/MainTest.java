@@ -38,7 +38,7 @@ class MainTest {
         out.reset();
         assertThat(main.run(new String[] {"--help"})).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: mediaflow COMMAND");
-        assertThat(Main.HELP.get("up")).contains("--data DIR", "--port N", "--json", "S3 listens on N, SQS on N+1, the upload API on N+2");
+        assertThat(Main.HELP.get("up")).contains("--data DIR", "--port N", "--json", "S3 listens on N, SQS on N+1, the upload API on N+2, delivery on N+3");
         assertThat(Main.HELP.get("process")).contains("--include-hidden", "--workers N", "--timeout SECONDS");
     }
 
@@ -59,7 +59,7 @@ class MainTest {
         assertThatThrownBy(() -> main.run(new String[] {"process", "--timeout", "0", "x.jpg"}))
                 .hasMessageContaining("--timeout is 0, expected a whole number of seconds above 0");
         assertThatThrownBy(() -> main.run(new String[] {"up", "--port", "65535"}))
-                .hasMessageContaining("--port is 65535, expected a port number from 1 to 65533 (S3 listens on N, SQS on N+1, the upload API on N+2)");
+                .hasMessageContaining("--port is 65535, expected a port number from 1 to 65532 (S3 listens on N, SQS on N+1, the upload API on N+2, delivery on N+3)");
         assertThatThrownBy(() -> main.run(new String[] {"up", "--port", "http"}))
                 .hasMessageContaining("--port is 'http', expected a port number");
         assertThatThrownBy(() -> main.run(new String[] {"process", "--out"}))

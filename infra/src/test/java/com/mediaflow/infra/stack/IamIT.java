@@ -289,6 +289,49 @@ class IamIT {
                 .anyMatch(c -> c.function().equals("UploadApiFunction") && c.operation().equals("ListObjectsV2"));
     }
 
+    /**
+     * The render function: a signed render of a READY photo (manifest, display JPEG, the stored
+     * render looked for and written), the same again (memory), an unknown id and a bad signature;
+     * then another execution environment reading the stored render: every S3 call is granted.
+     */
+    @Test
+    void render_readsItsSourceAndWritesItsRender_everyCallIsGranted() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        CallRecorder.start();
+        List<Call> calls;
+        try (StackFixture fx = StackFixture.start(true)) {
+            String etag = fx.upload(Corpus.file("exif-orientation/Landscape_6.jpg"), "iam/render.jpg", "image/jpeg");
+            Receipt r = fx.awaitFinalReceipt("iam/render.jpg", etag, WAIT);
+            assertThat(r.status()).isEqualTo(MediaStatus.READY);
+            var urls = new com.mediaflow.shared.delivery.RenderUrls(fx.stack.renderSecret());
+            String path = urls.path(r.mediaId(), 256, 256, "cover", "webp");
+            List<Integer> statuses = new ArrayList<>();
+            for (String p : List.of(path, path, urls.path("0".repeat(64), 256, 256, "cover", "webp"),
+                    path.replace("/256x256/", "/128x128/"))) {
+                statuses.add(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(fx.stack.deliveryUrl() + p)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+            }
+            assertThat(statuses).containsExactly(200, 200, 404, 403);
+            var event = com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent.builder().withVersion("2.0")
+                    .withRouteKey("$default").withRawPath(path).build();
+            var other = (com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse) fx.stack.host("RenderFunction")
+                    .invoke(event);
+            assertThat(other.getHeaders()).containsEntry("X-Render-Source", "stored");
+            fx.awaitQuiet(WAIT);
+            calls = CallRecorder.stop();
+            assertGranted(fx.stack, calls);
+        } finally {
+            CallRecorder.stop();
+        }
+        assertThat(calls).as("the render function read the manifest and its source, and wrote the render")
+                .anyMatch(c -> c.function().equals("RenderFunction") && c.operation().equals("GetObject")
+                        && c.key().endsWith("/manifest.json"))
+                .anyMatch(c -> c.function().equals("RenderFunction") && c.operation().equals("GetObject")
+                        && c.key().endsWith("/thumbnail/display.jpg"))
+                .anyMatch(c -> c.function().equals("RenderFunction") && c.operation().equals("PutObject")
+                        && c.key().endsWith("/render/256x256-cover.webp"));
+    }
+
     private static TreeSet<String> functionsIn(List<Call> calls) {
         TreeSet<String> out = new TreeSet<>();
         calls.forEach(c -> out.add(c.function()));

@@ -156,7 +156,7 @@ class PreTrafficIT {
         assertThat(PreTrafficChecks.hooks(fx.stack.template())).containsExactly(HOOK);
         List<String> functions = fx.stack.functions().keySet().stream().filter(f -> !f.equals(HOOK)).sorted().toList();
         HookProbes probes = new HookProbes(Config.of(fx.stack.environment(HOOK)));
-        assertThat(functions).as("a probe for every function the hook releases").hasSize(7)
+        assertThat(functions).as("a probe for every function the hook releases").hasSize(8)
                 .allSatisfy(f -> assertThat(probes.apply(f)).as(f).isPresent());
         Map<String, String> before = everything();
         assertThat(before).as("the waiting upload").containsKey("s3://" + fx.ingest + "/waiting/photo.png");

@@ -120,6 +120,16 @@ class UploadApiIT {
             }
         });
         assertThat(ready.get("renditions").findValuesAsText("kind")).contains("thumbnail");
+        // delivery: each rendition's URL on the delivery server, and a signed sample render that it serves
+        assertThat(ready.get("renditions")).allSatisfy(r -> assertThat(r.get("url").asText())
+                .isEqualTo(fx.stack.deliveryUrl() + "/" + r.get("key").asText()));
+        HttpResponse<byte[]> sample = HTTP.send(HttpRequest.newBuilder(URI.create(ready.get("sampleRenderUrl").asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(sample.statusCode()).as(new String(sample.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(sample.headers().firstValue("Content-Type")).hasValue("image/webp");
+        HttpResponse<byte[]> thumb = HTTP.send(HttpRequest.newBuilder(URI.create(ready.get("renditions").get(0).get("url").asText()))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(thumb.statusCode()).isEqualTo(200);
     }
 
     /** A Windows program declared as a photo passes the API (it cannot see bytes) and is quarantined by validate. */

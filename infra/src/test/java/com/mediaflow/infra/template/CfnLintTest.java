@@ -149,13 +149,16 @@ class CfnLintTest {
         assertThat(r.output.lines().toList()).as("resource types after the transform")
                 // nine roles: one per function (the PreTraffic hook's too), and CodeDeploy's for the gradual
                 // releases (one group per released function; the hook is not released through CodeDeploy)
-                .contains("AWS::Lambda::Function 8", "AWS::IAM::Role 9", "AWS::CodeDeploy::DeploymentGroup 7",
-                        "AWS::CodeDeploy::Application 1", "AWS::Lambda::Alias 8",
+                .contains("AWS::Lambda::Function 9", "AWS::IAM::Role 10", "AWS::CodeDeploy::DeploymentGroup 8",
+                        "AWS::CodeDeploy::Application 1", "AWS::Lambda::Alias 9",
                         // five from the functions' SQS events, two of shadow mode (written out, under ShadowOn)
                         "AWS::Lambda::EventSourceMapping 7",
                         // the sweeper's Schedule event: an EventBridge rule and its permission to invoke the alias;
-                        // the upload API's two routes: each a permission for API Gateway to invoke the alias
-                        "AWS::Events::Rule 1", "AWS::Lambda::Permission 3",
+                        // the upload API's two routes: each a permission for API Gateway to invoke the alias;
+                        // the render function's two for CloudFront (InvokeFunctionUrl and InvokeFunction on the alias)
+                        "AWS::Events::Rule 1", "AWS::Lambda::Permission 5",
+                        // the render function's Function URL (AWS_IAM) on its alias, behind CloudFront's /r/*
+                        "AWS::Lambda::Url 1", "AWS::SecretsManager::Secret 1", "AWS::CloudFront::OriginAccessControl 2",
                         // the upload API: the HTTP API and its $default stage (JWT authorizer, throttling)
                         "AWS::ApiGatewayV2::Api 1", "AWS::ApiGatewayV2::Stage 1")
                 .noneMatch(l -> l.startsWith("AWS::Serverless::"));

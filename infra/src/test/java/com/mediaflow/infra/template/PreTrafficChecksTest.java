@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The PreTraffic hook's rules: template.yaml passes them, and each rule catches it with one thing changed. */
 class PreTrafficChecksTest {
     static final List<String> RELEASED = List.of("ValidateFunction", "ThumbnailFunction", "MetadataFunction",
-            "TranscodeFunction", "FinalizeFunction", "SweeperFunction", "UploadApiFunction");
+            "TranscodeFunction", "FinalizeFunction", "SweeperFunction", "UploadApiFunction", "RenderFunction");
 
     /** What each released function's DeploymentPreference has. */
     static final String HOOKS = "        Hooks:\n          PreTraffic: !Ref PreTrafficHookFunction\n";

@@ -21,7 +21,7 @@ class TemplateChecksTest {
         assertThat(TemplateChecks.problems(template, TestPaths.root())).isEmpty();
         assertThat(template.functions()).extracting(Template.FunctionDef::logicalId)
                 .containsExactlyInAnyOrder("ValidateFunction", "ThumbnailFunction", "MetadataFunction", "TranscodeFunction",
-                        "FinalizeFunction", "SweeperFunction", "UploadApiFunction", "PreTrafficHookFunction");
+                        "FinalizeFunction", "SweeperFunction", "UploadApiFunction", "RenderFunction", "PreTrafficHookFunction");
     }
 
     @Test
@@ -78,7 +78,7 @@ class TemplateChecksTest {
         Template t = mutated("    AutoPublishAlias: live\n", "");
 
         assertThat(TemplateChecks.problems(t, TestPaths.root()))
-                .filteredOn(p -> p.contains("AutoPublishAlias")).hasSize(7)
+                .filteredOn(p -> p.contains("AutoPublishAlias")).hasSize(8)
                 .anySatisfy(p -> assertThat(p).contains("ValidateFunction").contains("published version"));
     }
 
@@ -199,6 +199,15 @@ class TemplateChecksTest {
 
         assertThat(TemplateChecks.problems(t, TestPaths.root()))
                 .anySatisfy(p -> assertThat(p).contains("SweeperFunction has no event source"));
+    }
+
+    @Test
+    void renderFunctionWithoutItsFunctionUrl_isReported_andSoIsTheOriginThatNamesIt() throws IOException {
+        Template t = mutated("      FunctionUrlConfig:\n        AuthType: AWS_IAM\n", "");
+
+        assertThat(TemplateChecks.problems(t, TestPaths.root()))
+                .anySatisfy(p -> assertThat(p).contains("function RenderFunction has no event source"))
+                .anySatisfy(p -> assertThat(p).contains("asks for RenderFunctionUrl.FunctionUrl, but there is no RenderFunctionUrl"));
     }
 
     @Test

@@ -81,7 +81,26 @@ public enum Setting {
             "shadow mode: the fraction of media items (chosen by media id) whose step messages are copied to the shadow"
                     + " queues; 0: none"),
     SHADOW_QUEUES(null, "lines", null, "validate",
-            "shadow mode: one line per shadowed step, `name queueUrl`; empty (ThumbnailShadowVersion unset): shadow mode off");
+            "shadow mode: one line per shadowed step, `name queueUrl`; empty (ThumbnailShadowVersion unset): shadow mode off"),
+    RENDER_SIZES("64,128,256,320,512,640,1024,1280,1600,2048", "px list", "RenderSizes", "render, uploadapi",
+            "the widths and heights an on-demand render may ask for (400 otherwise), never above the item's display size"),
+    RENDER_CACHE_BYTES("268435456", "bytes", null, "render",
+            "the render function's in-memory LRU cache of decoded sources and renders, bounded in bytes; 0: none"),
+    RENDER_SECRET_ARN(null, "ARN", null, "render, uploadapi",
+            "the Secrets Manager secret whose value signs on-demand render paths (HMAC-SHA256); read once at init"),
+    RENDER_SECRET(null, "text", null, "render, uploadapi",
+            "only off AWS: the render secret itself, instead of RENDER_SECRET_ARN (the local stack generates one per data folder)"),
+    DELIVERY_BASE_URL(null, "URL", null, "uploadapi",
+            "only off AWS: where renditions and renders are served (the local delivery server), instead of"
+                    + " DELIVERY_BASE_URL_PARAMETER"),
+    DELIVERY_BASE_URL_PARAMETER(null, "name", null, "uploadapi",
+            "the SSM parameter holding https://<DeliveryDistribution domain> (DeliveryBaseUrlParameter), read at the first"
+                    + " GET /uploads/{id} that needs it; unset: no delivery URLs"),
+    DELIVERY_KEY_PAIR_ID(null, "id", null, "uploadapi",
+            "private delivery: the CloudFront public key's id (DeliveryPublicKeyRecord), the Key-Pair-Id of signed URLs; unset: public"),
+    DELIVERY_PRIVATE_KEY_SECRET_ARN(null, "ARN", null, "uploadapi",
+            "private delivery: the secret holding the PKCS#8 PEM private key that signs delivery URLs (DeliveryPrivateKeySecretArn)"),
+    DELIVERY_URL_EXPIRY_SECONDS("3600", "s", null, "uploadapi", "private delivery: how long a signed delivery URL stays valid");
 
     private final String defaultValue;
     private final String unit;
