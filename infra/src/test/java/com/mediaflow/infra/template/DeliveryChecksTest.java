@@ -37,9 +37,10 @@ class DeliveryChecksTest {
 
     @Test
     void unsignedOriginAccess_isReported() throws IOException {
-        String yaml = original().replace("        SigningBehavior: always\n", "        SigningBehavior: no-override\n");
+        String yaml = original().replaceFirst("        SigningBehavior: always\n", "        SigningBehavior: no-override\n");
 
-        assertThat(problems(yaml)).singleElement().asString().contains("SigningBehavior no-override");
+        assertThat(problems(yaml)).singleElement().asString().contains("origin access control DeliveryOriginAccessControl")
+                .contains("SigningBehavior no-override");
     }
 
     @Test
