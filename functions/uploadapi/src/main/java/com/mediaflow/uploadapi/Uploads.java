@@ -121,6 +121,12 @@ final class Uploads {
         out.put("status", receipt.status().name());
         out.put("mediaId", receipt.mediaId());
         out.put("reasons", reasons(receipt.reasons()));
+        if (manifest != null) {
+            // the item's steps and where each stands (PENDING, DONE), validate's done: the console shows them move
+            Map<String, String> steps = new java.util.LinkedHashMap<>();
+            manifest.steps().forEach((name, state) -> steps.put(name, state.name()));
+            out.put("steps", steps);
+        }
         boolean ready = receipt.status() == MediaStatus.READY && manifest != null;
         out.put("renditions", ready ? renditions(manifest) : List.of());
         if (ready) {

@@ -165,6 +165,7 @@ class UploadApiHandlerTest {
 
         assertThat(body.get("status").asText()).isEqualTo("READY");
         assertThat(body.get("mediaId").asText()).isEqualTo(mediaId);
+        assertThat(body.get("steps").toString()).as("the item's steps, for the console").isEqualTo("{\"thumbnail\":\"DONE\"}");
         assertThat(body.get("renditions").toString()).isEqualTo("[{\"bytes\":9000,\"contentType\":\"image/jpeg\",\"height\":240,"
                 + "\"key\":\"media/" + mediaId + "/thumbnail/320.jpg\",\"kind\":\"thumbnail\",\"width\":320}]");
     }
