@@ -91,6 +91,24 @@ public final class Config {
     public static final String UPLOAD_URL_EXPIRY_SECONDS = "UPLOAD_URL_EXPIRY_SECONDS";
     /** The PreTraffic hook's: one line per function it checks, {@code role functionName}. */
     public static final String PRETRAFFIC_FUNCTIONS = "PRETRAFFIC_FUNCTIONS";
+    /** On-demand sizes: the widths and heights a render path may ask for. */
+    public static final String RENDER_SIZES = "RENDER_SIZES";
+    /** The render function's in-memory cache, in bytes. */
+    public static final String RENDER_CACHE_BYTES = "RENDER_CACHE_BYTES";
+    /** The render secret (Secrets Manager) that signs render paths. */
+    public static final String RENDER_SECRET_ARN = "RENDER_SECRET_ARN";
+    /** Off AWS only: the render secret itself. */
+    public static final String RENDER_SECRET = "RENDER_SECRET";
+    /** Where renditions are delivered (CloudFront's domain; locally the delivery server). */
+    public static final String DELIVERY_BASE_URL = "DELIVERY_BASE_URL";
+    /** The SSM parameter holding {@link #DELIVERY_BASE_URL} on AWS. */
+    public static final String DELIVERY_BASE_URL_PARAMETER = "DELIVERY_BASE_URL_PARAMETER";
+    /** Private delivery: the CloudFront public key's id. */
+    public static final String DELIVERY_KEY_PAIR_ID = "DELIVERY_KEY_PAIR_ID";
+    /** Private delivery: the secret holding the private key that signs delivery URLs. */
+    public static final String DELIVERY_PRIVATE_KEY_SECRET_ARN = "DELIVERY_PRIVATE_KEY_SECRET_ARN";
+    /** Private delivery: how long a signed delivery URL stays valid. */
+    public static final String DELIVERY_URL_EXPIRY_SECONDS = "DELIVERY_URL_EXPIRY_SECONDS";
 
     /** Every variable's name, from its declaration ({@link Setting}); TemplateChecks holds template.yaml to it. */
     public static final List<String> ALL = java.util.Arrays.stream(Setting.values()).map(Setting::name).toList();
