@@ -1,7 +1,6 @@
 package com.mediaflow.infra.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.mediaflow.shared.model.Json;
 import java.nio.charset.StandardCharsets;
@@ -42,11 +41,19 @@ class ConditionalWritesIT {
         String key = "conditional/exists.json";
         fx.stack.s3().putObject(b -> b.bucket(fx.media).key(key), RequestBody.fromString("{\"first\":true}"));
 
-        S3Exception refused = catchThrowableOfType(S3Exception.class, () -> fx.stack.s3().putObject(
+        // S3Proxy answers 412 before it reads the body and may close the connection while the client still writes
+        // it: the client then sees "Error writing request body" instead of the 412 (seen once in a full verify).
+        // Either way the create is refused; what must hold is that it never overwrites.
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> fx.stack.s3().putObject(
                 b -> b.bucket(fx.media).key(key).ifNoneMatch("*"), RequestBody.fromString("{\"second\":true}")));
 
         assertThat(refused).as("a conditional create of an existing key").isNotNull();
-        assertThat(refused.statusCode()).isEqualTo(412);
+        if (refused instanceof S3Exception s3) {
+            assertThat(s3.statusCode()).isEqualTo(412);
+        } else {
+            assertThat(refused).isInstanceOf(software.amazon.awssdk.core.exception.SdkClientException.class)
+                    .hasMessageContaining("Error writing request body");
+        }
         assertThat(fx.stack.s3().getObjectAsBytes(b -> b.bucket(fx.media).key(key)).asString(StandardCharsets.UTF_8))
                 .isEqualTo("{\"first\":true}");
     }
