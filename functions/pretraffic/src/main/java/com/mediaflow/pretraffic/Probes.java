@@ -130,41 +130,10 @@ public final class Probes {
      * @param nonce a fresh UUID, the upload id asked for
      */
     public static Probe uploadApi(String nonce) {
-        Map<String, Object> http = Map.of("method", "GET", "path", "/uploads/" + nonce, "protocol", "HTTP/1.1",
-                "sourceIp", "127.0.0.1", "userAgent", "mediaflow-pretraffic");
-        Map<String, Object> context = new LinkedHashMap<>();
-        context.put("routeKey", "GET /uploads/{uploadId}");
-        context.put("stage", "$default");
-        context.put("requestId", "pretraffic-" + nonce);
-        context.put("http", http);
-        context.put("authorizer", Map.of("jwt", Map.of("claims", Map.of("sub", API_CALLER), "scopes", List.of())));
-        Map<String, Object> event = new LinkedHashMap<>();
-        event.put("version", "2.0");
-        event.put("routeKey", "GET /uploads/{uploadId}");
-        event.put("rawPath", "/uploads/" + nonce);
-        event.put("rawQueryString", "");
-        event.put("headers", Map.of("accept", "application/json"));
-        event.put("pathParameters", Map.of("uploadId", nonce));
-        event.put("requestContext", context);
-        event.put("isBase64Encoded", false);
-        return new Probe("uploadapi: GET /uploads/" + nonce + " of a caller with no uploads, answered 404", Json.write(event),
-                answer -> {
-                    if (answer.functionError() != null) {
-                        return Optional.of("expected statusCode 404, found FunctionError " + answer.functionError() + ": "
-                                + AppSpec.abbreviate(answer.payload()));
-                    }
-                    JsonNode response;
-                    try {
-                        response = answer.payload() == null ? null : Json.MAPPER.readTree(answer.payload());
-                    } catch (Exception e) {
-                        response = null;
-                    }
-                    JsonNode status = response == null ? null : response.get("statusCode");
-                    if (status == null || status.asInt() != 404) {
-                        return Optional.of("expected statusCode 404 (no such upload), found " + AppSpec.abbreviate(answer.payload()));
-                    }
-                    return Optional.empty();
-                });
+        String event = httpEvent("GET /uploads/{uploadId}", "/uploads/" + nonce, "application/json", nonce,
+                Map.of("uploadId", nonce), Map.of("jwt", Map.of("claims", Map.of("sub", API_CALLER), "scopes", List.of())));
+        return new Probe("uploadapi: GET /uploads/" + nonce + " of a caller with no uploads, answered 404", event,
+                answer -> expectStatus(answer, 404, "no such upload"));
     }
 
     /**
@@ -176,38 +145,58 @@ public final class Probes {
      */
     public static Probe render(String nonce) {
         String path = "/r/" + nonce + "/" + "0".repeat(64) + "/64x64/cover.webp";
+        return new Probe("render: GET " + path + " with a signature that cannot match, answered 403",
+                httpEvent("$default", path, "image/webp", nonce, null, null), answer -> expectStatus(answer, 403, "bad signature"));
+    }
+
+    /**
+     * A GET as API Gateway's HTTP API and a Function URL send it (payload 2.0).
+     *
+     * @param pathParameters null for none (a Function URL has no routes)
+     * @param authorizer null for none (a Function URL has no JWT authorizer)
+     */
+    private static String httpEvent(String routeKey, String path, String accept, String nonce, Map<String, String> pathParameters,
+                                    Map<String, Object> authorizer) {
         Map<String, Object> context = new LinkedHashMap<>();
-        context.put("routeKey", "$default");
+        context.put("routeKey", routeKey);
         context.put("stage", "$default");
         context.put("requestId", "pretraffic-" + nonce);
         context.put("http", Map.of("method", "GET", "path", path, "protocol", "HTTP/1.1", "sourceIp", "127.0.0.1",
                 "userAgent", "mediaflow-pretraffic"));
+        if (authorizer != null) {
+            context.put("authorizer", authorizer);
+        }
         Map<String, Object> event = new LinkedHashMap<>();
         event.put("version", "2.0");
-        event.put("routeKey", "$default");
+        event.put("routeKey", routeKey);
         event.put("rawPath", path);
         event.put("rawQueryString", "");
-        event.put("headers", Map.of("accept", "image/webp"));
+        event.put("headers", Map.of("accept", accept));
+        if (pathParameters != null) {
+            event.put("pathParameters", pathParameters);
+        }
         event.put("requestContext", context);
         event.put("isBase64Encoded", false);
-        return new Probe("render: GET " + path + " with a signature that cannot match, answered 403", Json.write(event),
-                answer -> {
-                    if (answer.functionError() != null) {
-                        return Optional.of("expected statusCode 403, found FunctionError " + answer.functionError() + ": "
-                                + AppSpec.abbreviate(answer.payload()));
-                    }
-                    JsonNode response;
-                    try {
-                        response = answer.payload() == null ? null : Json.MAPPER.readTree(answer.payload());
-                    } catch (Exception e) {
-                        response = null;
-                    }
-                    JsonNode status = response == null ? null : response.get("statusCode");
-                    if (status == null || status.asInt() != 403) {
-                        return Optional.of("expected statusCode 403 (bad signature), found " + AppSpec.abbreviate(answer.payload()));
-                    }
-                    return Optional.empty();
-                });
+        return Json.write(event);
+    }
+
+    /** An HTTP answer's check: no function error, and this {@code statusCode}. */
+    private static Optional<String> expectStatus(Versions.Invocation answer, int expected, String why) {
+        if (answer.functionError() != null) {
+            return Optional.of("expected statusCode " + expected + ", found FunctionError " + answer.functionError() + ": "
+                    + AppSpec.abbreviate(answer.payload()));
+        }
+        JsonNode response;
+        try {
+            response = answer.payload() == null ? null : Json.MAPPER.readTree(answer.payload());
+        } catch (Exception e) {
+            response = null;
+        }
+        JsonNode status = response == null ? null : response.get("statusCode");
+        if (status == null || status.asInt() != expected) {
+            return Optional.of("expected statusCode " + expected + " (" + why + "), found " + AppSpec.abbreviate(answer.payload()));
+        }
+        return Optional.empty();
     }
 
     private static Probe stepProbe(String step, MediaFormat type, MediaCategory category, String mediaBucket, String region) {
