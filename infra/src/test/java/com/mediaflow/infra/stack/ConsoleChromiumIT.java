@@ -52,11 +52,9 @@ class ConsoleChromiumIT {
     static void start() throws Exception {
         binary = Path.of(setting(BINARY_PROPERTY, "MEDIAFLOW_CHROMIUM", "/usr/bin/chromium"));
         driverBinary = Path.of(setting(DRIVER_PROPERTY, "MEDIAFLOW_CHROMEDRIVER", "/usr/bin/chromedriver"));
-        assumeTrue(Files.isExecutable(binary) && Files.isExecutable(driverBinary), "the real-browser tier needs Chromium at "
-                + binary + " (" + Files.isExecutable(binary) + ") and its driver at " + driverBinary + " ("
-                + Files.isExecutable(driverBinary) + "): install Debian's packages chromium and chromium-driver"
-                + " (ConsoleIT covers the same flows in HtmlUnit)");
-        fx = StackFixture.start(true);
+        if (Files.isExecutable(binary) && Files.isExecutable(driverBinary)) {
+            fx = StackFixture.start(true);
+        }
     }
 
     private static String setting(String property, String variable, String fallback) {
@@ -65,6 +63,10 @@ class ConsoleChromiumIT {
             value = System.getenv(variable);
         }
         return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static String found(Path file) {
+        return Files.isExecutable(file) ? "found" : "missing";
     }
 
     @AfterAll
@@ -76,6 +78,10 @@ class ConsoleChromiumIT {
 
     @BeforeEach
     void open() {
+        // checked for each test, not once for the class: each is then reported skipped, with this message
+        assumeTrue(fx != null, "the real-browser tier needs Chromium at " + binary + " (" + found(binary) + ") and its driver at "
+                + driverBinary + " (" + found(driverBinary) + "): install Debian's packages chromium and chromium-driver"
+                + " (ConsoleIT covers the same flows in HtmlUnit)");
         // the driver by path: Selenium's DriverFinder then never asks Selenium Manager (which would download)
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(driverBinary.toFile())
                 .usingAnyFreePort().build();
