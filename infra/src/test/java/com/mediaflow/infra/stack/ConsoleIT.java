@@ -120,6 +120,17 @@ class ConsoleIT {
         // the signature covers the size: the same signature on another size is refused
         HttpResponse<byte[]> tampered = get(url.replace("/128x64/", "/128x128/"));
         assertThat(tampered.statusCode()).isEqualTo(403);
+        // the page's request, over HTTP: the same URL for its caller, 404 for another (the local server's caller header)
+        URI signing = URI.create(fx.stack.apiUrl() + "/uploads/" + box.getAttribute("data-upload-id")
+                + "/render?width=128&height=64&fit=contain&format=webp");
+        HttpResponse<String> mine = HttpClient.newHttpClient().send(HttpRequest.newBuilder(signing).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> theirs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(signing)
+                .header(UploadApiServer.CALLER_HEADER, "someone-else").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(mine.statusCode()).isEqualTo(200);
+        assertThat(mine.body()).contains("\"url\":\"" + url + "\"");
+        assertThat(theirs.statusCode()).isEqualTo(404);
+        assertThat(theirs.body()).doesNotContain("/r/");
         keep("render");
     }
 
