@@ -30,13 +30,14 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The upload API behind an API Gateway HTTP API (payload format 2.0): {@code POST /uploads} and
- * {@code GET /uploads/{uploadId}}, routed by the event's {@code routeKey}; the work is in
+ * {@code GET /uploads/{uploadId}} and {@code GET /uploads/{uploadId}/render}, routed by the event's {@code routeKey}; the work is in
  * {@link Uploads}. Errors answer {@code {"code", "message"}}; a storage failure is a 503.
  */
 public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(UploadApiHandler.class);
     static final String CREATE = "POST /uploads";
     static final String STATUS = "GET /uploads/{uploadId}";
+    static final String RENDER = "GET /uploads/{uploadId}/render";
 
     private final Uploads uploads;
     /** SnapStart's hooks; held here because org.crac may hold registered resources weakly. */
@@ -128,11 +129,13 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
             return switch (String.valueOf(route)) {
                 case CREATE -> json(201, uploads.create(caller, body(event)));
                 case STATUS -> {
-                    String id = event.getPathParameters() == null ? null : event.getPathParameters().get("uploadId");
+                    String id = uploadId(event);
                     yield uploads.status(caller, id).map(s -> json(200, s)).orElseThrow(() -> new ApiError(404,
                             ApiError.NOT_FOUND, "no upload " + id + " of this caller"));
                 }
-                default -> throw new ApiError(404, ApiError.NOT_FOUND, "no route " + route + ", expected " + CREATE + " or " + STATUS);
+                case RENDER -> json(200, uploads.render(caller, uploadId(event), event.getQueryStringParameters()));
+                default -> throw new ApiError(404, ApiError.NOT_FOUND, "no route " + route + ", expected " + CREATE + ", "
+                        + STATUS + " or " + RENDER);
             };
         } catch (ApiError e) {
             LOG.info("{} answered {} {}: {}", route, e.status(), e.code(), e.getMessage());
@@ -144,6 +147,10 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
             MDC.remove("function_name");
             MDC.remove("function_request_id");
         }
+    }
+
+    private static String uploadId(APIGatewayV2HTTPEvent event) {
+        return event.getPathParameters() == null ? null : event.getPathParameters().get("uploadId");
     }
 
     private static String body(APIGatewayV2HTTPEvent event) {

@@ -22,13 +22,15 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 
 /**
- * The upload API's two operations, behind the handler: presign an upload for a caller, and tell a
- * caller what became of one of theirs. Reads and writes through {@link ObjectStore}; receipts and
+ * The upload API's operations, behind the handler: presign an upload for a caller, tell a caller
+ * what became of one of theirs, and sign an on-demand render URL of a READY one. Reads and writes through {@link ObjectStore}; receipts and
  * manifests as the pipeline wrote them ({@link Receipts}, {@link Keys}).
  */
 final class Uploads {
     /** What {@code GET /uploads/{id}} answers before any receipt: the bytes have not arrived (or not been seen). */
     static final String PENDING = "PENDING";
+    /** {@code GET /uploads/{id}/render} before the upload is READY. */
+    static final String NOT_READY = "NOT_READY";
 
     private final ObjectStore store;
     private final String ingestBucket;
@@ -90,11 +92,8 @@ final class Uploads {
      * READY, the item's renditions. Empty for an unknown id and for another caller's upload alike.
      */
     Optional<Map<String, Object>> status(Caller caller, String uploadId) {
-        if (uploadId == null || !uploadId.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
-            return Optional.empty();
-        }
-        Optional<UploadRecord> found = store.getJson(mediaBucket, Keys.apiUpload(uploadId), UploadRecord.class);
-        if (found.isEmpty() || !caller.id().equals(found.get().caller())) {
+        Optional<UploadRecord> found = owned(caller, uploadId);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
         UploadRecord record = found.get();
@@ -104,20 +103,15 @@ final class Uploads {
         out.put("contentType", record.contentType());
         out.put("size", record.size());
         out.put("createdAt", record.createdAt());
-        List<Receipt> receipts = Receipts.of(store, mediaBucket, record.bucket(), record.key());
-        if (receipts.isEmpty()) {
+        Optional<State> settled = state(record);
+        if (settled.isEmpty()) {
             out.put("status", PENDING);
             out.put("reasons", List.of());
             out.put("renditions", List.of());
             return Optional.of(out);
         }
-        // the most advanced receipt when the form was posted more than once (final before PROCESSING)
-        Receipt receipt = receipts.stream().max(Comparator.comparing(Receipt::isFinal)).orElseThrow();
-        Manifest manifest = receipt.mediaId() == null ? null
-                : store.getJson(mediaBucket, Keys.manifest(receipt.mediaId()), Manifest.class).orElse(null);
-        if (!receipt.isFinal() && manifest != null && manifest.terminal()) {
-            receipt = receipt.settle(manifest);
-        }
+        Receipt receipt = settled.get().receipt();
+        Manifest manifest = settled.get().manifest();
         out.put("status", receipt.status().name());
         out.put("mediaId", receipt.mediaId());
         out.put("reasons", reasons(receipt.reasons()));
@@ -133,6 +127,73 @@ final class Uploads {
             links.sampleRender(manifest).ifPresent(u -> out.put("sampleRenderUrl", u));
         }
         return Optional.of(out);
+    }
+
+    /**
+     * {@code GET /uploads/{id}/render?width=&height=&fit=&format=}: a signed on-demand render URL of the
+     * caller's READY upload, so that the secret stays with the API ({@link DeliveryLinks#render}: the
+     * render function's rules). fit defaults to cover, format to webp. 404 for an unknown id and for
+     * another caller's upload alike; 409 {@code NOT_READY} before READY.
+     */
+    Map<String, Object> render(Caller caller, String uploadId, Map<String, String> query) {
+        UploadRecord record = owned(caller, uploadId)
+                .orElseThrow(() -> new ApiError(404, ApiError.NOT_FOUND, "no upload " + uploadId + " of this caller"));
+        Map<String, String> q = query == null ? Map.of() : query;
+        int width = pixels("width", q.get("width"));
+        int height = pixels("height", q.get("height"));
+        String fit = q.getOrDefault("fit", "cover");
+        String format = q.getOrDefault("format", "webp");
+        Optional<State> state = state(record);
+        String status = state.map(s -> s.receipt().status().name()).orElse(PENDING);
+        if (state.isEmpty() || state.get().receipt().status() != MediaStatus.READY || state.get().manifest() == null) {
+            throw new ApiError(409, NOT_READY, "upload " + uploadId + " is " + status + ", expected READY");
+        }
+        Manifest manifest = state.get().manifest();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("url", links.render(manifest, width, height, fit, format));
+        out.put("mediaId", manifest.mediaId());
+        out.put("width", width);
+        out.put("height", height);
+        out.put("fit", fit);
+        out.put("format", format);
+        return out;
+    }
+
+    /** The caller's record of the upload; empty for a malformed or unknown id and for another caller's. */
+    private Optional<UploadRecord> owned(Caller caller, String uploadId) {
+        if (uploadId == null || !uploadId.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+            return Optional.empty();
+        }
+        return store.getJson(mediaBucket, Keys.apiUpload(uploadId), UploadRecord.class)
+                .filter(r -> caller.id().equals(r.caller()));
+    }
+
+    /** An upload's receipt, settled with its item's manifest once that is final; the manifest when written. */
+    private record State(Receipt receipt, Manifest manifest) {
+    }
+
+    /** Empty before any receipt (the bytes have not arrived, or not been seen). */
+    private Optional<State> state(UploadRecord record) {
+        List<Receipt> receipts = Receipts.of(store, mediaBucket, record.bucket(), record.key());
+        if (receipts.isEmpty()) {
+            return Optional.empty();
+        }
+        // the most advanced receipt when the form was posted more than once (final before PROCESSING)
+        Receipt receipt = receipts.stream().max(Comparator.comparing(Receipt::isFinal)).orElseThrow();
+        Manifest manifest = receipt.mediaId() == null ? null
+                : store.getJson(mediaBucket, Keys.manifest(receipt.mediaId()), Manifest.class).orElse(null);
+        if (!receipt.isFinal() && manifest != null && manifest.terminal()) {
+            receipt = receipt.settle(manifest);
+        }
+        return Optional.of(new State(receipt, manifest));
+    }
+
+    private static int pixels(String name, String text) {
+        if (text == null || !text.matches("[1-9][0-9]{0,4}")) {
+            throw new ApiError(400, ApiError.BAD_REQUEST, "query parameter " + name + " is '" + text
+                    + "', expected a whole number of pixels");
+        }
+        return Integer.parseInt(text);
     }
 
     private static List<Map<String, Object>> reasons(List<Reason> reasons) {

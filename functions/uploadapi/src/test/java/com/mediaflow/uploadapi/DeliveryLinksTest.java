@@ -1,6 +1,7 @@
 package com.mediaflow.uploadapi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mediaflow.shared.delivery.RenderUrls;
 import com.mediaflow.shared.model.Manifest;
@@ -41,5 +42,20 @@ class DeliveryLinksTest {
         assertThat(DeliveryLinks.NONE.sampleRender(m)).isEmpty();
         assertThat(new DeliveryLinks("https://d.example", null, List.of(256)).sampleRender(m)).isEmpty();
         assertThat(new DeliveryLinks("https://d.example/", null, List.of(256)).url("k")).hasValue("https://d.example/k");
+    }
+
+    @Test
+    void render_fromAVideosPoster_isSigned_andAnItemWithoutAPicture_is409() {
+        DeliveryLinks links = new DeliveryLinks("http://127.0.0.1:9003", SIGNER, List.of(64, 128, 256));
+
+        assertThat(links.render(with(new Output("poster", "media/" + ID + "/thumbnail/poster.jpg", "image/jpeg", 640, 360, 1L)),
+                128, 64, "cover", "avif")).isEqualTo("http://127.0.0.1:9003" + SIGNER.path(ID, 128, 64, "cover", "avif"));
+        assertThatThrownBy(() -> links.render(with(new Output("audio", "media/" + ID + "/transcode/audio.m4a", "audio/mp4", null,
+                null, 1L)), 64, 64, "cover", "webp")).isInstanceOfSatisfying(ApiError.class, e -> {
+                    assertThat(e.status()).isEqualTo(409);
+                    assertThat(e.code()).isEqualTo(DeliveryLinks.NOT_RENDERABLE);
+                });
+        assertThatThrownBy(() -> links.render(with(new Output("poster", "media/" + ID + "/thumbnail/poster.jpg", "image/jpeg",
+                640, 100, 1L)), 128, 128, "cover", "webp")).hasMessageContaining("above the display size 640x100");
     }
 }

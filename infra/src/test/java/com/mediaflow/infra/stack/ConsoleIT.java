@@ -98,6 +98,63 @@ class ConsoleIT {
         keep("quarantined");
     }
 
+    @Test
+    void readyPhoto_onDemandSizeField_showsASignedUrlThatRenders_andATamperedOneIs403() throws Exception {
+        Path photo = tmp.resolve("portrait.jpg");
+        Files.copy(Corpus.file("exif-orientation/Landscape_6.jpg"), photo);
+        WebElement box = upload(photo);
+        assertThat(status(box)).isEqualTo("READY");
+
+        WebElement field = box.findElement(By.cssSelector("[data-role='render']"));
+        String refused = sign(field, "300", "128", "cover", "webp").findElement(By.cssSelector(".render-error")).getAttribute("data-code");
+        WebElement result = sign(field, "128", "64", "contain", "webp");
+
+        assertThat(refused).as("300 is not in RENDER_SIZES").isEqualTo("SIZE_NOT_ALLOWED");
+        String url = result.findElement(By.cssSelector("a[data-role='render-url']")).getAttribute("href");
+        assertThat(url).startsWith(fx.stack.deliveryUrl() + "/r/").endsWith("/128x64/contain.webp");
+        assertThat(result.findElement(By.cssSelector("img[data-role='render-img']")).getAttribute("src")).isEqualTo(url);
+        HttpResponse<byte[]> render = get(url);
+        assertThat(render.statusCode()).as(new String(render.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(200);
+        assertThat(render.headers().firstValue("Content-Type")).hasValue("image/webp");
+        assertThat(new String(render.body(), 8, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("WEBP");
+        // the signature covers the size: the same signature on another size is refused
+        HttpResponse<byte[]> tampered = get(url.replace("/128x64/", "/128x128/"));
+        assertThat(tampered.statusCode()).isEqualTo(403);
+        // the page's request, over HTTP: the same URL for its caller, 404 for another (the local server's caller header)
+        URI signing = URI.create(fx.stack.apiUrl() + "/uploads/" + box.getAttribute("data-upload-id")
+                + "/render?width=128&height=64&fit=contain&format=webp");
+        HttpResponse<String> mine = HttpClient.newHttpClient().send(HttpRequest.newBuilder(signing).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> theirs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(signing)
+                .header(UploadApiServer.CALLER_HEADER, "someone-else").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(mine.statusCode()).isEqualTo(200);
+        assertThat(mine.body()).contains("\"url\":\"" + url + "\"");
+        assertThat(theirs.statusCode()).isEqualTo(404);
+        assertThat(theirs.body()).doesNotContain("/r/");
+        keep("render");
+    }
+
+    /** Fills the page's on-demand size field, presses its button and waits for the answer it shows. */
+    private WebElement sign(WebElement field, String width, String height, String fit, String format) {
+        WebElement result = field.findElement(By.cssSelector("[data-role='render-result']"));
+        browser.executeScript("arguments[0].innerHTML = '';", result);
+        for (String[] in : new String[][] {{"render-width", width}, {"render-height", height}}) {
+            WebElement input = field.findElement(By.cssSelector("[data-role='" + in[0] + "']"));
+            input.clear();
+            input.sendKeys(in[1]);
+        }
+        new org.openqa.selenium.support.ui.Select(field.findElement(By.cssSelector("[data-role='render-fit']"))).selectByValue(fit);
+        new org.openqa.selenium.support.ui.Select(field.findElement(By.cssSelector("[data-role='render-format']")))
+                .selectByValue(format);
+        field.findElement(By.cssSelector("[data-role='render-sign']")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> !result.findElements(By.cssSelector("*")).isEmpty());
+        return result;
+    }
+
+    private static HttpResponse<byte[]> get(String url) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     /** Chooses the file in the page's input, as a user would, and waits until the page shows a final state. */
     private WebElement upload(Path file) {
         browser.findElement(By.id("file")).sendKeys(file.toAbsolutePath().toString());
