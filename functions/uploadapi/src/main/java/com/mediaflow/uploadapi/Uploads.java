@@ -90,11 +90,8 @@ final class Uploads {
      * READY, the item's renditions. Empty for an unknown id and for another caller's upload alike.
      */
     Optional<Map<String, Object>> status(Caller caller, String uploadId) {
-        if (uploadId == null || !uploadId.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
-            return Optional.empty();
-        }
-        Optional<UploadRecord> found = store.getJson(mediaBucket, Keys.apiUpload(uploadId), UploadRecord.class);
-        if (found.isEmpty() || !caller.id().equals(found.get().caller())) {
+        Optional<UploadRecord> found = owned(store, mediaBucket, caller, uploadId);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
         UploadRecord record = found.get();
@@ -133,6 +130,15 @@ final class Uploads {
             links.sampleRender(manifest).ifPresent(u -> out.put("sampleRenderUrl", u));
         }
         return Optional.of(out);
+    }
+
+    /** The record of one of this caller's uploads; empty for a malformed or unknown id and for another caller's upload alike. */
+    static Optional<UploadRecord> owned(ObjectStore store, String mediaBucket, Caller caller, String uploadId) {
+        if (uploadId == null || !uploadId.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
+            return Optional.empty();
+        }
+        return store.getJson(mediaBucket, Keys.apiUpload(uploadId), UploadRecord.class)
+                .filter(r -> caller.id().equals(r.caller()));
     }
 
     private static List<Map<String, Object>> reasons(List<Reason> reasons) {
