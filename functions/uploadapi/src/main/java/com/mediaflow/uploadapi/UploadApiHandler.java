@@ -11,6 +11,7 @@ import com.mediaflow.shared.pipeline.MediaDeletion;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.config.Setting;
 import com.mediaflow.shared.delivery.RenderSecret;
+import com.mediaflow.shared.delivery.RenderUrls;
 import com.mediaflow.shared.delivery.RenderSizes;
 import com.mediaflow.shared.error.MediaflowException;
 import com.mediaflow.shared.lambda.Priming;
@@ -55,15 +56,16 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     /** For the embedded stack, which gives each function its own template environment. */
     public UploadApiHandler(Config config) {
-        this(new ObjectStore(AwsClients.s3(config)), config);
+        this(new ObjectStore(AwsClients.s3(config)), config, RenderSecret.signer(config).orElse(null), ssm(config));
     }
 
-    private UploadApiHandler(ObjectStore store, Config config) {
+    /** @param signer the render secret's, read once; null without one @param ssm null when no parameter is named */
+    private UploadApiHandler(ObjectStore store, Config config, RenderUrls signer, SsmClient ssm) {
         this(new Uploads(store, config.ingestBucket(), config.mediaBucket(), config.region(),
                 postUrl(config), config.maxUploadBytes(), config.uploadUrlExpiry(),
-                AwsClients.credentials(config)::resolveCredentials, Clock.systemUTC(), links(config)),
+                AwsClients.credentials(config)::resolveCredentials, Clock.systemUTC(), links(config, signer, ssm)),
                 new Deletes(store, config.mediaBucket(), new MediaDeletion(store, new Queue(AwsClients.sqs(config)),
-                        config.mediaBucket(), config.quarantineBucket(), config.completionQueueUrl(), cdn(config),
+                        config.mediaBucket(), config.quarantineBucket(), config.completionQueueUrl(), cdn(config, signer, ssm),
                         Clock.systemUTC())));
     }
 
@@ -71,35 +73,40 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
      * DELIVERY_DISTRIBUTION_ID_PARAMETER set: CloudFront invalidations on that distribution (its id read
      * at the first deletion of an item, like the delivery domain); unset (off AWS): none, logged.
      */
-    static MediaDeletion.Cdn cdn(Config config) {
+    static MediaDeletion.Cdn cdn(Config config, RenderUrls signer, SsmClient ssm) {
         Optional<String> parameter = config.optional(Setting.DELIVERY_DISTRIBUTION_ID_PARAMETER.name());
         if (parameter.isEmpty()) {
             return CloudFrontInvalidation.logOnly();
         }
         CloudFrontClient cloudFront = CloudFrontClient.builder().httpClient(UrlConnectionHttpClient.create())
                 .region(Region.AWS_GLOBAL).credentialsProvider(AwsClients.credentials(config)).build();
-        return new CloudFrontInvalidation(cloudFront, DeliveryBase.fromParameter(ssm(config), parameter.get(), Clock.systemUTC()),
-                RenderSecret.signer(config).orElse(null), Clock.systemUTC());
+        return new CloudFrontInvalidation(cloudFront, DeliveryBase.fromParameter(ssm, parameter.get(), Clock.systemUTC()),
+                signer, Clock.systemUTC());
     }
 
+    /** One SSM client, built at init, for the parameters named (the delivery domain, the distribution's id); null for none. */
     private static SsmClient ssm(Config config) {
+        if (config.optional(Setting.DELIVERY_BASE_URL_PARAMETER.name()).isEmpty()
+                && config.optional(Setting.DELIVERY_DISTRIBUTION_ID_PARAMETER.name()).isEmpty()) {
+            return null;
+        }
         return SsmClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(config.region()))
                 .credentialsProvider(AwsClients.credentials(config)).build();
     }
 
     /**
-     * DELIVERY_BASE_URL (off AWS) or DELIVERY_BASE_URL_PARAMETER (its SSM client built here, the
-     * parameter read later), and the render secret when set (read once, here); none without either.
+     * DELIVERY_BASE_URL (off AWS) or DELIVERY_BASE_URL_PARAMETER (read later, with the SSM client built
+     * at init), and the render secret's signer when set; none without either.
      */
-    static DeliveryLinks links(Config config) {
+    static DeliveryLinks links(Config config, RenderUrls signer, SsmClient ssm) {
         Optional<String> fixed = config.optional(Setting.DELIVERY_BASE_URL.name());
         Optional<String> parameter = config.optional(Setting.DELIVERY_BASE_URL_PARAMETER.name());
         if (fixed.isEmpty() && parameter.isEmpty()) {
             return DeliveryLinks.NONE;
         }
-        DeliveryBase base = fixed.map(DeliveryBase::fixed).orElseGet(() -> DeliveryBase.fromParameter(ssm(config),
+        DeliveryBase base = fixed.map(DeliveryBase::fixed).orElseGet(() -> DeliveryBase.fromParameter(ssm,
                 parameter.get(), Clock.systemUTC()));
-        return new DeliveryLinks(base, RenderSecret.signer(config).orElse(null), RenderSizes.of(config), cloudFront(config));
+        return new DeliveryLinks(base, signer, RenderSizes.of(config), cloudFront(config));
     }
 
     /**
