@@ -141,6 +141,17 @@ class DeletionRaceIT {
         }
     }
 
+    /** Until the deleter stops at its tombstone; fails at once, with what it did, if it ends without reaching it. */
+    private static void awaitPause(PausingS3 s3, Future<List<MediaDeletion.Deleted>> deleting) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!s3.reached.await(50, TimeUnit.MILLISECONDS)) {
+            if (deleting.isDone()) {
+                throw new AssertionError("the deleter ended without reaching its tombstone: " + deleting.get());
+            }
+            assertThat(System.nanoTime()).as("the deleter reached its tombstone within 60 s").isLessThan(deadline);
+        }
+    }
+
     private static IngestService validate() {
         return new IngestService(Config.of(fx.stack.environment("ValidateFunction")), fx.store, new Queue(fx.stack.sqs()));
     }
@@ -172,7 +183,7 @@ class DeletionRaceIT {
 
         // the deleter removes the first upload, finds none left, writes the tombstone, and stops there
         Future<List<MediaDeletion.Deleted>> deleting = DELETER.submit(() -> deletion(s3).deleteKey(fx.ingest, first.key()));
-        assertThat(s3.reached.await(60, TimeUnit.SECONDS)).as("the deleter reached its tombstone").isTrue();
+        awaitPause(s3, deleting);
         // validate attaches the duplicate, sees the tombstone, detaches itself and fails for a retry
         Throwable backedOff = catchThrowable(() -> validate.ingest(second));
         assertThat(backedOff).isInstanceOf(StorageException.class).hasMessageContaining("is being deleted");
@@ -205,7 +216,7 @@ class DeletionRaceIT {
 
         // the deleter removes the first upload, finds none left, and stops before it writes the tombstone
         Future<List<MediaDeletion.Deleted>> deleting = DELETER.submit(() -> deletion(s3).deleteKey(fx.ingest, first.key()));
-        assertThat(s3.reached.await(60, TimeUnit.SECONDS)).as("the deleter reached its tombstone").isTrue();
+        awaitPause(s3, deleting);
         // validate attaches the duplicate and finds no tombstone: it stays attached
         validate.ingest(second);
         s3.release.countDown();
