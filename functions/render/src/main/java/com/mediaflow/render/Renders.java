@@ -22,7 +22,7 @@ import java.util.Optional;
 
 /**
  * The render path's work, fastest answer first: the in-memory LRU (a render made or fetched
- * before), the render stored in S3 ({@code media/<id>/render/...}, written by whichever instance
+ * before, served after a HEAD that finds it still stored), the render stored in S3 ({@code media/<id>/render/...}, written by whichever instance
  * made it first), else a render from the item's source picture (decoded pixels from the LRU, or
  * its display JPEG from S3, decoded), written back to S3 with the immutable Cache-Control.
  *
@@ -85,7 +85,9 @@ final class Renders {
         StepMetrics.Invocation metrics = StepMetrics.current();
         String name = "out:" + req.signedPart();
         Optional<Object> cached = cache.get(name);
-        if (cached.isPresent()) {
+        // served from memory only while its stored copy is there: a deleted item's renders are gone from S3
+        // (DELETE /uploads/{id}), and then this answers as a miss does, 404 without the item's manifest
+        if (cached.isPresent() && store.exists(mediaBucket, req.key())) {
             metrics.count(CACHE_HITS, 1);
             Answer a = (Answer) cached.get();
             return new Answer(a.bytes(), a.contentType(), Source.MEMORY);

@@ -21,6 +21,7 @@ final class MemoryS3 implements S3Client {
     final Map<String, byte[]> objects = new TreeMap<>();
     final Map<String, String> cacheControl = new TreeMap<>();
     int gets;
+    int heads;
 
     @Override
     public <T> T getObject(GetObjectRequest request, ResponseTransformer<GetObjectResponse, T> transformer) {
@@ -35,6 +36,17 @@ final class MemoryS3 implements S3Client {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Override
+    public software.amazon.awssdk.services.s3.model.HeadObjectResponse headObject(
+            software.amazon.awssdk.services.s3.model.HeadObjectRequest request) {
+        heads++;
+        byte[] bytes = objects.get(request.bucket() + "/" + request.key());
+        if (bytes == null) {
+            throw NoSuchKeyException.builder().message("no " + request.key()).build();
+        }
+        return software.amazon.awssdk.services.s3.model.HeadObjectResponse.builder().contentLength((long) bytes.length).build();
     }
 
     @Override

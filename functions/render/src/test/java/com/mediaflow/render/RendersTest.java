@@ -62,11 +62,24 @@ class RendersTest {
         Renders.Answer second = r.serve(urls.path(ID, 320, 256, "cover", "jpg"));
         assertThat(second.source()).isEqualTo(Renders.Source.MEMORY);
         assertThat(second.bytes()).isEqualTo(first.bytes());
-        assertThat(s3.gets).as("a memory hit makes no S3 call").isEqualTo(gets);
+        assertThat(s3.gets).as("a memory hit reads no bytes from S3").isEqualTo(gets);
 
         Renders.Answer elsewhere = renders(64L << 20).serve(urls.path(ID, 320, 256, "cover", "jpg"));
         assertThat(elsewhere.source()).isEqualTo(Renders.Source.STORED);
         assertThat(elsewhere.bytes()).isEqualTo(first.bytes());
+    }
+
+    @Test
+    void aRenderInMemory_ofAnItemDeletedSince_is404() {
+        Renders r = renders(64L << 20);
+        r.serve(urls.path(ID, 320, 256, "cover", "jpg"));
+        // DELETE /uploads/{id} removed the item's last upload: every object under media/<id>/ is gone
+        s3.objects.keySet().removeIf(k -> k.startsWith(BUCKET + "/media/" + ID + "/"));
+
+        RenderError gone = catchThrowableOfType(RenderError.class, () -> r.serve(urls.path(ID, 320, 256, "cover", "jpg")));
+
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(s3.objects.keySet()).noneMatch(k -> k.contains("/render/"));
     }
 
     @Test

@@ -6,9 +6,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.mediaflow.shared.aws.AwsClients;
 import com.mediaflow.shared.aws.ObjectStore;
+import com.mediaflow.shared.aws.Queue;
+import com.mediaflow.shared.pipeline.MediaDeletion;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.config.Setting;
 import com.mediaflow.shared.delivery.RenderSecret;
+import com.mediaflow.shared.delivery.RenderUrls;
 import com.mediaflow.shared.delivery.RenderSizes;
 import com.mediaflow.shared.error.MediaflowException;
 import com.mediaflow.shared.lambda.Priming;
@@ -26,20 +29,24 @@ import org.slf4j.MDC;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * The upload API behind an API Gateway HTTP API (payload format 2.0): {@code POST /uploads} and
- * {@code GET /uploads/{uploadId}} and {@code GET /uploads/{uploadId}/render}, routed by the event's {@code routeKey}; the work is in
- * {@link Uploads}. Errors answer {@code {"code", "message"}}; a storage failure is a 503.
+ * The upload API behind an API Gateway HTTP API (payload format 2.0): {@code POST /uploads},
+ * {@code GET /uploads/{uploadId}}, {@code GET /uploads/{uploadId}/render} and {@code DELETE /uploads/{uploadId}},
+ * routed by the event's {@code routeKey}; the work is in {@link Uploads} and {@link Deletes}. Errors answer
+ * {@code {"code", "message"}}; a storage failure is a 503.
  */
 public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(UploadApiHandler.class);
     static final String CREATE = "POST /uploads";
     static final String STATUS = "GET /uploads/{uploadId}";
     static final String RENDER = "GET /uploads/{uploadId}/render";
+    static final String DELETE = "DELETE /uploads/{uploadId}";
 
     private final Uploads uploads;
+    private final Deletes deletes;
     /** SnapStart's hooks; held here because org.crac may hold registered resources weakly. */
     private final Priming priming;
 
@@ -51,25 +58,57 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     /** For the embedded stack, which gives each function its own template environment. */
     public UploadApiHandler(Config config) {
-        this(new Uploads(new ObjectStore(AwsClients.s3(config)), config.ingestBucket(), config.mediaBucket(), config.region(),
+        this(new ObjectStore(AwsClients.s3(config)), config, RenderSecret.signer(config).orElse(null), ssm(config));
+    }
+
+    /** @param signer the render secret's, read once; null without one @param ssm null when no parameter is named */
+    private UploadApiHandler(ObjectStore store, Config config, RenderUrls signer, SsmClient ssm) {
+        this(new Uploads(store, config.ingestBucket(), config.mediaBucket(), config.region(),
                 postUrl(config), config.maxUploadBytes(), config.uploadUrlExpiry(),
-                AwsClients.credentials(config)::resolveCredentials, Clock.systemUTC(), links(config)));
+                AwsClients.credentials(config)::resolveCredentials, Clock.systemUTC(), links(config, signer, ssm)),
+                new Deletes(store, config.mediaBucket(), new MediaDeletion(store, new Queue(AwsClients.sqs(config)),
+                        config.mediaBucket(), config.quarantineBucket(), config.completionQueueUrl(), cdn(config, signer, ssm),
+                        Clock.systemUTC())));
     }
 
     /**
-     * DELIVERY_BASE_URL (off AWS) or DELIVERY_BASE_URL_PARAMETER (its SSM client built here, the
-     * parameter read later), and the render secret when set (read once, here); none without either.
+     * DELIVERY_DISTRIBUTION_ID_PARAMETER set: CloudFront invalidations on that distribution (its id read
+     * at the first deletion of an item, like the delivery domain); unset (off AWS): none, logged.
      */
-    static DeliveryLinks links(Config config) {
+    static MediaDeletion.Cdn cdn(Config config, RenderUrls signer, SsmClient ssm) {
+        Optional<String> parameter = config.optional(Setting.DELIVERY_DISTRIBUTION_ID_PARAMETER.name());
+        if (parameter.isEmpty()) {
+            return CloudFrontInvalidation.logOnly();
+        }
+        CloudFrontClient cloudFront = CloudFrontClient.builder().httpClient(UrlConnectionHttpClient.create())
+                .region(Region.AWS_GLOBAL).credentialsProvider(AwsClients.credentials(config)).build();
+        return new CloudFrontInvalidation(cloudFront, DeliveryBase.fromParameter(ssm, parameter.get(), Clock.systemUTC()),
+                signer, Clock.systemUTC());
+    }
+
+    /** One SSM client, built at init, for the parameters named (the delivery domain, the distribution's id); null for none. */
+    private static SsmClient ssm(Config config) {
+        if (config.optional(Setting.DELIVERY_BASE_URL_PARAMETER.name()).isEmpty()
+                && config.optional(Setting.DELIVERY_DISTRIBUTION_ID_PARAMETER.name()).isEmpty()) {
+            return null;
+        }
+        return SsmClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.of(config.region()))
+                .credentialsProvider(AwsClients.credentials(config)).build();
+    }
+
+    /**
+     * DELIVERY_BASE_URL (off AWS) or DELIVERY_BASE_URL_PARAMETER (read later, with the SSM client built
+     * at init), and the render secret's signer when set; none without either.
+     */
+    static DeliveryLinks links(Config config, RenderUrls signer, SsmClient ssm) {
         Optional<String> fixed = config.optional(Setting.DELIVERY_BASE_URL.name());
         Optional<String> parameter = config.optional(Setting.DELIVERY_BASE_URL_PARAMETER.name());
         if (fixed.isEmpty() && parameter.isEmpty()) {
             return DeliveryLinks.NONE;
         }
-        DeliveryBase base = fixed.map(DeliveryBase::fixed).orElseGet(() -> DeliveryBase.fromParameter(SsmClient.builder()
-                .httpClient(UrlConnectionHttpClient.create()).region(Region.of(config.region()))
-                .credentialsProvider(AwsClients.credentials(config)).build(), parameter.get(), Clock.systemUTC()));
-        return new DeliveryLinks(base, RenderSecret.signer(config).orElse(null), RenderSizes.of(config), cloudFront(config));
+        DeliveryBase base = fixed.map(DeliveryBase::fixed).orElseGet(() -> DeliveryBase.fromParameter(ssm,
+                parameter.get(), Clock.systemUTC()));
+        return new DeliveryLinks(base, signer, RenderSizes.of(config), cloudFront(config));
     }
 
     /**
@@ -99,8 +138,9 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 Clock.systemUTC());
     }
 
-    UploadApiHandler(Uploads uploads) {
+    UploadApiHandler(Uploads uploads, Deletes deletes) {
         this.uploads = uploads;
+        this.deletes = deletes;
         this.priming = new Priming("UploadApiFunction", UploadApiHandler::prime);
     }
 
@@ -134,8 +174,16 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                             ApiError.NOT_FOUND, "no upload " + id + " of this caller"));
                 }
                 case RENDER -> json(200, uploads.render(caller, uploadId(event), event.getQueryStringParameters()));
+                case DELETE -> {
+                    String id = uploadId(event);
+                    if (!deletes.delete(caller, id)) {
+                        throw new ApiError(404, ApiError.NOT_FOUND, "no upload " + id + " of this caller");
+                    }
+                    yield APIGatewayV2HTTPResponse.builder().withStatusCode(204).withHeaders(Map.of("Cache-Control", "no-store"))
+                            .build();
+                }
                 default -> throw new ApiError(404, ApiError.NOT_FOUND, "no route " + route + ", expected " + CREATE + ", "
-                        + STATUS + " or " + RENDER);
+                        + STATUS + ", " + RENDER + " or " + DELETE);
             };
         } catch (ApiError e) {
             LOG.info("{} answered {} {}: {}", route, e.status(), e.code(), e.getMessage());

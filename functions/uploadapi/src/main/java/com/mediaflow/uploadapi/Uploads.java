@@ -92,7 +92,7 @@ final class Uploads {
      * READY, the item's renditions. Empty for an unknown id and for another caller's upload alike.
      */
     Optional<Map<String, Object>> status(Caller caller, String uploadId) {
-        Optional<UploadRecord> found = owned(caller, uploadId);
+        Optional<UploadRecord> found = owned(store, mediaBucket, caller, uploadId);
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -136,7 +136,7 @@ final class Uploads {
      * another caller's upload alike; 409 {@code NOT_READY} before READY.
      */
     Map<String, Object> render(Caller caller, String uploadId, Map<String, String> query) {
-        UploadRecord record = owned(caller, uploadId)
+        UploadRecord record = owned(store, mediaBucket, caller, uploadId)
                 .orElseThrow(() -> new ApiError(404, ApiError.NOT_FOUND, "no upload " + uploadId + " of this caller"));
         Map<String, String> q = query == null ? Map.of() : query;
         int width = pixels("width", q.get("width"));
@@ -159,8 +159,8 @@ final class Uploads {
         return out;
     }
 
-    /** The caller's record of the upload; empty for a malformed or unknown id and for another caller's. */
-    private Optional<UploadRecord> owned(Caller caller, String uploadId) {
+    /** The record of one of this caller's uploads; empty for a malformed or unknown id and for another caller's upload alike. */
+    static Optional<UploadRecord> owned(ObjectStore store, String mediaBucket, Caller caller, String uploadId) {
         if (uploadId == null || !uploadId.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")) {
             return Optional.empty();
         }

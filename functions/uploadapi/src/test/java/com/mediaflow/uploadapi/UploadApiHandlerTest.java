@@ -45,7 +45,13 @@ class UploadApiHandlerTest {
         handler = new UploadApiHandler(new Uploads(new ObjectStore(s3), INGEST, MEDIA, "eu-west-1",
                 "https://ingest.s3.eu-west-1.amazonaws.com/", 100_000, Duration.ofMinutes(15),
                 () -> AwsBasicCredentials.create("AKIDEXAMPLE", "secret"), Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"),
-                        ZoneOffset.UTC)));
+                        ZoneOffset.UTC)), deletes());
+    }
+
+    private Deletes deletes() {
+        return new Deletes(new ObjectStore(s3), MEDIA, new com.mediaflow.shared.pipeline.MediaDeletion(new ObjectStore(s3),
+                new com.mediaflow.shared.aws.Queue(new MemorySqs()), MEDIA, "quarantine", "completion",
+                com.mediaflow.shared.pipeline.MediaDeletion.Cdn.NONE, Clock.systemUTC()));
     }
 
     private static APIGatewayV2HTTPEvent postEvent() throws Exception {
@@ -176,7 +182,8 @@ class UploadApiHandlerTest {
         handler = new UploadApiHandler(new Uploads(new ObjectStore(s3), INGEST, MEDIA, "eu-west-1",
                 "https://ingest.s3.eu-west-1.amazonaws.com/", 100_000, Duration.ofMinutes(15),
                 () -> AwsBasicCredentials.create("AKIDEXAMPLE", "secret"), Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"),
-                        ZoneOffset.UTC), new DeliveryLinks("https://d111.cloudfront.net/", signer, List.of(64, 256, 512, 1024))));
+                        ZoneOffset.UTC), new DeliveryLinks("https://d111.cloudfront.net/", signer, List.of(64, 256, 512, 1024))),
+                deletes());
         JsonNode created = Json.MAPPER.readTree(call(postEvent()).getBody());
         String id = created.get("uploadId").asText();
         String mediaId = "b".repeat(64);
@@ -196,6 +203,28 @@ class UploadApiHandlerTest {
         String path = sample.substring("https://d111.cloudfront.net".length());
         String signed = path.substring(path.indexOf('/', 3));
         assertThat(signer.verify(path.substring(3, path.indexOf('/', 3)), signed)).isTrue();
+    }
+
+    private static APIGatewayV2HTTPEvent deleteEvent(String sub, String uploadId) throws Exception {
+        APIGatewayV2HTTPEvent e = getEvent(sub, uploadId);
+        e.setRouteKey(UploadApiHandler.DELETE);
+        e.getRequestContext().getHttp().setMethod("DELETE");
+        return e;
+    }
+
+    @Test
+    void delete_ownUpload_is204_thenItIsGone_anotherCallersIs404() throws Exception {
+        String id = Json.MAPPER.readTree(call(postEvent()).getBody()).get("uploadId").asText();
+
+        APIGatewayV2HTTPResponse other = call(deleteEvent("someone-else", id));
+        APIGatewayV2HTTPResponse own = call(deleteEvent("user-7f3a", id));
+
+        assertThat(other.getStatusCode()).isEqualTo(404);
+        assertThat(own.getStatusCode()).isEqualTo(204);
+        assertThat(own.getBody()).isNull();
+        assertThat(s3.objects).isEmpty();
+        assertThat(call(deleteEvent("user-7f3a", id)).getStatusCode()).as("a second DELETE").isEqualTo(404);
+        assertThat(call(getEvent("user-7f3a", id)).getStatusCode()).isEqualTo(404);
     }
 
     @Test

@@ -577,6 +577,8 @@ public final class EmbeddedStack implements AutoCloseable {
         if (env.remove(Setting.DELIVERY_BASE_URL_PARAMETER.name()) != null) {
             env.put(Setting.DELIVERY_BASE_URL.name(), delivery.url().toString());
         }
+        // no CloudFront: the delivery server caches nothing, so a deleted item has nothing to invalidate (logged)
+        env.remove(Setting.DELIVERY_DISTRIBUTION_ID_PARAMETER.name());
         env.putAll(options.environment());
         return env;
     }

@@ -228,7 +228,8 @@ public final class ProductionChecks {
             "ValidateFunction", "gives up a claim whose original could not be stored (its manifest and upload record)",
             "TranscodeFunction", "deletes its scratch under work/transcode/ once a long video is stitched",
             "FinalizeFunction", "deletes the media-bucket copy of an original it moved to quarantine",
-            "SweeperFunction", "deletes its cursors and re-drive records under sweeper/ once resolved");
+            "SweeperFunction", "deletes its cursors and re-drive records under sweeper/ once resolved",
+            "UploadApiFunction", "DELETE /uploads/{id}: the upload, and its item when no other upload refers to it");
 
     @SuppressWarnings("unchecked")
     private static void privileges(Template template, List<String> problems) {

@@ -45,13 +45,16 @@ public final class TemplateChecks {
             names.add("ServerlessDeploymentApplication"); // SAM's CodeDeploy application for the gradual releases
         }
         for (Template.FunctionDef f : template.functions()) {
-            // what SAM generates for a function: its alias (AutoPublishAlias) and, with FunctionUrlConfig, its URL
+            // what SAM generates for a function: its alias (AutoPublishAlias), with FunctionUrlConfig its URL, its role
             Object alias = template.functionProperty(f.logicalId(), "AutoPublishAlias");
             if (alias != null) {
                 names.add(f.logicalId() + "Alias" + alias);
             }
             if (template.functionProperty(f.logicalId(), "FunctionUrlConfig") != null) {
                 names.add(f.logicalId() + "Url");
+            }
+            if (template.functionProperty(f.logicalId(), "Role") == null) {
+                names.add(f.logicalId() + "Role"); // the execution role SAM makes when the function names none
             }
         }
         findReferences(template.resources(), "Resources", names, problems);

@@ -155,6 +155,25 @@ class ConsoleIT {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    @Test
+    void deleteButton_deletesTheUpload_andRemovesItsRow() throws Exception {
+        byte[] program = new byte[512];
+        program[0] = 'M';
+        program[1] = 'Z';
+        program[2] = 'd';
+        Path file = tmp.resolve("to-delete.jpg");
+        Files.write(file, program);
+        WebElement box = upload(file);
+        String id = box.getAttribute("data-upload-id");
+
+        box.findElement(By.cssSelector("button[data-role='delete']")).click();
+
+        new WebDriverWait(browser, WAIT).until(d -> d.findElements(By.cssSelector(".upload[data-file='to-delete.jpg']")).isEmpty());
+        HttpResponse<String> gone = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(fx.stack.apiUrl() + "/uploads/" + id)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(gone.statusCode()).as("the upload, deleted through the API").isEqualTo(404);
+    }
+
     /** Chooses the file in the page's input, as a user would, and waits until the page shows a final state. */
     private WebElement upload(Path file) {
         browser.findElement(By.id("file")).sendKeys(file.toAbsolutePath().toString());

@@ -226,7 +226,7 @@ class IamIT {
 
     /**
      * The upload API: a POST /uploads, the presigned form posted, GET /uploads/{id} until READY, an
-     * unknown id and another caller's: every S3 call of UploadApiFunction is granted, and so is the
+     * unknown id and another caller's, then DELETE /uploads/{id}: every S3 and SQS call of UploadApiFunction is granted, and so is the
      * PutObject its presigned POST makes with its credentials (the storage side checks the signer's rights).
      */
     @Test
@@ -274,6 +274,9 @@ class IamIT {
                 http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + path))
                         .header(UploadApiServer.CALLER_HEADER, "someone-else").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             }
+            // DELETE: its only upload, so the item goes too (tombstone, every object, quarantine listing, the DELETED event)
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/uploads/" + id)).DELETE().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(204);
             fx.awaitQuiet(WAIT);
             calls = CallRecorder.stop();
             assertGranted(fx.stack, calls);
@@ -286,7 +289,10 @@ class IamIT {
         }
         assertThat(calls).as("the upload API wrote its record and read the receipt").anyMatch(c -> c.function().equals("UploadApiFunction")
                 && c.operation().equals("PutObject") && c.key().startsWith("api/uploads/"))
-                .anyMatch(c -> c.function().equals("UploadApiFunction") && c.operation().equals("ListObjectsV2"));
+                .anyMatch(c -> c.function().equals("UploadApiFunction") && c.operation().equals("ListObjectsV2"))
+                .anyMatch(c -> c.function().equals("UploadApiFunction") && c.operation().equals("DeleteObject")
+                        && c.key().endsWith("/original"))
+                .anyMatch(c -> c.function().equals("UploadApiFunction") && c.operation().equals("SendMessage"));
     }
 
     /**

@@ -248,13 +248,15 @@ class UploadApiIT {
         String id = create("mine.png", "image/png", 100).get("uploadId").asText();
 
         HttpResponse<String> other = api("GET", "/uploads/" + id, null, "someone-else");
+        HttpResponse<String> otherDelete = api("DELETE", "/uploads/" + id, null, "someone-else");
         HttpResponse<String> owner = api("GET", "/uploads/" + id, null, UploadApiServer.LOCAL_CALLER);
-        HttpResponse<String> noRoute = api("DELETE", "/uploads/" + id, null, null);
+        HttpResponse<String> noRoute = api("PUT", "/uploads/" + id, null, null);
 
         assertThat(other.statusCode()).isEqualTo(404);
         assertThat(other.body()).doesNotContain("mine");
         assertThat(owner.statusCode()).isEqualTo(200);
         assertThat(Json.MAPPER.readTree(owner.body()).get("filename").asText()).isEqualTo("mine.png");
-        assertThat(noRoute.statusCode()).as("DELETE is not built yet: API Gateway's 404 for a route it lacks").isEqualTo(404);
+        assertThat(otherDelete.statusCode()).as("another caller's DELETE, which deletes nothing").isEqualTo(404);
+        assertThat(noRoute.statusCode()).as("API Gateway's 404 for a route it lacks").isEqualTo(404);
     }
 }

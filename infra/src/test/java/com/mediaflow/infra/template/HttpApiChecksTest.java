@@ -21,7 +21,8 @@ class HttpApiChecksTest {
 
         assertThat(HttpApiChecks.problems(template)).isEmpty();
         assertThat(template.httpApiEvents("UploadApiFunction")).extracting(e -> e.method() + " " + e.path())
-                .containsExactly("POST /uploads", "GET /uploads/{uploadId}", "GET /uploads/{uploadId}/render");
+                .containsExactly("POST /uploads", "GET /uploads/{uploadId}", "GET /uploads/{uploadId}/render",
+                        "DELETE /uploads/{uploadId}");
         assertThat(ProductionChecks.problems(template)).isEmpty();
     }
 
@@ -35,7 +36,7 @@ class HttpApiChecksTest {
 
     @Test
     void routeWithoutAuthorizer_isReported() throws IOException {
-        String yaml = original().replace("            Path: /uploads/{uploadId}\n",
+        String yaml = original().replaceFirst(java.util.regex.Pattern.quote("            Path: /uploads/{uploadId}\n"),
                 "            Path: /uploads/{uploadId}\n            Auth:\n              Authorizer: NONE\n");
 
         assertThat(problems(yaml)).singleElement().asString().contains("event UploadStatus sets Auth.Authorizer NONE");

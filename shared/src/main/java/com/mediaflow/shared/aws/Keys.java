@@ -76,6 +76,20 @@ public final class Keys {
         return uploadsPrefix(mediaId) + uploadId + ".json";
     }
 
+    /**
+     * {@code media/<id>/deleting}: the item is being deleted (its last upload was deleted). Created
+     * with {@code If-None-Match: *} by the deleter before it lists the item's uploads a last time;
+     * validate, attaching a duplicate, checks for it after writing its own upload and backs off.
+     */
+    public static String tombstone(String mediaId) {
+        return mediaPrefix(mediaId) + "deleting";
+    }
+
+    /** The on-demand renders the render function stored for an item: {@code media/<id>/render/}. */
+    public static String renderPrefix(String mediaId) {
+        return mediaPrefix(mediaId) + "render/";
+    }
+
     /** The outbox's marks: one object per completion event sent, holding the event. */
     public static String sentPrefix(String mediaId) {
         return mediaPrefix(mediaId) + "events/";

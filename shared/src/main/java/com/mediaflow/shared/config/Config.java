@@ -103,6 +103,8 @@ public final class Config {
     public static final String DELIVERY_BASE_URL = "DELIVERY_BASE_URL";
     /** The SSM parameter holding {@link #DELIVERY_BASE_URL} on AWS. */
     public static final String DELIVERY_BASE_URL_PARAMETER = "DELIVERY_BASE_URL_PARAMETER";
+    /** The SSM parameter holding the delivery distribution's id, which DELETE /uploads/{id} invalidates. */
+    public static final String DELIVERY_DISTRIBUTION_ID_PARAMETER = "DELIVERY_DISTRIBUTION_ID_PARAMETER";
     /** Private delivery: the CloudFront public key's id. */
     public static final String DELIVERY_KEY_PAIR_ID = "DELIVERY_KEY_PAIR_ID";
     /** Private delivery: the secret holding the private key that signs delivery URLs. */

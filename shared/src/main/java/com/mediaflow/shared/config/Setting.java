@@ -96,6 +96,9 @@ public enum Setting {
     DELIVERY_BASE_URL_PARAMETER(null, "name", null, "uploadapi",
             "the SSM parameter holding https://<DeliveryDistribution domain> (DeliveryBaseUrlParameter), read at the first"
                     + " GET /uploads/{id} that needs it; unset: no delivery URLs"),
+    DELIVERY_DISTRIBUTION_ID_PARAMETER(null, "name", null, "uploadapi",
+            "the SSM parameter holding DeliveryDistribution's id (DeliveryDistributionIdParameter), read at the first"
+                    + " DELETE /uploads/{id} that deletes an item, to invalidate its paths; unset: no invalidation (off AWS)"),
     DELIVERY_KEY_PAIR_ID(null, "id", null, "uploadapi",
             "private delivery: the CloudFront public key's id (DeliveryPublicKeyRecord), the Key-Pair-Id of signed URLs; unset: public"),
     DELIVERY_PRIVATE_KEY_SECRET_ARN(null, "ARN", null, "uploadapi",

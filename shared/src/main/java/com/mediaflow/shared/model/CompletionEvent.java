@@ -22,12 +22,23 @@ import java.util.List;
  * @param uploadId SHA-256 of {@code bucket|key|version}
  * @param receiptKey the upload's receipt in the media bucket
  * @param duplicate whether the bytes were stored or claimed before by another upload
+ * @param itemDeleted only in a {@link MediaStatus#DELETED} event: whether this deletion also removed the
+ *     item (no other upload referred to it); null (left out) in every other event
  */
 public record CompletionEvent(String mediaId, MediaStatus status, MediaFormat type, String manifestKey, String upload,
                               List<Reason> reasons, String eventId, String bucket, String key, String etag,
-                              String sequencer, String uploadId, String receiptKey, Boolean duplicate) implements Versioned {
+                              String sequencer, String uploadId, String receiptKey, Boolean duplicate,
+                              Boolean itemDeleted) implements Versioned {
     public CompletionEvent {
         reasons = reasons == null ? List.of() : List.copyOf(reasons);
+    }
+
+    /** An event of a final state other than DELETED: no {@code itemDeleted}. */
+    public CompletionEvent(String mediaId, MediaStatus status, MediaFormat type, String manifestKey, String upload,
+                           List<Reason> reasons, String eventId, String bucket, String key, String etag,
+                           String sequencer, String uploadId, String receiptKey, Boolean duplicate) {
+        this(mediaId, status, type, manifestKey, upload, reasons, eventId, bucket, key, etag, sequencer, uploadId, receiptKey,
+                duplicate, null);
     }
 
     /** The previous version's shape: about an item, or an upload named by its key alone. */
@@ -51,5 +62,21 @@ public record CompletionEvent(String mediaId, MediaStatus status, MediaFormat ty
                 settled.mediaId() == null ? null : manifestKey, settled.key(), settled.reasons(),
                 settled.eventId(), settled.bucket(), settled.key(), settled.etag(), settled.sequencer(), settled.uploadId(),
                 receiptKey, settled.duplicate());
+    }
+
+    /**
+     * The event of an upload deleted through the upload API: its identity as its receipt holds it,
+     * status DELETED, and its own event id for that state (the same however often the deletion is
+     * retried). The manifest key is left out when the item went with it.
+     *
+     * @param receipt the upload's receipt, in whatever state it was
+     * @param receiptKey where that receipt was stored (it is deleted just after the event is sent)
+     */
+    public static CompletionEvent deleted(Receipt receipt, String manifestKey, String receiptKey, boolean itemDeleted) {
+        Upload upload = receipt.upload();
+        return new CompletionEvent(receipt.mediaId(), MediaStatus.DELETED, receipt.detectedType(),
+                receipt.mediaId() == null || itemDeleted ? null : manifestKey, receipt.key(), receipt.reasons(),
+                upload.eventId(MediaStatus.DELETED), receipt.bucket(), receipt.key(), receipt.etag(), receipt.sequencer(),
+                upload.id(), receiptKey, receipt.duplicate(), itemDeleted);
     }
 }

@@ -13,9 +13,15 @@ public enum MediaStatus {
      * not necessarily the last word: after a redrive the item may still become READY, which is a
      * new state with a new completion event.
      */
-    FAILED;
+    FAILED,
+    /**
+     * The upload was deleted through the upload API ({@code DELETE /uploads/{id}}); its item too when
+     * no other upload referred to it. Only ever the status of a completion event: no receipt or
+     * manifest is written in this state.
+     */
+    DELETED;
 
-    /** READY, QUARANTINED or FAILED: an upload in this state has its completion event. */
+    /** READY, QUARANTINED, FAILED or DELETED: an upload in this state has its completion event. */
     public boolean isFinal() {
         return this != PROCESSING;
     }

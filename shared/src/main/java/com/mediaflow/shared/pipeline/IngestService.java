@@ -250,6 +250,10 @@ public final class IngestService {
                 own.detectedType(), MediaStatus.PROCESSING, own.reasons(), !claimer, own.sequencer(), own.uploadId(), null,
                 own.uploadedAt());
         store.putJson(mediaBucket, Keys.upload(mediaId, upload.id()), attached);
+        if (store.exists(mediaBucket, Keys.tombstone(mediaId))) {
+            release(upload, mediaId);
+            throw deleting(upload, mediaId);
+        }
         if (claimer && item.status() == MediaStatus.PROCESSING) {
             if (!store.copyIfMatch(ingestBucket, upload.key(), upload.etag(), mediaBucket, original.key(), verdict.detectedType())) {
                 release(upload, mediaId);
@@ -314,6 +318,16 @@ public final class IngestService {
     }
 
     /**
+     * The item's last upload is being deleted ({@link MediaDeletion}): this upload, attached after the
+     * deleter's tombstone, detached itself again; its retry finds the item kept, or gone and claims it.
+     */
+    private StorageException deleting(Upload upload, String mediaId) {
+        return new StorageException("media " + mediaId + " is being deleted (found " + ObjectStore.uri(mediaBucket,
+                Keys.tombstone(mediaId)) + ", expected none); upload " + upload.id() + " of s3://" + ingestBucket + "/"
+                + upload.key() + " detached itself, will retry", null);
+    }
+
+    /**
      * An attached upload ends when its item does: if the item is final now, this run completes the
      * upload (and, for the claimer, every upload attached to the item); if not, the run that writes
      * the item's final state will.
@@ -357,6 +371,10 @@ public final class IngestService {
                     verdict.reasons(), List.of(), Map.of(), Map.of(), upload.id()));
         }
         store.putJson(mediaBucket, Keys.upload(mediaId, upload.id()), own);
+        if (store.exists(mediaBucket, Keys.tombstone(mediaId))) {
+            store.delete(mediaBucket, Keys.upload(mediaId, upload.id()));
+            throw deleting(upload, mediaId);
+        }
         if (outbox.complete(own, null)) {
             StepMetrics.current().quarantine(Failures.rejectionCode(own.reasons()));
         }
