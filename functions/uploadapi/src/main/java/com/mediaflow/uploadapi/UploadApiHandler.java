@@ -26,17 +26,19 @@ import org.slf4j.MDC;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
- * The upload API behind an API Gateway HTTP API (payload format 2.0): {@code POST /uploads} and
- * {@code GET /uploads/{uploadId}}, routed by the event's {@code routeKey}; the work is in
+ * The upload API behind an API Gateway HTTP API (payload format 2.0): {@code POST /uploads},
+ * {@code GET /uploads/{uploadId}} and {@code POST /uploads/{uploadId}/complete} (a multipart upload's), routed by the event's {@code routeKey}; the work is in
  * {@link Uploads}. Errors answer {@code {"code", "message"}}; a storage failure is a 503.
  */
 public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(UploadApiHandler.class);
     static final String CREATE = "POST /uploads";
     static final String STATUS = "GET /uploads/{uploadId}";
+    static final String COMPLETE = "POST /uploads/{uploadId}/complete";
 
     private final Uploads uploads;
     /** SnapStart's hooks; held here because org.crac may hold registered resources weakly. */
@@ -50,9 +52,14 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     /** For the embedded stack, which gives each function its own template environment. */
     public UploadApiHandler(Config config) {
-        this(new Uploads(new ObjectStore(AwsClients.s3(config)), config.ingestBucket(), config.mediaBucket(), config.region(),
+        this(uploads(config, AwsClients.s3(config)));
+    }
+
+    private static Uploads uploads(Config config, S3Client s3) {
+        return new Uploads(new ObjectStore(s3), config.ingestBucket(), config.mediaBucket(), config.region(),
                 postUrl(config), config.maxUploadBytes(), config.uploadUrlExpiry(),
-                AwsClients.credentials(config)::resolveCredentials, Clock.systemUTC(), links(config)));
+                AwsClients.credentials(config)::resolveCredentials, Clock.systemUTC(), links(config),
+                new MultipartUploads(s3, AwsClients.presigner(config), config.multipartThresholdBytes(), config.multipartPartBytes()));
     }
 
     /**
@@ -128,11 +135,15 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
             return switch (String.valueOf(route)) {
                 case CREATE -> json(201, uploads.create(caller, body(event)));
                 case STATUS -> {
-                    String id = event.getPathParameters() == null ? null : event.getPathParameters().get("uploadId");
-                    yield uploads.status(caller, id).map(s -> json(200, s)).orElseThrow(() -> new ApiError(404,
-                            ApiError.NOT_FOUND, "no upload " + id + " of this caller"));
+                    String id = uploadId(event);
+                    yield uploads.status(caller, id).map(s -> json(200, s)).orElseThrow(() -> notFound(id));
                 }
-                default -> throw new ApiError(404, ApiError.NOT_FOUND, "no route " + route + ", expected " + CREATE + " or " + STATUS);
+                case COMPLETE -> {
+                    String id = uploadId(event);
+                    yield uploads.complete(caller, id, body(event)).map(s -> json(200, s)).orElseThrow(() -> notFound(id));
+                }
+                default -> throw new ApiError(404, ApiError.NOT_FOUND, "no route " + route + ", expected " + CREATE + ", " + STATUS
+                        + " or " + COMPLETE);
             };
         } catch (ApiError e) {
             LOG.info("{} answered {} {}: {}", route, e.status(), e.code(), e.getMessage());
@@ -144,6 +155,14 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
             MDC.remove("function_name");
             MDC.remove("function_request_id");
         }
+    }
+
+    private static String uploadId(APIGatewayV2HTTPEvent event) {
+        return event.getPathParameters() == null ? null : event.getPathParameters().get("uploadId");
+    }
+
+    private static ApiError notFound(String id) {
+        return new ApiError(404, ApiError.NOT_FOUND, "no upload " + id + " of this caller");
     }
 
     private static String body(APIGatewayV2HTTPEvent event) {

@@ -7,7 +7,17 @@ package com.mediaflow.uploadapi;
  *
  * @param caller the JWT {@code sub} of the caller who asked for it
  * @param key the object key in the ingest bucket the policy allows
+ * @param multipartUploadId S3's upload id of a multipart upload (above MULTIPART_THRESHOLD_BYTES); null for a POST form
+ * @param partSize the part size of a multipart upload; null for a POST form
  */
 record UploadRecord(String uploadId, String caller, String bucket, String key, String fileName, String contentType, long size,
-        String createdAt, String expiresAt) {
+        String createdAt, String expiresAt, String multipartUploadId, Long partSize) {
+    UploadRecord(String uploadId, String caller, String bucket, String key, String fileName, String contentType, long size,
+            String createdAt, String expiresAt) {
+        this(uploadId, caller, bucket, key, fileName, contentType, size, createdAt, expiresAt, null, null);
+    }
+
+    boolean multipart() {
+        return multipartUploadId != null;
+    }
 }
