@@ -109,7 +109,8 @@ final class Uploads {
         List<MultipartUploads.PartUrl> urls = multipart.presign(ingestBucket, key, s3UploadId, request.size(), partSize, expiry);
         Instant expiresAt = now.plus(expiry);
         store.putJson(mediaBucket, Keys.apiUpload(uploadId), new UploadRecord(uploadId, caller.id(), ingestBucket, key,
-                request.fileName(), request.contentType(), request.size(), now.toString(), expiresAt.toString(), s3UploadId, partSize));
+                request.fileName(), request.contentType(), request.size(), now.toString(), expiresAt.toString(), s3UploadId, partSize,
+                null));
         List<Map<String, Object>> parts = new ArrayList<>();
         for (MultipartUploads.PartUrl u : urls) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -149,11 +150,11 @@ final class Uploads {
                     + " (declared larger than the multipart threshold) to complete");
         }
         Map<Integer, String> named = CompleteRequest.parse(body);
+        if (record.completedAt() != null) {
+            return status(caller, uploadId); // completed before (its answer lost): the answer again
+        }
         Optional<List<MultipartUploads.Received>> open = multipart.received(record.bucket(), record.key(), record.multipartUploadId());
         if (open.isEmpty()) {
-            if (store.exists(record.bucket(), record.key())) {
-                return status(caller, uploadId); // completed before: its answer again
-            }
             throw new ApiError(409, ApiError.CONFLICT, "upload " + uploadId + " is no longer open (aborted, or expired"
                     + " incomplete), expected an open multipart upload: POST /uploads again");
         }
@@ -177,6 +178,7 @@ final class Uploads {
                     + " bytes, expected the declared size " + record.size() + "; the upload is aborted: POST /uploads again");
         }
         multipart.complete(record.bucket(), record.key(), record.multipartUploadId(), chosen);
+        store.putJson(mediaBucket, Keys.apiUpload(uploadId), record.completed(clock.instant().toString()));
         return status(caller, uploadId);
     }
 
@@ -210,7 +212,7 @@ final class Uploads {
             out.put("status", PENDING);
             out.put("reasons", List.of());
             out.put("renditions", List.of());
-            if (record.multipart()) {
+            if (record.multipart() && record.completedAt() == null) {
                 // while it is open, what arrived: a client that lost its connection PUTs the rest and completes
                 multipart.received(record.bucket(), record.key(), record.multipartUploadId()).ifPresent(parts -> {
                     out.put("partSize", record.partSize());

@@ -20,8 +20,6 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListPartsRequest;
 import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
@@ -36,7 +34,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The S3 calls the upload API makes (GET, PUT, LIST, HEAD, and multipart: create, list parts,
+ * The S3 calls the upload API makes (GET, PUT, LIST, and multipart: create, list parts,
  * complete, abort), on a map "bucket/key" to bytes; anything else throws. {@link #uploadPart} is
  * what a client's PUT to a presigned part URL does.
  */
@@ -114,15 +112,6 @@ final class MemoryS3 implements S3Client {
         open(request.uploadId());
         uploads.remove(request.uploadId());
         return AbortMultipartUploadResponse.builder().build();
-    }
-
-    @Override
-    public HeadObjectResponse headObject(HeadObjectRequest request) {
-        byte[] bytes = objects.get(request.bucket() + "/" + request.key());
-        if (bytes == null) {
-            throw NoSuchKeyException.builder().message("no " + request.key()).statusCode(404).build();
-        }
-        return HeadObjectResponse.builder().contentLength((long) bytes.length).build();
     }
 
     @Override
