@@ -24,9 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
@@ -182,7 +184,15 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         PostPolicy.Signed signed = PostPolicy.presign(AwsBasicCredentials.create("AKIDPRIMING", "priming"), "us-east-1",
                 Instant.parse("2026-01-01T00:00:00Z"), Duration.ofMinutes(15), "https://bucket.s3.amazonaws.com/", "bucket",
                 "uploads/prime/" + request.fileName(), request.contentType(), request.size());
+        // and a large upload's part URL: the SDK's presigner loaded and run
+        String part;
+        try (S3Presigner presigner = S3Presigner.builder().region(Region.US_EAST_1).credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPRIMING", "priming"))).build()) {
+            part = new MultipartUploads(null, presigner, 1, MultipartUploads.MIN_PART_BYTES).presign("bucket",
+                    "uploads/prime/" + request.fileName(), "prime", 1024, MultipartUploads.MIN_PART_BYTES, Duration.ofMinutes(15))
+                    .get(0).url().toString();
+        }
         return "signed a policy of " + signed.policyJson().length() + " characters, " + Json.write(signed.fields()).length()
-                + " characters of fields";
+                + " characters of fields, a part URL of " + part.length() + " characters";
     }
 }

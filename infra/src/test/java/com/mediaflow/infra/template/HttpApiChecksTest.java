@@ -21,7 +21,7 @@ class HttpApiChecksTest {
 
         assertThat(HttpApiChecks.problems(template)).isEmpty();
         assertThat(template.httpApiEvents("UploadApiFunction")).extracting(e -> e.method() + " " + e.path())
-                .containsExactly("POST /uploads", "GET /uploads/{uploadId}");
+                .containsExactly("POST /uploads", "GET /uploads/{uploadId}", "POST /uploads/{uploadId}/complete");
         assertThat(ProductionChecks.problems(template)).isEmpty();
     }
 

@@ -23,7 +23,8 @@ class IamTest {
 
     private static final Resolver RESOLVER = new Resolver(
             name -> Map.of("AWS::Partition", "aws", "AWS::StackName", "s", "AWS::AccountId", "1", "AWS::Region", "eu-west-1",
-                    "NamePrefix", "mediaflow", "KmsKeyArn", "arn:aws:kms:eu-west-1:1:key/k").get(name),
+                    "NamePrefix", "mediaflow", "KmsKeyArn", "arn:aws:kms:eu-west-1:1:key/k",
+                    "RenderSecret", "arn:aws:secretsmanager:eu-west-1:1:secret:render").get(name),
             attr -> attr.endsWith("Bucket.Arn") ? "arn:aws:s3:::" + attr.substring(0, attr.indexOf('.')).toLowerCase()
                     : attr.endsWith(".Arn") ? "arn:aws:sqs:eu-west-1:1:" + attr.substring(0, attr.indexOf('.')) : null);
 
