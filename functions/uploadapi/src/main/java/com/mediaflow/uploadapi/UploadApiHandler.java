@@ -27,16 +27,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.ssm.SsmClient;
 
 /**
  * The upload API behind an API Gateway HTTP API (payload format 2.0): {@code POST /uploads},
- * {@code GET /uploads/{uploadId}}, {@code GET /uploads/{uploadId}/render} and {@code DELETE /uploads/{uploadId}},
- * routed by the event's {@code routeKey}; the work is in {@link Uploads} and {@link Deletes}. Errors answer
- * {@code {"code", "message"}}; a storage failure is a 503.
+ * {@code GET /uploads/{uploadId}}, {@code GET /uploads/{uploadId}/render}, {@code DELETE /uploads/{uploadId}} and
+ * {@code POST /uploads/{uploadId}/complete} (a multipart upload's), routed by the event's {@code routeKey}; the work is
+ * in {@link Uploads} and {@link Deletes}. Errors answer {@code {"code", "message"}}; a storage failure is a 503.
  */
 public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
     private static final Logger LOG = LoggerFactory.getLogger(UploadApiHandler.class);
@@ -44,6 +47,7 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     static final String STATUS = "GET /uploads/{uploadId}";
     static final String RENDER = "GET /uploads/{uploadId}/render";
     static final String DELETE = "DELETE /uploads/{uploadId}";
+    static final String COMPLETE = "POST /uploads/{uploadId}/complete";
 
     private final Uploads uploads;
     private final Deletes deletes;
@@ -58,17 +62,18 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     /** For the embedded stack, which gives each function its own template environment. */
     public UploadApiHandler(Config config) {
-        this(new ObjectStore(AwsClients.s3(config)), config, RenderSecret.signer(config).orElse(null), ssm(config));
+        this(AwsClients.s3(config), config, RenderSecret.signer(config).orElse(null), ssm(config));
     }
 
     /** @param signer the render secret's, read once; null without one @param ssm null when no parameter is named */
-    private UploadApiHandler(ObjectStore store, Config config, RenderUrls signer, SsmClient ssm) {
-        this(new Uploads(store, config.ingestBucket(), config.mediaBucket(), config.region(),
+    private UploadApiHandler(S3Client s3, Config config, RenderUrls signer, SsmClient ssm) {
+        this(new Uploads(new ObjectStore(s3), config.ingestBucket(), config.mediaBucket(), config.region(),
                 postUrl(config), config.maxUploadBytes(), config.uploadUrlExpiry(),
-                AwsClients.credentials(config)::resolveCredentials, Clock.systemUTC(), links(config, signer, ssm)),
-                new Deletes(store, config.mediaBucket(), new MediaDeletion(store, new Queue(AwsClients.sqs(config)),
-                        config.mediaBucket(), config.quarantineBucket(), config.completionQueueUrl(), cdn(config, signer, ssm),
-                        Clock.systemUTC())));
+                AwsClients.credentials(config)::resolveCredentials, Clock.systemUTC(), links(config, signer, ssm),
+                new MultipartUploads(s3, AwsClients.presigner(config), config.multipartThresholdBytes(), config.multipartPartBytes())),
+                new Deletes(new ObjectStore(s3), config.mediaBucket(), new MediaDeletion(new ObjectStore(s3),
+                        new Queue(AwsClients.sqs(config)), config.mediaBucket(), config.quarantineBucket(),
+                        config.completionQueueUrl(), cdn(config, signer, ssm), Clock.systemUTC())));
     }
 
     /**
@@ -170,20 +175,23 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
                 case CREATE -> json(201, uploads.create(caller, body(event)));
                 case STATUS -> {
                     String id = uploadId(event);
-                    yield uploads.status(caller, id).map(s -> json(200, s)).orElseThrow(() -> new ApiError(404,
-                            ApiError.NOT_FOUND, "no upload " + id + " of this caller"));
+                    yield uploads.status(caller, id).map(s -> json(200, s)).orElseThrow(() -> notFound(id));
                 }
                 case RENDER -> json(200, uploads.render(caller, uploadId(event), event.getQueryStringParameters()));
                 case DELETE -> {
                     String id = uploadId(event);
                     if (!deletes.delete(caller, id)) {
-                        throw new ApiError(404, ApiError.NOT_FOUND, "no upload " + id + " of this caller");
+                        throw notFound(id);
                     }
                     yield APIGatewayV2HTTPResponse.builder().withStatusCode(204).withHeaders(Map.of("Cache-Control", "no-store"))
                             .build();
                 }
+                case COMPLETE -> {
+                    String id = uploadId(event);
+                    yield uploads.complete(caller, id, body(event)).map(s -> json(200, s)).orElseThrow(() -> notFound(id));
+                }
                 default -> throw new ApiError(404, ApiError.NOT_FOUND, "no route " + route + ", expected " + CREATE + ", "
-                        + STATUS + ", " + RENDER + " or " + DELETE);
+                        + STATUS + ", " + RENDER + ", " + DELETE + " or " + COMPLETE);
             };
         } catch (ApiError e) {
             LOG.info("{} answered {} {}: {}", route, e.status(), e.code(), e.getMessage());
@@ -199,6 +207,10 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
 
     private static String uploadId(APIGatewayV2HTTPEvent event) {
         return event.getPathParameters() == null ? null : event.getPathParameters().get("uploadId");
+    }
+
+    private static ApiError notFound(String id) {
+        return new ApiError(404, ApiError.NOT_FOUND, "no upload " + id + " of this caller");
     }
 
     private static String body(APIGatewayV2HTTPEvent event) {
@@ -218,7 +230,15 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
         PostPolicy.Signed signed = PostPolicy.presign(AwsBasicCredentials.create("AKIDPRIMING", "priming"), "us-east-1",
                 Instant.parse("2026-01-01T00:00:00Z"), Duration.ofMinutes(15), "https://bucket.s3.amazonaws.com/", "bucket",
                 "uploads/prime/" + request.fileName(), request.contentType(), request.size());
+        // and a large upload's part URL: the SDK's presigner loaded and run
+        String part;
+        try (S3Presigner presigner = S3Presigner.builder().region(Region.US_EAST_1).credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPRIMING", "priming"))).build()) {
+            part = new MultipartUploads(null, presigner, 1, MultipartUploads.MIN_PART_BYTES).presign("bucket",
+                    "uploads/prime/" + request.fileName(), "prime", 1024, MultipartUploads.MIN_PART_BYTES, Duration.ofMinutes(15))
+                    .get(0).url().toString();
+        }
         return "signed a policy of " + signed.policyJson().length() + " characters, " + Json.write(signed.fields()).length()
-                + " characters of fields";
+                + " characters of fields, a part URL of " + part.length() + " characters";
     }
 }

@@ -42,6 +42,7 @@ final class Uploads {
     private final Supplier<AwsCredentials> credentials;
     private final Clock clock;
     private final DeliveryLinks links;
+    private final MultipartUploads multipart;
 
     /**
      * @param postUrl where clients post the form: the ingest bucket's endpoint
@@ -55,6 +56,13 @@ final class Uploads {
     /** @param links the renditions' delivery URLs and the sample render's ({@link DeliveryLinks#NONE}: none) */
     Uploads(ObjectStore store, String ingestBucket, String mediaBucket, String region, String postUrl, long maxBytes,
             Duration expiry, Supplier<AwsCredentials> credentials, Clock clock, DeliveryLinks links) {
+        this(store, ingestBucket, mediaBucket, region, postUrl, maxBytes, expiry, credentials, clock, links, MultipartUploads.OFF);
+    }
+
+    /** @param multipart large uploads' S3 calls and part size ({@link MultipartUploads#OFF}: every upload a POST form) */
+    Uploads(ObjectStore store, String ingestBucket, String mediaBucket, String region, String postUrl, long maxBytes,
+            Duration expiry, Supplier<AwsCredentials> credentials, Clock clock, DeliveryLinks links, MultipartUploads multipart) {
+        this.multipart = multipart;
         this.links = links;
         this.store = store;
         this.ingestBucket = ingestBucket;
@@ -67,12 +75,18 @@ final class Uploads {
         this.clock = clock;
     }
 
-    /** {@code POST /uploads}: the presigned form, and its record written; nothing written when refused. */
+    /**
+     * {@code POST /uploads}: the presigned form, and its record written; nothing written when refused.
+     * Above the multipart threshold, a presigned multipart upload instead ({@link #createMultipart}).
+     */
     Map<String, Object> create(Caller caller, String body) {
         UploadRequest request = UploadRequest.parse(body, maxBytes);
         String uploadId = UUID.randomUUID().toString();
         String key = Keys.apiIngestKey(caller.segment(), uploadId, request.fileName());
         Instant now = clock.instant();
+        if (multipart.applies(request.size())) {
+            return createMultipart(caller, request, uploadId, key, now);
+        }
         PostPolicy.Signed signed = PostPolicy.presign(credentials.get(), region, now, expiry, postUrl, ingestBucket, key,
                 request.contentType(), request.size());
         store.putJson(mediaBucket, Keys.apiUpload(uploadId), new UploadRecord(uploadId, caller.id(), ingestBucket, key,
@@ -84,6 +98,90 @@ final class Uploads {
         out.put("expiresAt", signed.expiresAt().toString());
         out.put("maxBytes", request.size());
         return out;
+    }
+
+    /**
+     * A large upload: S3's multipart upload created with the Content-Type pinned, one presigned
+     * UploadPart URL per part (each signing its part's exact length), and the record that holds S3's
+     * upload id. The client PUTs each part, keeps each answer's ETag, then calls {@link #complete}.
+     */
+    private Map<String, Object> createMultipart(Caller caller, UploadRequest request, String uploadId, String key, Instant now) {
+        long partSize = multipart.partSize(request.size());
+        String s3UploadId = multipart.create(ingestBucket, key, request.contentType());
+        List<MultipartUploads.PartUrl> urls = multipart.presign(ingestBucket, key, s3UploadId, request.size(), partSize, expiry);
+        Instant expiresAt = now.plus(expiry);
+        store.putJson(mediaBucket, Keys.apiUpload(uploadId), new UploadRecord(uploadId, caller.id(), ingestBucket, key,
+                request.fileName(), request.contentType(), request.size(), now.toString(), expiresAt.toString(), s3UploadId, partSize,
+                null));
+        List<Map<String, Object>> parts = new ArrayList<>();
+        for (MultipartUploads.PartUrl u : urls) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("partNumber", u.partNumber());
+            m.put("size", u.size());
+            m.put("url", u.url().toString());
+            parts.add(m);
+        }
+        Map<String, Object> mp = new LinkedHashMap<>();
+        mp.put("partSize", partSize);
+        mp.put("parts", parts);
+        mp.put("complete", "POST /uploads/" + uploadId + "/complete");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("uploadId", uploadId);
+        out.put("key", key);
+        out.put("multipart", mp);
+        out.put("expiresAt", expiresAt.toString());
+        out.put("maxBytes", request.size());
+        return out;
+    }
+
+    /**
+     * {@code POST /uploads/{id}/complete} with {@code {"parts": [{"partNumber", "etag"}]}}: each part
+     * named must have arrived with that ETag (400 {@code BAD_REQUEST} otherwise, the upload left open
+     * to send it); their total must be the declared size, else the upload is aborted and the answer is
+     * 400 {@code SIZE_MISMATCH}. Then CompleteMultipartUpload, and the upload's status. Empty for an
+     * unknown id and another caller's upload; a completed upload completed again answers its status.
+     */
+    Optional<Map<String, Object>> complete(Caller caller, String uploadId, String body) {
+        Optional<UploadRecord> found = owned(store, mediaBucket, caller, uploadId);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        UploadRecord record = found.get();
+        if (!record.multipart()) {
+            throw new ApiError(409, ApiError.CONFLICT, "upload " + uploadId + " is a POST form upload, expected a multipart one"
+                    + " (declared larger than the multipart threshold) to complete");
+        }
+        Map<Integer, String> named = CompleteRequest.parse(body);
+        if (record.completedAt() != null) {
+            return status(caller, uploadId); // completed before (its answer lost): the answer again
+        }
+        Optional<List<MultipartUploads.Received>> open = multipart.received(record.bucket(), record.key(), record.multipartUploadId());
+        if (open.isEmpty()) {
+            throw new ApiError(409, ApiError.CONFLICT, "upload " + uploadId + " is no longer open (aborted, or expired"
+                    + " incomplete), expected an open multipart upload: POST /uploads again");
+        }
+        Map<Integer, MultipartUploads.Received> byNumber = new java.util.TreeMap<>();
+        open.get().forEach(p -> byNumber.put(p.partNumber(), p));
+        List<MultipartUploads.Received> chosen = new ArrayList<>();
+        long total = 0;
+        for (Map.Entry<Integer, String> e : named.entrySet()) {
+            MultipartUploads.Received p = byNumber.get(e.getKey());
+            if (p == null || !p.etag().equals(MultipartUploads.unquoted(e.getValue()))) {
+                throw new ApiError(400, ApiError.BAD_REQUEST, "part " + e.getKey() + " with ETag " + e.getValue() + " has not arrived"
+                        + (p == null ? "" : " (the part received has ETag " + p.etag() + ")") + ", expected one of the parts received "
+                        + byNumber.keySet() + ": PUT it to its URL, then complete again");
+            }
+            chosen.add(p);
+            total += p.size();
+        }
+        if (total != record.size()) {
+            multipart.abort(record.bucket(), record.key(), record.multipartUploadId());
+            throw new ApiError(400, ApiError.SIZE_MISMATCH, "the parts named " + named.keySet() + " hold " + total
+                    + " bytes, expected the declared size " + record.size() + "; the upload is aborted: POST /uploads again");
+        }
+        multipart.complete(record.bucket(), record.key(), record.multipartUploadId(), chosen);
+        store.putJson(mediaBucket, Keys.apiUpload(uploadId), record.completed(clock.instant().toString()));
+        return status(caller, uploadId);
     }
 
     /**
@@ -108,6 +206,14 @@ final class Uploads {
             out.put("status", PENDING);
             out.put("reasons", List.of());
             out.put("renditions", List.of());
+            if (record.multipart() && record.completedAt() == null) {
+                // while it is open, what arrived: a client that lost its connection PUTs the rest and completes
+                multipart.received(record.bucket(), record.key(), record.multipartUploadId()).ifPresent(parts -> {
+                    out.put("partSize", record.partSize());
+                    out.put("partsReceived", parts.stream().map(p -> Map.of("partNumber", p.partNumber(), "size", p.size(),
+                            "etag", p.etag())).toList());
+                });
+            }
             return Optional.of(out);
         }
         Receipt receipt = settled.get().receipt();

@@ -2,7 +2,11 @@ package com.mediaflow.uploadapi;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awssdk.core.ResponseBytes;
@@ -10,7 +14,19 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.DeleteObjectResponse;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListPartsRequest;
+import software.amazon.awssdk.services.s3.model.ListPartsResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
+import software.amazon.awssdk.services.s3.model.Part;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
@@ -21,13 +37,87 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The S3 calls the upload API makes (GET, PUT with If-None-Match, LIST, DELETE), on a map "bucket/key"
- * to bytes; anything else throws.
+ * The S3 calls the upload API makes (GET, PUT with If-None-Match, LIST, DELETE, and multipart: create,
+ * list parts, complete, abort), on a map "bucket/key" to bytes; anything else throws. {@link #uploadPart}
+ * is what a client's PUT to a presigned part URL does.
  */
 final class MemoryS3 implements S3Client {
     final Map<String, byte[]> objects = new TreeMap<>();
     /** Called with "bucket/key" after each PUT: a test's hook to interleave another writer at a chosen point. */
     java.util.function.Consumer<String> afterPut = k -> { };
+    /** Open multipart uploads by S3 upload id. */
+    final Map<String, Upload> uploads = new TreeMap<>();
+    final Map<String, String> contentTypes = new TreeMap<>();
+
+    /** One open multipart upload: where it goes and the parts received, by number. */
+    record Upload(String bucket, String key, String contentType, TreeMap<Integer, byte[]> parts) {
+    }
+
+    @Override
+    public CreateMultipartUploadResponse createMultipartUpload(CreateMultipartUploadRequest request) {
+        String id = "mpu-" + UUID.randomUUID();
+        uploads.put(id, new Upload(request.bucket(), request.key(), request.contentType(), new TreeMap<>()));
+        return CreateMultipartUploadResponse.builder().bucket(request.bucket()).key(request.key()).uploadId(id).build();
+    }
+
+    /** A part PUT as a client does to its presigned URL; returns its ETag (quoted, the MD5 of its bytes, as S3's). */
+    String uploadPart(String uploadId, int partNumber, byte[] bytes) {
+        Upload u = uploads.get(uploadId);
+        if (u == null) {
+            throw NoSuchUploadException.builder().message("no upload " + uploadId).statusCode(404).build();
+        }
+        u.parts().put(partNumber, bytes);
+        return "\"" + etag(bytes) + "\"";
+    }
+
+    static String etag(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Upload open(String uploadId) {
+        Upload u = uploads.get(uploadId);
+        if (u == null) {
+            throw NoSuchUploadException.builder().message("The specified upload does not exist: " + uploadId).statusCode(404).build();
+        }
+        return u;
+    }
+
+    @Override
+    public ListPartsResponse listParts(ListPartsRequest request) {
+        Upload u = open(request.uploadId());
+        int after = request.partNumberMarker() == null ? 0 : request.partNumberMarker();
+        List<Part> parts = u.parts().tailMap(after, false).entrySet().stream().map(e -> Part.builder().partNumber(e.getKey())
+                .size((long) e.getValue().length).eTag("\"" + etag(e.getValue()) + "\"").build()).toList();
+        return ListPartsResponse.builder().parts(parts).isTruncated(false).build();
+    }
+
+    @Override
+    public CompleteMultipartUploadResponse completeMultipartUpload(CompleteMultipartUploadRequest request) {
+        Upload u = open(request.uploadId());
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (CompletedPart p : request.multipartUpload().parts()) {
+            byte[] bytes = u.parts().get(p.partNumber());
+            if (bytes == null || !p.eTag().equals("\"" + etag(bytes) + "\"")) {
+                throw S3Exception.builder().message("InvalidPart " + p.partNumber()).statusCode(400).build();
+            }
+            all.writeBytes(bytes);
+        }
+        uploads.remove(request.uploadId());
+        objects.put(u.bucket() + "/" + u.key(), all.toByteArray());
+        contentTypes.put(u.bucket() + "/" + u.key(), u.contentType());
+        return CompleteMultipartUploadResponse.builder().bucket(u.bucket()).key(u.key()).build();
+    }
+
+    @Override
+    public AbortMultipartUploadResponse abortMultipartUpload(AbortMultipartUploadRequest request) {
+        open(request.uploadId());
+        uploads.remove(request.uploadId());
+        return AbortMultipartUploadResponse.builder().build();
+    }
 
     @Override
     public ResponseBytes<GetObjectResponse> getObjectAsBytes(GetObjectRequest request) {

@@ -49,9 +49,7 @@ class UploadApiHandlerTest {
     }
 
     private Deletes deletes() {
-        return new Deletes(new ObjectStore(s3), MEDIA, new com.mediaflow.shared.pipeline.MediaDeletion(new ObjectStore(s3),
-                new com.mediaflow.shared.aws.Queue(new MemorySqs()), MEDIA, "quarantine", "completion",
-                com.mediaflow.shared.pipeline.MediaDeletion.Cdn.NONE, Clock.systemUTC()));
+        return TestDeletes.on(s3, MEDIA);
     }
 
     private static APIGatewayV2HTTPEvent postEvent() throws Exception {
@@ -245,7 +243,7 @@ class UploadApiHandlerTest {
         handler.priming().prime();
 
         assertThat(handler.priming().lastFailed()).isFalse();
-        assertThat(handler.priming().lastOutcome()).contains("signed a policy of");
+        assertThat(handler.priming().lastOutcome()).contains("signed a policy of").contains("a part URL of");
         assertThat(s3.objects).isEmpty();
     }
 }

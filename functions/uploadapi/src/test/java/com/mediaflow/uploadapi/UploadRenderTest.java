@@ -59,10 +59,7 @@ class UploadRenderTest {
         return new UploadApiHandler(new Uploads(new ObjectStore(s3), INGEST, MEDIA, "eu-west-1",
                 "https://ingest.s3.eu-west-1.amazonaws.com/", 100_000, Duration.ofMinutes(15),
                 () -> AwsBasicCredentials.create("AKIDEXAMPLE", "secret"), Clock.fixed(Instant.parse("2026-12-03T10:00:00Z"),
-                        ZoneOffset.UTC), links), new Deletes(new ObjectStore(s3), MEDIA,
-                new com.mediaflow.shared.pipeline.MediaDeletion(new ObjectStore(s3), new com.mediaflow.shared.aws.Queue(
-                        new MemorySqs()), MEDIA, "quarantine", "completion",
-                        com.mediaflow.shared.pipeline.MediaDeletion.Cdn.NONE, Clock.systemUTC())));
+                        ZoneOffset.UTC), links), TestDeletes.on(s3, MEDIA));
     }
 
     private static APIGatewayV2HTTPEvent postEvent() throws Exception {

@@ -154,9 +154,9 @@ class CfnLintTest {
                         // five from the functions' SQS events, two of shadow mode (written out, under ShadowOn)
                         "AWS::Lambda::EventSourceMapping 7",
                         // the sweeper's Schedule event: an EventBridge rule and its permission to invoke the alias;
-                        // the upload API's four routes: each a permission for API Gateway to invoke the alias;
+                        // the upload API's five routes: each a permission for API Gateway to invoke the alias;
                         // the render function's two for CloudFront (InvokeFunctionUrl and InvokeFunction on the alias)
-                        "AWS::Events::Rule 1", "AWS::Lambda::Permission 7",
+                        "AWS::Events::Rule 1", "AWS::Lambda::Permission 8",
                         // the render function's Function URL (AWS_IAM) on its alias, behind CloudFront's /r/*
                         "AWS::Lambda::Url 1", "AWS::SecretsManager::Secret 1", "AWS::CloudFront::OriginAccessControl 2",
                         // the upload API: the HTTP API and its $default stage (JWT authorizer, throttling)

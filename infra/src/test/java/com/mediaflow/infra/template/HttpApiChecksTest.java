@@ -22,7 +22,7 @@ class HttpApiChecksTest {
         assertThat(HttpApiChecks.problems(template)).isEmpty();
         assertThat(template.httpApiEvents("UploadApiFunction")).extracting(e -> e.method() + " " + e.path())
                 .containsExactly("POST /uploads", "GET /uploads/{uploadId}", "GET /uploads/{uploadId}/render",
-                        "DELETE /uploads/{uploadId}");
+                        "DELETE /uploads/{uploadId}", "POST /uploads/{uploadId}/complete");
         assertThat(ProductionChecks.problems(template)).isEmpty();
     }
 

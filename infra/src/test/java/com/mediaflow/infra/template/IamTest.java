@@ -22,8 +22,9 @@ class IamTest {
     Path tmp;
 
     private static final Resolver RESOLVER = new Resolver(
-            name -> Map.of("AWS::Partition", "aws", "AWS::StackName", "s", "AWS::AccountId", "1",
-                    "KmsKeyArn", "arn:aws:kms:eu-west-1:1:key/k").get(name),
+            name -> Map.of("AWS::Partition", "aws", "AWS::StackName", "s", "AWS::AccountId", "1", "AWS::Region", "eu-west-1",
+                    "NamePrefix", "mediaflow", "KmsKeyArn", "arn:aws:kms:eu-west-1:1:key/k",
+                    "RenderSecret", "arn:aws:secretsmanager:eu-west-1:1:secret:render").get(name),
             attr -> attr.endsWith("Bucket.Arn") ? "arn:aws:s3:::" + attr.substring(0, attr.indexOf('.')).toLowerCase()
                     : attr.endsWith(".Arn") ? "arn:aws:sqs:eu-west-1:1:" + attr.substring(0, attr.indexOf('.')) : null);
 
@@ -52,6 +53,23 @@ class IamTest {
         assertThat(Iam.allows(transcode, new Need("s3:DeleteObject", MEDIA + "/media/" + ID + "/manifest.json", null))).isFalse();
         assertThat(Iam.allows(transcode, new Need("sqs:ChangeMessageVisibility", "arn:aws:sqs:eu-west-1:1:TranscodeQueue", null))).isTrue();
         assertThat(Iam.allows(transcode, new Need("sqs:ChangeMessageVisibility", "arn:aws:sqs:eu-west-1:1:FinalizeQueue", null))).isFalse();
+    }
+
+    @Test
+    void uploadApi_managesMultipartUploads_underTheIngestBucketsUploadsPrefixOnly_andCannotReadThem() throws IOException {
+        List<Iam.Statement> api = of("UploadApiFunction", false);
+        String ingest = "arn:aws:s3:::mediaflow-ingest-eu-west-1-1";
+        String upload = ingest + "/uploads/user-7f3a/5b0e2c61-1111-4222-8333-444455556666/holiday.mp4";
+
+        for (String action : List.of("s3:PutObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload")) {
+            assertThat(Iam.allows(api, new Need(action, upload, null))).as(action + " of an upload").isTrue();
+            assertThat(Iam.allows(api, new Need(action, ingest + "/elsewhere/holiday.mp4", null))).as(action + " outside uploads/")
+                    .isFalse();
+            assertThat(Iam.allows(api, new Need(action, MEDIA + "/media/" + ID + "/original", null))).as(action + " of the media")
+                    .isFalse();
+        }
+        assertThat(Iam.allows(api, new Need("s3:GetObject", upload, null))).as("reading users' uploads").isFalse();
+        assertThat(Iam.allows(api, new Need("s3:ListBucketMultipartUploads", ingest, null))).isFalse();
     }
 
     @Test

@@ -89,6 +89,10 @@ public final class Config {
     public static final String STAGE = "STAGE";
     /** The upload API: how long a presigned POST stays valid. */
     public static final String UPLOAD_URL_EXPIRY_SECONDS = "UPLOAD_URL_EXPIRY_SECONDS";
+    /** The upload API: above this declared size, a presigned multipart upload instead of a POST form. */
+    public static final String MULTIPART_THRESHOLD_BYTES = "MULTIPART_THRESHOLD_BYTES";
+    /** The upload API: the part size of a presigned multipart upload. */
+    public static final String MULTIPART_PART_BYTES = "MULTIPART_PART_BYTES";
     /** The PreTraffic hook's: one line per function it checks, {@code role functionName}. */
     public static final String PRETRAFFIC_FUNCTIONS = "PRETRAFFIC_FUNCTIONS";
     /** On-demand sizes: the widths and heights a render path may ask for. */
@@ -327,6 +331,16 @@ public final class Config {
     /** {@link #UPLOAD_URL_EXPIRY_SECONDS}: default 900 (15 min), from 60 s to 7 days (SigV4's longest). */
     public Duration uploadUrlExpiry() {
         return Duration.ofSeconds(longValue(UPLOAD_URL_EXPIRY_SECONDS, Setting.UPLOAD_URL_EXPIRY_SECONDS.defaultLong(), 60, 604_800));
+    }
+
+    /** {@link #MULTIPART_THRESHOLD_BYTES}: default 100 MiB, at least 1 byte. */
+    public long multipartThresholdBytes() {
+        return longValue(MULTIPART_THRESHOLD_BYTES, Setting.MULTIPART_THRESHOLD_BYTES.defaultLong(), 1, Long.MAX_VALUE);
+    }
+
+    /** {@link #MULTIPART_PART_BYTES}: default 16 MiB, from 5 MiB to 5 GiB (S3's smallest part but the last, and its largest). */
+    public long multipartPartBytes() {
+        return longValue(MULTIPART_PART_BYTES, Setting.MULTIPART_PART_BYTES.defaultLong(), 5L << 20, 5L << 30);
     }
 
     /** {@link #SHADOW_FRACTION}: default 0 (no shadow copies), at most 1 (every item). */

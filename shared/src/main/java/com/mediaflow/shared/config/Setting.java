@@ -75,6 +75,12 @@ public enum Setting {
                     + " finalize, sweeper, uploadapi); the AppSpec's function name picks the synthetic event"),
     UPLOAD_URL_EXPIRY_SECONDS("900", "s", null, "uploadapi",
             "how long a presigned upload (POST /uploads) stays valid: its policy's expiration, 60-604800"),
+    MULTIPART_THRESHOLD_BYTES("104857600", "bytes", "MultipartThresholdBytes", "uploadapi",
+            "POST /uploads answers a presigned multipart upload (part URLs and a complete call) above this size, a POST form"
+                    + " at or below it"),
+    MULTIPART_PART_BYTES("16777216", "bytes", null, "uploadapi",
+            "the part size of a presigned multipart upload, 5 MiB-5 GiB (S3's limits); larger when the upload would need"
+                    + " more than 10000 parts"),
     STAGE("dev", "name", "Stage", "validate, thumbnail, metadata, transcode, finalize",
             "the deployment stage: the Stage dimension of the step metrics (docs/deploying.md, Metrics)"),
     SHADOW_FRACTION("0", "0-1", "ShadowFraction", "validate",
