@@ -99,6 +99,36 @@ class CompletionOutboxIT {
     }
 
     @Test
+    void finalize_sdkRetryAfterASuccessfulQuarantine_stillDropsTheMediaBucketsOriginal() throws IOException {
+        // given: a PNG validation accepts and no decoder can read, its steps done, finalize's messages waiting
+        String key = "retry/broken-pixels.png";
+        String etag = fx.upload(java.nio.file.Files.write(tmp.resolve("broken.png"), IamIT.pngWithBrokenIdat(64, 48)), key,
+                "image/png");
+        drive("ValidateFunction");
+        drive("ThumbnailFunction");
+        drive("MetadataFunction");
+        List<Message> finalizeMessages = receive("FinalizeQueue", 2);
+        // and the response to the QUARANTINED manifest's write lost after S3 applied it: the SDK's retry gets 412
+        LostResponse lost = new LostResponse();
+        Finalizer finalizer = new Finalizer(finalizeConfig(), new ObjectStore(s3(lost)), new Queue(fx.stack.sqs()));
+
+        // when
+        for (Message m : finalizeMessages) {
+            finalizer.finalizeItem(m.body());
+        }
+
+        // then: the item is quarantined, and its original is in the quarantine bucket only
+        assertThat(lost.manifestWrites).isNotEmpty().endsWith(412);
+        Receipt receipt = fx.awaitFinalReceipt(key, etag, WAIT);
+        assertThat(receipt.status()).isEqualTo(MediaStatus.QUARANTINED);
+        Manifest manifest = fx.store.getJson(fx.media, Keys.manifest(receipt.mediaId()), Manifest.class).orElseThrow();
+        assertThat(manifest.original().bucket()).isEqualTo(fx.stack.bucket("QuarantineBucket"));
+        assertThat(fx.store.exists(manifest.original().bucket(), manifest.original().key())).isTrue();
+        assertThat(fx.store.exists(fx.media, Keys.original(receipt.mediaId())))
+                .as("the media bucket's copy of a quarantined original, once the outcome is recorded").isFalse();
+    }
+
+    @Test
     void finalize_crashBetweenTheFinalStateAndTheSend_sendsTheEventWhenTheMessageIsRetried() throws IOException {
         // given: an upload whose steps are done
         String key = "crash/photo.jpg";

@@ -202,7 +202,7 @@ class IamIT {
     }
 
     /** A valid PNG whose IDAT holds bytes that are no zlib stream (with a correct CRC): the structure passes, the decoder refuses. */
-    private static byte[] pngWithBrokenIdat(int w, int h) throws java.io.IOException {
+    static byte[] pngWithBrokenIdat(int w, int h) throws java.io.IOException {
         var image = new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
         var out = new java.io.ByteArrayOutputStream();
         javax.imageio.ImageIO.write(image, "png", out);
@@ -293,6 +293,74 @@ class IamIT {
                 .anyMatch(c -> c.function().equals("UploadApiFunction") && c.operation().equals("DeleteObject")
                         && c.key().endsWith("/original"))
                 .anyMatch(c -> c.function().equals("UploadApiFunction") && c.operation().equals("SendMessage"));
+    }
+
+    /**
+     * A large upload (the threshold set to 6 MiB): CreateMultipartUpload and the presigning of its
+     * parts, ListParts while it is open (GET) and before completing, CompleteMultipartUpload, and a
+     * second upload whose parts do not add up, aborted: every S3 call of UploadApiFunction is
+     * granted, and so is the UploadPart its presigned URLs make with its credentials.
+     */
+    @Test
+    void uploadApi_multipart_createsListsCompletesAndAborts_everyCallIsGranted() throws Exception {
+        long mib = 1L << 20;
+        var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+        byte[] bytes = new byte[(int) (7 * mib)];
+        new java.util.Random(5).nextBytes(bytes);
+        CallRecorder.start();
+        List<Call> calls;
+        try (StackFixture fx = StackFixture.start(true, Map.of(Config.MULTIPART_THRESHOLD_BYTES, Long.toString(6 * mib),
+                Config.MULTIPART_PART_BYTES, Long.toString(5 * mib)))) {
+            String api = fx.stack.apiUrl().toString();
+            String key = null;
+            for (boolean whole : new boolean[] {true, false}) {
+                var created = com.mediaflow.shared.model.Json.MAPPER.readTree(http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(api + "/uploads")).POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"filename\":\"iam.mp4\",\"contentType\":\"video/mp4\",\"size\":" + bytes.length + "}")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+                String id = created.get("uploadId").asText();
+                key = whole ? created.get("key").asText() : key;
+                StringBuilder parts = new StringBuilder();
+                for (var part : created.get("multipart").get("parts")) {
+                    int n = part.get("partNumber").asInt();
+                    if (!whole && n > 1) {
+                        break;
+                    }
+                    byte[] slice = java.util.Arrays.copyOfRange(bytes, (int) ((n - 1) * 5 * mib), (int) ((n - 1) * 5 * mib
+                            + part.get("size").asLong()));
+                    var put = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(part.get("url").asText()))
+                            .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(slice)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
+                    parts.append(parts.length() == 0 ? "" : ",").append("{\"partNumber\":").append(n).append(",\"etag\":")
+                            .append(com.mediaflow.shared.model.Json.write(put.headers().firstValue("ETag").orElseThrow())).append("}");
+                }
+                http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/uploads/" + id)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                for (int expected : whole ? new int[] {200, 200} : new int[] {400, 409}) { // and again, as after a lost answer
+                    int completed = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/uploads/" + id
+                            + "/complete")).POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"parts\":[" + parts + "]}"))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+                    assertThat(completed).isEqualTo(expected);
+                }
+                http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api + "/uploads/" + id)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            }
+            String completedKey = key;
+            fx.awaitReceipt(completedKey, WAIT);
+            fx.awaitQuiet(WAIT);
+            calls = CallRecorder.stop();
+            assertGranted(fx.stack, calls);
+            List<Iam.Statement> statements = Iam.statements(fx.stack.template(), "UploadApiFunction", fx.stack.resolver(),
+                    fx.stack::condition);
+            assertThat(Iam.allowing(statements, new Need("s3:PutObject", "arn:aws:s3:::" + fx.ingest + "/" + completedKey, null)))
+                    .as("the UploadPart of the URLs that UploadApiFunction presigned").isNotNull();
+        } finally {
+            CallRecorder.stop();
+        }
+        assertThat(calls).as("the upload API's multipart calls").filteredOn(c -> c.function().equals("UploadApiFunction"))
+                .extracting(Call::operation).contains("CreateMultipartUpload", "ListParts", "CompleteMultipartUpload",
+                        "AbortMultipartUpload");
     }
 
     /**
@@ -411,6 +479,7 @@ class IamIT {
                 }
                 case "DeleteObject" -> out.add(new Need("s3:DeleteObject", object, null));
                 case "AbortMultipartUpload" -> out.add(new Need("s3:AbortMultipartUpload", object, null));
+                case "ListParts" -> out.add(new Need("s3:ListMultipartUploadParts", object, null));
                 case "ListObjectsV2", "ListObjects" -> out.add(new Need("s3:ListBucket", bucket, call.key() == null ? "" : call.key()));
                 default -> throw new AssertionError("no IAM mapping for " + call + "; add one to IamIT.needs");
             }

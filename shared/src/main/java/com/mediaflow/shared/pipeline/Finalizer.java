@@ -148,6 +148,12 @@ public final class Finalizer {
                         + " does not exist yet; expected validate to have written it. Will retry.", null));
         Manifest manifest = read.value();
         if (manifest.terminal()) {
+            if (manifest.status() == MediaStatus.QUARANTINED && quarantineBucket.equals(manifest.original().bucket())) {
+                // The run that recorded the quarantine drops the media bucket's copy after its manifest write;
+                // it may not have got there (a crash, or the SDK retrying that write after S3 had applied it,
+                // whose 412 reads as a lost race). Deleting a key that is gone does nothing.
+                store.delete(mediaBucket, Keys.original(id));
+            }
             Outbox.Published published = outbox.publish(id, manifest);
             LOG.info("{} is {}; {} of its {} uploads announced now", id, manifest.status(), published.sent(), published.uploads());
             if (manifest.settled()) {
