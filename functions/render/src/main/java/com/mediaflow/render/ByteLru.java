@@ -59,6 +59,14 @@ final class ByteLru<K, V> {
         return true;
     }
 
+    /** Drops {@code key}'s entry, if any, and its bytes. */
+    synchronized void remove(K key) {
+        V old = entries.remove(key);
+        if (old != null) {
+            bytes -= weigher.applyAsLong(old);
+        }
+    }
+
     synchronized long bytes() {
         return bytes;
     }

@@ -50,7 +50,7 @@ public class RenderHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIG
     public RenderHandler(Config config) {
         this(new Renders(new ObjectStore(AwsClients.s3(config)), config.mediaBucket(), RenderSecret.require(config),
                 RenderSizes.of(config), config.jpegQuality(), config.webpQuality(), config.workDir().resolve("render"),
-                cacheBytes(config)), new StepMetrics(config.stage(), "render"));
+                cacheBytes(config), com.mediaflow.shared.delivery.RenderRevalidation.window(config)), new StepMetrics(config.stage(), "render"));
     }
 
     RenderHandler(Renders renders, StepMetrics metrics) {

@@ -22,7 +22,7 @@ import java.util.Optional;
 
 /**
  * The render path's work, fastest answer first: the in-memory LRU (a render made or fetched
- * before, served after a HEAD that finds it still stored), the render stored in S3 ({@code media/<id>/render/...}, written by whichever instance
+ * before, its stored copy checked again at most once per RENDER_REVALIDATE_MILLIS), the render stored in S3 ({@code media/<id>/render/...}, written by whichever instance
  * made it first), else a render from the item's source picture (decoded pixels from the LRU, or
  * its display JPEG from S3, decoded), written back to S3 with the immutable Cache-Control.
  *
@@ -45,6 +45,10 @@ final class Renders {
     record Answer(byte[] bytes, String contentType, Source source) {
     }
 
+    /** A render in memory, and when (System.nanoTime) its stored copy was last known to exist. */
+    private record Held(Answer answer, long checkedAt) {
+    }
+
     private final ObjectStore store;
     private final String mediaBucket;
     private final RenderUrls signer;
@@ -53,9 +57,12 @@ final class Renders {
     private final int webpQuality;
     private final Path workDir;
     private final ByteLru<String, Object> cache;
+    private final long revalidateNanos;
 
+    /** @param revalidate how long a render in memory is served before its stored copy is checked again */
     Renders(ObjectStore store, String mediaBucket, RenderUrls signer, List<Integer> allowedSizes, int jpegQuality,
-            int webpQuality, Path workDir, long cacheBytes) {
+            int webpQuality, Path workDir, long cacheBytes, java.time.Duration revalidate) {
+        this.revalidateNanos = revalidate.toNanos();
         this.store = store;
         this.mediaBucket = mediaBucket;
         this.signer = signer;
@@ -72,7 +79,7 @@ final class Renders {
 
     /** What a cached value weighs: its bytes, plus a little for the entry. */
     static long weight(Object value) {
-        long payload = value instanceof Pixels p ? p.rgb().length : value instanceof Answer a ? a.bytes().length : 0;
+        long payload = value instanceof Pixels p ? p.rgb().length : value instanceof Held h ? h.answer().bytes().length : 0;
         return payload + 64;
     }
 
@@ -85,19 +92,30 @@ final class Renders {
         StepMetrics.Invocation metrics = StepMetrics.current();
         String name = "out:" + req.signedPart();
         Optional<Object> cached = cache.get(name);
-        // served from memory only while its stored copy is there: a deleted item's renders are gone from S3
-        // (DELETE /uploads/{id}), and then this answers as a miss does, 404 without the item's manifest
-        if (cached.isPresent() && store.exists(mediaBucket, req.key())) {
-            metrics.count(CACHE_HITS, 1);
-            Answer a = (Answer) cached.get();
-            return new Answer(a.bytes(), a.contentType(), Source.MEMORY);
+        // Served from memory while its stored copy is there: a deleted item's renders are gone from S3
+        // (DELETE /uploads/{id}), and then this answers as a miss does, 404 without the item's manifest.
+        // Checked at most once per RENDER_REVALIDATE_MILLIS (a HEAD is most of a hit's time); the
+        // deletion waits longer than that before it invalidates the CDN.
+        if (cached.isPresent()) {
+            Held held = (Held) cached.get();
+            long now = System.nanoTime();
+            boolean fresh = now - held.checkedAt() < revalidateNanos;
+            if (fresh || store.exists(mediaBucket, req.key())) {
+                if (!fresh) {
+                    cache.put(name, new Held(held.answer(), now));
+                }
+                metrics.count(CACHE_HITS, 1);
+                Answer a = held.answer();
+                return new Answer(a.bytes(), a.contentType(), Source.MEMORY);
+            }
+            cache.remove(name);
         }
         metrics.count(CACHE_MISSES, 1);
         Optional<byte[]> stored = read(req.key());
         if (stored.isPresent()) {
             metrics.count(STORED_HITS, 1);
             Answer a = new Answer(stored.get(), req.format().contentType(), Source.STORED);
-            cache.put(name, a);
+            cache.put(name, new Held(a, System.nanoTime()));
             return a;
         }
         Output source = source(req);
@@ -113,7 +131,7 @@ final class Renders {
         metrics.count(RENDERED, 1);
         store.putRendition(mediaBucket, req.key(), bytes, req.format().contentType());
         Answer a = new Answer(bytes, req.format().contentType(), Source.RENDERED);
-        cache.put(name, a);
+        cache.put(name, new Held(a, System.nanoTime()));
         return a;
     }
 

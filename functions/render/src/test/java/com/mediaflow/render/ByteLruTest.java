@@ -77,6 +77,18 @@ class ByteLruTest {
     }
 
     @Test
+    void aRemove_givesBackItsBytes_andAnUnknownKeyChangesNothing() {
+        ByteLru<String, byte[]> c = lru(100);
+        c.put("a", new byte[10]);
+        c.put("b", new byte[50]);
+        c.remove("a");
+        c.remove("nope");
+        assertThat(c.bytes()).isEqualTo(50);
+        assertThat(c.contains("a")).isFalse();
+        assertThat(c.size()).isEqualTo(1);
+    }
+
+    @Test
     void countsHitsAndMisses_andABoundOfZeroCachesNothing() {
         ByteLru<String, byte[]> c = lru(100);
         c.put("a", new byte[1]);

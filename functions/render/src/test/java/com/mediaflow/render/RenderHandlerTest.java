@@ -44,7 +44,7 @@ class RenderHandlerTest {
                 List.of(new Output("display", display, "image/jpeg", 640, 480, 1L)), Map.of())));
         StepMetrics.sink(metricLines::add);
         return new RenderHandler(new Renders(new ObjectStore(s3), "media", urls, List.of(64, 128, 256), 85, 80, dir.resolve("w"),
-                1L << 24), new StepMetrics("test", "render"));
+                1L << 24, java.time.Duration.ZERO), new StepMetrics("test", "render"));
     }
 
     private static APIGatewayV2HTTPEvent get(String path) {

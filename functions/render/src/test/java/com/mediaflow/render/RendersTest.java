@@ -15,6 +15,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -41,7 +42,11 @@ class RendersTest {
     }
 
     private Renders renders(long cacheBytes) {
-        return new Renders(new ObjectStore(s3), BUCKET, urls, SIZES, 85, 80, dir.resolve("work"), cacheBytes);
+        return renders(cacheBytes, Duration.ZERO);
+    }
+
+    private Renders renders(long cacheBytes, Duration revalidate) {
+        return new Renders(new ObjectStore(s3), BUCKET, urls, SIZES, 85, 80, dir.resolve("work"), cacheBytes, revalidate);
     }
 
     @Test
@@ -80,6 +85,29 @@ class RendersTest {
 
         assertThat(gone.status()).isEqualTo(404);
         assertThat(s3.objects.keySet()).noneMatch(k -> k.contains("/render/"));
+    }
+
+    @Test
+    void aRenderInMemory_isServedWithoutS3_withinTheRevalidationWindow_thenCheckedAgain() throws Exception {
+        Renders r = renders(64L << 20, Duration.ofMillis(300));
+        r.serve(urls.path(ID, 320, 256, "cover", "jpg"));
+        int heads = s3.heads;
+        int gets = s3.gets;
+        for (int i = 0; i < 5; i++) {
+            assertThat(r.serve(urls.path(ID, 320, 256, "cover", "jpg")).source()).isEqualTo(Renders.Source.MEMORY);
+        }
+        assertThat(s3.heads).as("no HEAD within the window").isEqualTo(heads);
+        assertThat(s3.gets).isEqualTo(gets);
+        s3.objects.keySet().removeIf(k -> k.startsWith(BUCKET + "/media/" + ID + "/"));
+        assertThat(r.serve(urls.path(ID, 320, 256, "cover", "jpg")).source())
+                .as("deleted inside the window: still served from memory until the window ends").isEqualTo(Renders.Source.MEMORY);
+
+        Thread.sleep(400);
+
+        RenderError gone = catchThrowableOfType(RenderError.class, () -> r.serve(urls.path(ID, 320, 256, "cover", "jpg")));
+        assertThat(gone.status()).as("after the window the stored copy is checked, found gone").isEqualTo(404);
+        assertThat(s3.heads).isGreaterThan(heads);
+        assertThat(r.cache().contains("out:" + RenderUrls.signedPart(ID, 320, 256, "cover", "jpg"))).isFalse();
     }
 
     @Test

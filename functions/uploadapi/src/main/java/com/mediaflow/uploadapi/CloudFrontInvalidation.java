@@ -36,12 +36,17 @@ final class CloudFrontInvalidation implements MediaDeletion.Cdn {
     private final Supplier<Optional<String>> distributionId;
     private final RenderUrls signer;
     private final Clock clock;
+    private final java.time.Duration delay;
 
     /**
      * @param distributionId the distribution's id, read when first needed
      * @param signer the render secret's signer; null: no render paths (the stack has no render secret)
+     * @param delay how long to wait, the objects being gone, before the invalidation: longer than the
+     *     render function serves a render from memory unchecked ({@code RenderRevalidation})
      */
-    CloudFrontInvalidation(CloudFrontClient cloudFront, Supplier<Optional<String>> distributionId, RenderUrls signer, Clock clock) {
+    CloudFrontInvalidation(CloudFrontClient cloudFront, Supplier<Optional<String>> distributionId, RenderUrls signer, Clock clock,
+            java.time.Duration delay) {
+        this.delay = delay;
         this.cloudFront = cloudFront;
         this.distributionId = distributionId;
         this.signer = signer;
@@ -73,6 +78,7 @@ final class CloudFrontInvalidation implements MediaDeletion.Cdn {
         String id = distributionId.get().orElseThrow(() -> new StorageException("the delivery distribution's id is unknown"
                 + " (its SSM parameter is not readable yet), expected it to invalidate media " + mediaId + "; will retry", null));
         List<String> paths = paths(mediaId, renderKeys, signer);
+        pause(delay, mediaId);
         String reference = "delete-" + mediaId.substring(0, 16) + "-" + clock.millis();
         try {
             String invalidation = cloudFront.createInvalidation(b -> b.distributionId(id).invalidationBatch(batch -> batch
@@ -83,9 +89,26 @@ final class CloudFrontInvalidation implements MediaDeletion.Cdn {
         }
     }
 
-    /** Off AWS (no distribution): what would be invalidated is logged; the local delivery server caches nothing. */
-    static MediaDeletion.Cdn logOnly() {
-        return (mediaId, renderKeys) -> LOG.info("no delivery distribution (DELIVERY_DISTRIBUTION_ID_PARAMETER unset): nothing"
-                + " to invalidate for deleted media {} ({} stored render(s))", mediaId, renderKeys.size());
+    /**
+     * Off AWS (no distribution): what would be invalidated is logged; the local delivery server caches
+     * nothing, but the render function's memory does: the DELETE still waits {@code delay}, so that once
+     * it answers no render of the item is served, as on AWS.
+     */
+    static MediaDeletion.Cdn logOnly(java.time.Duration delay) {
+        return (mediaId, renderKeys) -> {
+            pause(delay, mediaId);
+            LOG.info("no delivery distribution (DELIVERY_DISTRIBUTION_ID_PARAMETER unset): nothing to invalidate for deleted"
+                    + " media {} ({} stored render(s))", mediaId, renderKeys.size());
+        };
+    }
+
+    /** Waits until every render instance has checked its memory against S3 again (none serves the render after it). */
+    private static void pause(java.time.Duration delay, String mediaId) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted while waiting " + delay + " to invalidate media " + mediaId + "; will retry", e);
+        }
     }
 }

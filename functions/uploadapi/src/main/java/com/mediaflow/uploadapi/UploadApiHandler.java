@@ -83,12 +83,12 @@ public class UploadApiHandler implements RequestHandler<APIGatewayV2HTTPEvent, A
     static MediaDeletion.Cdn cdn(Config config, RenderUrls signer, SsmClient ssm) {
         Optional<String> parameter = config.optional(Setting.DELIVERY_DISTRIBUTION_ID_PARAMETER.name());
         if (parameter.isEmpty()) {
-            return CloudFrontInvalidation.logOnly();
+            return CloudFrontInvalidation.logOnly(com.mediaflow.shared.delivery.RenderRevalidation.invalidationDelay(config));
         }
         CloudFrontClient cloudFront = CloudFrontClient.builder().httpClient(UrlConnectionHttpClient.create())
                 .region(Region.AWS_GLOBAL).credentialsProvider(AwsClients.credentials(config)).build();
         return new CloudFrontInvalidation(cloudFront, DeliveryBase.fromParameter(ssm, parameter.get(), Clock.systemUTC()),
-                signer, Clock.systemUTC());
+                signer, Clock.systemUTC(), com.mediaflow.shared.delivery.RenderRevalidation.invalidationDelay(config));
     }
 
     /** One SSM client, built at init, for the parameters named (the delivery domain, the distribution's id); null for none. */

@@ -99,6 +99,7 @@ public final class Config {
     public static final String RENDER_SIZES = "RENDER_SIZES";
     /** The render function's in-memory cache, in bytes. */
     public static final String RENDER_CACHE_BYTES = "RENDER_CACHE_BYTES";
+    public static final String RENDER_REVALIDATE_MILLIS = "RENDER_REVALIDATE_MILLIS";
     /** The render secret (Secrets Manager) that signs render paths. */
     public static final String RENDER_SECRET_ARN = "RENDER_SECRET_ARN";
     /** Off AWS only: the render secret itself. */

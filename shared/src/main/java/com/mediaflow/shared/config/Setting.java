@@ -92,6 +92,10 @@ public enum Setting {
             "the widths and heights an on-demand render may ask for (400 otherwise), never above the item's display size"),
     RENDER_CACHE_BYTES("268435456", "bytes", null, "render",
             "the render function's in-memory LRU cache of decoded sources and renders, bounded in bytes; 0: none"),
+    RENDER_REVALIDATE_MILLIS("1000", "ms", null, "render, uploadapi",
+            "how long (at most 5000) the render function answers a render from memory before it checks again that the stored copy"
+                    + " exists (a deleted item's render then answers 404); a deletion waits this long plus 1 s before it"
+                    + " invalidates the CDN, so no instance serves the render again after the invalidation"),
     RENDER_SECRET_ARN(null, "ARN", null, "render, uploadapi",
             "the Secrets Manager secret whose value signs on-demand render paths (HMAC-SHA256); read once at init"),
     RENDER_SECRET(null, "text", null, "render, uploadapi",
