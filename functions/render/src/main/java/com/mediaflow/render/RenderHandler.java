@@ -17,7 +17,6 @@ import com.mediaflow.shared.lambda.Priming;
 import com.mediaflow.shared.metrics.StepMetrics;
 import com.mediaflow.shared.model.Json;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -99,7 +98,7 @@ public class RenderHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIG
             return APIGatewayV2HTTPResponse.builder().withStatusCode(200)
                     .withHeaders(Map.of("Content-Type", a.contentType(), "Cache-Control", ObjectStore.IMMUTABLE,
                             SOURCE_HEADER, a.source().name().toLowerCase(java.util.Locale.ROOT)))
-                    .withBody(Base64.getEncoder().encodeToString(a.bytes())).withIsBase64Encoded(true).build();
+                    .withBody(a.base64()).withIsBase64Encoded(true).build();
         } catch (RenderError e) {
             LOG.info("{} answered {} {}: {}", path, e.status(), e.code(), e.getMessage());
             return json(e.status(), Map.of("code", e.code(), "message", e.getMessage()));
