@@ -99,6 +99,33 @@ class CompletionOutboxIT {
     }
 
     @Test
+    void finalize_everyAnswerToItsAppliedWriteLost_readsTheFinalStateBack_andSendsTheEvent() throws IOException {
+        // given: an upload whose steps are done
+        String key = "lost/photo.jpg";
+        String etag = fx.upload(SyntheticMedia.jpeg(tmp.resolve("lost.jpg"), 320, 200, 0), key, "image/jpeg");
+        drive("ValidateFunction");
+        drive("ThumbnailFunction");
+        drive("MetadataFunction");
+        List<Message> finalizeMessages = receive("FinalizeQueue", 2);
+        // and a connection that loses every answer to a conditional manifest write, the first one applied
+        // (S3Proxy under load closes the connection so: "Error writing request body to server")
+        AllAnswersLost lost = new AllAnswersLost();
+        Finalizer finalizer = new Finalizer(finalizeConfig(), new ObjectStore(s3(lost)), new Queue(fx.stack.sqs()));
+
+        // when: no exception, so the message is not left to its retry (540 s on AWS's timeouts)
+        for (Message m : finalizeMessages) {
+            finalizer.finalizeItem(m.body());
+        }
+
+        // then
+        assertThat(lost.lost.get()).as("answers lost").isPositive();
+        Receipt receipt = fx.awaitFinalReceipt(key, etag, WAIT);
+        assertThat(receipt.status()).isEqualTo(MediaStatus.READY);
+        assertThat(fx.awaitCompletions(e -> key.equals(e.key()), 1, WAIT)).singleElement()
+                .satisfies(e -> assertThat(e.eventId()).isEqualTo(receipt.eventId()));
+    }
+
+    @Test
     void finalize_sdkRetryAfterASuccessfulQuarantine_stillDropsTheMediaBucketsOriginal() throws IOException {
         // given: a PNG validation accepts and no decoder can read, its steps done, finalize's messages waiting
         String key = "retry/broken-pixels.png";
@@ -273,6 +300,21 @@ class CompletionOutboxIT {
             if (context.httpResponse().isSuccessful() && lost.compareAndSet(false, true)) {
                 throw SdkClientException.create("test: connection reset after S3 applied the write",
                         new IOException("Connection reset"));
+            }
+        }
+    }
+
+    /** Every answer to a conditional manifest PUT is lost on the way back, as a reset connection loses it. */
+    static final class AllAnswersLost implements ExecutionInterceptor {
+        final java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public void afterTransmission(Context.AfterTransmission context, ExecutionAttributes attributes) {
+            SdkHttpRequest request = context.httpRequest();
+            if (request.method() == SdkHttpMethod.PUT && request.encodedPath().endsWith("/manifest.json")
+                    && request.firstMatchingHeader("If-Match").isPresent()) {
+                lost.incrementAndGet();
+                throw SdkClientException.create("test: connection reset before the answer", new IOException("Connection reset"));
             }
         }
     }

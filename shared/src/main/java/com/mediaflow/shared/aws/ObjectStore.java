@@ -172,7 +172,9 @@ public final class ObjectStore {
 
     /**
      * Writes only if the object still has this ETag (S3 conditional writes): false when someone
-     * wrote it in between, so a slow writer never overwrites a newer document.
+     * wrote it in between, so a slow writer never overwrites a newer document. False too when no
+     * answer came (a transport failure, after the SDK's retries) and the object is no longer that
+     * version: the write may be this call's own, applied; the caller reads again either way.
      */
     public boolean putJsonIfMatch(String bucket, String key, Object value, String etag) {
         try {
@@ -185,6 +187,21 @@ public final class ObjectStore {
             }
             throw new StorageException("conditional PUT " + uri(bucket, key) + " failed: " + e.getMessage(), e);
         } catch (SdkException e) {
+            // No answer (a reset connection, a server that answered before reading the body and closed):
+            // the write may have been applied, by this attempt or by one the SDK retried. If the object is
+            // no longer the version the write was conditional on, it changed, whoever changed it: answer
+            // as for a lost race, and the caller reads it again (finalize then finds its own final state
+            // and publishes, rather than waiting for its message's retry, 9 minutes on AWS's timeouts).
+            Optional<HeadObjectResponse> now;
+            try {
+                now = head(bucket, key);
+            } catch (StorageException headFailed) {
+                e.addSuppressed(headFailed);
+                throw new StorageException("conditional PUT " + uri(bucket, key) + " failed: " + e.getMessage(), e);
+            }
+            if (now.isEmpty() || !quoted(now.get().eTag()).equals(quoted(etag))) {
+                return false;
+            }
             throw new StorageException("conditional PUT " + uri(bucket, key) + " failed: " + e.getMessage(), e);
         }
     }
