@@ -3,6 +3,7 @@ package com.mediaflow.shared.codec;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 
 import com.mediaflow.shared.error.CodecException;
@@ -22,6 +23,7 @@ import org.bytedeco.javacv.FrameFilter;
  * same Lanczos scaler and encoders as the thumbnail step's renditions.
  */
 public final class OnDemandRender {
+    private static final String WEBP_ENCODER = "libwebp";
 
     private OnDemandRender() {
     }
@@ -133,7 +135,8 @@ public final class OnDemandRender {
         return scaled(source, boxW, boxH, fit, file, out -> switch (format) {
             case JPEG -> FfmpegSupport.encodeStill(out, AV_PIX_FMT_RGB24, AV_CODEC_ID_MJPEG, AV_PIX_FMT_YUVJ420P,
                     FfmpegSupport.qscaleForQuality(quality), Path.of(file));
-            case WEBP, AVIF -> LeptonicaWebp.encode(out, AV_PIX_FMT_RGB24, false, quality, Path.of(file));
+            case WEBP, AVIF -> FfmpegSupport.encodeStill(out, AV_PIX_FMT_RGB24, WEBP_ENCODER, AV_PIX_FMT_YUV420P, quality,
+                    Path.of(file));
         });
     }
 

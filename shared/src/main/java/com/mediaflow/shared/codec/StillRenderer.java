@@ -9,6 +9,8 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_MJPEG;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB0;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGBA;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVA420P;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ420P;
 
 import com.mediaflow.shared.codec.Targets.Encoding;
@@ -39,6 +41,7 @@ final class StillRenderer {
     private static final int PLACEHOLDER_QUALITY_STEP = 10;
     static final int BLURHASH_X = 4;
     static final int BLURHASH_Y = 3;
+    private static final String WEBP_ENCODER = "libwebp";
 
     private final int jpegQuality;
     private final int qscale;
@@ -138,7 +141,9 @@ final class StillRenderer {
                                     AV_PIX_FMT_YUVJ420P, qscale, Path.of(file)),
                             size[0], size[1]);
                     case WEBP -> out[i] = new Rendition(t.kind(), t.name(), "image/webp",
-                            LeptonicaWebp.encode(pixels, resultFormat, alpha, t.quality(), Path.of(file)),
+                            FfmpegSupport.encodeStill(pixels, resultFormat, WEBP_ENCODER,
+                                    alpha ? AV_PIX_FMT_YUVA420P : AV_PIX_FMT_YUV420P,
+                                    t.quality(), Path.of(file)),
                             size[0], size[1]);
                     case PLACEHOLDER -> {
                         placeholder = placeholder(filters, t, pixels, resultFormat, file);

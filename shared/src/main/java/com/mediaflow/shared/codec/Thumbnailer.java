@@ -31,8 +31,8 @@ import com.mediaflow.shared.error.CodecException;
  *       rendition-sized pixels. Smaller renditions are cut from the previous, larger output.
  *   <li>Images with an embedded non-sRGB ICC profile (Display P3, Adobe RGB, ...): each
  *       output's pixels are converted to sRGB by {@link SrgbConverter}, at rendition size.
- *   <li>Encode in memory: mjpeg (yuvj420p, full range, fixed qscale) or libwebp's own RGBA
- *       encoder through Leptonica ({@link LeptonicaWebp}; alpha kept). Both write only the picture: no EXIF, XMP or ICC segment of the
+ *   <li>Encode in memory: mjpeg (yuvj420p, full range, fixed qscale) or libwebp (yuv420p, or
+ *       yuva420p with alpha). Both write only the picture: no EXIF, XMP or ICC segment of the
  *       source survives, so no rendition carries GPS coordinates.
  * </ol>
  *
