@@ -185,8 +185,16 @@ class MultipartUploadIT {
         assertThat(Json.MAPPER.readTree(refused.body()).get("code").asText()).isEqualTo("SIZE_MISMATCH");
         assertThat(fx.stack.s3().listMultipartUploads(b -> b.bucket(fx.ingest)).uploads()).as("aborted")
                 .noneMatch(u -> u.key().equals(key));
-        HttpResponse<String> afterAbort = put(parts.get(2), slice(parts.get(2), partSize));
-        assertThat(afterAbort.statusCode()).as("a part of an aborted upload: " + afterAbort.body()).isEqualTo(404);
+        // a part of the aborted upload: 404 NoSuchUpload, or, as for the longer part above, the connection closed
+        // before the answer when the server refuses it unread; either way it is not stored (checked below)
+        try {
+            HttpResponse<String> afterAbort = put(parts.get(2), slice(parts.get(2), partSize));
+            assertThat(afterAbort.statusCode()).as("a part of an aborted upload: " + afterAbort.body()).isEqualTo(404);
+        } catch (java.io.IOException closed) {
+            System.out.println("MultipartUploadIT: the part of the aborted upload was refused by a closed connection: " + closed);
+        }
+        assertThat(fx.stack.s3().listMultipartUploads(b -> b.bucket(fx.ingest)).uploads()).as("still aborted")
+                .noneMatch(u -> u.key().equals(key));
         HttpResponse<String> again = api("POST", "/uploads/" + id + "/complete", partsBody(named));
         assertThat(again.statusCode()).as(again.body()).isEqualTo(409);
         assertThat(status(id).has("partsReceived")).as("no longer open").isFalse();
