@@ -69,10 +69,7 @@ class CompletionOutboxIT {
         // given: an upload validated, its steps done, finalize's messages waiting
         String key = "retry/photo.jpg";
         String etag = fx.upload(SyntheticMedia.jpeg(tmp.resolve("retry.jpg"), 320, 240, 0), key, "image/jpeg");
-        drive("ValidateFunction");
-        drive("ThumbnailFunction");
-        drive("MetadataFunction");
-        List<Message> finalizeMessages = receive("FinalizeQueue", 2);
+        List<Message> finalizeMessages = stepsDone();
         // and an S3 client that loses the response to the first conditional manifest write S3 applied,
         // as a reset connection would: the SDK retries, and its retry gets 412
         LostResponse lost = new LostResponse();
@@ -103,10 +100,7 @@ class CompletionOutboxIT {
         // given: an upload whose steps are done
         String key = "lost/photo.jpg";
         String etag = fx.upload(SyntheticMedia.jpeg(tmp.resolve("lost.jpg"), 320, 200, 0), key, "image/jpeg");
-        drive("ValidateFunction");
-        drive("ThumbnailFunction");
-        drive("MetadataFunction");
-        List<Message> finalizeMessages = receive("FinalizeQueue", 2);
+        List<Message> finalizeMessages = stepsDone();
         // and a connection that loses every answer to a conditional manifest write, the first one applied
         // (S3Proxy under load closes the connection so: "Error writing request body to server")
         AllAnswersLost lost = new AllAnswersLost();
@@ -131,10 +125,7 @@ class CompletionOutboxIT {
         String key = "retry/broken-pixels.png";
         String etag = fx.upload(java.nio.file.Files.write(tmp.resolve("broken.png"), IamIT.pngWithBrokenIdat(64, 48)), key,
                 "image/png");
-        drive("ValidateFunction");
-        drive("ThumbnailFunction");
-        drive("MetadataFunction");
-        List<Message> finalizeMessages = receive("FinalizeQueue", 2);
+        List<Message> finalizeMessages = stepsDone();
         // and the response to the QUARANTINED manifest's write lost after S3 applied it: the SDK's retry gets 412
         LostResponse lost = new LostResponse();
         Finalizer finalizer = new Finalizer(finalizeConfig(), new ObjectStore(s3(lost)), new Queue(fx.stack.sqs()));
@@ -160,10 +151,7 @@ class CompletionOutboxIT {
         // given: an upload whose steps are done
         String key = "crash/photo.jpg";
         String etag = fx.upload(SyntheticMedia.jpeg(tmp.resolve("crash.jpg"), 300, 200, 0), key, "image/jpeg");
-        drive("ValidateFunction");
-        drive("ThumbnailFunction");
-        drive("MetadataFunction");
-        List<Message> finalizeMessages = receive("FinalizeQueue", 2);
+        List<Message> finalizeMessages = stepsDone();
         // and a finalize whose function dies at its first SendMessage to the CompletionQueue
         CrashOnCompletion crash = new CrashOnCompletion();
         Finalizer dying = new Finalizer(finalizeConfig(), new ObjectStore(fx.stack.s3()), new Queue(sqs(crash)));
@@ -235,6 +223,14 @@ class CompletionOutboxIT {
                 fx.stack.sqs().deleteMessage(b -> b.queueUrl(queue.url()).receiptHandle(m.receiptHandle()));
             }
         }
+    }
+
+    /** Validate, thumbnail and metadata run on what was uploaded; finalize's two messages, taken off its queue. */
+    private static List<Message> stepsDone() {
+        drive("ValidateFunction");
+        drive("ThumbnailFunction");
+        drive("MetadataFunction");
+        return receive("FinalizeQueue", 2);
     }
 
     /** Takes {@code count} messages off a queue. */

@@ -52,13 +52,7 @@ class DeleteUploadIT {
     }
 
     private static HttpResponse<String> api(String method, String path, String body, String caller) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(fx.stack.apiUrl() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
-        if (caller != null) {
-            b.header(UploadApiServer.CALLER_HEADER, caller);
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return fx.api(method, path, body, caller);
     }
 
     private static int get(String url) throws Exception {

@@ -61,9 +61,7 @@ class MultipartUploadIT {
     }
 
     private static HttpResponse<String> api(String method, String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(fx.stack.apiUrl() + path)).timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json").build(), HttpResponse.BodyHandlers.ofString());
+        return fx.api(method, path, body, null);
     }
 
     private static JsonNode create(String filename, long size) throws Exception {

@@ -60,6 +60,24 @@ public final class StackFixture implements AutoCloseable {
     }
 
     /** PUTs a file into the ingest bucket as a client would; returns its ETag. */
+    private static final java.net.http.HttpClient API_CLIENT = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    /**
+     * One request to the stack's upload API over HTTP, as a client would send it: a JSON body (or
+     * none), as {@code caller} (the local server's caller header; null: the default caller).
+     */
+    public java.net.http.HttpResponse<String> api(String method, String path, String body, String caller) throws Exception {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.apiUrl() + path))
+                .timeout(Duration.ofSeconds(60)).method(method, body == null ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (caller != null) {
+            b.header(UploadApiServer.CALLER_HEADER, caller);
+        }
+        return API_CLIENT.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     public String upload(Path file, String key, String contentType) {
         return stack.s3().putObject(b -> b.bucket(ingest).key(key).contentType(contentType), RequestBody.fromFile(file)).eTag();
     }
