@@ -81,10 +81,10 @@ class CompletionOutboxIT {
         }
 
         // then
-        // S3 applied the write and a retry got 412: the interceptor's lost response gives [200, 412];
-        // a connection reset on the way can make the HTTP client resend below the SDK, giving [412]
+        // S3 applied the write and its answer was lost: [200] when the SDK gives up at once (the store then
+        // finds the manifest changed), [200, 412] when it retries, [412] when the HTTP client resent it below the SDK
         assertThat(lost.manifestWrites).as("status of each attempt of the conditional manifest write")
-                .isNotEmpty().endsWith(412);
+                .isNotEmpty().allMatch(status -> status == 200 || status == 412);
         Receipt receipt = fx.awaitFinalReceipt(key, etag, WAIT);
         assertThat(receipt.status()).isEqualTo(MediaStatus.READY);
         assertThat(fx.store.getJson(fx.media, Keys.manifest(receipt.mediaId()), Manifest.class).orElseThrow().status())
@@ -136,7 +136,7 @@ class CompletionOutboxIT {
         }
 
         // then: the item is quarantined, and its original is in the quarantine bucket only
-        assertThat(lost.manifestWrites).isNotEmpty().endsWith(412);
+        assertThat(lost.manifestWrites).isNotEmpty().allMatch(status -> status == 200 || status == 412);
         Receipt receipt = fx.awaitFinalReceipt(key, etag, WAIT);
         assertThat(receipt.status()).isEqualTo(MediaStatus.QUARANTINED);
         Manifest manifest = fx.store.getJson(fx.media, Keys.manifest(receipt.mediaId()), Manifest.class).orElseThrow();
