@@ -211,6 +211,7 @@ class CompletionOutboxIT {
     private static void drive(String function) {
         EmbeddedStack.QueueRef queue = fx.stack.eventSourceQueue(function);
         FunctionHost host = fx.stack.host(function);
+        int redeliveries = 0;
         while (true) {
             List<Message> messages = fx.stack.sqs().receiveMessage(b -> b.queueUrl(queue.url()).maxNumberOfMessages(10)
                     .waitTimeSeconds(1).messageSystemAttributeNamesWithStrings("All")).messages();
@@ -218,9 +219,18 @@ class CompletionOutboxIT {
                 return;
             }
             SQSBatchResponse response = (SQSBatchResponse) host.invoke(SqsEvents.fromMessages(messages, queue.arn(), EmbeddedStack.REGION));
-            assertThat(response.getBatchItemFailures()).as(function + " batch failures").isEmpty();
+            java.util.Set<String> failed = new java.util.HashSet<>();
+            response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
             for (Message m : messages) {
-                fx.stack.sqs().deleteMessage(b -> b.queueUrl(queue.url()).receiptHandle(m.receiptHandle()));
+                if (failed.contains(m.messageId())) {
+                    // a retryable failure (S3Proxy closing a connection under a PUT, say): handed again at once, as
+                    // the event source would after the visibility timeout; a record that keeps failing fails the test
+                    assertThat(++redeliveries).as(function + " failed records handed again").isLessThanOrEqualTo(3);
+                    fx.stack.sqs().changeMessageVisibility(b -> b.queueUrl(queue.url()).receiptHandle(m.receiptHandle())
+                            .visibilityTimeout(0));
+                } else {
+                    fx.stack.sqs().deleteMessage(b -> b.queueUrl(queue.url()).receiptHandle(m.receiptHandle()));
+                }
             }
         }
     }
