@@ -34,7 +34,8 @@ public final class ThumbnailStep implements MediaStep {
     public ThumbnailStep(Config config) {
         this.thumbnailer = new Thumbnailer(config.jpegQuality());
         this.plan = new RenditionPlan(config.thumbnailSizes(), config.squareThumbnailSize(),
-                config.displayMaxSide(), config.webpQuality(), config.placeholderMaxBytes());
+                config.displayMaxSide(), config.webpQuality(), config.placeholderMaxBytes(),
+                config.webpEffort());
         this.posterMaxSide = config.posterMaxSide();
     }
 

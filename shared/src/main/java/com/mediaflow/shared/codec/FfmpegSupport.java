@@ -154,6 +154,9 @@ public final class FfmpegSupport {
         return (int) Math.max(1, Math.min(31, qscale));
     }
 
+    /** {@code compression_level} meaning "the encoder's default" (FFmpeg's FF_COMPRESSION_DEFAULT). */
+    static final int DEFAULT_COMPRESSION = -1;
+
     /** geomean(Annex K luma AC) / (geomean(MPEG-1 intra AC) / 8) / 100. */
     private static final double ANNEX_K_TO_MPEG1_QSCALE = 0.11727;
 
@@ -172,23 +175,34 @@ public final class FfmpegSupport {
             throw new CodecException("Cannot encode " + file + ": expected FFmpeg to have a "
                     + codecName(codecId) + " encoder, found none");
         }
-        return encodeStill(frame, srcPixFmt, codec, dstPixFmt, qscale, file);
+        return encodeStill(frame, srcPixFmt, codec, dstPixFmt, qscale, DEFAULT_COMPRESSION, file);
     }
 
     /** As {@link #encodeStill(Frame, int, int, int, int, Path)}, by encoder name ("libwebp"). */
     static byte[] encodeStill(Frame frame, int srcPixFmt, String encoderName, int dstPixFmt,
             int qscale, Path file) {
+        return encodeStill(frame, srcPixFmt, encoderName, dstPixFmt, qscale, DEFAULT_COMPRESSION,
+                file);
+    }
+
+    /**
+     * As {@link #encodeStill(Frame, int, String, int, int, Path)}, with the encoder's
+     * {@code compression_level} (libwebp: its method, 0 fastest to 6 smallest), or
+     * {@link #DEFAULT_COMPRESSION} for the encoder's default.
+     */
+    static byte[] encodeStill(Frame frame, int srcPixFmt, String encoderName, int dstPixFmt,
+            int qscale, int compressionLevel, Path file) {
         init();
         AVCodec codec = avcodec_find_encoder_by_name(encoderName);
         if (codec == null) {
             throw new CodecException("Cannot encode " + file + ": expected FFmpeg to have the "
                     + encoderName + " encoder, found none");
         }
-        return encodeStill(frame, srcPixFmt, codec, dstPixFmt, qscale, file);
+        return encodeStill(frame, srcPixFmt, codec, dstPixFmt, qscale, compressionLevel, file);
     }
 
     private static byte[] encodeStill(Frame frame, int srcPixFmt, AVCodec codec, int dstPixFmt,
-            int qscale, Path file) {
+            int qscale, int compressionLevel, Path file) {
         int w = frame.imageWidth;
         int h = frame.imageHeight;
         String what = codec.name().getString() + " " + w + "x" + h + " for " + file;
@@ -218,6 +232,9 @@ public final class FfmpegSupport {
 
             ctx = avcodec_alloc_context3(codec);
             ctx.width(w).height(h).pix_fmt(dstPixFmt).time_base(av_make_q(1, 25));
+            if (compressionLevel != DEFAULT_COMPRESSION) {
+                ctx.compression_level(compressionLevel);
+            }
             if (qscale > 0) {
                 ctx.flags(ctx.flags() | AV_CODEC_FLAG_QSCALE);
                 ctx.global_quality(qscale * FF_QP2LAMBDA);

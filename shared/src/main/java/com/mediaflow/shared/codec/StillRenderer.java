@@ -143,7 +143,7 @@ final class StillRenderer {
                     case WEBP -> out[i] = new Rendition(t.kind(), t.name(), "image/webp",
                             FfmpegSupport.encodeStill(pixels, resultFormat, WEBP_ENCODER,
                                     alpha ? AV_PIX_FMT_YUVA420P : AV_PIX_FMT_YUV420P,
-                                    t.quality(), Path.of(file)),
+                                    t.quality(), t.effort(), Path.of(file)),
                             size[0], size[1]);
                     case PLACEHOLDER -> {
                         placeholder = placeholder(filters, t, pixels, resultFormat, file);

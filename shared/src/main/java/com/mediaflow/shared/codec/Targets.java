@@ -28,12 +28,13 @@ final class Targets {
     /**
      * @param quality libwebp quality for WEBP; unused otherwise (JPEGs use the instance's)
      * @param maxBytes size budget for PLACEHOLDER; unused otherwise
+     * @param effort libwebp method for WEBP (0-6); unused otherwise
      */
     record Target(String kind, String name, int box, Shape shape, Encoding encoding,
-            int quality, int maxBytes) {
+            int quality, int maxBytes, int effort) {
 
         Target(String kind, String name, int box, Shape shape) {
-            this(kind, name, box, shape, Encoding.JPEG, 0, 0);
+            this(kind, name, box, shape, Encoding.JPEG, 0, 0, 0);
         }
 
         /** Size of this target for an upright picture of {@code w x h}; never upscaled. */
@@ -96,11 +97,11 @@ final class Targets {
             targets.add(new Target(Rendition.DISPLAY, "display.jpg", plan.displayMaxSide(),
                     Shape.FIT));
             targets.add(new Target(Rendition.DISPLAY, "display.webp", plan.displayMaxSide(),
-                    Shape.FIT, Encoding.WEBP, plan.webpQuality(), 0));
+                    Shape.FIT, Encoding.WEBP, plan.webpQuality(), 0, plan.webpEffort()));
         }
         if (plan.placeholderMaxBytes() > 0) {
             targets.add(new Target(Rendition.PLACEHOLDER, "placeholder.jpg", Thumbnailer.PLACEHOLDER_SIDE,
-                    Shape.FIT, Encoding.PLACEHOLDER, 0, plan.placeholderMaxBytes()));
+                    Shape.FIT, Encoding.PLACEHOLDER, 0, plan.placeholderMaxBytes(), 0));
         }
         return targets;
     }

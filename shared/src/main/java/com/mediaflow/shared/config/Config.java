@@ -47,6 +47,7 @@ public final class Config {
     public static final String SQUARE_THUMBNAIL_SIZE = "SQUARE_THUMBNAIL_SIZE";
     public static final String DISPLAY_MAX_SIDE = "DISPLAY_MAX_SIDE";
     public static final String WEBP_QUALITY = "WEBP_QUALITY";
+    public static final String WEBP_EFFORT = "WEBP_EFFORT";
     public static final String PLACEHOLDER_MAX_BYTES = "PLACEHOLDER_MAX_BYTES";
     public static final String WORK_DIR = "WORK_DIR";
     /** The transcode function's own queue: segment and stitch jobs of long videos go back onto it. */
@@ -241,6 +242,11 @@ public final class Config {
     /** libwebp quality of the display WebP, 1-100. */
     public int webpQuality() {
         return (int) longValue(WEBP_QUALITY, Setting.WEBP_QUALITY.defaultLong(), 1, 100);
+    }
+
+    /** libwebp method (effort) of the display WebP, 0 (fastest) to 6 (smallest). */
+    public int webpEffort() {
+        return (int) longValue(WEBP_EFFORT, Setting.WEBP_EFFORT.defaultLong(), 0, 6);
     }
 
     /** Largest size of the placeholder JPEG stored in the manifest, in bytes. */

@@ -1,5 +1,7 @@
 package com.mediaflow.shared.config;
 
+import com.mediaflow.shared.codec.RenditionPlan;
+
 import com.mediaflow.shared.codec.audio.AudioSettings;
 import com.mediaflow.shared.codec.video.VideoSettings;
 import com.mediaflow.shared.validation.Limits;
@@ -47,6 +49,8 @@ public enum Setting {
     POSTER_MAX_SIDE("1280", "px", "PosterMaxSide", "thumbnail", "longest side of a video poster"),
     JPEG_QUALITY("85", "1-100", "JpegQuality", "thumbnail", "every JPEG, and where the placeholder's quality starts"),
     WEBP_QUALITY("80", "1-100", "WebpQuality", "thumbnail", "libwebp quality of the display WebP"),
+    WEBP_EFFORT(Integer.toString(RenditionPlan.DEFAULT_WEBP_EFFORT), "0-6", "WebpEffort", "thumbnail",
+            "libwebp method of the display WebP: 0 fastest, 6 smallest (libwebp's own default is 4)"),
     PLACEHOLDER_MAX_BYTES("1024", "bytes", "PlaceholderMaxBytes", "thumbnail", "largest placeholder JPEG, 512-65536"),
     WORK_DIR(null, "path", null, "thumbnail, metadata, transcode", "scratch space; unset: the JVM's temp dir (/tmp on Lambda)"),
     VIDEO_LADDER("360p:360:26:1000:2000,720p:720:24:3000:6000,1080p:1080:23:6000:12000", "rungs", "VideoLadder", "transcode",

@@ -53,6 +53,23 @@ class ThumbnailerRenditionsTest {
     }
 
     @Test
+    void displayWebp_effortIsLibwebpsMethod_lowerIsLargerForTheSamePicture() {
+        // given one photo-like picture and two plans that differ only in the WebP's effort
+        Path jpeg = SyntheticMedia.jpeg(tmp.resolve("jpeg-effort-800x600.jpg"), 800, 600, 0);
+        RenditionPlan fastest = new RenditionPlan(List.of(), 0, 2048, 80, 0, 0);
+        RenditionPlan smallest = new RenditionPlan(List.of(), 0, 2048, 80, 0, 6);
+
+        // when
+        Rendition fast = named(THUMBNAILER.imageRenditions(jpeg, 1, fastest), "display.webp");
+        Rendition small = named(THUMBNAILER.imageRenditions(jpeg, 1, smallest), "display.webp");
+
+        // then the encoder was told: method 0 spends fewer bits on search and writes more bytes
+        assertThat(fast.bytes().length).as("method 0 vs 6").isGreaterThan(small.bytes().length);
+        assertRealSizes(List.of(fast, small));
+        assertThat(PLAN.webpEffort()).isEqualTo(RenditionPlan.DEFAULT_WEBP_EFFORT);
+    }
+
+    @Test
     void renditions_portraitByExifOrientation_areUpright() {
         // given a landscape-stored picture tagged "rotate 90 clockwise"
         Path jpeg = SyntheticMedia.jpeg(tmp.resolve("jpeg-exif-orientation6-1200x900.jpg"), 1200,

@@ -59,6 +59,7 @@ class ConfigTest {
         assertThat(config.squareThumbnailSize()).isEqualTo(160);
         assertThat(config.displayMaxSide()).isEqualTo(2048);
         assertThat(config.webpQuality()).isEqualTo(80);
+        assertThat(config.webpEffort()).isEqualTo(2);
         assertThat(config.placeholderMaxBytes()).isEqualTo(1024);
         assertThat(config.region()).isEqualTo("us-east-1");
         assertThat(config.workDir()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
@@ -110,11 +111,13 @@ class ConfigTest {
     @Test
     void renditionSettings_set_areRead() {
         Config config = Config.of(Map.of(Config.SQUARE_THUMBNAIL_SIZE, "200", Config.DISPLAY_MAX_SIDE, "1600",
-                Config.WEBP_QUALITY, "70", Config.PLACEHOLDER_MAX_BYTES, "2048", Config.JPEG_QUALITY, "90"));
+                Config.WEBP_QUALITY, "70", Config.PLACEHOLDER_MAX_BYTES, "2048", Config.JPEG_QUALITY, "90",
+                Config.WEBP_EFFORT, "5"));
 
         assertThat(config.squareThumbnailSize()).isEqualTo(200);
         assertThat(config.displayMaxSide()).isEqualTo(1600);
         assertThat(config.webpQuality()).isEqualTo(70);
+        assertThat(config.webpEffort()).isEqualTo(5);
         assertThat(config.placeholderMaxBytes()).isEqualTo(2048);
         assertThat(config.jpegQuality()).isEqualTo(90);
     }
@@ -129,6 +132,9 @@ class ConfigTest {
         assertThatThrownBy(() -> Config.of(Map.of(Config.WEBP_QUALITY, "101")).webpQuality())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("WEBP_QUALITY is 101")
                 .hasMessageContaining("1 to 100");
+        assertThatThrownBy(() -> Config.of(Map.of(Config.WEBP_EFFORT, "7")).webpEffort())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("WEBP_EFFORT is 7")
+                .hasMessageContaining("0 to 6");
         assertThatThrownBy(() -> Config.of(Map.of(Config.PLACEHOLDER_MAX_BYTES, "100")).placeholderMaxBytes())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("PLACEHOLDER_MAX_BYTES is 100")
                 .hasMessageContaining("512 to 65536");
