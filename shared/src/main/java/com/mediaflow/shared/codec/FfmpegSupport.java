@@ -219,7 +219,7 @@ public final class FfmpegSupport {
             check(av_frame_get_buffer(dst, 0), "allocate a " + pixelFormatName(dstPixFmt)
                     + " picture", what);
             // No SWS_ACCURATE_RND: it turns off swscale's SIMD RGB-to-YUV paths, and cost about 6 %
-            // of all of a photo's renditions for differences of one level in a few samples
+            // of all of a photo's renditions for rounding differences the quality tests do not see
             sws = sws_getContext(w, h, srcPixFmt, w, h, dstPixFmt,
                     SWS_BICUBIC | SWS_FULL_CHR_H_INP, null, null,
                     (DoublePointer) null);
