@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * Then the same again with 3 SIGKILLs of the stack's JVM at points drawn from a printed seed, each
  * followed by a restart on the same data folder and ports.
  *
- * <p>Usage: {@code bench/run load [--uploads N] [--seed N] [--no-kills | --kills-only] [--workers N]
+ * <p>Usage: {@code bench/run load [--uploads N] [--seed N] [--no-kills | --kills-only] [--workers N] [--jit c1|tiered]
  * [--clients N] [--kills K]}. Exit 1 when an upload was lost, an upload's events were not exactly
  * one after dedup, or identical bytes were processed twice.
  */
@@ -46,6 +46,7 @@ public final class LoadBench {
         Integer workers = null;
         int clients = 8;
         int killCount = 3;
+        List<String> jvmFlags = StackProcess.LAUNCHER_JVM_FLAGS;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--uploads" -> uploads = Integer.parseInt(args[++i]);
@@ -55,9 +56,18 @@ public final class LoadBench {
                 case "--workers" -> workers = Integer.parseInt(args[++i]);
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--kills" -> killCount = Integer.parseInt(args[++i]);
+                case "--jit" -> jvmFlags = switch (args[++i]) {
+                    case "c1" -> StackProcess.LAUNCHER_JVM_FLAGS;
+                    case "tiered" -> StackProcess.LAUNCHER_JVM_FLAGS.stream().filter(f -> !f.startsWith("-XX:TieredStopAtLevel")).toList();
+                    default -> {
+                        System.err.println("--jit is '" + args[i] + "', expected c1 (the launcher's) or tiered (C1 then C2)");
+                        System.exit(2);
+                        yield null;
+                    }
+                };
                 default -> {
                     System.err.println("usage: bench/run load [--uploads N] [--seed N] [--no-kills | --kills-only] [--workers N]"
-                            + " [--clients N] [--kills K]; found '" + args[i] + "'");
+                            + " [--clients N] [--kills K] [--jit c1|tiered]; found '" + args[i] + "'");
                     System.exit(2);
                 }
             }
@@ -99,25 +109,26 @@ public final class LoadBench {
         if (workers != null) {
             upArgs.addAll(List.of("--workers", String.valueOf(workers)));
         }
-        System.out.printf(Locale.ROOT, "load: %d uploads, seed %d, %d clients, workers %s, %d cores%n", uploads, seed, clients,
-                workers == null ? "default (2)" : workers, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "load: %d uploads, seed %d, %d clients, workers %s, %d cores, stack JVM %s%n", uploads, seed,
+                clients, workers == null ? "default (2)" : workers, Runtime.getRuntime().availableProcessors(), String.join(" ", jvmFlags));
         boolean ok = true;
         if (!killsOnly) {
-            Report r = pass("no kills", mix, target, properties, upArgs,
+            Report r = pass("no kills", mix, target, jvmFlags, properties, upArgs,
                     new LoadRun.Options(clients, List.of(), burstAt, Duration.ofSeconds(180), System.err, "load"));
             ok &= verdict(r);
         }
         if (!noKills) {
             System.err.printf(Locale.ROOT, "bench: kill points %s (progress: (acknowledged + final) / (2 x uploads)), seed %d%n",
                     killPoints.stream().map(p -> String.format(Locale.ROOT, "%.2f", p)).toList(), seed);
-            Report r = pass(killCount + " kills", mix, target, properties, upArgs,
+            Report r = pass(killCount + " kills", mix, target, jvmFlags, properties, upArgs,
                     new LoadRun.Options(clients, killPoints, burstAt, Duration.ofSeconds(180), System.err, "load+kills"));
             ok &= verdict(r);
         }
         System.exit(ok ? 0 : 1);
     }
 
-    private static Report pass(String name, LoadMix mix, Path target, Map<String, String> properties, List<String> upArgs,
+    private static Report pass(String name, LoadMix mix, Path target, List<String> jvmFlags, Map<String, String> properties,
+                               List<String> upArgs,
                                LoadRun.Options options) throws Exception {
         Path data = target.resolve("load-data");
         deleteTree(data);
@@ -131,7 +142,7 @@ public final class LoadBench {
         LoadRun.Stack stack = new LoadRun.Stack() {
             @Override
             public JsonNode start() throws Exception {
-                current.set(StackProcess.start(log, Duration.ofSeconds(180), properties, args));
+                current.set(StackProcess.start(log, Duration.ofSeconds(180), jvmFlags, properties, Map.of(), args));
                 return current.get().line();
             }
 

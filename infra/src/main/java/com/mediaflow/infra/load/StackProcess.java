@@ -35,6 +35,9 @@ public final class StackProcess implements AutoCloseable {
     private final JsonNode line;
     private final Path log;
 
+    /** The launcher's JVM flags ({@code ./mediaflow}): serial GC, C1 only. */
+    public static final List<String> LAUNCHER_JVM_FLAGS = List.of("-Xss2m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
     private StackProcess(Process process, JsonNode line, Path log) {
         this.process = process;
         this.line = line;
@@ -59,9 +62,15 @@ public final class StackProcess implements AutoCloseable {
      */
     public static StackProcess start(Path log, Duration timeout, Map<String, String> systemProperties,
                                      Map<String, String> environment, List<String> upArgs) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xss2m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1"));
+        return start(log, timeout, LAUNCHER_JVM_FLAGS, systemProperties, environment, upArgs);
+    }
+
+    /** As {@link #start(Path, Duration, Map, Map, List)}, with these JVM flags instead of the launcher's. */
+    public static StackProcess start(Path log, Duration timeout, List<String> jvmFlags, Map<String, String> systemProperties,
+                                     Map<String, String> environment, List<String> upArgs) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmFlags);
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "up", "--json"));
         command.addAll(upArgs);
