@@ -9,7 +9,8 @@ import java.util.List;
  *     WebP, placeholder JPEG
  * @param placeholder the inline placeholder, or null when the plan asked for none
  * @param perceptualHash the {@link PerceptualHash} of the upright picture, from the same decode
- *     (16 hex digits); null for video posters, and when nothing was decoded
+ *     (its smallest fitted rendition of at least 32x32, else the decoded picture; 16 hex
+ *     digits); null for video posters, and when nothing was decoded
  */
 public record ImageRenditions(List<Rendition> renditions, Placeholder placeholder,
         String perceptualHash) {

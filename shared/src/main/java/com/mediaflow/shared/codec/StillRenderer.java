@@ -66,6 +66,12 @@ final class StillRenderer {
      *       decoded frame, in which case cropping and scaling happen before the orientation
      *       transform so that transform only ever touches rendition-sized pixels.
      *   <li>The placeholder's pixels also give the BlurHash.
+     *   <li>The {@link PerceptualHash} of an opaque picture is taken from its smallest fitted
+     *       output of at least 32x32 (upright): area-scaling a 320-px thumbnail to 32x32 costs
+     *       nothing, where the decoded picture cost as much as its decode (about 5 ms for 1.3 MP,
+     *       225 ms for 12 MP). None (the caller hashes the decoded picture) for transparent
+     *       pictures, whose hash composites the scaled alpha onto white, and when no fitted
+     *       output is that large.
      * </ol>
      *
      * @param stored full stored size {w, h} (the decoded frame may be smaller with lowres)
@@ -108,6 +114,7 @@ final class StillRenderer {
                     (Integer i) -> targets.get(i).need(uprightW, uprightH)).reversed());
 
             Frame previous = null; // smallest upright RGB24 fitted output so far
+            Frame hashSource = null; // the same, of at least PerceptualHash.SIDE on both sides
             for (int i : order) {
                 Target t = targets.get(i);
                 int[] size = t.size(uprightW, uprightH);
@@ -155,9 +162,15 @@ final class StillRenderer {
                 if (t.shape() == Shape.FIT && resultFormat == AV_PIX_FMT_RGB24
                         && (t.encoding() != Encoding.WEBP || !alpha)) {
                     previous = result;
+                    if (!alpha && result.imageWidth >= PerceptualHash.SIDE
+                            && result.imageHeight >= PerceptualHash.SIDE) {
+                        hashSource = result;
+                    }
                 }
             }
-            return new ImageRenditions(List.of(out), placeholder);
+            String hash = hashSource == null ? null
+                    : Filters.hashOf(hashSource, AV_PIX_FMT_RGB24, Transform.NONE, file);
+            return new ImageRenditions(List.of(out), placeholder, hash);
         } catch (FrameFilter.Exception e) {
             throw new CodecException("Cannot filter " + file + " (" + decoded.imageWidth + "x"
                     + decoded.imageHeight + "): expected FFmpeg's filter graph to run, found: "

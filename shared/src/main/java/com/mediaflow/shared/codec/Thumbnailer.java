@@ -110,9 +110,10 @@ public final class Thumbnailer {
                     (w, h) -> Targets.largestNeed(targets, w, h));
             if (decoded.isPresent()) {
                 try (StillDecoder.DecodedStill still = decoded.get()) {
-                    return renderer.render(file, still.frame(), still.renderFormat(), still.upright(), still.stored(),
-                            targets, toSrgb).withPerceptualHash(Filters.hashOf(still.frame(), still.pixelFormat(),
-                            still.upright(), file));
+                    ImageRenditions made = renderer.render(file, still.frame(), still.renderFormat(), still.upright(),
+                            still.stored(), targets, toSrgb);
+                    return made.perceptualHash() != null ? made : made.withPerceptualHash(
+                            Filters.hashOf(still.frame(), still.pixelFormat(), still.upright(), file));
                 }
             }
         }
@@ -208,8 +209,9 @@ public final class Thumbnailer {
                     MediaProbe.clockwiseRotation(grabber.getDisplayRotation()));
             boolean alpha = FfmpegSupport.hasAlpha(FfmpegStills.nativePixelFormat(grabber));
             try (Frame best = VideoPoster.bestPosterFrame(grabber, file)) {
-                return renderer.render(file, best, alpha, upright, FfmpegStills.storedSize(grabber, best), targets,
-                        null);
+                ImageRenditions made = renderer.render(file, best, alpha, upright,
+                        FfmpegStills.storedSize(grabber, best), targets, null);
+                return new ImageRenditions(made.renditions(), made.placeholder()); // posters have no hash
             }
         } catch (FrameGrabber.Exception e) {
             throw new CodecException("Cannot make a poster of " + file
