@@ -64,7 +64,8 @@ public final class StructureValidator {
                 reasons.add(Reason.error(e.code(), e.getMessage()));
             }
         }
-        if (reasons.stream().noneMatch(r -> r.code() == ReasonCode.POLYGLOT)) {
+        // a document package's own directory ends it; its parser checked that nothing follows
+        if (!detected.isPackage() && reasons.stream().noneMatch(r -> r.code() == ReasonCode.POLYGLOT)) {
             archiveDirectoryInTail(source).ifPresent(reasons::add);
         }
         return new Result(Verdict.of(detected, declaredType, reasons), report);
