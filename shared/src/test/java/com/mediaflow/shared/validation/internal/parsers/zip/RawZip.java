@@ -28,6 +28,8 @@ public final class RawZip {
         public Long localSize;
         public int flags = 0x800;
         public byte[] gapBefore = new byte[0];
+        /** False: only the directory names it (its local header sits elsewhere, inside another entry say). */
+        public boolean writeLocal = true;
 
         Entry(String name, byte[] data, boolean deflate) {
             this.name = name;
@@ -80,21 +82,12 @@ public final class RawZip {
         long[] offsets = new long[entries.size()];
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
+            if (!e.writeLocal) {
+                continue;
+            }
             out.writeBytes(e.gapBefore);
             offsets[i] = out.size();
-            byte[] name = e.localName.getBytes(StandardCharsets.UTF_8);
-            u32(out, 0x04034b50L);
-            u16(out, 20);
-            u16(out, e.flags);
-            u16(out, e.method);
-            u32(out, 0);
-            u32(out, e.crc);
-            u32(out, e.compressedSize);
-            u32(out, e.localSize != null ? e.localSize : e.size);
-            u16(out, name.length);
-            u16(out, 0);
-            out.writeBytes(name);
-            out.writeBytes(e.stored);
+            out.writeBytes(local(e));
         }
         long cdStart = out.size();
         for (int i = 0; i < entries.size(); i++) {
@@ -130,6 +123,29 @@ public final class RawZip {
         u16(out, 0);
         out.writeBytes(trailing);
         return out.toByteArray();
+    }
+
+    /** An entry's local header and data, as {@link #bytes()} writes them. */
+    public static byte[] local(Entry e) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] name = e.localName.getBytes(StandardCharsets.UTF_8);
+        u32(out, 0x04034b50L);
+        u16(out, 20);
+        u16(out, e.flags);
+        u16(out, e.method);
+        u32(out, 0);
+        u32(out, e.crc);
+        u32(out, e.compressedSize);
+        u32(out, e.localSize != null ? e.localSize : e.size);
+        u16(out, name.length);
+        u16(out, 0);
+        out.writeBytes(name);
+        out.writeBytes(e.stored);
+        return out.toByteArray();
+    }
+
+    public static Entry entry(String name, byte[] data) {
+        return new Entry(name, data, false);
     }
 
     static byte[] deflate(byte[] data) {
