@@ -451,8 +451,9 @@ class DetectorTest {
     }
 
     @Test
-    void detect_xmlThatIsNotSvg_isUnknown() {
-        assertThat(Detector.detect(ascii("<?xml version=\"1.0\"?><rss version=\"2.0\"></rss>"))).isEqualTo(MediaFormat.UNKNOWN);
+    void detect_xmlThatIsNotSvg_isText() {
+        // plain XML is neither HTML nor SVG: it is text, and served as text/plain
+        assertThat(Detector.detect(ascii("<?xml version=\"1.0\"?><rss version=\"2.0\"></rss>"))).isEqualTo(MediaFormat.TEXT);
     }
 
     // ---- nothing / noise / bounds -----------------------------------------------------------
@@ -463,8 +464,8 @@ class DetectorTest {
     }
 
     @Test
-    void detect_plainText_isUnknown() {
-        assertThat(Detector.detect(ascii("just some notes, nothing to see here\n"))).isEqualTo(MediaFormat.UNKNOWN);
+    void detect_plainText_isText() {
+        assertThat(Detector.detect(ascii("just some notes, nothing to see here\n"))).isEqualTo(MediaFormat.TEXT);
     }
 
     @Test

@@ -55,13 +55,17 @@ public final class TextParser implements FormatParser {
             c.skip(3, "the byte-order mark");
         }
         TextEncoding.Utf8 decoder = new TextEncoding.Utf8();
+        long sequence = c.position();
         while (c.hasRemaining()) {
             long at = c.position();
             byte[] chunk = c.bytes((int) Math.min(CHUNK, c.remaining()), CHUNK, "text");
             for (int i = 0; i < chunk.length; i++) {
+                if (!decoder.pending()) {
+                    sequence = at + i;
+                }
                 String problem = decoder.next(chunk[i] & 0xFF);
                 if (problem != null) {
-                    throw c.invalid("expected UTF-8 text, found " + problem + " at offset " + (at + i));
+                    throw c.invalid("expected UTF-8 text, found " + problem + " at offset " + sequence);
                 }
             }
         }
