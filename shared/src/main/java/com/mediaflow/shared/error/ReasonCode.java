@@ -19,7 +19,7 @@ public enum ReasonCode {
     POLYGLOT(false, "another format is appended after the media's logical end, or an archive directory sits in its last 64 KiB"),
     PDF_ACTIVE_CONTENT(false, "the PDF carries script, launch actions, embedded files, rich media or XFA forms"),
     DOCUMENT_MACROS(false, "the office document carries macros (vbaProject.bin, a macro-enabled type, ODF Basic/ or Scripts/ parts)"),
-    DOCUMENT_EMBEDDED_EXECUTABLE(false, "the office document or text package embeds an executable program (ELF, PE, Mach-O, script), directly or in an OLE object"),
+    DOCUMENT_EMBEDDED_EXECUTABLE(false, "the document package holds an executable program (ELF, PE, Mach-O, script, APK, JAR), as a part or inside an OLE object"),
     DOCUMENT_EMBEDDED_OBJECT(false, "a warning: the office document embeds an OLE object or an ActiveX control; no executable was found in it"),
     DOCUMENT_EXTERNAL_LINK(false, "a warning: the office document has external relationships (remote templates, linked objects, hyperlinks) that a client may fetch"),
     ARCHIVE_LIMIT(false, "the document package has more entries, more uncompressed bytes or a higher compression ratio than its limits (a zip bomb)"),
