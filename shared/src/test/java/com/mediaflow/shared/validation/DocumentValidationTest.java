@@ -230,4 +230,29 @@ class DocumentValidationTest {
         byte[] glued = java.util.Arrays.copyOf(doc, doc.length + 4);
         assertThat(verdict(glued, "a.docx").accepted()).isFalse();
     }
+
+    @Test
+    void packagesWrittenByAnotherWriter_pythonsZipfile_getTheSameVerdicts() throws java.io.IOException {
+        // given the fuzz seeds, written by Python's zipfile (sizes in the local headers, no data
+        // descriptors; some parts stored) rather than java.util.zip
+        java.nio.file.Path dir = java.nio.file.Path.of(
+                "src/test/resources/com/mediaflow/shared/validation/internal/parsers/PackageParserFuzzTestInputs/parse");
+        java.util.function.Function<String, Verdict> seed = name -> {
+            try {
+                return verdict(java.nio.file.Files.readAllBytes(dir.resolve(name)), name);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+
+        // then
+        assertThat(warnings(seed.apply("docx-minimal.docx"))).containsExactly(ReasonCode.DOCUMENT_EXTERNAL_LINK);
+        assertThat(errors(seed.apply("docm-vba.docm"))).containsExactly(ReasonCode.DOCUMENT_MACROS);
+        assertThat(errors(seed.apply("docx-ole-object.docx"))).containsExactly(ReasonCode.DOCUMENT_EMBEDDED_EXECUTABLE);
+        assertThat(seed.apply("docx-embedded-xlsx.docx").reasons()).isEmpty();
+        assertThat(warnings(seed.apply("odt-minimal.odt"))).containsExactly(ReasonCode.DOCUMENT_EXTERNAL_LINK);
+        Verdict book = seed.apply("epub-minimal.epub");
+        assertThat(book.reasons()).isEmpty();
+        assertThat(book.detected()).isEqualTo(MediaFormat.EPUB);
+    }
 }
