@@ -37,7 +37,7 @@ public enum Setting {
     MAX_TRACKS(Integer.toString(Limits.DEFAULTS.maxTracks()), "tracks", "MaxTracks", "validate",
             "most tracks or streams in a container (TRACK_LIMIT)"),
     MAX_NESTING_DEPTH(Integer.toString(Limits.DEFAULTS.maxDepth()), "levels", "MaxNestingDepth", "validate",
-            "deepest nesting of boxes, elements or PDF objects (DEPTH_LIMIT)"),
+            "deepest nesting of boxes, elements, PDF objects or folders of a document package (DEPTH_LIMIT)"),
     MAX_SAMPLE_ENTRIES(Long.toString(Limits.DEFAULTS.maxSampleEntries()), "entries", "MaxSampleEntries", "validate",
             "most entries in one sample table or index (SAMPLE_TABLE_LIMIT)"),
     MAX_FRAME_RATE(Long.toString(Limits.DEFAULTS.maxFrameRate()), "frames/s", "MaxFrameRate", "validate",

@@ -96,7 +96,7 @@ public final class Detector {
         if (markup != null) {
             return markup;
         }
-        return MediaFormat.UNKNOWN;
+        return TextEncoding.looksLikeText(head, n) ? MediaFormat.TEXT : MediaFormat.UNKNOWN;
     }
 
     private static MediaFormat isoBmff(byte[] b, int n) {
@@ -140,11 +140,21 @@ public final class Detector {
         return qt && !major.startsWith("iso") && !major.startsWith("mp4") ? MediaFormat.MOV : MediaFormat.MP4;
     }
 
-    /** A ZIP is an archive; what its first entries are named tells APK, JAR and IPA apart. */
+    /**
+     * A ZIP is an archive; what its first entries are named tells APK, JAR and IPA apart, and
+     * document packages from both: a stored {@code mimetype} first (ODF, EPUB), or
+     * {@code [Content_Types].xml} with {@code word/}, {@code xl/} or {@code ppt/} parts (OOXML, whose
+     * main part's content type, when {@code [Content_Types].xml} lies in the head, tells the
+     * macro-enabled kinds apart). The document parsers check all of it on the whole package.
+     */
     private static MediaFormat zipFlavour(byte[] b, int n) {
         int off = 0;
         int entries = 0;
         MediaFormat flavour = MediaFormat.ZIP;
+        MediaFormat packaged = null;
+        boolean contentTypes = false;
+        String ooxmlTypes = null;
+        MediaFormat ooxmlByName = null;
         while (off + 30 <= n && entries < 64 && u32le(b, off) == 0x04034b50L) {
             int nameLen = u16le(b, off + 26);
             int extraLen = u16le(b, off + 28);
@@ -163,6 +173,20 @@ public final class Detector {
                 flavour = MediaFormat.JAR;
             }
             int flags = u16le(b, off + 6);
+            int method = u16le(b, off + 8);
+            int data = off + 30 + nameLen + extraLen;
+            if (entries == 0 && name.equals("mimetype") && method == 0 && (flags & 0x08) == 0 && compressed <= 128
+                    && data + compressed <= n) {
+                packaged = byPackageMime(new String(b, data, (int) compressed, StandardCharsets.US_ASCII));
+            }
+            if (name.equals("[Content_Types].xml")) {
+                contentTypes = true;
+                ooxmlTypes = Packages.contentTypesText(b, n, data, method, compressed);
+            }
+            if (ooxmlByName == null) {
+                ooxmlByName = name.startsWith("word/") ? MediaFormat.DOCX : name.startsWith("xl/") ? MediaFormat.XLSX
+                        : name.startsWith("ppt/") ? MediaFormat.PPTX : null;
+            }
             long next;
             if ((flags & 0x08) != 0) {
                 // sizes follow the data, as ZipOutputStream, Maven and Gradle write: the next entry
@@ -180,7 +204,27 @@ public final class Detector {
             off = (int) next;
             entries++;
         }
-        return flavour;
+        if (flavour != MediaFormat.ZIP) {
+            return flavour;
+        }
+        if (packaged != null) {
+            return packaged;
+        }
+        if (contentTypes) {
+            MediaFormat byTypes = Packages.ooxmlKind(ooxmlTypes);
+            return byTypes != null ? byTypes : ooxmlByName != null ? ooxmlByName : MediaFormat.ZIP;
+        }
+        return MediaFormat.ZIP;
+    }
+
+    private static MediaFormat byPackageMime(String mime) {
+        return switch (mime) {
+            case "application/vnd.oasis.opendocument.text" -> MediaFormat.ODT;
+            case "application/vnd.oasis.opendocument.spreadsheet" -> MediaFormat.ODS;
+            case "application/vnd.oasis.opendocument.presentation" -> MediaFormat.ODP;
+            case "application/epub+zip" -> MediaFormat.EPUB;
+            default -> null;
+        };
     }
 
     private static boolean isBmp(byte[] b, int n) {

@@ -32,6 +32,19 @@ public enum MediaFormat {
     FLAC("audio/flac", MediaCategory.AUDIO, true, "flac"),
 
     PDF("application/pdf", MediaCategory.DOCUMENT, true, "pdf"),
+    DOCX("application/vnd.openxmlformats-officedocument.wordprocessingml.document", MediaCategory.DOCUMENT, true, "docx", "dotx"),
+    XLSX("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", MediaCategory.DOCUMENT, true, "xlsx", "xltx"),
+    PPTX("application/vnd.openxmlformats-officedocument.presentationml.presentation", MediaCategory.DOCUMENT, true, "pptx",
+            "potx", "ppsx"),
+    DOCM("application/vnd.ms-word.document.macroenabled.12", MediaCategory.DOCUMENT, true, "docm", "dotm"),
+    XLSM("application/vnd.ms-excel.sheet.macroenabled.12", MediaCategory.DOCUMENT, true, "xlsm", "xltm"),
+    PPTM("application/vnd.ms-powerpoint.presentation.macroenabled.12", MediaCategory.DOCUMENT, true, "pptm", "potm",
+            "ppsm"),
+    ODT("application/vnd.oasis.opendocument.text", MediaCategory.DOCUMENT, true, "odt"),
+    ODS("application/vnd.oasis.opendocument.spreadsheet", MediaCategory.DOCUMENT, true, "ods"),
+    ODP("application/vnd.oasis.opendocument.presentation", MediaCategory.DOCUMENT, true, "odp"),
+    EPUB("application/epub+zip", MediaCategory.DOCUMENT, true, "epub"),
+    TEXT("text/plain", MediaCategory.DOCUMENT, true, "txt", "text", "csv", "tsv", "md", "markdown"),
 
     ELF("application/x-executable", MediaCategory.OTHER, false),
     PE("application/vnd.microsoft.portable-executable", MediaCategory.OTHER, false, "exe", "dll"),
@@ -87,6 +100,19 @@ public enum MediaFormat {
         return this == ZIP || this == APK || this == JAR || this == IPA || this == RAR || this == SEVEN_ZIP || this == GZIP;
     }
 
+    /** A ZIP-based document package (OOXML, ODF, EPUB): its own central directory is not a polyglot. */
+    public boolean isPackage() {
+        return switch (this) {
+            case DOCX, XLSX, PPTX, DOCM, XLSM, PPTM, ODT, ODS, ODP, EPUB -> true;
+            default -> false;
+        };
+    }
+
+    /** An OOXML package whose type allows macros. */
+    public boolean isMacroEnabled() {
+        return this == DOCM || this == XLSM || this == PPTM;
+    }
+
     public String defaultExtension() {
         return extensions.isEmpty() ? "bin" : extensions.get(0);
     }
@@ -111,6 +137,7 @@ public enum MediaFormat {
             case "audio/opus", "video/ogg" -> Optional.of(OGG);
             case "audio/x-flac" -> Optional.of(FLAC);
             case "application/x-zip-compressed" -> Optional.of(ZIP);
+            case "text/csv", "text/markdown", "text/x-markdown", "text/tab-separated-values" -> Optional.of(TEXT);
             default -> Optional.empty();
         };
     }

@@ -10,9 +10,11 @@ import com.mediaflow.shared.validation.internal.parsers.JpegParser;
 import com.mediaflow.shared.validation.internal.parsers.Mp3Parser;
 import com.mediaflow.shared.validation.internal.parsers.OggParser;
 import com.mediaflow.shared.validation.internal.parsers.PngParser;
+import com.mediaflow.shared.validation.internal.parsers.TextParser;
 import com.mediaflow.shared.validation.internal.parsers.TiffParser;
 import com.mediaflow.shared.validation.internal.parsers.WavParser;
 import com.mediaflow.shared.validation.internal.parsers.WebpParser;
+import com.mediaflow.shared.validation.internal.parsers.document.PackageParser;
 import com.mediaflow.shared.validation.internal.parsers.pdf.PdfParser;
 import java.util.Optional;
 
@@ -36,6 +38,8 @@ public final class Parsers {
             case WAV -> new WavParser();
             case FLAC -> new FlacParser();
             case PDF -> new PdfParser();
+            case DOCX, XLSX, PPTX, DOCM, XLSM, PPTM, ODT, ODS, ODP, EPUB -> new PackageParser(format);
+            case TEXT -> new TextParser();
             default -> null;
         };
         return Optional.ofNullable(parser);

@@ -64,7 +64,8 @@ public final class StructureValidator {
                 reasons.add(Reason.error(e.code(), e.getMessage()));
             }
         }
-        if (reasons.stream().noneMatch(r -> r.code() == ReasonCode.POLYGLOT)) {
+        // a document package's own directory ends it; its parser checked that nothing follows
+        if (!detected.isPackage() && reasons.stream().noneMatch(r -> r.code() == ReasonCode.POLYGLOT)) {
             archiveDirectoryInTail(source).ifPresent(reasons::add);
         }
         return new Result(Verdict.of(detected, declaredType, reasons), report);
@@ -91,7 +92,7 @@ public final class StructureValidator {
 
     /**
      * Bytes after the format's logical end: another format there is a polyglot; zero padding is
-     * fine; anything else is recorded as a warning. A JPEG may carry further JPEGs (MPF gain maps,
+     * fine; anything else (text included) is recorded as a warning. A JPEG may carry further JPEGs (MPF gain maps,
      * the second picture of an MPO), so for JPEG another JPEG is not a polyglot.
      */
     static Optional<Reason> polyglotAfterEnd(ByteSource source, MediaFormat f, StructureReport r) {
@@ -113,7 +114,7 @@ public final class StructureValidator {
             return Optional.empty();
         }
         MediaFormat behind = Detector.detect(head, n);
-        if (behind == MediaFormat.UNKNOWN || (f == MediaFormat.JPEG && behind == MediaFormat.JPEG)) {
+        if (behind == MediaFormat.UNKNOWN || behind == MediaFormat.TEXT || (f == MediaFormat.JPEG && behind == MediaFormat.JPEG)) {
             return allZero ? Optional.empty() : Optional.of(Reason.warning(ReasonCode.POLYGLOT, f.name() + " ends at offset "
                     + end + ", and " + trailing + " unrecognised bytes follow"));
         }

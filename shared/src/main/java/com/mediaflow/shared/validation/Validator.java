@@ -49,7 +49,7 @@ final class Validator {
                     "expected media, found " + detected.mimeType() + " markup, which can carry script" + claim));
         } else if (!detected.accepted()) {
             reasons.add(Reason.error(ReasonCode.UNSUPPORTED_TYPE,
-                    "expected a supported image, video, audio or PDF format, found unrecognised content" + claim));
+                    "expected a supported image, video, audio or document format, found unrecognised content" + claim));
         } else {
             mismatch(detected, byType.orElse(null), "Content-Type '" + declaredType + "'").ifPresent(reasons::add);
             mismatch(detected, byName.orElse(null), "extension of '" + name + "'").ifPresent(reasons::add);

@@ -93,8 +93,8 @@ class DetectorTest {
     }
 
     @Test
-    void detect_bmThenTextNotBmpHeader_isUnknown() {
-        assertThat(Detector.detect(ascii("BMW owners club newsletter, issue 4"))).isEqualTo(MediaFormat.UNKNOWN);
+    void detect_bmThenTextNotBmpHeader_isText() {
+        assertThat(Detector.detect(ascii("BMW owners club newsletter, issue 4"))).isEqualTo(MediaFormat.TEXT);
     }
 
     // ---- ISO base media file format --------------------------------------------------------
@@ -222,9 +222,9 @@ class DetectorTest {
         // given Notepad's "Unicode" text: BOM FF FE, then " hello" in UTF-16LE; FF FE reads as an MPEG-1 Layer I sync
         byte[] text = concat(bytes(0xFF, 0xFE), " hello".getBytes(StandardCharsets.UTF_16LE));
 
-        assertThat(Detector.detect(text)).isEqualTo(MediaFormat.UNKNOWN);
+        assertThat(Detector.detect(text)).isEqualTo(MediaFormat.TEXT);
         assertThat(Detector.detect(concat(bytes(0xFF, 0xFE), "Title,Date".getBytes(StandardCharsets.UTF_16LE))))
-                .isEqualTo(MediaFormat.UNKNOWN);
+                .isEqualTo(MediaFormat.TEXT);
     }
 
     @Test
@@ -451,8 +451,9 @@ class DetectorTest {
     }
 
     @Test
-    void detect_xmlThatIsNotSvg_isUnknown() {
-        assertThat(Detector.detect(ascii("<?xml version=\"1.0\"?><rss version=\"2.0\"></rss>"))).isEqualTo(MediaFormat.UNKNOWN);
+    void detect_xmlThatIsNotSvg_isText() {
+        // plain XML is neither HTML nor SVG: it is text, and served as text/plain
+        assertThat(Detector.detect(ascii("<?xml version=\"1.0\"?><rss version=\"2.0\"></rss>"))).isEqualTo(MediaFormat.TEXT);
     }
 
     // ---- nothing / noise / bounds -----------------------------------------------------------
@@ -463,8 +464,8 @@ class DetectorTest {
     }
 
     @Test
-    void detect_plainText_isUnknown() {
-        assertThat(Detector.detect(ascii("just some notes, nothing to see here\n"))).isEqualTo(MediaFormat.UNKNOWN);
+    void detect_plainText_isText() {
+        assertThat(Detector.detect(ascii("just some notes, nothing to see here\n"))).isEqualTo(MediaFormat.TEXT);
     }
 
     @Test
