@@ -17,6 +17,7 @@ import com.mediaflow.shared.codec.Targets.Encoding;
 import com.mediaflow.shared.codec.Targets.Shape;
 import com.mediaflow.shared.codec.Targets.Target;
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.shared.metrics.StepMetrics;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -109,6 +110,7 @@ final class StillRenderer {
 
             Frame previous = null; // smallest upright RGB24 fitted output so far
             for (int i : order) {
+                long renditionStarted = System.nanoTime();
                 Target t = targets.get(i);
                 int[] size = t.size(uprightW, uprightH);
                 Frame result;
@@ -156,6 +158,8 @@ final class StillRenderer {
                         && (t.encoding() != Encoding.WEBP || !alpha)) {
                     previous = result;
                 }
+                StepMetrics.current().millis(StepMetrics.RENDITION_DURATION_PREFIX + t.name(),
+                        (System.nanoTime() - renditionStarted) / 1_000_000);
             }
             return new ImageRenditions(List.of(out), placeholder);
         } catch (FrameFilter.Exception e) {
