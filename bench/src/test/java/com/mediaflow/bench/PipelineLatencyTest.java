@@ -48,6 +48,13 @@ class PipelineLatencyTest {
     }
 
     @Test
+    void failures_sumEveryStepsItemsFailed() throws Exception {
+        assertThat(PipelineLatency.StageLines.failures(List.of(emf("validate", "\"ItemsFailed\":0,\"ItemsProcessed\":1"),
+                emf("thumbnail", "\"ItemsFailed\":1,\"ItemsProcessed\":0"), emf("finalize", "\"ItemsFailed\":1")))).isEqualTo(2);
+        assertThat(PipelineLatency.StageLines.failures(List.of(emf("validate", "\"ItemsFailed\":0")))).isZero();
+    }
+
+    @Test
     void withComment_changesTheBytes_notThePicture() throws Exception {
         BufferedImage img = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < 48; y++) {
