@@ -133,7 +133,7 @@ public final class PipelineLatency {
                         .epochMillis();
                 long thumbAt = firstThumbnail(stack.writes(), media, manifest.value().outputs())
                         .orElseThrow(() -> new IllegalStateException(key + ": READY without a logged thumbnail write"));
-                List<String> lines = awaitFinalizeLine(stack, linesBefore);
+                List<String> lines = awaitStepLines(stack, linesBefore);
                 boolean failedOnce = StageLines.failures(lines) > 0;
                 if (timed && failedOnce) {
                     retried.add(key);
@@ -209,20 +209,25 @@ public final class PipelineLatency {
     }
 
     /**
-     * The metric lines written since {@code from}, once finalize's line with the upload's
-     * {@code UploadToReadyLatency} is among them (finalize writes its lines when its invocation
-     * ends, just after the completion event).
+     * The metric lines written since {@code from}, once every step's line is among them: finalize's
+     * with the upload's {@code UploadToReadyLatency}, and validate's, thumbnail's and metadata's. A
+     * step writes its line when its invocation ends, after it has told the next step, so the line
+     * can come after finalize's; waiting for it keeps it out of the next upload's lines.
      */
-    private static List<String> awaitFinalizeLine(EmbeddedStack stack, int from) throws InterruptedException {
+    private static List<String> awaitStepLines(EmbeddedStack stack, int from) throws InterruptedException {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (true) {
             List<String> all = stack.metrics().lines();
             List<String> mine = all.subList(Math.min(from, all.size()), all.size());
-            if (mine.stream().anyMatch(l -> l.contains("\"" + StepMetrics.UPLOAD_TO_READY_LATENCY + "\""))) {
+            boolean complete = mine.stream().anyMatch(l -> l.contains("\"" + StepMetrics.UPLOAD_TO_READY_LATENCY + "\""));
+            for (String step : List.of("validate", "thumbnail", "metadata")) {
+                complete &= mine.stream().anyMatch(l -> l.contains("\"Step\":\"" + step + "\"") && l.contains(StepMetrics.ITEM_DURATION));
+            }
+            if (complete) {
                 return mine;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no finalize metric line with " + StepMetrics.UPLOAD_TO_READY_LATENCY + " within 10 s");
+                throw new IllegalStateException("not every step's metric line within 10 s of the completion event: " + mine);
             }
             Thread.sleep(2);
         }
