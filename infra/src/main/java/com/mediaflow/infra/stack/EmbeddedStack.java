@@ -237,6 +237,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private final PersistentQueues persistentQueues;
     private int restoredMessages;
     private final MetricLines metricLines = new MetricLines();
+    /** When each object was written, to the millisecond (S3Proxy's own times are whole seconds). */
+    private WriteLog writeLog;
     /** The last scheduled runs, what each answered or threw: what a test that waited in vain shows. */
     private final java.util.Deque<String> scheduledRuns = new java.util.ArrayDeque<>();
     /** The template's HTTP API (the upload API) on 127.0.0.1. */
@@ -289,7 +291,8 @@ public final class EmbeddedStack implements AutoCloseable {
                 blobs = new InFlightWritesHidden(new TransientNio2BlobStore());
             }
             // UploadPart and ListParts of an upload no longer open answer 404 NoSuchUpload, as S3's do
-            NotifyingBlobStore notifying = new NotifyingBlobStore(new OpenUploadsOnly(blobs),
+            this.writeLog = new WriteLog(new OpenUploadsOnly(blobs));
+            NotifyingBlobStore notifying = new NotifyingBlobStore(writeLog,
                     new S3EventFactory(REGION, ACCESS_KEY), (url, body) -> sqs.sendMessage(b -> b.queueUrl(url).messageBody(body)));
             // Buckets, queues and notifications before the S3 endpoint opens: on a restart over a data
             // folder the buckets exist already, and a PUT let in before its bucket's notifications were
@@ -395,6 +398,11 @@ public final class EmbeddedStack implements AutoCloseable {
     /** The metric lines (CloudWatch EMF) the functions of this stack wrote, the last {@value MetricLines#KEEP}. */
     public MetricLines metrics() {
         return metricLines;
+    }
+
+    /** The objects written through this stack's S3 endpoint, each with the store's write time to the millisecond. */
+    public WriteLog writes() {
+        return writeLog;
     }
 
     // ------------------------------------------------------------------ resources

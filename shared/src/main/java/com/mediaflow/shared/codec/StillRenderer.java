@@ -17,6 +17,7 @@ import com.mediaflow.shared.codec.Targets.Encoding;
 import com.mediaflow.shared.codec.Targets.Shape;
 import com.mediaflow.shared.codec.Targets.Target;
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.shared.metrics.StepMetrics;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,6 +117,7 @@ final class StillRenderer {
             Frame previous = null; // smallest upright RGB24 fitted output so far
             Frame hashSource = null; // the same, of at least PerceptualHash.SIDE on both sides
             for (int i : order) {
+                long renditionStarted = System.nanoTime();
                 Target t = targets.get(i);
                 int[] size = t.size(uprightW, uprightH);
                 Frame result;
@@ -167,6 +169,8 @@ final class StillRenderer {
                         hashSource = result;
                     }
                 }
+                StepMetrics.current().millis(StepMetrics.RENDITION_DURATION_PREFIX + t.name(),
+                        (System.nanoTime() - renditionStarted) / 1_000_000);
             }
             String hash = hashSource == null ? null
                     : Filters.hashOf(hashSource, AV_PIX_FMT_RGB24, Transform.NONE, file);

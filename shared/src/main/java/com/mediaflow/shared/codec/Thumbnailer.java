@@ -8,6 +8,7 @@ import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameGrabber;
 
 import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.shared.metrics.StepMetrics;
 
 /**
  * Makes the renditions of images and of video poster frames with FFmpeg (through JavaCV): fitted
@@ -105,10 +106,12 @@ public final class Thumbnailer {
         }
         String file = source.toAbsolutePath().toString();
         SrgbConverter toSrgb = SrgbConverter.forFile(source);
+        long decodeStarted = System.nanoTime();
         for (StillDecoder decoder : StillDecoder.CHAIN) {
             Optional<StillDecoder.DecodedStill> decoded = decoder.decode(source, file, exifOrientation,
                     (w, h) -> Targets.largestNeed(targets, w, h));
             if (decoded.isPresent()) {
+                StepMetrics.current().millis(StepMetrics.DECODE_DURATION, (System.nanoTime() - decodeStarted) / 1_000_000);
                 try (StillDecoder.DecodedStill still = decoded.get()) {
                     ImageRenditions made = renderer.render(file, still.frame(), still.renderFormat(), still.upright(),
                             still.stored(), targets, toSrgb);

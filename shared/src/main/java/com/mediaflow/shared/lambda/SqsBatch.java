@@ -7,6 +7,8 @@ import com.mediaflow.shared.error.MediaflowException;
 import com.mediaflow.shared.metrics.StepMetrics;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,6 +102,7 @@ public final class SqsBatch {
     /** The handler, with each record's outcome and duration recorded. */
     private static RecordHandler timed(StepMetrics.Invocation invocation, RecordHandler handler) {
         return message -> {
+            queueWait(message).ifPresent(ms -> invocation.millis(StepMetrics.QUEUE_WAIT, ms));
             long started = System.nanoTime();
             boolean ok = false;
             try {
@@ -111,6 +114,25 @@ public final class SqsBatch {
                 invocation.count(StepMetrics.ITEMS_FAILED, ok ? 0 : 1);
             }
         };
+    }
+
+    /**
+     * How long a record waited on its queue, by SQS's own clock: ApproximateFirstReceiveTimestamp
+     * minus SentTimestamp (epoch milliseconds); empty on a later receive (a retry waited out its
+     * visibility timeout) or when either attribute is missing or not a number.
+     */
+    static OptionalLong queueWait(SQSEvent.SQSMessage message) {
+        Map<String, String> a = message.getAttributes();
+        if (a == null || !"1".equals(a.get("ApproximateReceiveCount"))) {
+            return OptionalLong.empty();
+        }
+        try {
+            long sent = Long.parseLong(a.get("SentTimestamp"));
+            long received = Long.parseLong(a.get("ApproximateFirstReceiveTimestamp"));
+            return OptionalLong.of(Math.max(0, received - sent));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private static SQSBatchResponse withContext(SQSEvent event, Context context, int maxReceiveCount, FailureRecorder recorder,

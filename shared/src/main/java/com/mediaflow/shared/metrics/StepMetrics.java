@@ -27,6 +27,20 @@ public final class StepMetrics {
     public static final String BYTES_OUT = "BytesOut";
     public static final String QUARANTINES = "Quarantines";
     public static final String UPLOAD_TO_READY_LATENCY = "UploadToReadyLatency";
+    /** A record's wait on its queue: SQS's ApproximateFirstReceiveTimestamp minus its SentTimestamp, first receives only. */
+    public static final String QUEUE_WAIT = "QueueWait";
+    /** A media step's download of the original (thumbnail, metadata). */
+    public static final String DOWNLOAD_DURATION = "DownloadDuration";
+    /** A media step's own work on the downloaded original: for thumbnail, the decode, every rendition and the pHash. */
+    public static final String PROCESS_DURATION = "ProcessDuration";
+    /** A media step's PUTs of its renditions, one after the other. */
+    public static final String STORE_DURATION = "StoreDuration";
+    /** Validate's server-side copy of an accepted upload to the media bucket. */
+    public static final String COPY_DURATION = "CopyDuration";
+    /** The thumbnail step's one decode of a still (before any rendition is made). */
+    public static final String DECODE_DURATION = "DecodeDuration";
+    /** Prefix of one metric per rendition name ({@code RenditionDuration.thumb-320.jpg}): its scale, colour conversion and encode. */
+    public static final String RENDITION_DURATION_PREFIX = "RenditionDuration.";
 
     private static final ThreadLocal<Invocation> CURRENT = new ThreadLocal<>();
     private static final Invocation DISCARD = new Invocation(null);

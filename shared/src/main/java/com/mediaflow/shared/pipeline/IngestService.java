@@ -255,7 +255,11 @@ public final class IngestService {
             throw deleting(upload, mediaId);
         }
         if (claimer && item.status() == MediaStatus.PROCESSING) {
-            if (!store.copyIfMatch(ingestBucket, upload.key(), upload.etag(), mediaBucket, original.key(), verdict.detectedType())) {
+            long copyStarted = System.nanoTime();
+            boolean copied = store.copyIfMatch(ingestBucket, upload.key(), upload.etag(), mediaBucket, original.key(),
+                    verdict.detectedType());
+            StepMetrics.current().millis(StepMetrics.COPY_DURATION, (System.nanoTime() - copyStarted) / 1_000_000);
+            if (!copied) {
                 release(upload, mediaId);
                 throw new StorageException("s3://" + ingestBucket + "/" + upload.key()
                         + " changed while it was validated (ETag " + upload.etag() + " no longer matches); claim on media "

@@ -193,8 +193,10 @@ final class StepRunner {
         try {
             Files.createDirectories(workDir);
             original = Files.createTempFile(workDir, step.name() + "-", ".bin");
+            long downloadStarted = System.nanoTime();
             store.download(mediaBucket, message.key(), original);
             long started = System.nanoTime();
+            StepMetrics.current().millis(StepMetrics.DOWNLOAD_DURATION, (started - downloadStarted) / 1_000_000);
             MediaStep.Output out;
             List<Reason> warnings = new ArrayList<>();
             try (CodecWarnings.Scope codec = CodecWarnings.open()) {
@@ -203,6 +205,8 @@ final class StepRunner {
                 // what the codecs put up with (broken EXIF, an unusable ICC profile, ...), named by step
                 codec.warnings().forEach(w -> warnings.add(Reason.warning(w.code(), step.name() + ": " + w.message())));
             }
+            long storeStarted = System.nanoTime();
+            StepMetrics.current().millis(StepMetrics.PROCESS_DURATION, (storeStarted - started) / 1_000_000);
             List<Output> outputs = new ArrayList<>();
             for (Rendition r : out.renditions()) {
                 String key = message.shadowCopy() ? Keys.shadowRendition(message.mediaId(), step.name(), r.name())
@@ -210,6 +214,7 @@ final class StepRunner {
                 store.putRendition(mediaBucket, key, r.bytes(), r.contentType());
                 outputs.add(new Output(r.kind(), key, r.contentType(), r.width(), r.height(), (long) r.bytes().length));
             }
+            StepMetrics.current().millis(StepMetrics.STORE_DURATION, (System.nanoTime() - storeStarted) / 1_000_000);
             LOG.info("{} for {} made {} renditions in {} ms", step.name(), message.mediaId(), outputs.size(),
                     (System.nanoTime() - started) / 1_000_000);
             return new StepResult(message.mediaId(), step.name(), outputs, out.metadata(), List.copyOf(warnings));

@@ -71,6 +71,26 @@ class SqsBatchTest {
         assertThat(SqsBatch.process(emptyRecords, m -> { }).getBatchItemFailures()).isEmpty();
     }
 
+    @Test
+    void queueWait_isFirstReceiveMinusSent_onTheFirstReceiveOnly() {
+        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+        m.setAttributes(java.util.Map.of("SentTimestamp", "1700000000100", "ApproximateFirstReceiveTimestamp", "1700000000142",
+                "ApproximateReceiveCount", "1"));
+        assertThat(SqsBatch.queueWait(m)).hasValue(42);
+
+        // a retry's wait is its visibility timeout, not the hop
+        m.setAttributes(java.util.Map.of("SentTimestamp", "1700000000100", "ApproximateFirstReceiveTimestamp", "1700000000142",
+                "ApproximateReceiveCount", "2"));
+        assertThat(SqsBatch.queueWait(m)).isEmpty();
+        // attributes missing (a hand-made event) or not numbers: nothing, and no failure
+        m.setAttributes(java.util.Map.of("ApproximateReceiveCount", "1"));
+        assertThat(SqsBatch.queueWait(m)).isEmpty();
+        m.setAttributes(java.util.Map.of("SentTimestamp", "x", "ApproximateFirstReceiveTimestamp", "1", "ApproximateReceiveCount", "1"));
+        assertThat(SqsBatch.queueWait(m)).isEmpty();
+        m.setAttributes(null);
+        assertThat(SqsBatch.queueWait(m)).isEmpty();
+    }
+
     private static SQSEvent event(String... ids) {
         List<SQSEvent.SQSMessage> records = new ArrayList<>();
         for (String id : ids) {
