@@ -32,7 +32,8 @@ import org.bytedeco.javacv.FrameFilter;
  * Renders every target of a picture from one decoded packed frame: crop, Lanczos scale and the
  * orientation transform per rendition, each cut from the previous larger output where it can be,
  * the ICC conversion to sRGB at rendition size, and the encoders (mjpeg, libwebp, the placeholder
- * JPEG within its budget and its BlurHash).
+ * JPEG within its budget and its BlurHash). The JPEG and WebP encodes run beside the scaling
+ * ({@link BackgroundEncodes}); the renditions come out in plan order either way.
  */
 final class StillRenderer {
     /** Packed formats whose bytes start R, G, B: used as they are when no filter is needed. */
@@ -98,7 +99,10 @@ final class StillRenderer {
         List<FFmpegFrameFilter> filters = new ArrayList<>();
         List<Frame> converted = new ArrayList<>();
         Rendition[] out = new Rendition[targets.size()];
+        long[] renderNanos = new long[targets.size()];
+        long[] encodeNanos = new long[targets.size()];
         Placeholder placeholder = null;
+        BackgroundEncodes encodes = new BackgroundEncodes();
         try {
             Frame base = decoded;
             int baseFormat = decodedFormat;
@@ -144,16 +148,27 @@ final class StillRenderer {
                     pixels = toSrgb.convert(result, resultFormat == AV_PIX_FMT_RGB24 ? 3 : 4);
                     converted.add(pixels);
                 }
+                Frame px = pixels;
+                int pxFormat = resultFormat;
+                int at = i;
                 switch (t.encoding()) {
-                    case JPEG -> out[i] = new Rendition(t.kind(), t.name(), "image/jpeg",
-                            FfmpegSupport.encodeStill(pixels, resultFormat, AV_CODEC_ID_MJPEG,
-                                    AV_PIX_FMT_YUVJ420P, qscale, Path.of(file)),
-                            size[0], size[1]);
-                    case WEBP -> out[i] = new Rendition(t.kind(), t.name(), "image/webp",
-                            FfmpegSupport.encodeStill(pixels, resultFormat, WEBP_ENCODER,
-                                    alpha ? AV_PIX_FMT_YUVA420P : AV_PIX_FMT_YUV420P,
-                                    t.quality(), t.effort(), Path.of(file)),
-                            size[0], size[1]);
+                    case JPEG -> encodes.submit(() -> {
+                        long started = System.nanoTime();
+                        out[at] = new Rendition(t.kind(), t.name(), "image/jpeg",
+                                FfmpegSupport.encodeStill(px, pxFormat, AV_CODEC_ID_MJPEG,
+                                        AV_PIX_FMT_YUVJ420P, qscale, Path.of(file)),
+                                size[0], size[1]);
+                        encodeNanos[at] = System.nanoTime() - started;
+                    });
+                    case WEBP -> encodes.submit(() -> {
+                        long started = System.nanoTime();
+                        out[at] = new Rendition(t.kind(), t.name(), "image/webp",
+                                FfmpegSupport.encodeStill(px, pxFormat, WEBP_ENCODER,
+                                        alpha ? AV_PIX_FMT_YUVA420P : AV_PIX_FMT_YUV420P,
+                                        t.quality(), t.effort(), Path.of(file)),
+                                size[0], size[1]);
+                        encodeNanos[at] = System.nanoTime() - started;
+                    });
                     case PLACEHOLDER -> {
                         placeholder = placeholder(filters, t, pixels, resultFormat, file);
                         out[i] = new Rendition(t.kind(), t.name(), "image/jpeg",
@@ -169,8 +184,12 @@ final class StillRenderer {
                         hashSource = result;
                     }
                 }
-                StepMetrics.current().millis(StepMetrics.RENDITION_DURATION_PREFIX + t.name(),
-                        (System.nanoTime() - renditionStarted) / 1_000_000);
+                renderNanos[i] = System.nanoTime() - renditionStarted;
+            }
+            encodes.awaitAll();
+            for (int i : order) {
+                StepMetrics.current().millis(StepMetrics.RENDITION_DURATION_PREFIX + targets.get(i).name(),
+                        (renderNanos[i] + encodeNanos[i]) / 1_000_000);
             }
             String hash = hashSource == null ? null
                     : Filters.hashOf(hashSource, AV_PIX_FMT_RGB24, Transform.NONE, file);
@@ -180,6 +199,7 @@ final class StillRenderer {
                     + decoded.imageHeight + "): expected FFmpeg's filter graph to run, found: "
                     + e.getMessage(), e);
         } finally {
+            encodes.close(); // the encodes read these frames: wait for them before freeing
             converted.forEach(Frame::close);
             closeAll(filters, file);
         }
