@@ -7,12 +7,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 /**
  * The encodes of one {@link StillRenderer#render} call, run beside its scaling: while the caller's
  * thread scales the next rendition, the previous one is encoded on a pool thread (the display
  * WebP, the largest single cost, overlaps the display JPEG and every thumbnail). One thread fewer
- * than the machine has cores; with one core everything runs on the caller's thread, in order.
+ * than the machine has cores; an encode runs on the caller's thread when every pool thread is
+ * busy (another render's encodes, as when several steps run in one JVM), so no render ever waits
+ * in a queue behind another's, and with one core everything runs on the caller's thread.
  *
  * <p>The frames an encode reads must outlive it: {@link #close()} waits for every encode,
  * failed or not, and only then may the caller free them.
@@ -25,14 +28,28 @@ final class BackgroundEncodes implements AutoCloseable {
         return t;
     });
 
+    /** A permit per pool thread: taken when an encode goes to the pool, given back when it ends. */
+    private static final Semaphore IDLE = new Semaphore(Math.max(0, THREADS));
+
     private final List<Future<?>> pending = new ArrayList<>();
 
-    /** Runs {@code encode} on the pool (on this thread when there is none). */
+    /** Runs {@code encode} on an idle pool thread, or on this thread when none is idle. */
     void submit(Runnable encode) {
-        if (POOL == null) {
+        if (POOL == null || !IDLE.tryAcquire()) {
             encode.run();
-        } else {
-            pending.add(POOL.submit(encode));
+            return;
+        }
+        try {
+            pending.add(POOL.submit(() -> {
+                try {
+                    encode.run();
+                } finally {
+                    IDLE.release();
+                }
+            }));
+        } catch (RuntimeException e) {
+            IDLE.release();
+            throw e;
         }
     }
 

@@ -2,30 +2,58 @@ package com.mediaflow.shared.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.mediaflow.shared.error.CodecException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class BackgroundEncodesTest {
 
     @Test
-    void awaitAll_anEncodeFailed_throwsItsExceptionAfterTheOthersFinished() {
+    void awaitAll_anEncodeFailed_throwsItsException_andCloseWaitsForTheOthers() {
         AtomicBoolean otherDone = new AtomicBoolean();
         BackgroundEncodes encodes = new BackgroundEncodes();
-        encodes.submit(() -> {
-            throw new CodecException("Cannot encode thumb-320.jpg: expected success, found EINVAL");
-        });
         encodes.submit(() -> {
             sleep(50);
             otherDone.set(true);
         });
 
-        assertThatThrownBy(encodes::awaitAll).isInstanceOf(CodecException.class)
-                .hasMessageContaining("thumb-320.jpg");
+        // on the pool it is thrown by awaitAll, on this thread (pool busy, one core) by submit
+        assertThatThrownBy(() -> {
+            encodes.submit(() -> {
+                throw new CodecException("Cannot encode thumb-320.jpg: expected success, found EINVAL");
+            });
+            encodes.awaitAll();
+        }).isInstanceOf(CodecException.class).hasMessageContaining("thumb-320.jpg");
+        encodes.close();
         assertThat(otherDone).isTrue();
+    }
+
+    @Test
+    void submit_everyPoolThreadBusy_runsOnTheCallersThread() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() == 2, "one pool thread on two cores");
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<Thread> first = new AtomicReference<>();
+        AtomicReference<Thread> second = new AtomicReference<>();
+        BackgroundEncodes encodes = new BackgroundEncodes();
+        encodes.submit(() -> {
+            first.set(Thread.currentThread());
+            started.countDown();
+            await(release);
+        });
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+
+        encodes.submit(() -> second.set(Thread.currentThread()));
+        release.countDown();
+        encodes.awaitAll();
+
+        assertThat(first.get()).isNotSameAs(Thread.currentThread());
+        assertThat(second.get()).as("not queued behind the busy pool thread").isSameAs(Thread.currentThread());
     }
 
     @Test
@@ -59,6 +87,14 @@ class BackgroundEncodesTest {
 
         assertThat(done).isTrue();
         assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void sleep(long ms) {
