@@ -45,31 +45,31 @@ class UnreadBodyIT {
     static RequestBody late(byte[] bytes, long millis) {
         return RequestBody.fromContentProvider(() -> new InputStream() {
             private final InputStream in = new ByteArrayInputStream(bytes);
-            private boolean waited;
+            private boolean started;
 
             @Override
             public int read() throws IOException {
-                waitOnce();
-                return in.read();
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
             }
 
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                waitOnce();
+                if (!started) {
+                    started = true;
+                    sleep(millis);
+                }
                 return in.read(b, off, len);
             }
-
-            private void waitOnce() {
-                if (!waited) {
-                    waited = true;
-                    try {
-                        Thread.sleep(millis);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
         }, bytes.length, "application/octet-stream");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static byte[] utf8(String s) {
