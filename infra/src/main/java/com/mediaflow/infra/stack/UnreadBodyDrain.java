@@ -21,10 +21,10 @@ import org.gaul.shaded.org.eclipse.jetty.util.Callback;
  * servlet, so the answer is committed before Jetty (12.1, shaded in S3Proxy 4.1.0) learns that
  * the body was not read. Jetty then reads what body has already arrived
  * ({@code HttpStream.consumeAvailable}); when the rest is still on its way it fails the exchange
- * as "Unconsumed" and closes the socket. A client that sends the body right after its headers (the
- * SDK's url-connection client does so for the JSON documents and parts in UnreadBodyIT: no
- * {@code Expect: 100-continue}) is then still writing: its write fails ("Error writing request body to server") and it never reads the
- * answer that was sent. The SDK retries such an IOException, and a retried conditional write can
+ * as "Unconsumed" and closes the socket. A client that sends the body right after its headers
+ * (the SDK's url-connection client does so for the JSON documents and parts in UnreadBodyIT: no
+ * {@code Expect: 100-continue}) is then still writing: its write fails ("Error writing request
+ * body to server") and it never reads the answer that was sent. The SDK retries such an IOException, and a retried conditional write can
  * be answered differently than the first attempt was (a lost success reads as 412).
  *
  * <p>Here the body is read to its end after the handler has answered and before Jetty's own
