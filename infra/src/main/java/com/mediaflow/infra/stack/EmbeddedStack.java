@@ -315,6 +315,9 @@ public final class EmbeddedStack implements AutoCloseable {
                             List.of("http://127\\.0\\.0\\.1:[0-9]+", "http://localhost:[0-9]+"),
                             List.of("GET", "HEAD", "POST", "PUT"), List.of("*"), List.of("ETag"), "false"))
                     .build();
+            // a PUT S3Proxy answers unread (a failed If-Match, a closed upload) would otherwise close
+            // the connection under a client still sending the body: "Error writing request body"
+            UnreadBodyDrain.install(s3Proxy);
             try {
                 s3Proxy.start();
             } catch (Exception e) {

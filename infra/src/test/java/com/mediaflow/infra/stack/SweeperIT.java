@@ -177,6 +177,44 @@ class SweeperIT {
         }
     }
 
+    /**
+     * The sweeper's FAILED write to a stuck item applied, but its answer lost (the SDK's retry then
+     * answered 412, or no answer came): putJsonIfMatch says false and the manifest's ETag is no longer
+     * the judged one. The item must still be announced, or its uploads stay PROCESSING for good (the
+     * sweeper looks only at manifests PROCESSING): IamIT's stuck-item test timed out so on 3 Dec.
+     */
+    @Test
+    void stuckItemFailedByAWriteWhoseAnswerWasLost_isStillAnnounced() throws Exception {
+        Path voice = SyntheticMedia.voiceNoteWav(tmp.resolve("voice.wav"), 16_000, 1.0, 0.5);
+        String key = "lost-answer/voice.wav";
+        try (StackFixture fx = StackFixture.start(EmbeddedStack.start(options(null).withEnvironment(Map.of("X264_PRESET", "bogus"))))) {
+            String etag = fx.upload(voice, key, "audio/wav");
+            String mediaId = StackFixture.await(() -> Receipts.find(fx.store, fx.media, fx.ingest, key, etag)
+                    .map(Receipt::mediaId), WAIT, "the receipt naming the item");
+            StackFixture.await(() -> fx.store.exists(fx.media, Keys.stepResult(mediaId, "metadata")) ? Optional.of(true)
+                    : Optional.empty(), WAIT, "metadata's result (transcode fails its initialisation)");
+            var judged = fx.store.getJsonVersioned(fx.media, Keys.manifest(mediaId), Manifest.class).orElseThrow();
+            assertThat(judged.value().status()).isEqualTo(MediaStatus.PROCESSING);
+            var reason = com.mediaflow.shared.validation.Reason.error(ReasonCode.STALLED, "sweeper: lost-answer test");
+            // the write as markItemFailed makes it, applied; its caller never heard back
+            Manifest failed = judged.value().withOutcome(MediaStatus.FAILED, judged.value().original(), judged.value().steps(),
+                    List.of(reason), judged.value().outputs(), judged.value().metadata());
+            assertThat(fx.store.putJsonIfMatch(fx.media, Keys.manifest(mediaId), failed, judged.etag())).isTrue();
+
+            // when the call is made again, as the sweeper's next attempt or run does, with the ETag it judged
+            var failures = new com.mediaflow.shared.pipeline.Failures(fx.store, new com.mediaflow.shared.aws.Queue(fx.stack.sqs()),
+                    fx.media, fx.stack.queueUrl("CompletionQueue"));
+            boolean marked = failures.markItemFailed(mediaId, reason, judged.etag());
+
+            // then the item is FAILED and its upload announced, once
+            assertThat(marked).as("the item is FAILED").isTrue();
+            Receipt receipt = fx.awaitFinalReceipt(key, etag, Duration.ofSeconds(10));
+            assertThat(receipt.status()).isEqualTo(MediaStatus.FAILED);
+            assertThat(fx.awaitCompletions(e -> key.equals(e.key()), 1, WAIT)).singleElement()
+                    .satisfies(e -> assertThat(e.status()).isEqualTo(MediaStatus.FAILED));
+        }
+    }
+
     @Test
     void validateFailingItsInitialisation_leavesUploadsWithoutReceipt_whichTheSweeperFails() throws Exception {
         Path photo = SyntheticMedia.jpeg(tmp.resolve("unvalidated.jpg"), 64, 64, 0);

@@ -126,19 +126,23 @@ public final class Failures {
                         ObjectStore.uri(mediaBucket, key));
                 return false;
             }
+            Manifest m = read.get().value();
+            // FAILED for this very reason: this call's own write, applied by an earlier attempt whose
+            // answer was lost (putJsonIfMatch then answers false, and the ETag no longer matches), or
+            // an identical call's. Its uploads are announced now, or no one would: the sweeper looks
+            // only at items still PROCESSING. Publishing is idempotent.
+            if (m.status() == MediaStatus.FAILED && m.reasons().contains(reason)) {
+                outbox.publish(mediaId, m);
+                return true;
+            }
             if (expectedEtag != null && !unquoted(expectedEtag).equals(unquoted(read.get().etag()))) {
                 LOG.info("media {} changed since it was judged ({} expected ETag {}, found {}); left alone", mediaId,
                         reason.code(), expectedEtag, read.get().etag());
                 return false;
             }
-            Manifest m = read.get().value();
             if (m.settled()) {
                 LOG.warn("media {} is {}; {} {} recorded in the log only", mediaId, m.status(), reason.code(), reason.message());
                 return false;
-            }
-            if (m.status() == MediaStatus.FAILED && m.reasons().contains(reason)) {
-                outbox.publish(mediaId, m);
-                return true;
             }
             List<Reason> reasons = new ArrayList<>(m.reasons());
             if (!reasons.contains(reason)) {
