@@ -1041,7 +1041,9 @@ public final class EmbeddedStack implements AutoCloseable {
         if (sqsServer != null) {
             try {
                 sqsServer.stopAndWait();
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // also Scala's Await TimeoutException, thrown undeclared, after ElasticMQ's own minute:
+                // a clean-clone run once failed a test class's @AfterAll on it, all its tests passed
                 LOG.warn("ElasticMQ did not stop cleanly: {}", e.toString());
             }
         }
