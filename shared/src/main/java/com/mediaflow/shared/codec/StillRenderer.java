@@ -83,16 +83,20 @@ final class StillRenderer {
     ImageRenditions render(String file, Frame decoded, boolean alpha, Transform upright,
             int[] stored, List<Target> targets, SrgbConverter toSrgb) {
         return render(file, decoded, alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB0, upright, stored,
-                targets, toSrgb);
+                targets, toSrgb, false);
     }
 
     /**
      * As {@link #render(String, Frame, boolean, Transform, int[], List, SrgbConverter)}, for a
      * frame in {@code decodedFormat}: RGBA (transparent), or an opaque packed format with a
      * padding byte (RGB0, or 0BGR as libjpeg-turbo's pixels come out of Leptonica).
+     *
+     * @param perceptualHash whether to take the picture's hash from a rendition (images; video
+     *     posters have none)
      */
     ImageRenditions render(String file, Frame decoded, int decodedFormat,
-            Transform upright, int[] stored, List<Target> targets, SrgbConverter toSrgb) {
+            Transform upright, int[] stored, List<Target> targets, SrgbConverter toSrgb,
+            boolean perceptualHash) {
         boolean alpha = decodedFormat == AV_PIX_FMT_RGBA;
         int uprightW = upright.swapsAxes() ? stored[1] : stored[0];
         int uprightH = upright.swapsAxes() ? stored[0] : stored[1];
@@ -179,7 +183,7 @@ final class StillRenderer {
                 if (t.shape() == Shape.FIT && resultFormat == AV_PIX_FMT_RGB24
                         && (t.encoding() != Encoding.WEBP || !alpha)) {
                     previous = result;
-                    if (!alpha && result.imageWidth >= PerceptualHash.SIDE
+                    if (perceptualHash && !alpha && result.imageWidth >= PerceptualHash.SIDE
                             && result.imageHeight >= PerceptualHash.SIDE) {
                         hashSource = result;
                     }

@@ -114,7 +114,7 @@ public final class Thumbnailer {
                 StepMetrics.current().millis(StepMetrics.DECODE_DURATION, (System.nanoTime() - decodeStarted) / 1_000_000);
                 try (StillDecoder.DecodedStill still = decoded.get()) {
                     ImageRenditions made = renderer.render(file, still.frame(), still.renderFormat(), still.upright(),
-                            still.stored(), targets, toSrgb);
+                            still.stored(), targets, toSrgb, true);
                     return made.perceptualHash() != null ? made : made.withPerceptualHash(
                             Filters.hashOf(still.frame(), still.pixelFormat(), still.upright(), file));
                 }
@@ -212,9 +212,8 @@ public final class Thumbnailer {
                     MediaProbe.clockwiseRotation(grabber.getDisplayRotation()));
             boolean alpha = FfmpegSupport.hasAlpha(FfmpegStills.nativePixelFormat(grabber));
             try (Frame best = VideoPoster.bestPosterFrame(grabber, file)) {
-                ImageRenditions made = renderer.render(file, best, alpha, upright,
-                        FfmpegStills.storedSize(grabber, best), targets, null);
-                return new ImageRenditions(made.renditions(), made.placeholder()); // posters have no hash
+                return renderer.render(file, best, alpha, upright, FfmpegStills.storedSize(grabber, best), targets,
+                        null);
             }
         } catch (FrameGrabber.Exception e) {
             throw new CodecException("Cannot make a poster of " + file
