@@ -1,5 +1,6 @@
 package com.mediaflow.thumbnail;
 
+import com.mediaflow.shared.codec.EarlyRenditions;
 import com.mediaflow.shared.codec.ExifReader;
 import com.mediaflow.shared.codec.ImageRenditions;
 import com.mediaflow.shared.codec.RenditionPlan;
@@ -46,11 +47,17 @@ public final class ThumbnailStep implements MediaStep {
 
     @Override
     public Output process(StepMessage message, Path original) {
+        return process(message, original, EarlyRenditions.NONE);
+    }
+
+    /** The square and smallest thumbnails and the placeholder go to {@code early} first. */
+    @Override
+    public Output process(StepMessage message, Path original, EarlyRenditions early) {
         MediaCategory category = message.category();
         ImageRenditions made = switch (category) {
             case IMAGE -> thumbnailer.imageRenditions(original,
-                    ExifReader.read(original).orientation(), plan);
-            case VIDEO -> thumbnailer.videoRenditions(original, posterMaxSide, plan);
+                    ExifReader.read(original).orientation(), plan, early);
+            case VIDEO -> thumbnailer.videoRenditions(original, posterMaxSide, plan, early);
             default -> new ImageRenditions(List.of(), null);
         };
         Map<String, Object> metadata = new TreeMap<>();

@@ -187,7 +187,7 @@ final class Uploads {
     /**
      * {@code GET /uploads/{id}}: the upload's status (PENDING until validate wrote its receipt, then the
      * receipt's, settled with the item's manifest once that is final), its media id, reasons and, when
-     * READY, the item's renditions. Empty for an unknown id and for another caller's upload alike.
+     * READY, the item's renditions; while PROCESSING, those already stored (the first thumbnails). Empty for an unknown id and for another caller's upload alike.
      */
     Optional<Map<String, Object>> status(Caller caller, String uploadId) {
         Optional<UploadRecord> found = owned(store, mediaBucket, caller, uploadId);
@@ -228,7 +228,10 @@ final class Uploads {
             out.put("steps", steps);
         }
         boolean ready = receipt.status() == MediaStatus.READY && manifest != null;
-        out.put("renditions", ready ? renditions(manifest) : List.of());
+        // while PROCESSING, the manifest lists what is already stored: the first thumbnails come before the rest
+        boolean early = receipt.status() == MediaStatus.PROCESSING && manifest != null
+                && manifest.status() == MediaStatus.PROCESSING;
+        out.put("renditions", ready || early ? renditions(manifest) : List.of());
         if (ready) {
             links.sampleRender(manifest).ifPresent(u -> out.put("sampleRenderUrl", u));
         }

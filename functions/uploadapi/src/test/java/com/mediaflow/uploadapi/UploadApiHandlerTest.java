@@ -175,6 +175,35 @@ class UploadApiHandlerTest {
     }
 
     @Test
+    void get_processing_listsTheRenditionsAlreadyStored_quarantinedNone() throws Exception {
+        JsonNode created = Json.MAPPER.readTree(call(postEvent()).getBody());
+        String id = created.get("uploadId").asText();
+        String key = created.get("fields").get("key").asText();
+        String mediaId = "b".repeat(64);
+        Receipt receipt = new Receipt(INGEST, key, "etag", 48213, "image/jpeg", mediaId, com.mediaflow.shared.format.MediaFormat.JPEG, MediaStatus.PROCESSING,
+                List.of(), false, "0A1B2C", "u", null, "2026-12-03T10:01:00Z");
+        new ObjectStore(s3).putJson(MEDIA, Keys.receipt(receipt.upload()), receipt);
+        Output first = new Output("thumbnail", Keys.rendition(mediaId, "thumbnail", "thumb-320.jpg"), "image/jpeg", 320, 240, 9000L);
+        Manifest processing = new Manifest(mediaId, MediaStatus.PROCESSING, com.mediaflow.shared.format.MediaFormat.JPEG,
+                com.mediaflow.shared.format.MediaCategory.IMAGE, 48213,
+                new Manifest.Location(MEDIA, Keys.original(mediaId)), Map.of(), List.of(), List.of(first), Map.of());
+        new ObjectStore(s3).putJson(MEDIA, Keys.manifest(mediaId), processing);
+
+        JsonNode body = Json.MAPPER.readTree(call(getEvent("user-7f3a", id)).getBody());
+
+        assertThat(body.get("status").asText()).isEqualTo("PROCESSING");
+        assertThat(body.get("renditions")).extracting(n -> n.get("key").asText()).containsExactly(first.key());
+
+        // an item that ends QUARANTINED lists nothing, though a step had stored something first
+        new ObjectStore(s3).putJson(MEDIA, Keys.manifest(mediaId), new Manifest(mediaId, MediaStatus.QUARANTINED,
+                com.mediaflow.shared.format.MediaFormat.JPEG, com.mediaflow.shared.format.MediaCategory.IMAGE, 48213,
+                new Manifest.Location("quarantine", "q"), Map.of(), List.of(), List.of(), Map.of()));
+        JsonNode quarantined = Json.MAPPER.readTree(call(getEvent("user-7f3a", id)).getBody());
+        assertThat(quarantined.get("status").asText()).isEqualTo("QUARANTINED");
+        assertThat(quarantined.get("renditions")).isEmpty();
+    }
+
+    @Test
     void get_ready_withADeliveryBase_givesEachRenditionItsUrl_andASignedSampleRender() throws Exception {
         var signer = new com.mediaflow.shared.delivery.RenderUrls("upload-api-test-secret-of-32-bytes-or-more");
         handler = new UploadApiHandler(new Uploads(new ObjectStore(s3), INGEST, MEDIA, "eu-west-1",

@@ -81,9 +81,9 @@ final class StillRenderer {
      *     before encoding (the chain of smaller outputs keeps the source's values); null for none
      */
     ImageRenditions render(String file, Frame decoded, boolean alpha, Transform upright,
-            int[] stored, List<Target> targets, SrgbConverter toSrgb) {
+            int[] stored, List<Target> targets, SrgbConverter toSrgb, EarlyRenditions early) {
         return render(file, decoded, alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB0, upright, stored,
-                targets, toSrgb, false);
+                targets, toSrgb, false, early);
     }
 
     /**
@@ -93,10 +93,14 @@ final class StillRenderer {
      *
      * @param perceptualHash whether to take the picture's hash from a rendition (images; video
      *     posters have none)
+     * @param early told of the {@link Targets#early} renditions (the square and smallest
+     *     thumbnails and the placeholder) as soon as they are encoded, before the larger ones are
+     *     started: they are made first, from the decoded picture; {@link EarlyRenditions#NONE}
+     *     when nobody publishes early
      */
     ImageRenditions render(String file, Frame decoded, int decodedFormat,
             Transform upright, int[] stored, List<Target> targets, SrgbConverter toSrgb,
-            boolean perceptualHash) {
+            boolean perceptualHash, EarlyRenditions early) {
         boolean alpha = decodedFormat == AV_PIX_FMT_RGBA;
         int uprightW = upright.swapsAxes() ? stored[1] : stored[0];
         int uprightH = upright.swapsAxes() ? stored[0] : stored[1];
@@ -115,16 +119,28 @@ final class StillRenderer {
                         decoded, baseFormat, file);
                 baseFormat = AV_PIX_FMT_RGB24;
             }
+            Set<Integer> first = early == EarlyRenditions.NONE ? Set.of() : Targets.early(targets);
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < targets.size(); i++) {
                 order.add(i);
             }
-            order.sort(Comparator.comparingLong(
-                    (Integer i) -> targets.get(i).need(uprightW, uprightH)).reversed());
+            // the early targets first, then the rest; each group from largest need to smallest
+            order.sort(Comparator.comparing((Integer i) -> !first.contains(i)).thenComparing(Comparator.comparingLong(
+                    (Integer i) -> targets.get(i).need(uprightW, uprightH)).reversed()));
+            int published = 0;
 
             Frame previous = null; // smallest upright RGB24 fitted output so far
             Frame hashSource = null; // the same, of at least PerceptualHash.SIDE on both sides
             for (int i : order) {
+                if (published < first.size() && !first.contains(i)) {
+                    encodes.awaitAll(); // only the early ones were submitted
+                    List<Rendition> ready = new ArrayList<>();
+                    for (int e : order.subList(0, first.size())) {
+                        ready.add(out[e]);
+                    }
+                    early.publish(ready);
+                    published = first.size();
+                }
                 long renditionStarted = System.nanoTime();
                 Target t = targets.get(i);
                 int[] size = t.size(uprightW, uprightH);
@@ -184,7 +200,8 @@ final class StillRenderer {
                         && (t.encoding() != Encoding.WEBP || !alpha)) {
                     previous = result;
                     if (perceptualHash && !alpha && result.imageWidth >= PerceptualHash.SIDE
-                            && result.imageHeight >= PerceptualHash.SIDE) {
+                            && result.imageHeight >= PerceptualHash.SIDE
+                            && (hashSource == null || result.imageWidth < hashSource.imageWidth)) {
                         hashSource = result;
                     }
                 }

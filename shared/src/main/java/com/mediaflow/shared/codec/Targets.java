@@ -71,6 +71,30 @@ final class Targets {
         return new int[] {tw, th};
     }
 
+    /**
+     * The targets a recipient sees first, made and published before the rest
+     * ({@link StillRenderer}): the square thumbnail, the smallest fitted thumbnail and the
+     * placeholder. Indexes into {@code targets}.
+     */
+    static java.util.Set<Integer> early(List<Target> targets) {
+        java.util.Set<Integer> early = new java.util.HashSet<>();
+        int smallestFit = -1;
+        for (int i = 0; i < targets.size(); i++) {
+            Target t = targets.get(i);
+            if (t.encoding() == Encoding.PLACEHOLDER
+                    || Rendition.THUMBNAIL.equals(t.kind()) && t.shape() == Shape.SQUARE) {
+                early.add(i);
+            } else if (Rendition.THUMBNAIL.equals(t.kind()) && t.shape() == Shape.FIT
+                    && (smallestFit < 0 || t.box() < targets.get(smallestFit).box())) {
+                smallestFit = i;
+            }
+        }
+        if (smallestFit >= 0) {
+            early.add(smallestFit);
+        }
+        return early;
+    }
+
     /** Longest side of picture the targets need at most (for the decoder's lowres). */
     static int largestNeed(List<Target> targets, int w, int h) {
         long need = 0;

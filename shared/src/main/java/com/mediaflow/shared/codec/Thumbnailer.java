@@ -100,6 +100,16 @@ public final class Thumbnailer {
      * @throws CodecException when FFmpeg cannot open, decode, filter or encode the file
      */
     public ImageRenditions imageRenditions(Path source, int exifOrientation, RenditionPlan plan) {
+        return imageRenditions(source, exifOrientation, plan, EarlyRenditions.NONE);
+    }
+
+    /**
+     * As {@link #imageRenditions(Path, int, RenditionPlan)}, with the square and smallest
+     * thumbnails and the placeholder made first, from the decoded picture, and handed to
+     * {@code early} before the larger renditions are started.
+     */
+    public ImageRenditions imageRenditions(Path source, int exifOrientation, RenditionPlan plan,
+            EarlyRenditions early) {
         List<Targets.Target> targets = Targets.of(null, plan);
         if (targets.isEmpty()) {
             return new ImageRenditions(List.of(), null);
@@ -114,7 +124,7 @@ public final class Thumbnailer {
                 StepMetrics.current().millis(StepMetrics.DECODE_DURATION, (System.nanoTime() - decodeStarted) / 1_000_000);
                 try (StillDecoder.DecodedStill still = decoded.get()) {
                     ImageRenditions made = renderer.render(file, still.frame(), still.renderFormat(), still.upright(),
-                            still.stored(), targets, toSrgb, true);
+                            still.stored(), targets, toSrgb, true, early);
                     return made.perceptualHash() != null ? made : made.withPerceptualHash(
                             Filters.hashOf(still.frame(), still.pixelFormat(), still.upright(), file));
                 }
@@ -195,6 +205,16 @@ public final class Thumbnailer {
      * @return {@code poster.jpg} first, then the plan's renditions, and the placeholder
      */
     public ImageRenditions videoRenditions(Path source, int maxPosterSide, RenditionPlan plan) {
+        return videoRenditions(source, maxPosterSide, plan, EarlyRenditions.NONE);
+    }
+
+    /**
+     * As {@link #videoRenditions(Path, int, RenditionPlan)}, with the square and smallest
+     * thumbnails and the placeholder handed to {@code early} before the poster and the larger
+     * renditions are made.
+     */
+    public ImageRenditions videoRenditions(Path source, int maxPosterSide, RenditionPlan plan,
+            EarlyRenditions early) {
         if (maxPosterSide <= 0) {
             throw new IllegalArgumentException("Poster size must be positive, found "
                     + maxPosterSide);
@@ -213,7 +233,7 @@ public final class Thumbnailer {
             boolean alpha = FfmpegSupport.hasAlpha(FfmpegStills.nativePixelFormat(grabber));
             try (Frame best = VideoPoster.bestPosterFrame(grabber, file)) {
                 return renderer.render(file, best, alpha, upright, FfmpegStills.storedSize(grabber, best), targets,
-                        null);
+                        null, early);
             }
         } catch (FrameGrabber.Exception e) {
             throw new CodecException("Cannot make a poster of " + file

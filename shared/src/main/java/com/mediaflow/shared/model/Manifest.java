@@ -57,6 +57,19 @@ public record Manifest(
         return new Manifest(mediaId, status, type, category, size, original, steps, reasons, outputs, metadata, p, claimedBy);
     }
 
+    /**
+     * This manifest with {@code published} added to its outputs (those of the same key replaced):
+     * while PROCESSING, the renditions a step has already stored, so a client can show the first
+     * thumbnail before the item is READY. The terminal write replaces the list with every step's.
+     */
+    public Manifest withPublished(List<Output> published) {
+        java.util.LinkedHashMap<String, Output> byKey = new java.util.LinkedHashMap<>();
+        outputs.forEach(o -> byKey.put(o.key(), o));
+        published.forEach(o -> byKey.put(o.key(), o));
+        return new Manifest(mediaId, status, type, category, size, original, steps, reasons, List.copyOf(byKey.values()),
+                metadata, progress, claimedBy);
+    }
+
     /** This item in a new state, claim kept, progress cleared. */
     public Manifest withOutcome(MediaStatus newStatus, Location newOriginal, Map<String, StepState> newSteps, List<Reason> newReasons,
                                 List<Output> newOutputs, Map<String, Object> newMetadata) {

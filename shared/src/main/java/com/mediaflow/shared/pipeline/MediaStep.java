@@ -1,5 +1,6 @@
 package com.mediaflow.shared.pipeline;
 
+import com.mediaflow.shared.codec.EarlyRenditions;
 import com.mediaflow.shared.codec.Rendition;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.validation.Reason;
@@ -18,6 +19,16 @@ public interface MediaStep {
     String name();
 
     Output process(StepMessage message, Path original);
+
+    /**
+     * As {@link #process(StepMessage, Path)}, handing the renditions a recipient sees first to
+     * {@code early} as soon as they are made ({@link StepRunner} stores them at once and lists them
+     * in the manifest while the item is still PROCESSING). They must also be in the returned
+     * output. A step without such renditions need not override this.
+     */
+    default Output process(StepMessage message, Path original, EarlyRenditions early) {
+        return process(message, original);
+    }
 
     /**
      * What a step made.

@@ -4,6 +4,7 @@ import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.aws.ObjectStore;
 import com.mediaflow.shared.aws.Queue;
 import com.mediaflow.shared.codec.CodecWarnings;
+import com.mediaflow.shared.codec.EarlyRenditions;
 import com.mediaflow.shared.codec.Rendition;
 import com.mediaflow.shared.config.Config;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
@@ -16,6 +17,8 @@ import com.mediaflow.shared.lambda.Heartbeat;
 import com.mediaflow.shared.lambda.Lease;
 import com.mediaflow.shared.metrics.StepMetrics;
 import com.mediaflow.shared.model.Json;
+import com.mediaflow.shared.model.Manifest;
+import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.StepDone;
 import com.mediaflow.shared.model.StepMessage;
@@ -30,6 +33,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +55,12 @@ import org.slf4j.LoggerFactory;
  */
 final class StepRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StepRunner.class);
+    /** Stores early renditions beside the step's work (one thread per invocation in flight), for the JVM's life. */
+    private static final ExecutorService EARLY_PUBLISHER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "early-renditions");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** One of these two is set: the step's work on bytes in memory, or on files. */
     private final MediaStep step;
@@ -190,6 +203,7 @@ final class StepRunner {
 
     private StepResult process(StepMessage message) {
         Path original = null;
+        EarlyPublication early = message.shadowCopy() ? null : new EarlyPublication(message);
         try {
             Files.createDirectories(workDir);
             original = Files.createTempFile(workDir, step.name() + "-", ".bin");
@@ -200,18 +214,21 @@ final class StepRunner {
             MediaStep.Output out;
             List<Reason> warnings = new ArrayList<>();
             try (CodecWarnings.Scope codec = CodecWarnings.open()) {
-                out = step.process(message, original);
+                out = step.process(message, original, early == null ? EarlyRenditions.NONE : early);
                 warnings.addAll(out.warnings());
                 // what the codecs put up with (broken EXIF, an unusable ICC profile, ...), named by step
                 codec.warnings().forEach(w -> warnings.add(Reason.warning(w.code(), step.name() + ": " + w.message())));
             }
             long storeStarted = System.nanoTime();
             StepMetrics.current().millis(StepMetrics.PROCESS_DURATION, (storeStarted - started) / 1_000_000);
+            List<String> storedEarly = early == null ? List.of() : early.await();
             List<Output> outputs = new ArrayList<>();
             for (Rendition r : out.renditions()) {
                 String key = message.shadowCopy() ? Keys.shadowRendition(message.mediaId(), step.name(), r.name())
                         : Keys.rendition(message.mediaId(), step.name(), r.name());
-                store.putRendition(mediaBucket, key, r.bytes(), r.contentType());
+                if (!storedEarly.contains(key)) {
+                    store.putRendition(mediaBucket, key, r.bytes(), r.contentType());
+                }
                 outputs.add(new Output(r.kind(), key, r.contentType(), r.width(), r.height(), (long) r.bytes().length));
             }
             StepMetrics.current().millis(StepMetrics.STORE_DURATION, (System.nanoTime() - storeStarted) / 1_000_000);
@@ -219,6 +236,9 @@ final class StepRunner {
                     (System.nanoTime() - started) / 1_000_000);
             return new StepResult(message.mediaId(), step.name(), outputs, out.metadata(), List.copyOf(warnings));
         } catch (CodecException e) {
+            if (early != null) {
+                early.withdraw(); // a quarantined item publishes nothing
+            }
             return failed(message, e);
         } catch (IOException e) {
             throw new StorageException("scratch file in " + workDir + " for " + message.mediaId() + " failed: " + e.getMessage(), e);
@@ -268,6 +288,78 @@ final class StepRunner {
             throw new StorageException("scratch files of " + id + " in " + dir + ": " + e.getMessage(), e);
         } finally {
             Scratch.delete(dir);
+        }
+    }
+
+    /**
+     * Stores the renditions a step hands on early ({@link EarlyRenditions}) on another thread while
+     * the step goes on, then lists them in the manifest if the item is still PROCESSING (a
+     * conditional write: it never overwrites finalize's, nor finalize's terminal write one it did
+     * not see). Listing is best effort, as the final READY manifest lists every output anyway.
+     */
+    private final class EarlyPublication implements EarlyRenditions {
+        private final StepMessage message;
+        private CompletableFuture<List<String>> stored = CompletableFuture.completedFuture(List.of());
+        private long storedBytes;
+
+        EarlyPublication(StepMessage message) {
+            this.message = message;
+        }
+
+        @Override
+        public void publish(List<Rendition> renditions) {
+            String id = message.mediaId();
+            storedBytes = renditions.stream().mapToLong(r -> r.bytes().length).sum();
+            stored = CompletableFuture.supplyAsync(() -> {
+                List<Output> outputs = new ArrayList<>();
+                for (Rendition r : renditions) {
+                    String key = Keys.rendition(id, name, r.name());
+                    store.putRendition(mediaBucket, key, r.bytes(), r.contentType());
+                    outputs.add(new Output(r.kind(), key, r.contentType(), r.width(), r.height(), (long) r.bytes().length));
+                }
+                listInManifest(id, outputs);
+                return outputs.stream().map(Output::key).toList();
+            }, EARLY_PUBLISHER);
+        }
+
+        /**
+         * The keys stored early; empty when that failed (the step then stores them with the rest).
+         * Their bytes count in this invocation's metrics here: the storing thread has none.
+         */
+        List<String> await() {
+            try {
+                List<String> keys = stored.join();
+                StepMetrics.current().bytes(StepMetrics.BYTES_OUT, storedBytes);
+                storedBytes = 0;
+                return keys;
+            } catch (CompletionException e) {
+                LOG.warn("{}: storing {}'s first renditions early failed; they are stored with the rest: {}", name,
+                        message.mediaId(), e.getCause() == null ? e.getMessage() : e.getCause().getMessage());
+                return List.of();
+            }
+        }
+
+        /** Deletes what was stored early. */
+        void withdraw() {
+            for (String key : await()) {
+                store.delete(mediaBucket, key);
+            }
+        }
+
+        private void listInManifest(String id, List<Output> published) {
+            for (int attempt = 0; attempt < 3; attempt++) {
+                Optional<ObjectStore.Versioned<Manifest>> read = store.getJsonVersioned(mediaBucket, Keys.manifest(id),
+                        Manifest.class);
+                if (read.isEmpty() || read.get().value().status() != MediaStatus.PROCESSING
+                        || read.get().value().outputs().containsAll(published)) {
+                    return;
+                }
+                if (store.putJsonIfMatch(mediaBucket, Keys.manifest(id), read.get().value().withPublished(published),
+                        read.get().etag())) {
+                    return;
+                }
+            }
+            LOG.info("{}: {}'s manifest kept changing; its first renditions are listed when it is READY", name, id);
         }
     }
 

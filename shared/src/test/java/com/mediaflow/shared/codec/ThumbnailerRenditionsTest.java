@@ -10,6 +10,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
+import com.mediaflow.testkit.Corpus;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -49,6 +50,46 @@ class ThumbnailerRenditionsTest {
                 Map.entry("placeholder.jpg", "32x24"));
         assertThat(made.renditions()).extracting(Rendition::kind).containsExactly("thumbnail",
                 "thumbnail", "thumbnail", "thumbnail", "display", "display", "placeholder");
+        assertRealSizes(made.renditions());
+    }
+
+    @Test
+    void earlyRenditions_realPhoto_squareSmallestAndPlaceholderHandedOnOnce_sameAsInTheResult() {
+        // given a corpus photo with an EXIF rotation, and a sink that records what it is handed
+        Path photo = Corpus.dir().resolve("exif-orientation/Landscape_6.jpg");
+        List<List<Rendition>> handed = new java.util.ArrayList<>();
+
+        // when
+        ImageRenditions made = THUMBNAILER.imageRenditions(photo, 6, PLAN, handed::add);
+        ImageRenditions plain = THUMBNAILER.imageRenditions(photo, 6, PLAN);
+
+        // then: handed on once, before the rest, and each is the very rendition of the result
+        assertThat(handed).hasSize(1);
+        assertThat(handed.get(0)).extracting(Rendition::name).containsExactly("thumb-320.jpg",
+                "thumb-square-160.jpg", "placeholder.jpg");
+        for (Rendition r : handed.get(0)) {
+            assertThat(made.renditions()).as(r.name()).contains(r);
+        }
+        // the same renditions, in plan order and of the same sizes, as without an early sink
+        assertThat(sizes(made.renditions())).isEqualTo(sizes(plain.renditions()));
+        assertThat(made.placeholder().blurHash()).isNotBlank();
+        assertThat(made.perceptualHash()).isNotNull();
+        assertThat(PerceptualHash.hammingDistance(made.perceptualHash(), plain.perceptualHash()))
+                .as("the hash still comes from a 320-px rendition").isLessThanOrEqualTo(4);
+        assertRealSizes(made.renditions());
+    }
+
+    @Test
+    void earlyRenditions_video_handedOnBeforeThePoster() {
+        Path mp4 = SyntheticMedia.mp4(tmp.resolve("h264-640x480-1s.mp4"), 640, 480, 1.0, 10, false, 0);
+        List<List<Rendition>> handed = new java.util.ArrayList<>();
+
+        ImageRenditions made = THUMBNAILER.videoRenditions(mp4, 1280, PLAN, handed::add);
+
+        assertThat(handed).hasSize(1);
+        assertThat(handed.get(0)).extracting(Rendition::name).containsExactly("thumb-320.jpg",
+                "thumb-square-160.jpg", "placeholder.jpg");
+        assertThat(made.renditions().get(0).name()).isEqualTo("poster.jpg");
         assertRealSizes(made.renditions());
     }
 
