@@ -37,11 +37,14 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  * messages finalize gets.
  *
  * <p>Usage: {@code bench/run coldstart [--runs N] [--source-root DIR] [--work DIR [--no-build]]
- * [--only ID,...] [--jvm "OPTIONS"]}. {@code --source-root} builds the packages from another
+ * [--only ID,...] [--jvm "OPTIONS"] [--photo 12mp]}. {@code --source-root} builds the packages from another
  * checkout (e.g. an older commit in a git worktree) for a baseline, with the stack, events and
  * timing of this one. {@code --work} keeps the packages in DIR, and {@code --no-build} reuses them
  * from an earlier run; {@code --only} times some functions (the others still run, to make their
- * events); {@code --jvm} adds JVM options to the template's, to try one out.
+ * events); {@code --jvm} adds JVM options to the template's, to try one out. {@code --photo 12mp}
+ * uploads 4000x3000 photo-like JPEGs (the set {@code bench/run latency} and {@code images} use)
+ * instead of the 1600x1200 ones: each step's work on the 12 MP path. Each function's peak RSS
+ * (its JVM's {@code VmHWM}, start and event included) is reported beside its {@code MemorySize}.
  */
 public final class ColdStart {
     private static final List<String> ORDER = List.of("ValidateFunction", "ThumbnailFunction", "MetadataFunction",
@@ -58,6 +61,7 @@ public final class ColdStart {
         boolean build = true;
         List<String> only = ORDER;
         String extraJvm = "";
+        boolean twelveMp = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
@@ -66,8 +70,16 @@ public final class ColdStart {
                 case "--no-build" -> build = false;
                 case "--only" -> only = List.of(args[++i].split(","));
                 case "--jvm" -> extraJvm = args[++i];
+                case "--photo" -> {
+                    String photo = args[++i];
+                    if (!photo.equals("12mp") && !photo.equals("2mp")) {
+                        throw new IllegalArgumentException("--photo takes 12mp or 2mp, found " + photo);
+                    }
+                    twelveMp = photo.equals("12mp");
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; expected --runs N, --source-root DIR, --work DIR, --no-build, --only IDS or --jvm OPTIONS");
+                        + "; expected --runs N, --source-root DIR, --work DIR, --no-build, --only IDS, --jvm OPTIONS"
+                        + " or --photo 12mp|2mp");
             }
         }
         if (work == null) {
@@ -82,6 +94,7 @@ public final class ColdStart {
 
         Map<String, List<long[]>> timings = new LinkedHashMap<>();
         Map<String, Long> sizes = new LinkedHashMap<>();
+        Map<String, Object> memorySizes = new LinkedHashMap<>();
         try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.defaults(root.resolve("template.yaml"))
                 .withFunctions(false))) {
             Map<String, LambdaPackage> packages = new LinkedHashMap<>();
@@ -92,11 +105,13 @@ public final class ColdStart {
                                 work.resolve("pkg").resolve(id + "-x86_64"));
                 packages.put(id, pkg);
                 sizes.put(id, du(pkg.dir()));
+                memorySizes.put(id, f.memoryMb());
                 timings.put(id, new ArrayList<>());
             }
             String ingest = stack.bucket("IngestBucket");
             for (int run = 0; run < runs; run++) {
-                Path jpeg = SyntheticMedia.jpeg(work.resolve("photo-" + run + ".jpg"), 1600 - 2 * run, 1200, 0);
+                Path jpeg = twelveMp ? twelveMpPhoto(root, work, run)
+                        : SyntheticMedia.jpeg(work.resolve("photo-" + run + ".jpg"), 1600 - 2 * run, 1200, 0);
                 Path wav = SyntheticMedia.voiceNoteWav(work.resolve("voice-" + run + ".wav"), 48_000, 2.0 + run * 0.01, 0.5);
                 stack.s3().putObject(b -> b.bucket(ingest).key("coldstart/" + jpeg.getFileName()).contentType("image/jpeg"),
                         RequestBody.fromFile(jpeg));
@@ -119,20 +134,23 @@ public final class ColdStart {
                         continue;
                     }
                     timings.get(id).add(t);
-                    System.err.printf(Locale.ROOT, "bench: run %d %-17s ready %5d ms, first response %5d ms%n",
-                            run + 1, id, t[0] / 1000, t[1] / 1000);
+                    System.err.printf(Locale.ROOT, "bench: run %d %-17s ready %5d ms, first response %5d ms, peak RSS %s%n",
+                            run + 1, id, t[0] / 1000, t[1] / 1000, PeakRss.mb(t[2]));
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "%nCold start, x86_64 packages from %s, median of %d (JVM start to ...)%n", sourceRoot, runs);
-        System.out.printf(Locale.ROOT, "%-18s %10s %16s %14s%n", "function", "ready", "first response", "package");
+        System.out.printf(Locale.ROOT, "%nCold start, x86_64 packages from %s, %s photos, median of %d (JVM start to ...)%n",
+                sourceRoot, twelveMp ? "4000x3000" : "1600x1200", runs);
+        System.out.printf(Locale.ROOT, "%-18s %10s %16s %14s %14s %12s%n", "function", "ready", "first response", "package",
+                "peak RSS", "MemorySize");
         for (String id : only) {
-            System.out.printf(Locale.ROOT, "%-18s %7d ms %13d ms %11.1f MB%n", id, median(timings.get(id), 0) / 1000,
-                    median(timings.get(id), 1) / 1000, sizes.get(id) / 1048576.0);
+            System.out.printf(Locale.ROOT, "%-18s %7d ms %13d ms %11.1f MB %11s %9s MB%n", id, median(timings.get(id), 0) / 1000,
+                    median(timings.get(id), 1) / 1000, sizes.get(id) / 1048576.0, PeakRss.mb(median(timings.get(id), 2)),
+                    memorySizes.get(id));
         }
     }
 
-    /** Starts the probe JVM on the package; returns {JVM start to ready, JVM start to response} in µs. */
+    /** Starts the probe JVM on the package; returns {JVM start to ready, JVM start to response} in µs and its peak RSS in kB. */
     private static long[] invoke(LambdaPackage pkg, FunctionDef f, Map<String, String> environment, Path probes, Path event,
             Path cache, String extraJvm) throws Exception {
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -157,8 +175,11 @@ public final class ColdStart {
         }
         long ready = -1;
         long response = -1;
+        long peakRss = -1;
         for (String line : out.lines().toList()) {
-            if (line.startsWith("READY ")) {
+            if (line.startsWith("PEAKRSS ")) {
+                peakRss = Long.parseLong(line.substring(8).trim());
+            } else if (line.startsWith("READY ")) {
                 ready = Long.parseLong(line.substring(6).trim());
             } else if (line.startsWith("RESPONSE ")) {
                 String[] parts = line.split(" ", 3);
@@ -172,7 +193,15 @@ public final class ColdStart {
         if (ready < 0 || response < 0) {
             throw new IllegalStateException(f.logicalId() + ": expected READY and RESPONSE lines, found:\n" + out);
         }
-        return new long[] {ready - start, response - start};
+        return new long[] {ready - start, response - start, peakRss};
+    }
+
+    /** One of the 12 MP photo-like JPEGs of bench/target/image-set, made distinct by a JPEG comment. */
+    private static Path twelveMpPhoto(Path root, Path work, int run) throws Exception {
+        byte[] base = PipelineLatency.basePhotos(root.resolve("bench/target/image-set")).get(run % PipelineLatency.BASE_PHOTOS);
+        Path out = work.resolve("photo-12mp-" + run + ".jpg");
+        Files.write(out, PipelineLatency.PhotoVariants.withComment(base, "coldstart " + run + " " + System.nanoTime()));
+        return out;
     }
 
     /** Up to {@code atMost} messages: waits for the first, then takes what else is already there. */

@@ -170,7 +170,7 @@ public final class PipelineLatency {
     }
 
     /** The generated 12 MP set (made once by this bench or {@code bench/run images}, kept in bench/target/image-set). */
-    private static List<byte[]> basePhotos(Path sets) throws Exception {
+    static List<byte[]> basePhotos(Path sets) throws Exception {
         Files.createDirectories(sets);
         List<byte[]> out = new ArrayList<>();
         for (int i = 0; i < BASE_PHOTOS; i++) {

@@ -17,7 +17,8 @@ import java.time.Instant;
  * constructor (the function's environment comes from the process environment, as on Lambda), then
  * calls it once with an event read from a JSON file. Prints {@code READY <epoch µs>} when the handler
  * is constructed and {@code RESPONSE <epoch µs> <json>} after the call, so that the parent, which
- * noted the time it started the JVM, can tell JVM start to handler ready and to first response.
+ * noted the time it started the JVM, can tell JVM start to handler ready and to first response; then
+ * {@code PEAKRSS <kB>}, the JVM's peak resident set over its life (Linux {@code VmHWM}; -1 elsewhere).
  */
 public final class ColdStartProbe {
     private ColdStartProbe() {
@@ -50,7 +51,21 @@ public final class ColdStartProbe {
         Object event = mapper.readValue(Files.readString(Path.of(args[2])), method.getParameterTypes()[0]);
         Object response = method.invoke(handler, event, new LocalContext(args[3], 900, 1024));
         System.out.println("RESPONSE " + micros() + " " + mapper.writeValueAsString(response));
+        System.out.println("PEAKRSS " + vmHwmKb());
         System.exit(0);
+    }
+
+    private static long vmHwmKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
     }
 
     private static long micros() {
