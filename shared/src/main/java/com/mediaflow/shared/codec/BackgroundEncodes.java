@@ -35,9 +35,15 @@ final class BackgroundEncodes implements AutoCloseable {
 
     /** Runs {@code encode} on an idle pool thread, or on this thread when none is idle. */
     void submit(Runnable encode) {
-        if (POOL == null || !IDLE.tryAcquire()) {
+        if (!trySubmit(encode)) {
             encode.run();
-            return;
+        }
+    }
+
+    /** Runs {@code encode} on an idle pool thread; false, and nothing run, when none is idle. */
+    boolean trySubmit(Runnable encode) {
+        if (POOL == null || !IDLE.tryAcquire()) {
+            return false;
         }
         try {
             pending.add(POOL.submit(() -> {
@@ -47,6 +53,7 @@ final class BackgroundEncodes implements AutoCloseable {
                     IDLE.release();
                 }
             }));
+            return true;
         } catch (RuntimeException e) {
             IDLE.release();
             throw e;

@@ -94,9 +94,10 @@ final class StillRenderer {
      * @param perceptualHash whether to take the picture's hash from a rendition (images; video
      *     posters have none)
      * @param early told of the {@link Targets#early} renditions (the square and smallest
-     *     thumbnails and the placeholder) as soon as they are encoded, before the larger ones are
-     *     started: they are made first, from the decoded picture; {@link EarlyRenditions#NONE}
-     *     when nobody publishes early
+     *     thumbnails and the placeholder) as soon as they are encoded: they are scaled in the usual
+     *     order (the smallest come last, each cut from a larger output) but encoded on this thread
+     *     at once, while a larger rendition's encode runs only on an idle pool thread or waits
+     *     until they are handed on; {@link EarlyRenditions#NONE} when nobody publishes early
      */
     ImageRenditions render(String file, Frame decoded, int decodedFormat,
             Transform upright, int[] stored, List<Target> targets, SrgbConverter toSrgb,
@@ -124,23 +125,17 @@ final class StillRenderer {
             for (int i = 0; i < targets.size(); i++) {
                 order.add(i);
             }
-            // the early targets first, then the rest; each group from largest need to smallest
-            order.sort(Comparator.comparing((Integer i) -> !first.contains(i)).thenComparing(Comparator.comparingLong(
-                    (Integer i) -> targets.get(i).need(uprightW, uprightH)).reversed()));
-            int published = 0;
+            order.sort(Comparator.comparingLong(
+                    (Integer i) -> targets.get(i).need(uprightW, uprightH)).reversed());
+            // Publishing early: the scaling order stays (each target cut from the last, no extra pass
+            // over the decoded picture), but only the early targets are encoded on this thread at
+            // once; a larger one's encode goes to an idle pool thread or waits until they are handed on.
+            Set<Integer> earlyLeft = new java.util.HashSet<>(first);
+            List<Runnable> deferred = new ArrayList<>();
 
             Frame previous = null; // smallest upright RGB24 fitted output so far
             Frame hashSource = null; // the same, of at least PerceptualHash.SIDE on both sides
             for (int i : order) {
-                if (published < first.size() && !first.contains(i)) {
-                    encodes.awaitAll(); // only the early ones were submitted
-                    List<Rendition> ready = new ArrayList<>();
-                    for (int e : order.subList(0, first.size())) {
-                        ready.add(out[e]);
-                    }
-                    early.publish(ready);
-                    published = first.size();
-                }
                 long renditionStarted = System.nanoTime();
                 Target t = targets.get(i);
                 int[] size = t.size(uprightW, uprightH);
@@ -171,16 +166,16 @@ final class StillRenderer {
                 Frame px = pixels;
                 int pxFormat = resultFormat;
                 int at = i;
-                switch (t.encoding()) {
-                    case JPEG -> encodes.submit(() -> {
+                Runnable encode = switch (t.encoding()) {
+                    case JPEG -> () -> {
                         long started = System.nanoTime();
                         out[at] = new Rendition(t.kind(), t.name(), "image/jpeg",
                                 FfmpegSupport.encodeStill(px, pxFormat, AV_CODEC_ID_MJPEG,
                                         AV_PIX_FMT_YUVJ420P, qscale, Path.of(file)),
                                 size[0], size[1]);
                         encodeNanos[at] = System.nanoTime() - started;
-                    });
-                    case WEBP -> encodes.submit(() -> {
+                    };
+                    case WEBP -> () -> {
                         long started = System.nanoTime();
                         out[at] = new Rendition(t.kind(), t.name(), "image/webp",
                                 FfmpegSupport.encodeStill(px, pxFormat, WEBP_ENCODER,
@@ -188,7 +183,19 @@ final class StillRenderer {
                                         t.quality(), t.effort(), Path.of(file)),
                                 size[0], size[1]);
                         encodeNanos[at] = System.nanoTime() - started;
-                    });
+                    };
+                    default -> null;
+                };
+                switch (t.encoding()) {
+                    case JPEG, WEBP -> {
+                        if (earlyLeft.isEmpty()) {
+                            encodes.submit(encode);
+                        } else if (earlyLeft.contains(i)) {
+                            encode.run();
+                        } else if (!encodes.trySubmit(encode)) {
+                            deferred.add(encode);
+                        }
+                    }
                     case PLACEHOLDER -> {
                         placeholder = placeholder(filters, t, pixels, resultFormat, file);
                         out[i] = new Rendition(t.kind(), t.name(), "image/jpeg",
@@ -206,6 +213,17 @@ final class StillRenderer {
                     }
                 }
                 renderNanos[i] = System.nanoTime() - renditionStarted;
+                if (earlyLeft.remove(i) && earlyLeft.isEmpty()) {
+                    List<Rendition> ready = new ArrayList<>();
+                    for (int e : order) {
+                        if (first.contains(e)) {
+                            ready.add(out[e]);
+                        }
+                    }
+                    early.publish(ready);
+                    deferred.forEach(encodes::submit);
+                    deferred.clear();
+                }
             }
             encodes.awaitAll();
             for (int i : order) {

@@ -57,6 +57,30 @@ class BackgroundEncodesTest {
     }
 
     @Test
+    void trySubmit_everyPoolThreadBusy_refusesAndRunsNothing_idleRunsOnThePool() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() == 2, "one pool thread on two cores");
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicBoolean ran = new AtomicBoolean();
+        BackgroundEncodes encodes = new BackgroundEncodes();
+        assertThat(encodes.trySubmit(() -> {
+            started.countDown();
+            await(release);
+        })).isTrue();
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(encodes.trySubmit(() -> ran.set(true))).as("the one pool thread is busy").isFalse();
+        release.countDown();
+        encodes.awaitAll();
+
+        assertThat(ran).as("a refused encode is the caller's to run later").isFalse();
+        AtomicReference<Thread> on = new AtomicReference<>();
+        assertThat(encodes.trySubmit(() -> on.set(Thread.currentThread()))).isTrue();
+        encodes.awaitAll();
+        assertThat(on.get()).isNotNull().isNotSameAs(Thread.currentThread());
+    }
+
+    @Test
     void close_waitsForEveryEncode_soTheFramesTheyReadCanBeFreed() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         AtomicBoolean done = new AtomicBoolean();
