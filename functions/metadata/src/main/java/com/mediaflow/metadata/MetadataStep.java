@@ -45,7 +45,7 @@ public final class MetadataStep implements MediaStep {
 
     public MetadataStep(Config config) {
         this.limits = config.limits();
-        this.zipLimits = ZipLimits.DEFAULTS;
+        this.zipLimits = limits.documents().zip();
     }
 
     @Override

@@ -14,7 +14,6 @@ import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
 import com.mediaflow.shared.validation.Reason;
-import com.mediaflow.shared.validation.internal.parsers.zip.ZipLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +51,7 @@ public final class ThumbnailStep implements MediaStep {
                 config.displayMaxSide(), config.webpQuality(), config.placeholderMaxBytes(),
                 config.webpEffort());
         this.posterMaxSide = config.posterMaxSide();
-        this.embedded = new EmbeddedPreview(ZipLimits.DEFAULTS, config.limits());
+        this.embedded = new EmbeddedPreview(config.limits().documents().zip(), config.limits());
     }
 
     @Override
