@@ -36,6 +36,9 @@ import java.util.stream.Collectors;
  * whole validation an upload passes ({@link StructureValidator}: detection by content, the
  * structural parser of the detected format, the limits) and be an image. Anything else is a
  * {@code DOCUMENT_PREVIEW_INVALID} warning and no preview: the document itself was already judged.
+ * The one exception is a Windows metafile (EMF, or WMF with its placeable header), known by its
+ * bytes: Office on Windows writes its previews so, and we render no vector formats, so such a
+ * preview is simply none, without a warning.
  */
 public final class EmbeddedPreview {
     private static final String THUMBNAIL = "/metadata/thumbnail";
@@ -108,6 +111,9 @@ public final class EmbeddedPreview {
     }
 
     private Result validated(String part, byte[] bytes, Path scratch) {
+        if (metafile(bytes)) {
+            return new Result(null, null, part, List.of());
+        }
         Path file;
         try {
             Files.createDirectories(scratch);
@@ -141,6 +147,15 @@ public final class EmbeddedPreview {
                 }
             }
         }
+    }
+
+    /** EMF (an EMR_HEADER record: type 1, then " EMF" at offset 40) or a placeable WMF (0x9AC6CDD7). */
+    static boolean metafile(byte[] b) {
+        boolean emf = b.length >= 44 && b[0] == 1 && b[1] == 0 && b[2] == 0 && b[3] == 0
+                && b[40] == ' ' && b[41] == 'E' && b[42] == 'M' && b[43] == 'F';
+        boolean wmf = b.length >= 22 && (b[0] & 0xFF) == 0xD7 && (b[1] & 0xFF) == 0xCD && (b[2] & 0xFF) == 0xC6
+                && (b[3] & 0xFF) == 0x9A;
+        return emf || wmf;
     }
 
     private static Optional<String> previewPart(ZipArchive archive, Cursor c, MediaFormat format) {

@@ -93,4 +93,27 @@ class EmbeddedPreviewTest {
         assertThat(r.image()).isNull();
         assertThat(r.warnings()).singleElement().satisfies(w -> assertThat(w.message()).contains("found no such part"));
     }
+
+    @Test
+    void extract_emfThumbnailAsWordOnWindowsWritesIt_isNoPreviewWithoutAWarning() throws IOException {
+        byte[] emf = new byte[108];
+        emf[0] = 1; // EMR_HEADER
+        emf[4] = 108;
+        System.arraycopy(" EMF".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, emf, 40, 4);
+
+        EmbeddedPreview.Result r = extract(docx("docProps/thumbnail.emf", emf), MediaFormat.DOCX, Limits.DEFAULTS, ZipLimits.DEFAULTS);
+
+        assertThat(r.image()).isNull();
+        assertThat(r.warnings()).isEmpty();
+        assertThat(r.part()).isEqualTo("docProps/thumbnail.emf");
+    }
+
+    @Test
+    void extract_unknownBytesNamedEmf_areStillJudgedByContent() throws IOException {
+        EmbeddedPreview.Result r = extract(docx("docProps/thumbnail.emf", new byte[200]), MediaFormat.DOCX, Limits.DEFAULTS,
+                ZipLimits.DEFAULTS);
+
+        assertThat(r.image()).isNull();
+        assertThat(r.warnings()).extracting(w -> w.code()).containsExactly(ReasonCode.DOCUMENT_PREVIEW_INVALID);
+    }
 }
