@@ -99,6 +99,8 @@ public final class ThumbnailStep implements MediaStep {
             return new Output(List.of(), metadata, found.warnings());
         }
         try {
+            // not published early: a decode failure here is a warning, not a quarantine, so nothing
+            // stored early would be withdrawn (StepRunner withdraws only on a CodecException it sees)
             ImageRenditions made = thumbnailer.imageRenditions(found.image(), ExifReader.read(found.image()).orientation(), plan);
             metadata.put("preview", "embedded");
             if (made.placeholder() != null) {
