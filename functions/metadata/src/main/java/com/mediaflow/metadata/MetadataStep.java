@@ -3,13 +3,17 @@ package com.mediaflow.metadata;
 import com.mediaflow.shared.codec.ExifInfo;
 import com.mediaflow.shared.codec.ExifReader;
 import com.mediaflow.shared.codec.MediaProbe;
+import com.mediaflow.shared.codec.document.PackageInfo;
+import com.mediaflow.shared.codec.document.TextInfo;
 import com.mediaflow.shared.codec.still.StillProperties;
 import com.mediaflow.shared.codec.still.StillPropertiesReader;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
 import com.mediaflow.shared.validation.Limits;
+import com.mediaflow.shared.validation.internal.parsers.zip.ZipLimits;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,12 +33,19 @@ import java.util.TreeMap;
  *
  * <p>Videos and audio: dimensions (after rotation), duration, codecs, frame rate, channels and
  * sample rate from FFmpeg's probe ({@link MediaProbe}).
+ *
+ * <p>Office, ODF and EPUB packages: page, slide or sheet count, title and author
+ * ({@link PackageInfo}), read again through the bounded ZIP reader; text: encoding, line count and
+ * excerpt ({@link TextInfo}). As for stills, what cannot be read is a {@code PROPERTIES_INCOMPLETE}
+ * warning.
  */
 public final class MetadataStep implements MediaStep {
     private final Limits limits;
+    private final ZipLimits zipLimits;
 
     public MetadataStep(Config config) {
         this.limits = config.limits();
+        this.zipLimits = limits.documents().zip();
     }
 
     @Override
@@ -48,10 +59,23 @@ public final class MetadataStep implements MediaStep {
         Map<String, Object> meta = new TreeMap<>();
         meta.put("mimeType", message.type().mimeType());
         return switch (category) {
-            case DOCUMENT -> new Output(List.of(), meta);
+            case DOCUMENT -> document(message.type(), original, meta);
             case IMAGE -> still(original, meta);
             default -> probed(original, meta);
         };
+    }
+
+    private Output document(MediaFormat format, Path original, Map<String, Object> meta) {
+        if (format == MediaFormat.TEXT) {
+            meta.putAll(TextInfo.read(original));
+            return new Output(List.of(), meta);
+        }
+        if (format.isPackage()) {
+            PackageInfo.Result info = PackageInfo.read(original, format, zipLimits, limits.maxDepth());
+            meta.putAll(info.metadata());
+            return new Output(List.of(), meta, info.warnings());
+        }
+        return new Output(List.of(), meta);
     }
 
     private Output still(Path original, Map<String, Object> meta) {

@@ -5,10 +5,17 @@ import com.mediaflow.shared.codec.ExifReader;
 import com.mediaflow.shared.codec.ImageRenditions;
 import com.mediaflow.shared.codec.RenditionPlan;
 import com.mediaflow.shared.codec.Thumbnailer;
+import com.mediaflow.shared.codec.document.EmbeddedPreview;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.error.CodecException;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
+import com.mediaflow.shared.validation.Reason;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -26,11 +33,17 @@ import java.util.TreeMap;
  * FFmpeg's HEIF demuxer: the primary item's grid is reassembled and its {@code clap}, {@code irot}
  * and {@code imir} applied. Those transforms are authoritative, so {@link Thumbnailer} ignores the
  * EXIF orientation passed for such files (a HEIC's Exif item repeats them).
+ *
+ * <p>Office, ODF and EPUB documents: the preview image the package carries ({@link EmbeddedPreview})
+ * is validated as an uploaded image would be, then made into the same renditions; metadata
+ * {@code preview} says {@code embedded}, or {@code none} when there is none or it failed (a
+ * {@code DOCUMENT_PREVIEW_INVALID} warning, never a quarantine of the document).
  */
 public final class ThumbnailStep implements MediaStep {
     private final Thumbnailer thumbnailer;
     private final RenditionPlan plan;
     private final int posterMaxSide;
+    private final EmbeddedPreview embedded;
 
     public ThumbnailStep(Config config) {
         this.thumbnailer = new Thumbnailer(config.jpegQuality());
@@ -38,6 +51,7 @@ public final class ThumbnailStep implements MediaStep {
                 config.displayMaxSide(), config.webpQuality(), config.placeholderMaxBytes(),
                 config.webpEffort());
         this.posterMaxSide = config.posterMaxSide();
+        this.embedded = new EmbeddedPreview(config.limits().documents().zip(), config.limits());
     }
 
     @Override
@@ -54,6 +68,9 @@ public final class ThumbnailStep implements MediaStep {
     @Override
     public Output process(StepMessage message, Path original, EarlyRenditions early) {
         MediaCategory category = message.category();
+        if (category == MediaCategory.DOCUMENT) {
+            return document(message.type(), original);
+        }
         ImageRenditions made = switch (category) {
             case IMAGE -> thumbnailer.imageRenditions(original,
                     ExifReader.read(original).orientation(), plan, early);
@@ -68,5 +85,38 @@ public final class ThumbnailStep implements MediaStep {
             metadata.put("perceptualHash", made.perceptualHash());
         }
         return new Output(made.renditions(), metadata);
+    }
+
+    /** A package's embedded preview through the image path; {@code preview: none} for anything else. */
+    private Output document(MediaFormat format, Path original) {
+        Map<String, Object> metadata = new TreeMap<>();
+        metadata.put("preview", "none");
+        if (!format.isPackage()) {
+            return new Output(List.of(), metadata);
+        }
+        EmbeddedPreview.Result found = embedded.extract(original, format, original.toAbsolutePath().getParent());
+        if (found.image() == null) {
+            return new Output(List.of(), metadata, found.warnings());
+        }
+        try {
+            // not published early: a decode failure here is a warning, not a quarantine, so nothing
+            // stored early would be withdrawn (StepRunner withdraws only on a CodecException it sees)
+            ImageRenditions made = thumbnailer.imageRenditions(found.image(), ExifReader.read(found.image()).orientation(), plan);
+            metadata.put("preview", "embedded");
+            if (made.placeholder() != null) {
+                metadata.put("placeholder", made.placeholder().toMetadata());
+            }
+            return new Output(made.renditions(), metadata);
+        } catch (CodecException e) {
+            return new Output(List.of(), metadata, List.of(Reason.warning(ReasonCode.DOCUMENT_PREVIEW_INVALID, "preview: '"
+                    + found.part() + "' (" + found.format().mimeType() + ") passed validation but could not be decoded: "
+                    + e.getMessage() + "; the document has no preview")));
+        } finally {
+            try {
+                Files.deleteIfExists(found.image());
+            } catch (IOException ignored) {
+                // a scratch file in the step's folder, cleared after the message
+            }
+        }
     }
 }

@@ -7,8 +7,10 @@ import com.mediaflow.shared.format.MediaCategory;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
+import com.mediaflow.shared.model.Output;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.shared.validation.DocumentFixtures;
+import com.mediaflow.shared.validation.Reason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,5 +68,49 @@ class DocumentsIT {
         assertThat(m.status()).isEqualTo(MediaStatus.QUARANTINED);
         assertThat(r.reasons()).extracting(x -> x.code()).containsExactly(ReasonCode.DOCUMENT_MACROS);
         assertThat(r.reasons().get(0).message()).contains("macro-enabled");
+    }
+
+    @Test
+    void docxWithEmbeddedJpegPreview_endsReadyWithItsPropertiesAndThumbnailsFromThePreview() throws IOException {
+        byte[] pkg = DocumentFixtures.ooxmlWithProperties("word/document.xml", DocumentFixtures.DOCX_MAIN,
+                DocumentFixtures.wordBody("Plan"), DocumentFixtures.coreXml("Launch plan", "Ada Lovelace"),
+                DocumentFixtures.appXml("Pages", "5"), "docProps/thumbnail.jpeg", DocumentFixtures.jpeg(400, 300)).zip();
+        fx.upload(Files.write(tmp.resolve("plan.docx"), pkg), "docs/plan.docx", MediaFormat.DOCX.mimeType());
+
+        Manifest m = fx.awaitTerminal(fx.awaitReceipt("docs/plan.docx", WAIT).mediaId(), WAIT);
+
+        assertThat(m.status()).isEqualTo(MediaStatus.READY);
+        assertThat(m.reasons()).isEmpty();
+        assertThat(m.metadata()).containsEntry("pageCount", 5).containsEntry("title", "Launch plan")
+                .containsEntry("author", "Ada Lovelace").containsEntry("preview", "embedded").containsKey("placeholder");
+        assertThat(m.outputs()).extracting(Output::kind).contains("thumbnail", "display");
+        assertThat(m.outputs()).anySatisfy(o -> {
+            assertThat(o.kind()).isEqualTo("thumbnail");
+            assertThat(o.width()).isEqualTo(320);
+            assertThat(o.height()).isEqualTo(240);
+        });
+    }
+
+    @Test
+    void docxWithMalformedPreviewAndText_endReadyWithoutPreview() throws IOException {
+        byte[] jpeg = DocumentFixtures.jpeg(400, 300);
+        byte[] pkg = DocumentFixtures.ooxmlWithProperties("word/document.xml", DocumentFixtures.DOCX_MAIN,
+                DocumentFixtures.wordBody("Plan"), DocumentFixtures.coreXml("Broken preview", null),
+                DocumentFixtures.appXml("Pages", "1"), "docProps/thumbnail.jpeg", java.util.Arrays.copyOf(jpeg, jpeg.length / 2)).zip();
+        fx.upload(Files.write(tmp.resolve("broken.docx"), pkg), "docs/broken.docx", MediaFormat.DOCX.mimeType());
+        fx.upload(Files.write(tmp.resolve("list.csv"), "item,qty\napples,3\n".getBytes(StandardCharsets.UTF_8)), "docs/list.csv", "text/csv");
+
+        Manifest word = fx.awaitTerminal(fx.awaitReceipt("docs/broken.docx", WAIT).mediaId(), WAIT);
+        Manifest csv = fx.awaitTerminal(fx.awaitReceipt("docs/list.csv", WAIT).mediaId(), WAIT);
+
+        assertThat(word.status()).isEqualTo(MediaStatus.READY);
+        assertThat(word.outputs()).isEmpty();
+        assertThat(word.metadata()).containsEntry("preview", "none").containsEntry("title", "Broken preview")
+                .containsEntry("pageCount", 1);
+        assertThat(word.reasons()).extracting(Reason::code).containsExactly(ReasonCode.DOCUMENT_PREVIEW_INVALID);
+        assertThat(csv.status()).isEqualTo(MediaStatus.READY);
+        assertThat(csv.outputs()).isEmpty();
+        assertThat(csv.metadata()).containsEntry("preview", "none").containsEntry("encoding", "UTF-8")
+                .containsEntry("lineCount", 2).containsEntry("excerpt", "item,qty\napples,3\n");
     }
 }

@@ -41,6 +41,16 @@ public final class Config {
     public static final String MAX_NESTING_DEPTH = "MAX_NESTING_DEPTH";
     public static final String MAX_SAMPLE_ENTRIES = "MAX_SAMPLE_ENTRIES";
     public static final String MAX_FRAME_RATE = "MAX_FRAME_RATE";
+    public static final String MAX_ARCHIVE_ENTRIES = "MAX_ARCHIVE_ENTRIES";
+    public static final String MAX_ARCHIVE_ENTRY_BYTES = "MAX_ARCHIVE_ENTRY_BYTES";
+    public static final String MAX_ARCHIVE_TOTAL_BYTES = "MAX_ARCHIVE_TOTAL_BYTES";
+    public static final String MAX_ARCHIVE_RATIO = "MAX_ARCHIVE_RATIO";
+    public static final String MAX_ARCHIVE_NESTING = "MAX_ARCHIVE_NESTING";
+    public static final String MAX_TEXT_BYTES = "MAX_TEXT_BYTES";
+    public static final String DOCUMENT_MACROS_POLICY = "DOCUMENT_MACROS_POLICY";
+    public static final String DOCUMENT_EXECUTABLES_POLICY = "DOCUMENT_EXECUTABLES_POLICY";
+    public static final String DOCUMENT_EMBEDDED_OBJECTS_POLICY = "DOCUMENT_EMBEDDED_OBJECTS_POLICY";
+    public static final String DOCUMENT_EXTERNAL_LINKS_POLICY = "DOCUMENT_EXTERNAL_LINKS_POLICY";
     public static final String THUMBNAIL_SIZES = "THUMBNAIL_SIZES";
     public static final String POSTER_MAX_SIDE = "POSTER_MAX_SIDE";
     public static final String JPEG_QUALITY = "JPEG_QUALITY";
@@ -209,7 +219,34 @@ public final class Config {
                 (int) longValue(MAX_TRACKS, Setting.MAX_TRACKS.defaultLong(), 1, 1000),
                 (int) longValue(MAX_NESTING_DEPTH, Setting.MAX_NESTING_DEPTH.defaultLong(), 2, 256),
                 longValue(MAX_SAMPLE_ENTRIES, Setting.MAX_SAMPLE_ENTRIES.defaultLong(), 1, Integer.MAX_VALUE),
-                longValue(MAX_FRAME_RATE, Setting.MAX_FRAME_RATE.defaultLong(), 1, 100_000));
+                longValue(MAX_FRAME_RATE, Setting.MAX_FRAME_RATE.defaultLong(), 1, 100_000),
+                documentLimits());
+    }
+
+    /** The document rows of the limits table: the ZIP reader's limits, the text length, the document policies. */
+    public com.mediaflow.shared.validation.DocumentLimits documentLimits() {
+        var d = com.mediaflow.shared.validation.internal.parsers.zip.ZipLimits.DEFAULTS;
+        var zip = new com.mediaflow.shared.validation.internal.parsers.zip.ZipLimits(
+                (int) longValue(MAX_ARCHIVE_ENTRIES, Setting.MAX_ARCHIVE_ENTRIES.defaultLong(), 1, 1_000_000),
+                longValue(MAX_ARCHIVE_ENTRY_BYTES, Setting.MAX_ARCHIVE_ENTRY_BYTES.defaultLong(), 1, Long.MAX_VALUE),
+                longValue(MAX_ARCHIVE_TOTAL_BYTES, Setting.MAX_ARCHIVE_TOTAL_BYTES.defaultLong(), 1, Long.MAX_VALUE),
+                (int) longValue(MAX_ARCHIVE_RATIO, Setting.MAX_ARCHIVE_RATIO.defaultLong(), 1, 100_000),
+                d.ratioAfter(), d.maxPartBytes(),
+                (int) longValue(MAX_ARCHIVE_NESTING, Setting.MAX_ARCHIVE_NESTING.defaultLong(), 0, 16),
+                d.maxInspectedBytes());
+        return new com.mediaflow.shared.validation.DocumentLimits(zip,
+                longValue(MAX_TEXT_BYTES, Setting.MAX_TEXT_BYTES.defaultLong(), 1, Long.MAX_VALUE),
+                policy(Setting.DOCUMENT_MACROS_POLICY), policy(Setting.DOCUMENT_EXECUTABLES_POLICY),
+                policy(Setting.DOCUMENT_EMBEDDED_OBJECTS_POLICY), policy(Setting.DOCUMENT_EXTERNAL_LINKS_POLICY));
+    }
+
+    private com.mediaflow.shared.validation.DocumentLimits.Policy policy(Setting setting) {
+        String v = optional(setting.name()).orElse(setting.defaultValue());
+        var parsed = com.mediaflow.shared.validation.DocumentLimits.Policy.parse(v);
+        if (parsed == null) {
+            throw new ConfigException(setting.name() + " is '" + v + "', expected quarantine or warn");
+        }
+        return parsed;
     }
 
     public List<Integer> thumbnailSizes() {

@@ -4,6 +4,7 @@ import com.mediaflow.shared.codec.RenditionPlan;
 
 import com.mediaflow.shared.codec.audio.AudioSettings;
 import com.mediaflow.shared.codec.video.VideoSettings;
+import com.mediaflow.shared.validation.DocumentLimits;
 import com.mediaflow.shared.validation.Limits;
 
 /**
@@ -42,6 +43,26 @@ public enum Setting {
             "most entries in one sample table or index (SAMPLE_TABLE_LIMIT)"),
     MAX_FRAME_RATE(Long.toString(Limits.DEFAULTS.maxFrameRate()), "frames/s", "MaxFrameRate", "validate",
             "highest average frame rate of a video track (FRAME_RATE_LIMIT)"),
+    MAX_ARCHIVE_ENTRIES(Integer.toString(DocumentLimits.DEFAULTS.zip().maxEntries()), "entries", "MaxArchiveEntries", "validate",
+            "most entries in a document package's ZIP central directory (ARCHIVE_LIMIT)"),
+    MAX_ARCHIVE_ENTRY_BYTES(Long.toString(DocumentLimits.DEFAULTS.zip().maxEntryBytes()), "bytes", "MaxArchiveEntryBytes", "validate",
+            "largest uncompressed size one entry of a document package declares (ARCHIVE_LIMIT)"),
+    MAX_ARCHIVE_TOTAL_BYTES(Long.toString(DocumentLimits.DEFAULTS.zip().maxTotalBytes()), "bytes", "MaxArchiveTotalBytes", "validate",
+            "largest uncompressed size of all entries of a document package together (ARCHIVE_LIMIT)"),
+    MAX_ARCHIVE_RATIO(Integer.toString(DocumentLimits.DEFAULTS.zip().maxRatio()), "ratio", "MaxArchiveRatio", "validate",
+            "highest uncompressed-to-compressed ratio of an entry above 1 MiB: a zip bomb (ARCHIVE_LIMIT)"),
+    MAX_ARCHIVE_NESTING(Integer.toString(DocumentLimits.DEFAULTS.zip().maxNesting()), "levels", "MaxArchiveNesting", "validate",
+            "packages inside a document package, each checked in turn (an embedded workbook is 1) (DEPTH_LIMIT)"),
+    MAX_TEXT_BYTES(Long.toString(DocumentLimits.DEFAULTS.maxTextBytes()), "bytes", "MaxTextBytes", "validate",
+            "largest text file (TEXT_LIMIT)"),
+    DOCUMENT_MACROS_POLICY(DocumentLimits.DEFAULTS.macros().text(), "policy", "DocumentMacrosPolicy", "validate",
+            "`quarantine` or `warn`: what macros in an office document are (DOCUMENT_MACROS)"),
+    DOCUMENT_EXECUTABLES_POLICY(DocumentLimits.DEFAULTS.executables().text(), "policy", "DocumentExecutablesPolicy", "validate",
+            "`quarantine` or `warn`: what an executable inside a document package is (DOCUMENT_EMBEDDED_EXECUTABLE)"),
+    DOCUMENT_EMBEDDED_OBJECTS_POLICY(DocumentLimits.DEFAULTS.objects().text(), "policy", "DocumentEmbeddedObjectsPolicy", "validate",
+            "`warn` or `quarantine`: what an embedded OLE object, ActiveX control or archive is (DOCUMENT_EMBEDDED_OBJECT)"),
+    DOCUMENT_EXTERNAL_LINKS_POLICY(DocumentLimits.DEFAULTS.externalLinks().text(), "policy", "DocumentExternalLinksPolicy", "validate",
+            "`warn` or `quarantine`: what an external relationship or link of a document is (DOCUMENT_EXTERNAL_LINK)"),
     THUMBNAIL_SIZES("320,640,1280", "px list", "ThumbnailSizes", "thumbnail",
             "fitted thumbnail boxes; the longest side fits the box, never upscaled"),
     SQUARE_THUMBNAIL_SIZE("160", "px", "SquareThumbnailSize", "thumbnail", "side of the centre-cropped square list thumbnail"),

@@ -16,9 +16,21 @@ import com.mediaflow.shared.error.MediaRejectedException;
  * @param maxDepth MAX_NESTING_DEPTH, DEPTH_LIMIT: boxes, EBML elements, PDF objects
  * @param maxSampleEntries MAX_SAMPLE_ENTRIES, SAMPLE_TABLE_LIMIT: entries of one sample table or index
  * @param maxFrameRate MAX_FRAME_RATE, FRAME_RATE_LIMIT: average frames per second of a video track
+ * @param documents the document packages' ZIP limits, the text length and the document policies
  */
 public record Limits(long maxBytes, long maxPixels, long maxFrames, long maxDurationSeconds, int maxTracks, int maxDepth,
-                     long maxSampleEntries, long maxFrameRate) {
+                     long maxSampleEntries, long maxFrameRate, DocumentLimits documents) {
+
+    public Limits {
+        java.util.Objects.requireNonNull(documents, "documents");
+    }
+
+    /** The limits before documents had their rows; they take their defaults. */
+    public Limits(long maxBytes, long maxPixels, long maxFrames, long maxDurationSeconds, int maxTracks, int maxDepth,
+                  long maxSampleEntries, long maxFrameRate) {
+        this(maxBytes, maxPixels, maxFrames, maxDurationSeconds, maxTracks, maxDepth, maxSampleEntries, maxFrameRate,
+                DocumentLimits.DEFAULTS);
+    }
 
     /** The limits before the frame rate had its own row; it takes its default. */
     public Limits(long maxBytes, long maxPixels, long maxFrames, long maxDurationSeconds, int maxTracks, int maxDepth,
@@ -32,6 +44,12 @@ public record Limits(long maxBytes, long maxPixels, long maxFrames, long maxDura
     /** Phones shoot 50-200 MP today: 16384 x 16384 (268 MP) leaves room and still stops a 100000 x 100000 PNG. */
     public static final Limits DEFAULTS = new Limits(4L * 1024 * 1024 * 1024, 16384L * 16384L, 10_000, 4 * 3600,
             16, 32, 10_000_000, DEFAULT_MAX_FRAME_RATE);
+
+    /** These limits with other document rows. */
+    public Limits withDocuments(DocumentLimits documents) {
+        return new Limits(maxBytes, maxPixels, maxFrames, maxDurationSeconds, maxTracks, maxDepth, maxSampleEntries, maxFrameRate,
+                documents);
+    }
 
     public void checkPixels(String format, long width, long height) {
         if (width > 0 && height > 0 && width * height > maxPixels) {

@@ -189,4 +189,139 @@ public final class DocumentFixtures {
         b.writeBytes("@echo off\r\n".getBytes(StandardCharsets.ISO_8859_1));
         return ole(b.toByteArray());
     }
+
+    // ---- document properties and embedded previews (the metadata and thumbnail steps)
+
+    private static final String DC = "http://purl.org/dc/elements/1.1/";
+
+    /** docProps/core.xml as Office writes it; a null title or creator is left out. */
+    public static String coreXml(String title, String creator) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties "
+                + "xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"" + DC + "\" "
+                + "xmlns:dcterms=\"http://purl.org/dc/terms/\">"
+                + (title == null ? "" : "<dc:title>" + title + "</dc:title>")
+                + (creator == null ? "" : "<dc:creator>" + creator + "</dc:creator>")
+                + "<cp:lastModifiedBy>someone else</cp:lastModifiedBy></cp:coreProperties>";
+    }
+
+    /** docProps/app.xml with one statistic ({@code Pages}, {@code Slides}, ...), or none when {@code element} is null. */
+    public static String appXml(String element, String value) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Properties "
+                + "xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\">"
+                + "<Application>Microsoft Office Word</Application>"
+                + (element == null ? "" : "<" + element + ">" + value + "</" + element + ">")
+                + "<Words>250</Words></Properties>";
+    }
+
+    /**
+     * An OOXML package with its properties (null parts left out) and, when {@code thumbnail} is
+     * not null, a preview at {@code thumbnailPart} named by the package relationship, as Office
+     * writes them.
+     */
+    public static Package ooxmlWithProperties(String mainPart, String mainType, String mainXml, String core, String app,
+                                              String thumbnailPart, byte[] thumbnail) {
+        java.util.List<String> rels = new java.util.ArrayList<>(java.util.List.of("officeDocument", mainPart, ""));
+        java.util.List<String> overrides = new java.util.ArrayList<>();
+        if (core != null) {
+            rels.addAll(java.util.List.of("metadata/core-properties", "docProps/core.xml", ""));
+            overrides.addAll(java.util.List.of("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"));
+        }
+        if (app != null) {
+            rels.addAll(java.util.List.of("extended-properties", "docProps/app.xml", ""));
+            overrides.addAll(java.util.List.of("/docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml"));
+        }
+        if (thumbnail != null) {
+            rels.addAll(java.util.List.of("metadata/thumbnail", thumbnailPart, ""));
+            overrides.addAll(java.util.List.of("/" + thumbnailPart, thumbnailPart.endsWith(".png") ? "image/png" : "image/jpeg"));
+        }
+        String[] triples = rels.stream().map(v -> v.isEmpty() ? null : v).toArray(String[]::new);
+        return new Package().put("[Content_Types].xml", contentTypes(mainPart, mainType, overrides.toArray(String[]::new)))
+                .put("_rels/.rels", packageRels(triples))
+                .put(mainPart, mainXml)
+                .put("docProps/core.xml", core)
+                .put("docProps/app.xml", app)
+                .put(thumbnailPart == null ? "docProps/thumbnail.jpeg" : thumbnailPart, thumbnail);
+    }
+
+    /** The package relationships: metadata types live under package/2006/relationships, the rest under officeDocument. */
+    private static String packageRels(String... typeTargetMode) {
+        String xml = rels(typeTargetMode);
+        return xml.replace("http://schemas.openxmlformats.org/officeDocument/2006/relationships/metadata/",
+                "http://schemas.openxmlformats.org/package/2006/relationships/metadata/");
+    }
+
+    public static String wordBody(String text) {
+        return "<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+                + "<w:body><w:p><w:r><w:t>" + text + "</w:t></w:r></w:p></w:body></w:document>";
+    }
+
+    public static String workbook(String... sheetNames) {
+        StringBuilder sb = new StringBuilder("<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+                + "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>");
+        for (int i = 0; i < sheetNames.length; i++) {
+            sb.append("<sheet name=\"").append(sheetNames[i]).append("\" sheetId=\"").append(i + 1).append("\" r:id=\"rId")
+                    .append(i + 1).append("\"/>");
+        }
+        return sb.append("</sheets></workbook>").toString();
+    }
+
+    /** ODF meta.xml; null values are left out. */
+    public static String odfMeta(String title, String initialCreator, String creator, String statistics) {
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<office:document-meta "
+                + "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" xmlns:dc=\"" + DC + "\" "
+                + "xmlns:meta=\"urn:oasis:names:tc:opendocument:xmlns:meta:1.0\" office:version=\"1.3\"><office:meta>"
+                + "<meta:generator>LibreOffice/7.6</meta:generator>"
+                + (title == null ? "" : "<dc:title>" + title + "</dc:title>")
+                + (initialCreator == null ? "" : "<meta:initial-creator>" + initialCreator + "</meta:initial-creator>")
+                + (creator == null ? "" : "<dc:creator>" + creator + "</dc:creator>")
+                + (statistics == null ? "" : "<meta:document-statistic " + statistics + "/>")
+                + "</office:meta></office:document-meta>";
+    }
+
+    /** An EPUB whose package document has this metadata and, when {@code cover} is not null, an EPUB 3 cover image. */
+    public static Package epub(String title, String creator, byte[] cover) {
+        return new Package().putStored("mimetype", "application/epub+zip")
+                .put("META-INF/container.xml", "<?xml version=\"1.0\"?>\n<container version=\"1.0\" "
+                        + "xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\"><rootfiles><rootfile full-path=\"OEBPS/content.opf\" "
+                        + "media-type=\"application/oebps-package+xml\"/></rootfiles></container>")
+                .put("OEBPS/content.opf", "<?xml version=\"1.0\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" "
+                        + "unique-identifier=\"id\"><metadata xmlns:dc=\"" + DC + "\"><dc:identifier id=\"id\">urn:uuid:1</dc:identifier>"
+                        + (title == null ? "" : "<dc:title>" + title + "</dc:title>")
+                        + (creator == null ? "" : "<dc:creator>" + creator + "</dc:creator><dc:creator>Second Author</dc:creator>")
+                        + "<dc:language>en</dc:language></metadata><manifest>"
+                        + "<item id=\"ch1\" href=\"ch1.xhtml\" media-type=\"application/xhtml+xml\"/>"
+                        + (cover == null ? "" : "<item id=\"cover\" href=\"images/cover.jpg\" media-type=\"image/jpeg\" properties=\"cover-image\"/>")
+                        + "</manifest><spine><itemref idref=\"ch1\"/></spine></package>")
+                .put("OEBPS/ch1.xhtml", "<?xml version=\"1.0\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>1</title></head>"
+                        + "<body><p>Chapter one</p></body></html>")
+                .put("OEBPS/images/cover.jpg", cover);
+    }
+
+    /** A real JPEG written by the JDK's ImageIO: a colour gradient, {@code width x height}. */
+    public static byte[] jpeg(int width, int height) {
+        return image(width, height, "jpg");
+    }
+
+    /** A real PNG written by the JDK's ImageIO. */
+    public static byte[] png(int width, int height) {
+        return image(width, height, "png");
+    }
+
+    private static byte[] image(int width, int height, String kind) {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                img.setRGB(x, y, (x * 255 / width) << 16 | (y * 255 / height) << 8 | 0x40);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!javax.imageio.ImageIO.write(img, kind, out)) {
+                throw new IllegalStateException("ImageIO has no " + kind + " writer");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
 }

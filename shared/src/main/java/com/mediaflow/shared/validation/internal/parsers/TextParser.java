@@ -9,33 +9,38 @@ import com.mediaflow.shared.validation.StructureReport;
 import com.mediaflow.shared.validation.io.Cursor;
 
 /**
- * Plain text (txt, csv, md): at most {@link #MAX_TEXT_BYTES} (TEXT_LIMIT), then every byte read:
+ * Plain text (txt, csv, md): at most MAX_TEXT_BYTES ({@link com.mediaflow.shared.validation.DocumentLimits#maxTextBytes()},
+ * TEXT_LIMIT), then every byte read:
  * strict UTF-8 (an optional byte-order mark; no overlong forms, surrogates, or code points above
  * U+10FFFF; no sequence cut off at the end), or UTF-16 when a byte-order mark says so (an even
  * length, surrogates paired); no NUL, and no control character but tab, line feed, vertical tab,
  * form feed and carriage return ({@link TextEncoding}).
  */
 public final class TextParser implements FormatParser {
-    /** 16 MiB: a book is about 1 MiB; a text larger than this is data, not a message. */
-    public static final long MAX_TEXT_BYTES = 16L * 1024 * 1024;
+    /** The default of MAX_TEXT_BYTES. */
+    public static final long MAX_TEXT_BYTES = com.mediaflow.shared.validation.DocumentLimits.DEFAULT_MAX_TEXT_BYTES;
     private static final int CHUNK = 64 * 1024;
 
-    private final long maxBytes;
+    /** A fixed limit, or 0: the one the limits table passes to {@link #parse}. */
+    private final long fixedMaxBytes;
 
+    /** Takes its limit from the limits table (MAX_TEXT_BYTES). */
     public TextParser() {
-        this(MAX_TEXT_BYTES);
+        this(0);
     }
 
+    /** A fixed limit, whatever the limits table says (tests, fuzzing). */
     public TextParser(long maxBytes) {
-        this.maxBytes = maxBytes;
+        this.fixedMaxBytes = maxBytes;
     }
 
     @Override
     public StructureReport parse(Cursor c, Limits limits) {
+        long maxBytes = fixedMaxBytes > 0 ? fixedMaxBytes : limits.documents().maxTextBytes();
         long size = c.remaining();
         if (size > maxBytes) {
             throw new MediaRejectedException(ReasonCode.TEXT_LIMIT, c.format() + ": the text is " + size
-                    + " bytes, expected at most " + maxBytes);
+                    + " bytes, expected at most " + maxBytes + " (MAX_TEXT_BYTES)");
         }
         byte[] first = new byte[(int) Math.min(3, size)];
         for (int i = 0; i < first.length; i++) {

@@ -1,6 +1,5 @@
 package com.mediaflow.shared.validation.internal.parsers.document;
 
-import com.mediaflow.shared.error.MediaRejectedException;
 import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.shared.format.Detector;
 import com.mediaflow.shared.format.MediaFormat;
@@ -52,7 +51,8 @@ final class EmbeddedContent {
             byte[] head = archive.head(e, SNIFF);
             MediaFormat sniffed = Detector.detect(head);
             if (program(sniffed)) {
-                throw executable("part '" + e.name() + "' is " + sniffed.mimeType());
+                executable(e, "part '" + e.name() + "' is " + sniffed.mimeType());
+                continue;
             }
             if (startsWith(head, OLE)) {
                 ole(e);
@@ -75,16 +75,19 @@ final class EmbeddedContent {
         byte[] data = archive.head(e, scanned);
         long pe = executableImageAt(data);
         if (pe >= 0) {
-            throw executable("OLE object '" + e.name() + "' holds an executable image at offset " + pe);
+            executable(e, "OLE object '" + e.name() + "' holds an executable image at offset " + pe);
+            return;
         }
         if (indexOf(data, OLE10_NATIVE) >= 0) {
             String program = programName(data);
             if (program != null) {
-                throw executable("OLE Packager object '" + e.name() + "' carries a file named '" + program + "'");
+                executable(e, "OLE Packager object '" + e.name() + "' carries a file named '" + program + "'");
+                return;
             }
         }
-        findings.warn(ReasonCode.DOCUMENT_EMBEDDED_OBJECT, "embedded OLE objects or ActiveX controls, no executable found in them",
-                e.name() + (scanned < e.size() ? " (first " + scanned + " of " + e.size() + " bytes scanned)" : ""));
+        String item = e.name() + (scanned < e.size() ? " (first " + scanned + " of " + e.size() + " bytes scanned)" : "");
+        findings.risk(ReasonCode.DOCUMENT_EMBEDDED_OBJECT, c.format(), "part '" + item + "' is an embedded OLE object or ActiveX"
+                + " control", "embedded OLE objects or ActiveX controls, no executable found in them", item);
     }
 
     private void nested(ZipEntry e) {
@@ -96,12 +99,14 @@ final class EmbeddedContent {
         byte[] bytes = archive.read(e);
         MediaFormat inner = Detector.detect(bytes);
         if (program(inner)) {
-            throw executable("part '" + e.name() + "' is " + inner.mimeType());
+            executable(e, "part '" + e.name() + "' is " + inner.mimeType());
+            return;
         }
         Cursor nc = Cursor.over(new ArrayByteSource(bytes), c.format() + " > " + e.name());
         ZipArchive nestedArchive = ZipArchive.read(nc, archive.limits(), maxDepth);
         if (!inner.isPackage()) {
-            findings.warn(ReasonCode.DOCUMENT_EMBEDDED_OBJECT, "embedded archives, no executable found in them", e.name());
+            findings.risk(ReasonCode.DOCUMENT_EMBEDDED_OBJECT, c.format(), "part '" + e.name() + "' is an embedded archive",
+                    "embedded archives, no executable found in them", e.name());
         }
         PackageCheck.run(nestedArchive, inner, nc, findings, depth, maxDepth);
     }
@@ -125,8 +130,9 @@ final class EmbeddedContent {
         return -1;
     }
 
-    private MediaRejectedException executable(String message) {
-        return Findings.reject(ReasonCode.DOCUMENT_EMBEDDED_EXECUTABLE, c.format(), message);
+    /** Thrown under the quarantine policy; else a warning, and the part is not looked into further. */
+    private void executable(ZipEntry e, String message) {
+        findings.risk(ReasonCode.DOCUMENT_EMBEDDED_EXECUTABLE, c.format(), message, "executable programs", message);
     }
 
     /** A NUL-terminated name ending in a program's extension, as a Packager object stores its file's name; or null. */

@@ -52,7 +52,8 @@ final class OdfCheck {
             String base = n.substring(n.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
             boolean basicModule = n.startsWith("Basic/") && !e.isDirectory() && !BASIC_INDEXES.contains(base);
             if (basicModule || n.startsWith("Scripts/") && !e.isDirectory()) {
-                throw Findings.reject(ReasonCode.DOCUMENT_MACROS, c.format(), "part '" + n + "' holds macros");
+                findings.risk(ReasonCode.DOCUMENT_MACROS, c.format(), "part '" + n + "' holds macros", "macros",
+                        "part '" + n + "' holds macros");
             }
         }
         for (String part : new String[] {"content.xml", "styles.xml"}) {
@@ -109,8 +110,9 @@ final class OdfCheck {
             }
             String lower = href.toLowerCase(Locale.ROOT);
             if (lower.matches("^[a-z][a-z0-9+.-]*:.*") || href.startsWith("../") || href.startsWith("/")) {
-                findings.warn(ReasonCode.DOCUMENT_EXTERNAL_LINK, "links to other places a client may fetch",
-                        part.name() + ": " + name + " -> " + href);
+                String item = part.name() + ": " + name + " -> " + href;
+                findings.risk(ReasonCode.DOCUMENT_EXTERNAL_LINK, c.format(), "link to another place " + item,
+                        "links to other places a client may fetch", item);
             }
         });
     }

@@ -100,25 +100,28 @@ final class OoxmlCheck {
 
     private void macros(MediaFormat found, String mainName, String type) {
         if (found.isMacroEnabled() || format.isMacroEnabled()) {
-            throw Findings.reject(ReasonCode.DOCUMENT_MACROS, c.format(), "the main part '" + mainName
-                    + "' has the macro-enabled content type '" + type + "'");
+            macro("the main part '" + mainName + "' has the macro-enabled content type '" + type + "'");
         }
         for (ZipEntry e : archive.entries()) {
             String lower = e.name().toLowerCase(Locale.ROOT);
             String base = lower.substring(lower.lastIndexOf('/') + 1);
             if (base.equals("vbaproject.bin") || base.equals("vbadata.xml") || lower.startsWith("xl/macrosheets/")) {
-                throw Findings.reject(ReasonCode.DOCUMENT_MACROS, c.format(), "part '" + e.name() + "' holds macros");
+                macro("part '" + e.name() + "' holds macros");
             }
         }
         for (Map<String, String> types : java.util.List.of(defaults, overrides)) {
             for (Map.Entry<String, String> t : types.entrySet()) {
                 String v = t.getValue().toLowerCase(Locale.ROOT);
                 if (v.contains("macroenabled") || v.contains("vbaproject") || v.contains("macrosheet")) {
-                    throw Findings.reject(ReasonCode.DOCUMENT_MACROS, c.format(), "[Content_Types].xml declares '"
-                            + t.getKey() + "' as '" + t.getValue() + "', a macro content type");
+                    macro("[Content_Types].xml declares '" + t.getKey() + "' as '" + t.getValue() + "', a macro content type");
                 }
             }
         }
+    }
+
+    /** Thrown under the quarantine policy (the default); else one warning item each. */
+    private void macro(String message) {
+        findings.risk(ReasonCode.DOCUMENT_MACROS, c.format(), message, "macros", message);
     }
 
     private void externalRelationships() {
@@ -129,8 +132,9 @@ final class OoxmlCheck {
             XmlParts.scan(archive, e, c, (name, a) -> {
                 if (name.equals("Relationship") && "External".equals(XmlParts.attr(a, "TargetMode"))) {
                     String type = String.valueOf(XmlParts.attr(a, "Type"));
-                    findings.warn(ReasonCode.DOCUMENT_EXTERNAL_LINK, "external relationships a client may fetch",
-                            e.name() + ": " + type.substring(type.lastIndexOf('/') + 1) + " -> " + XmlParts.attr(a, "Target"));
+                    String item = e.name() + ": " + type.substring(type.lastIndexOf('/') + 1) + " -> " + XmlParts.attr(a, "Target");
+                    findings.risk(ReasonCode.DOCUMENT_EXTERNAL_LINK, c.format(), "external relationship " + item,
+                            "external relationships a client may fetch", item);
                 }
             });
         }

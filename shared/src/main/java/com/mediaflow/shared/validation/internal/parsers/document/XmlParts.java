@@ -16,20 +16,32 @@ import org.xml.sax.helpers.DefaultHandler;
 /**
  * Reads the small XML parts the checks need (content types, relationships, manifests) with the
  * JDK's SAX parser, hardened: no DOCTYPE (so no entities, internal or external), secure
- * processing on, and the part already bounded by {@link ZipArchive#read(ZipEntry)}.
+ * processing on, and the part already bounded by {@link ZipArchive#read(ZipEntry)}. Public for
+ * the metadata step's package properties ({@code com.mediaflow.shared.codec.document}).
  */
-final class XmlParts {
+public final class XmlParts {
     /** Called for every element: its local name and attributes. */
-    interface Visitor {
+    public interface Visitor {
         void element(String localName, Attributes attributes);
     }
+
+    /**
+     * Called at the end of every element: its namespace URI, local name, the depth of its start
+     * (the root is 0), and the text directly inside it, at most {@link #MAX_TEXT} characters.
+     */
+    public interface TextVisitor {
+        void end(String uri, String localName, int depth, String text);
+    }
+
+    /** The most characters of one element's text kept for a {@link TextVisitor}; the rest is dropped. */
+    public static final int MAX_TEXT = 4096;
 
     private static final SAXParserFactory FACTORY = factory();
 
     private XmlParts() {
     }
 
-    static void scan(ZipArchive archive, ZipEntry entry, Cursor c, Visitor visitor) {
+    public static void scan(ZipArchive archive, ZipEntry entry, Cursor c, Visitor visitor) {
         byte[] xml = archive.read(entry);
         try {
             SAXParser parser = FACTORY.newSAXParser();
@@ -44,8 +56,44 @@ final class XmlParts {
         }
     }
 
+    /**
+     * Every element's start ({@code visitor}) and end with its text ({@code texts}), in document
+     * order; the part bounded as for {@link #scan(ZipArchive, ZipEntry, Cursor, Visitor)}.
+     */
+    public static void scan(ZipArchive archive, ZipEntry entry, Cursor c, Visitor visitor, TextVisitor texts) {
+        byte[] xml = archive.read(entry);
+        try {
+            SAXParser parser = FACTORY.newSAXParser();
+            parser.parse(new ByteArrayInputStream(xml), new DefaultHandler() {
+                private final java.util.ArrayDeque<StringBuilder> open = new java.util.ArrayDeque<>();
+
+                @Override
+                public void startElement(String uri, String localName, String qName, Attributes attributes) {
+                    visitor.element(localName, attributes);
+                    open.push(new StringBuilder());
+                }
+
+                @Override
+                public void characters(char[] ch, int start, int length) {
+                    StringBuilder text = open.peek();
+                    if (text != null && text.length() < MAX_TEXT) {
+                        text.append(ch, start, Math.min(length, MAX_TEXT - text.length()));
+                    }
+                }
+
+                @Override
+                public void endElement(String uri, String localName, String qName) {
+                    StringBuilder text = open.pop();
+                    texts.end(uri, localName, open.size(), text.toString());
+                }
+            });
+        } catch (SAXException | IOException | ParserConfigurationException e) {
+            throw c.invalid("part '" + entry.name() + "' is not well-formed XML without a DOCTYPE: " + e.getMessage());
+        }
+    }
+
     /** An attribute by its local name, whatever its namespace; null when absent. */
-    static String attr(Attributes a, String localName) {
+    public static String attr(Attributes a, String localName) {
         for (int i = 0; i < a.getLength(); i++) {
             if (localName.equals(a.getLocalName(i))) {
                 return a.getValue(i);
