@@ -3,10 +3,13 @@ package com.mediaflow.metadata;
 import com.mediaflow.shared.codec.ExifInfo;
 import com.mediaflow.shared.codec.ExifReader;
 import com.mediaflow.shared.codec.MediaProbe;
+import com.mediaflow.shared.codec.document.PdfInfo;
+import com.mediaflow.shared.codec.document.PdfLimits;
 import com.mediaflow.shared.codec.still.StillProperties;
 import com.mediaflow.shared.codec.still.StillPropertiesReader;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
 import com.mediaflow.shared.validation.Limits;
@@ -29,12 +32,18 @@ import java.util.TreeMap;
  *
  * <p>Videos and audio: dimensions (after rotation), duration, codecs, frame rate, channels and
  * sample rate from FFmpeg's probe ({@link MediaProbe}).
+ *
+ * <p>PDFs: page count, title, author, encryption, the first page's size in points and whether the
+ * first pages have text, from PDFBox ({@link PdfInfo}), within the PDF limits; a limit passed or an
+ * unreadable part is a warning, never a refusal.
  */
 public final class MetadataStep implements MediaStep {
     private final Limits limits;
+    private final PdfLimits pdfLimits;
 
     public MetadataStep(Config config) {
         this.limits = config.limits();
+        this.pdfLimits = config.pdfLimits();
     }
 
     @Override
@@ -48,10 +57,20 @@ public final class MetadataStep implements MediaStep {
         Map<String, Object> meta = new TreeMap<>();
         meta.put("mimeType", message.type().mimeType());
         return switch (category) {
-            case DOCUMENT -> new Output(List.of(), meta);
+            case DOCUMENT -> document(message.type(), original, meta);
             case IMAGE -> still(original, meta);
             default -> probed(original, meta);
         };
+    }
+
+    /** PDFs: {@link PdfInfo} (PDFBox, within the PDF limits); other documents: the type only. */
+    private Output document(MediaFormat type, Path original, Map<String, Object> meta) {
+        if (type == MediaFormat.PDF) {
+            PdfInfo info = PdfInfo.read(original, original.toAbsolutePath().getParent(), pdfLimits);
+            meta.putAll(info.toMetadata());
+            return new Output(List.of(), meta, info.warnings());
+        }
+        return new Output(List.of(), meta);
     }
 
     private Output still(Path original, Map<String, Object> meta) {

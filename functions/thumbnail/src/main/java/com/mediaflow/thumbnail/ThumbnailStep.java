@@ -4,10 +4,16 @@ import com.mediaflow.shared.codec.ExifReader;
 import com.mediaflow.shared.codec.ImageRenditions;
 import com.mediaflow.shared.codec.RenditionPlan;
 import com.mediaflow.shared.codec.Thumbnailer;
+import com.mediaflow.shared.codec.document.PdfPreview;
+import com.mediaflow.shared.codec.document.PdfLimits;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.error.StorageException;
 import com.mediaflow.shared.format.MediaCategory;
+import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +31,17 @@ import java.util.TreeMap;
  * FFmpeg's HEIF demuxer: the primary item's grid is reassembled and its {@code clap}, {@code irot}
  * and {@code imir} applied. Those transforms are authoritative, so {@link Thumbnailer} ignores the
  * EXIF orientation passed for such files (a HEIC's Exif item repeats them).
+ *
+ * <p>Documents: a PDF's first page is rendered with PDFBox and goes through the same image path;
+ * the metadata key {@code preview} says {@code rendered} or {@code none} for every document.
  */
 public final class ThumbnailStep implements MediaStep {
     private final Thumbnailer thumbnailer;
     private final RenditionPlan plan;
     private final int posterMaxSide;
+    private final PdfLimits pdfLimits;
+    /** The longer side of a PDF's rendered first page: the largest picture the plan makes. */
+    private final int previewSide;
 
     public ThumbnailStep(Config config) {
         this.thumbnailer = new Thumbnailer(config.jpegQuality());
@@ -37,6 +49,9 @@ public final class ThumbnailStep implements MediaStep {
                 config.displayMaxSide(), config.webpQuality(), config.placeholderMaxBytes(),
                 config.webpEffort());
         this.posterMaxSide = config.posterMaxSide();
+        this.pdfLimits = config.pdfLimits();
+        this.previewSide = Math.max(plan.displayMaxSide(), Math.max(plan.squareSize(),
+                plan.thumbnailBoxes().stream().mapToInt(Integer::intValue).max().orElse(0)));
     }
 
     @Override
@@ -47,6 +62,9 @@ public final class ThumbnailStep implements MediaStep {
     @Override
     public Output process(StepMessage message, Path original) {
         MediaCategory category = message.category();
+        if (category == MediaCategory.DOCUMENT) {
+            return documentPreview(message.type(), original);
+        }
         ImageRenditions made = switch (category) {
             case IMAGE -> thumbnailer.imageRenditions(original,
                     ExifReader.read(original).orientation(), plan);
@@ -61,5 +79,49 @@ public final class ThumbnailStep implements MediaStep {
             metadata.put("perceptualHash", made.perceptualHash());
         }
         return new Output(made.renditions(), metadata);
+    }
+
+    /**
+     * A PDF's first page, rendered by {@link PdfPreview} at the largest size the plan needs, then
+     * through the image path as a lossless PNG: the renditions and placeholder of a photo.
+     * {@code preview} says {@code rendered} or {@code none} (a limit passed, a password, or a
+     * document type without a rendered preview), with the warning that says why.
+     */
+    private Output documentPreview(MediaFormat type, Path original) {
+        Map<String, Object> metadata = new TreeMap<>();
+        metadata.put("preview", "none");
+        if (type != MediaFormat.PDF) {
+            return new Output(List.of(), metadata);
+        }
+        Path scratch = original.toAbsolutePath().getParent();
+        PdfPreview.Rendered page = PdfPreview.firstPage(original, previewSide, scratch, pdfLimits);
+        if (page.image() == null) {
+            return new Output(List.of(), metadata, page.warnings());
+        }
+        Path png = null;
+        try {
+            png = Files.createTempFile(scratch, "pdf-page1-", ".png");
+            PdfPreview.writePng(page.image(), png);
+            ImageRenditions made = thumbnailer.imageRenditions(png, 1, plan);
+            metadata.put("preview", "rendered");
+            if (made.placeholder() != null) {
+                metadata.put("placeholder", made.placeholder().toMetadata());
+            }
+            return new Output(made.renditions(), metadata, page.warnings());
+        } catch (IOException e) {
+            throw new StorageException("cannot write the PDF's first page to scratch " + png + ": " + e.getMessage(), e);
+        } finally {
+            deleteQuietly(png);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // scratch: the runner's work directory is cleaned with the original
+            }
+        }
     }
 }

@@ -52,7 +52,7 @@ class TemplateChecksTest {
 
     @Test
     void pipelineStepToUnknownQueue_isReported() throws IOException {
-        Template t = mutated("thumbnail image,video ${ThumbnailQueue}", "thumbnail image,video ${ThumbQueue}");
+        Template t = mutated("thumbnail image,video,document ${ThumbnailQueue}", "thumbnail image,video,document ${ThumbQueue}");
 
         assertThat(TemplateChecks.problems(t, TestPaths.root())).anySatisfy(p -> assertThat(p).contains("ThumbQueue"));
     }
@@ -223,8 +223,8 @@ class TemplateChecksTest {
     @Test
     void sweeperRoutingStepsOtherwiseThanValidate_isReported() throws IOException {
         String anchor = "where a pending step is re-driven.\n          PIPELINE_STEPS: !Sub |\n"
-                + "            thumbnail image,video ${ThumbnailQueue}\n";
-        Template t = mutated(anchor, anchor.replace("thumbnail image,video", "thumbnail image"));
+                + "            thumbnail image,video,document ${ThumbnailQueue}\n";
+        Template t = mutated(anchor, anchor.replace("thumbnail image,video,document", "thumbnail image,video"));
 
         assertThat(TemplateChecks.problems(t, TestPaths.root()))
                 .anySatisfy(p -> assertThat(p).contains("SweeperFunction sets PIPELINE_STEPS")
