@@ -68,6 +68,27 @@ class PdfPreviewTest {
         }
     }
 
+    /**
+     * Lambda's JVM has no fontconfig and no system fonts; PDFBox draws glyphs as paths, so a render
+     * (text in a font the PDF does not embed, and a picture) should not load AWT's font manager or
+     * FreeType. Linux only: the JVM's mapped libraries.
+     */
+    @Test
+    void firstPage_loadsNoFontManagerOrFreetype() throws IOException {
+        Path pdf = PdfFixtures.textAndPicturePages(tmp.resolve("pictures.pdf"), 1, null, 100);
+        Path maps = Path.of("/proc/self/maps");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(maps), "no /proc/self/maps");
+
+        assertThat(PdfPreview.firstPage(pdf, 640, tmp, LIMITS).image()).isNotNull();
+
+        String mapped = Files.readString(maps);
+        System.out.println("native AWT libraries mapped after a render: " + java.util.Arrays.stream(mapped.split("\n"))
+                .filter(l -> l.contains("/lib") && l.endsWith(".so")).map(l -> l.substring(l.lastIndexOf('/') + 1))
+                .filter(n -> n.matches("lib(awt|fontmanager|freetype|lcms|javajpeg|mlib_image|awt_headless|awt_xawt|fontconfig).*"))
+                .distinct().toList());
+        assertThat(mapped).doesNotContain("libfontmanager").doesNotContain("libfreetype").doesNotContain("libfontconfig");
+    }
+
     @Test
     void firstPage_ownerPasswordOnly_renders() {
         Path pdf = PdfFixtures.encrypted(tmp.resolve("owner.pdf"), "", "owner-secret", "Locked");
