@@ -7,13 +7,10 @@ import com.mediaflow.shared.codec.Thumbnailer;
 import com.mediaflow.shared.codec.document.PdfPreview;
 import com.mediaflow.shared.codec.document.PdfLimits;
 import com.mediaflow.shared.config.Config;
-import com.mediaflow.shared.error.StorageException;
 import com.mediaflow.shared.format.MediaCategory;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +80,8 @@ public final class ThumbnailStep implements MediaStep {
 
     /**
      * A PDF's first page, rendered by {@link PdfPreview} at the largest size the plan needs, then
-     * through the image path as a lossless PNG: the renditions and placeholder of a photo.
+     * through the image path from its pixels ({@link Thumbnailer#pictureRenditions}): the
+     * renditions and placeholder of a photo.
      * {@code preview} says {@code rendered} or {@code none} (a limit passed, a password, or a
      * document type without a rendered preview), with the warning that says why.
      */
@@ -93,35 +91,16 @@ public final class ThumbnailStep implements MediaStep {
         if (type != MediaFormat.PDF) {
             return new Output(List.of(), metadata);
         }
-        Path scratch = original.toAbsolutePath().getParent();
-        PdfPreview.Rendered page = PdfPreview.firstPage(original, previewSide, scratch, pdfLimits);
+        PdfPreview.Rendered page = PdfPreview.firstPage(original, previewSide, original.toAbsolutePath().getParent(),
+                pdfLimits);
         if (page.image() == null) {
             return new Output(List.of(), metadata, page.warnings());
         }
-        Path png = null;
-        try {
-            png = Files.createTempFile(scratch, "pdf-page1-", ".png");
-            PdfPreview.writePng(page.image(), png);
-            ImageRenditions made = thumbnailer.imageRenditions(png, 1, plan);
-            metadata.put("preview", "rendered");
-            if (made.placeholder() != null) {
-                metadata.put("placeholder", made.placeholder().toMetadata());
-            }
-            return new Output(made.renditions(), metadata, page.warnings());
-        } catch (IOException e) {
-            throw new StorageException("cannot write the PDF's first page to scratch " + png + ": " + e.getMessage(), e);
-        } finally {
-            deleteQuietly(png);
+        ImageRenditions made = thumbnailer.pictureRenditions(page.image(), "page 1 of " + original, plan);
+        metadata.put("preview", "rendered");
+        if (made.placeholder() != null) {
+            metadata.put("placeholder", made.placeholder().toMetadata());
         }
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                // scratch: the runner's work directory is cleaned with the original
-            }
-        }
+        return new Output(made.renditions(), metadata, page.warnings());
     }
 }

@@ -4,7 +4,6 @@ import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.shared.validation.Reason;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.imageio.ImageIO;
 import org.apache.pdfbox.contentstream.operator.Operator;
 import org.apache.pdfbox.cos.COSBase;
 import org.apache.pdfbox.cos.COSName;
@@ -110,15 +108,6 @@ public final class PdfPreview {
                     + " opened, expected one that opens without (an owner password only); found: " + e.getMessage()));
         } catch (IOException | RuntimeException e) {
             return none(null, PdfInfo.unreadable("preview", e));
-        }
-    }
-
-    /** Writes the picture as a PNG (lossless), for the image renditions path. */
-    public static void writePng(BufferedImage image, Path png) throws IOException {
-        try (var out = Files.newOutputStream(png)) {
-            if (!ImageIO.write(image, "png", out)) {
-                throw new IOException("ImageIO has no PNG writer for a " + image.getType() + " picture");
-            }
         }
     }
 

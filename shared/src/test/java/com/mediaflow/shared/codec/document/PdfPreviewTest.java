@@ -9,7 +9,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.PDPageContentStream;
@@ -170,21 +169,6 @@ class PdfPreviewTest {
         assertThat(r.warnings()).extracting(Reason::code).containsExactly(ReasonCode.PDF_RENDER_LIMIT);
         assertThat(PdfPreview.firstPage(pdf, 2048, tmp, LIMITS).image()).as("with the default limits").isNotNull();
         assertThat(tookMillis).as("gave up long before the render would end").isLessThan(5_000);
-    }
-
-    @Test
-    void writePng_isAPngOfThePicture() throws IOException {
-        Path pdf = PdfFixtures.textPages(tmp.resolve("one.pdf"), 1, null, null);
-        BufferedImage image = PdfPreview.firstPage(pdf, 200, tmp, LIMITS).image();
-        Path png = tmp.resolve("page.png");
-
-        PdfPreview.writePng(image, png);
-
-        byte[] head = Files.readAllBytes(png);
-        assertThat(new String(head, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
-        BufferedImage back = ImageIO.read(png.toFile());
-        assertThat(back.getWidth()).isEqualTo(image.getWidth());
-        assertThat(back.getRGB(10, 10)).isEqualTo(image.getRGB(10, 10));
     }
 
     private static int darkPixels(BufferedImage image, int x0, int y0, int x1, int y1) {
