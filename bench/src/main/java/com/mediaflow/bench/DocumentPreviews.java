@@ -31,8 +31,10 @@ import java.util.regex.Pattern;
  *       {@link PdfPreview#firstPage} (PDFBox, within the default PDF limits), then
  *       {@link Thumbnailer#pictureRenditions} from its pixels (FFmpeg scale, JPEG quality 85). In this
  *       JVM, one thread, untimed warm-up passes, then timed passes; the render alone is timed too.</li>
- *   <li>pdftoppm: one process per pass, process start included (as a Lambda would pay it too),
- *       one untimed warm-up; absent, the bench says so and reports Mediaflow alone.</li>
+ *   <li>pdftoppm: one process per pass, process start included, one untimed warm-up; absent, the
+ *       bench says so and reports Mediaflow alone.</li>
+ *   <li>The timed passes alternate, one Mediaflow preview then one pdftoppm run, so that both meet
+ *       the same noise of a shared machine.</li>
  * </ul>
  *
  * <p>Memory: this JVM's peak RSS (VmHWM, reset before the Mediaflow passes when the kernel allows)
@@ -71,8 +73,9 @@ public final class DocumentPreviews {
                 + " median shown; machine: %d cores, load average %s (shared and noisy)%n", SIDE, passes, warmup,
                 Runtime.getRuntime().availableProcessors(), loadAverage());
 
-        Timing mediaflow = mediaflow(pdf, work, passes, warmup);
-        Timing poppler = pdftoppm(pdf, work, passes);
+        Interleaved both = interleaved(pdf, work, passes, warmup);
+        Timing mediaflow = both.mediaflow();
+        Timing poppler = both.pdftoppm();
 
         System.out.printf("mediaflow  %7.1f ms per preview  (render alone %.1f ms; %dx%d JPEG, %d bytes)%n",
                 mediaflow.millis, mediaflow.renderMillis, mediaflow.width, mediaflow.height, mediaflow.bytes);
@@ -93,10 +96,20 @@ public final class DocumentPreviews {
                   String note) {
     }
 
-    private static Timing mediaflow(Path pdf, Path work, int passes, int warmup) throws IOException {
+    record Interleaved(Timing mediaflow, Timing pdftoppm) {
+    }
+
+    /**
+     * Mediaflow's passes and pdftoppm's alternate (one of each per round), so that both meet the same
+     * noise of a shared machine.
+     */
+    private static Interleaved interleaved(Path pdf, Path work, int passes, int warmup) throws Exception {
         Thumbnailer thumbnailer = new Thumbnailer(QUALITY);
         RenditionPlan plan = RenditionPlan.thumbnailsOnly(List.of(SIDE));
         PdfLimits limits = PdfLimits.DEFAULTS;
+        boolean poppler = Files.isExecutable(Path.of(PDFTOPPM));
+        List<String> cmd = List.of(PDFTOPPM, "-f", "1", "-l", "1", "-scale-to", Integer.toString(SIDE), "-jpeg",
+                pdf.toString(), work.resolve("poppler").toString());
         Rendition last = null;
         for (int i = 0; i < warmup; i++) {
             last = preview(thumbnailer, plan, pdf, work, limits);
@@ -104,16 +117,30 @@ public final class DocumentPreviews {
         if (last == null || Math.max(last.width(), last.height()) != SIDE) {
             throw new IllegalStateException("expected a " + SIDE + "-pixel JPEG, found " + last);
         }
+        byte[] popplerJpeg = null;
+        if (poppler) {
+            run(cmd); // warm-up: the binary and its libraries into the page cache
+            popplerJpeg = Files.readAllBytes(findOutput(work));
+            if (popplerJpeg.length < 3 || (popplerJpeg[0] & 0xff) != 0xFF || (popplerJpeg[1] & 0xff) != 0xD8) {
+                throw new IllegalStateException("pdftoppm wrote no JPEG");
+            }
+        }
         System.gc();
         PeakRss.reset();
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             pool.resetPeakUsage();
         }
         List<Double> walls = new ArrayList<>();
+        List<Double> popplerWalls = new ArrayList<>();
         for (int p = 0; p < passes; p++) {
             long t0 = System.nanoTime();
             last = preview(thumbnailer, plan, pdf, work, limits);
             walls.add((System.nanoTime() - t0) / 1e6);
+            if (poppler) {
+                long t1 = System.nanoTime();
+                run(cmd);
+                popplerWalls.add((System.nanoTime() - t1) / 1e6);
+            }
         }
         long hwm = PeakRss.vmHwmKb();
         long heapPeak = 0;
@@ -130,8 +157,11 @@ public final class DocumentPreviews {
             }
             renders.add((System.nanoTime() - t0) / 1e6);
         }
-        return new Timing(ImageThumbnails.median(walls), ImageThumbnails.median(renders), last.width(), last.height(),
-                last.bytes().length, hwm, heapPeak, "");
+        Timing ours = new Timing(ImageThumbnails.median(walls), ImageThumbnails.median(renders), last.width(),
+                last.height(), last.bytes().length, hwm, heapPeak, "");
+        Timing theirs = poppler ? new Timing(ImageThumbnails.median(popplerWalls), 0, 0, 0, popplerJpeg.length, 0, 0,
+                version() + ", " + popplerJpeg.length + " bytes") : null;
+        return new Interleaved(ours, theirs);
     }
 
     /** What the thumbnail step does: render, then the image renditions from the page's pixels. */
@@ -143,28 +173,6 @@ public final class DocumentPreviews {
         }
         ImageRenditions made = thumbnailer.pictureRenditions(page.image(), "page 1 of " + pdf, plan);
         return made.renditions().get(0);
-    }
-
-    private static Timing pdftoppm(Path pdf, Path work, int passes) throws IOException, InterruptedException {
-        if (!Files.isExecutable(Path.of(PDFTOPPM))) {
-            return null;
-        }
-        Path prefix = work.resolve("poppler");
-        List<String> cmd = List.of(PDFTOPPM, "-f", "1", "-l", "1", "-scale-to", Integer.toString(SIDE), "-jpeg",
-                pdf.toString(), prefix.toString());
-        run(cmd); // warm-up: the binary and its libraries into the page cache
-        Path out = findOutput(work);
-        byte[] jpeg = Files.readAllBytes(out);
-        if (jpeg.length < 3 || (jpeg[0] & 0xff) != 0xFF || (jpeg[1] & 0xff) != 0xD8) {
-            throw new IllegalStateException("pdftoppm wrote no JPEG at " + out);
-        }
-        List<Double> walls = new ArrayList<>();
-        for (int p = 0; p < passes; p++) {
-            long t0 = System.nanoTime();
-            run(cmd);
-            walls.add((System.nanoTime() - t0) / 1e6);
-        }
-        return new Timing(ImageThumbnails.median(walls), 0, 0, 0, jpeg.length, 0, 0, version() + ", " + jpeg.length + " bytes");
     }
 
     private static Path findOutput(Path work) throws IOException {
