@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * PDFs through the whole pipeline on the embedded stack (issue 15): metadata from PDFBox, a
- * first-page preview through the image renditions, and a PDF past a limit still READY. The stack's
+ * first-page preview through the image renditions, and a PDF past a limit or locked by a password
+ * still READY. The stack's
  * MAX_PDF_PAGES is 12, so the 10-page PDF is previewed and a 13-page one is not.
  */
 class PdfDocumentsIT {
@@ -96,6 +97,23 @@ class PdfDocumentsIT {
             assertThat(r.code()).isEqualTo(ReasonCode.PDF_PAGE_LIMIT);
             assertThat(r.severity()).isEqualTo(Severity.WARNING);
             assertThat(r.message()).contains("13 pages", "at most 12");
+        });
+    }
+
+    @Test
+    void pdfNeedingAPassword_endsReady_encryptedWithAWarningAndNoPreview() {
+        Path pdf = PdfFixtures.encrypted(tmp.resolve("locked.pdf"), "user-secret", "owner-secret", "Locked");
+        fx.upload(pdf, "docs/locked.pdf", "application/pdf");
+
+        Manifest m = fx.awaitTerminal(fx.awaitReceipt("docs/locked.pdf", WAIT).mediaId(), WAIT);
+
+        assertThat(m.status()).as("%s", m.reasons()).isEqualTo(MediaStatus.READY);
+        assertThat(m.metadata()).containsEntry("encrypted", true).containsEntry("preview", "none")
+                .doesNotContainKeys("pageCount", "title", "placeholder");
+        assertThat(m.outputs()).isEmpty();
+        assertThat(m.reasons()).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.code()).isEqualTo(ReasonCode.PDF_ENCRYPTED);
+            assertThat(r.severity()).isEqualTo(Severity.WARNING);
         });
     }
 
