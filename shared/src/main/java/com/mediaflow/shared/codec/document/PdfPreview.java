@@ -26,6 +26,7 @@ import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 import org.apache.pdfbox.pdmodel.graphics.PDXObject;
 import org.apache.pdfbox.pdmodel.graphics.form.PDFormXObject;
+import org.apache.pdfbox.pdmodel.graphics.image.PDImage;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.apache.pdfbox.rendering.ImageType;
 import org.apache.pdfbox.rendering.PDFRenderer;
@@ -37,9 +38,11 @@ import org.apache.pdfbox.rendering.PageDrawerParameters;
  * {@link PDFRenderer} so that its longer side is the size asked for, within the limits:
  * <ul>
  *   <li>more pages than {@link PdfLimits#maxPages()}: no render (PDF_PAGE_LIMIT);</li>
- *   <li>the first page draws an image XObject (directly or in a form, 8 forms deep at most) with
- *       more pixels than {@link PdfLimits#maxPixels()}: no render (PDF_RENDER_LIMIT), since
- *       decoding it is the render's memory; the picture itself is scaled down to fit that many;</li>
+ *   <li>the first page draws an image with more pixels than {@link PdfLimits#maxPixels()}: no
+ *       render (PDF_RENDER_LIMIT), since decoding it is the render's memory. Its named image
+ *       XObjects (directly or in forms, 8 deep) are checked before the render; the page drawer
+ *       checks every image it is about to decode (inline, in patterns, annotations, soft masks).
+ *       The picture itself is scaled down to fit that many pixels;</li>
  *   <li>the render runs on a worker thread and is given up after {@link PdfLimits#timeoutMillis()}
  *       (PDF_RENDER_LIMIT). PDFBox cannot be interrupted, so its page drawer checks the deadline
  *       before every content-stream operator and stops there: the worker ends at the next operator
@@ -97,9 +100,7 @@ public final class PdfPreview {
             PDPage page = doc.getPage(0);
             long largestImage = largestImage(page.getResources(), 0, Collections.newSetFromMap(new IdentityHashMap<>()));
             if (largestImage > limits.maxPixels()) {
-                return none(pages, Reason.warning(ReasonCode.PDF_RENDER_LIMIT, "preview: the first page draws an image"
-                        + " of " + largestImage + " pixels, expected at most " + limits.maxPixels()
-                        + " (PDF_RENDER_MAX_PIXELS)"));
+                return none(pages, imageLimit(largestImage, limits));
             }
             float scale = scale(page, longSide, limits.maxPixels());
             return render(doc, scale, pages, limits);
@@ -127,7 +128,7 @@ public final class PdfPreview {
 
     private static Rendered render(PDDocument doc, float scale, int pages, PdfLimits limits) throws IOException {
         Deadline deadline = new Deadline(limits.timeoutMillis());
-        BoundedRenderer renderer = new BoundedRenderer(doc, deadline);
+        BoundedRenderer renderer = new BoundedRenderer(doc, deadline, limits.maxPixels());
         renderer.setSubsamplingAllowed(true);
         Future<BufferedImage> job = RENDERERS.submit(() -> renderer.renderImage(0, scale, ImageType.RGB));
         try {
@@ -147,6 +148,9 @@ public final class PdfPreview {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof Deadline.Passed) {
                 return none(pages, timedOut(limits));
+            }
+            if (e.getCause() instanceof ImageTooLarge large) {
+                return none(pages, imageLimit(large.pixels, limits));
             }
             if (e.getCause() instanceof IOException io) {
                 throw io;
@@ -170,6 +174,11 @@ public final class PdfPreview {
         } catch (ExecutionException | TimeoutException e) {
             // stopped by the deadline (Deadline.Passed), failed, or still in one long operator: given up either way
         }
+    }
+
+    private static Reason imageLimit(long pixels, PdfLimits limits) {
+        return Reason.warning(ReasonCode.PDF_RENDER_LIMIT, "preview: the first page draws an image of " + pixels
+                + " pixels, expected at most " + limits.maxPixels() + " (PDF_RENDER_MAX_PIXELS)");
     }
 
     private static Reason timedOut(PdfLimits limits) {
@@ -203,13 +212,30 @@ public final class PdfPreview {
         return largest;
     }
 
-    /** PDFBox's renderer whose page drawer stops at the deadline. */
+    /** An image the drawer was about to decode has more pixels than the limit. */
+    private static final class ImageTooLarge extends RuntimeException {
+        final long pixels;
+
+        ImageTooLarge(long pixels) {
+            super("an image of " + pixels + " pixels", null, false, false);
+            this.pixels = pixels;
+        }
+    }
+
+    /**
+     * PDFBox's renderer whose page drawer stops at the deadline, and refuses to decode an image (an
+     * XObject, an inline image, one in a pattern, an annotation or a form however deep, or its soft
+     * mask) of more than {@code maxPixels}: the check before the render sees only the page's named
+     * images, this one every image drawn.
+     */
     private static final class BoundedRenderer extends PDFRenderer {
         private final Deadline deadline;
+        private final long maxPixels;
 
-        BoundedRenderer(PDDocument document, Deadline deadline) {
+        BoundedRenderer(PDDocument document, Deadline deadline, long maxPixels) {
             super(document);
             this.deadline = deadline;
+            this.maxPixels = maxPixels;
         }
 
         @Override
@@ -219,6 +245,22 @@ public final class PdfPreview {
                 protected void processOperator(Operator operator, List<COSBase> operands) throws IOException {
                     deadline.check();
                     super.processOperator(operator, operands);
+                }
+
+                @Override
+                public void drawImage(PDImage image) throws IOException {
+                    check(image);
+                    if (image instanceof PDImageXObject x && x.getSoftMask() != null) {
+                        check(x.getSoftMask());
+                    }
+                    super.drawImage(image);
+                }
+
+                private void check(PDImage image) {
+                    long pixels = (long) Math.max(image.getWidth(), 0) * Math.max(image.getHeight(), 0);
+                    if (pixels > maxPixels) {
+                        throw new ImageTooLarge(pixels);
+                    }
                 }
             };
         }

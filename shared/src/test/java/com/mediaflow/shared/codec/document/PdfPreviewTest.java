@@ -134,6 +134,42 @@ class PdfPreviewTest {
         });
     }
 
+    /** An inline image is not a named resource: the check before the render misses it, the page drawer does not. */
+    @Test
+    void firstPage_inlineImageLargerThanPixelLimit_noImage() throws IOException {
+        Path pdf = tmp.resolve("inline.pdf");
+        try (PDDocument doc = new PDDocument()) {
+            PDPage page = new PDPage(PDRectangle.A4);
+            doc.addPage(page);
+            org.apache.pdfbox.cos.COSDictionary params = new org.apache.pdfbox.cos.COSDictionary();
+            params.setInt(org.apache.pdfbox.cos.COSName.W, 700);
+            params.setInt(org.apache.pdfbox.cos.COSName.H, 700);
+            params.setInt(org.apache.pdfbox.cos.COSName.BPC, 8);
+            params.setItem(org.apache.pdfbox.cos.COSName.CS, org.apache.pdfbox.cos.COSName.G);
+            byte[] grey = new byte[700 * 700];
+            java.util.Arrays.fill(grey, (byte) 40);
+            try (PDPageContentStream cs = new PDPageContentStream(doc, page)) {
+                cs.drawImage(new org.apache.pdfbox.pdmodel.graphics.image.PDInlineImage(params, grey, null), 72, 72, 200, 200);
+            }
+            doc.save(pdf.toFile());
+        }
+
+        PdfPreview.Rendered over = PdfPreview.firstPage(pdf, 320, tmp, new PdfLimits(10, 10_000, 489_999, 1 << 20));
+        PdfPreview.Rendered under = PdfPreview.firstPage(pdf, 320, tmp, new PdfLimits(10, 10_000, 490_000, 1 << 20));
+
+        assertThat(over.image()).isNull();
+        assertThat(over.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.code()).isEqualTo(ReasonCode.PDF_RENDER_LIMIT);
+            assertThat(w.message()).contains("490000 pixels", "at most 489999");
+        });
+        assertThat(under.warnings()).isEmpty();
+        BufferedImage drawn = under.image();
+        double scale = drawn.getHeight() / PdfFixtures.A4_HEIGHT;
+        int centreX = (int) (172 * scale);
+        int centreY = drawn.getHeight() - (int) (172 * scale);
+        assertThat(drawn.getRGB(centreX, centreY) & 0xff).as("the grey square is drawn").isBetween(30, 50);
+    }
+
     @Test
     void firstPage_pictureAreaAboveThePixelCap_isScaledDownToFit() {
         Path pdf = PdfFixtures.textPages(tmp.resolve("one.pdf"), 1, null, null);
