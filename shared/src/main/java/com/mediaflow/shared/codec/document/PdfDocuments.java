@@ -25,7 +25,7 @@ import org.apache.pdfbox.pdmodel.font.PDFontDescriptor;
  * <ul>
  *   <li>Memory: the file is read from disk (never loaded whole), and decoded streams are cached in
  *       memory up to {@link PdfLimits#maxCacheBytes()}, then in a temporary file in the step's
- *       scratch directory (Lambda's /tmp).</li>
+ *       scratch directory (Lambda's /tmp), {@value #MAX_CACHE_STORAGE_BYTES} bytes in all at most.</li>
  *   <li>Fonts: fonts a PDF does not embed (the standard 14, Helvetica and the rest) are drawn with
  *       PDFBox's bundled Liberation Sans, never with a system font. Lambda has no fonts and no
  *       fontconfig; this way every machine renders as Lambda does, no font directory is scanned
@@ -34,6 +34,8 @@ import org.apache.pdfbox.pdmodel.font.PDFontDescriptor;
  * </ul>
  */
 final class PdfDocuments {
+    /** Memory and temporary file of the stream cache together, at most (beyond: an IOException, PDF_UNREADABLE). */
+    static final long MAX_CACHE_STORAGE_BYTES = 1L << 30;
     private static final String BUNDLED_FONT = "/org/apache/pdfbox/resources/ttf/LiberationSans-Regular.ttf";
 
     static {
@@ -52,7 +54,7 @@ final class PdfDocuments {
      * @throws IOException when PDFBox cannot read it
      */
     static PDDocument open(Path pdf, Path scratchDir, PdfLimits limits) throws IOException {
-        MemoryUsageSetting memory = MemoryUsageSetting.setupMixed(limits.maxCacheBytes())
+        MemoryUsageSetting memory = MemoryUsageSetting.setupMixed(limits.maxCacheBytes(), MAX_CACHE_STORAGE_BYTES)
                 .setTempDir(scratchDir.toFile());
         return Loader.loadPDF(pdf.toFile(), "", memory.streamCache);
     }

@@ -3,6 +3,7 @@ package com.mediaflow.shared.codec.document;
 import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.shared.validation.Reason;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 import org.apache.pdfbox.text.PDFTextStripper;
+import org.apache.pdfbox.text.TextPosition;
 
 /**
  * What the manifest says of a validated PDF: its page count, title and author (the document
@@ -111,7 +113,10 @@ public record PdfInfo(Integer pageCount, String title, String author, boolean en
         stripper.setStartPage(1);
         stripper.setEndPage(lastPage);
         try {
-            return !stripper.getText(doc).isBlank();
+            stripper.writeText(doc, Writer.nullWriter());
+            return false;
+        } catch (BoundedStripper.Found e) {
+            return true;
         } catch (Deadline.Passed e) {
             warnings.add(Reason.warning(ReasonCode.PDF_RENDER_LIMIT, "metadata: the text scan of the first " + lastPage
                     + " pages " + e.getMessage() + ", expected at most PDF_RENDER_TIMEOUT_MS; textPresent left out"));
@@ -140,12 +145,29 @@ public record PdfInfo(Integer pageCount, String title, String author, boolean en
         }
     }
 
-    /** The text stripper, checking the deadline before every operator. */
+    /**
+     * The text stripper, checking the deadline before every operator, and stopping at the first
+     * page that has text (it writes a page's text once the page is read): nothing is kept.
+     */
     private static final class BoundedStripper extends PDFTextStripper {
         private final Deadline deadline;
 
         BoundedStripper(Deadline deadline) {
             this.deadline = deadline;
+        }
+
+        @Override
+        protected void writeString(String text, List<TextPosition> textPositions) {
+            if (!text.isBlank()) {
+                throw new Found();
+            }
+        }
+
+        /** Thrown at the first text found. */
+        static final class Found extends RuntimeException {
+            Found() {
+                super("text found", null, false, false);
+            }
         }
 
         @Override

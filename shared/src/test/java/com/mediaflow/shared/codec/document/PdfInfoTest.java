@@ -49,6 +49,35 @@ class PdfInfoTest {
                 .doesNotContainKeys("title", "author");
     }
 
+    /** Blank pages, then text on page {@code textPage} only. */
+    private Path textOnlyOnPage(int textPage, int pages) throws IOException {
+        Path pdf = tmp.resolve("text-on-" + textPage + ".pdf");
+        try (PDDocument doc = new PDDocument()) {
+            for (int n = 1; n <= pages; n++) {
+                PDPage page = new PDPage(PDRectangle.A4);
+                doc.addPage(page);
+                if (n == textPage) {
+                    try (var cs = new org.apache.pdfbox.pdmodel.PDPageContentStream(doc, page)) {
+                        cs.beginText();
+                        cs.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(
+                                org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.TIMES_ROMAN), 12);
+                        cs.newLineAtOffset(72, 700);
+                        cs.showText("Only here");
+                        cs.endText();
+                    }
+                }
+            }
+            doc.save(pdf.toFile());
+        }
+        return pdf;
+    }
+
+    @Test
+    void read_textPresent_looksAtTheFirstThreePagesOnly() throws IOException {
+        assertThat(PdfInfo.read(textOnlyOnPage(3, 5), tmp, PdfLimits.DEFAULTS).textPresent()).isTrue();
+        assertThat(PdfInfo.read(textOnlyOnPage(4, 5), tmp, PdfLimits.DEFAULTS).textPresent()).isFalse();
+    }
+
     @Test
     void read_ownerPasswordOnly_isEncryptedAndFullyRead() {
         Path pdf = PdfFixtures.encrypted(tmp.resolve("owner.pdf"), "", "owner-secret", "Locked for edits");
