@@ -110,8 +110,14 @@ public final class DocumentPreviews {
         boolean poppler = Files.isExecutable(Path.of(PDFTOPPM));
         List<String> cmd = List.of(PDFTOPPM, "-f", "1", "-l", "1", "-scale-to", Integer.toString(SIDE), "-jpeg",
                 pdf.toString(), work.resolve("poppler").toString());
-        Rendition last = null;
-        for (int i = 0; i < warmup; i++) {
+        long coldStarted = System.nanoTime();
+        PdfPreview.firstPage(pdf, SIDE, work, limits);
+        long coldRendered = System.nanoTime();
+        Rendition last = preview(thumbnailer, plan, pdf, work, limits);
+        System.out.printf("mediaflow  first calls in this JVM: render %.0f ms (PDFBox's and Java2D's classes, the bundled"
+                + " font), then the first whole preview %.0f ms (FFmpeg's first scale and encode)%n",
+                (coldRendered - coldStarted) / 1e6, (System.nanoTime() - coldRendered) / 1e6);
+        for (int i = 1; i < warmup; i++) {
             last = preview(thumbnailer, plan, pdf, work, limits);
         }
         if (last == null || Math.max(last.width(), last.height()) != SIDE) {
