@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * Then the same again with 3 SIGKILLs of the stack's JVM at points drawn from a printed seed, each
  * followed by a restart on the same data folder and ports.
  *
- * <p>Usage: {@code bench/run load [--uploads N] [--seed N] [--no-kills | --kills-only] [--workers N] [--jit c1|tiered]
+ * <p>Usage: {@code bench/run load [--uploads N] [--seed N] [--no-kills | --kills-only] [--workers N] [--jit c1|tiered] [--jfr FILE]
  * [--clients N] [--kills K]}. Exit 1 when an upload was lost, an upload's events were not exactly
  * one after dedup, or identical bytes were processed twice.
  */
@@ -47,6 +47,7 @@ public final class LoadBench {
         int clients = 8;
         int killCount = 3;
         List<String> jvmFlags = StackProcess.LAUNCHER_JVM_FLAGS;
+        String jfr = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--uploads" -> uploads = Integer.parseInt(args[++i]);
@@ -65,12 +66,19 @@ public final class LoadBench {
                         yield null;
                     }
                 };
+                case "--jfr" -> jfr = Path.of(args[++i]).toAbsolutePath().toString();
                 default -> {
                     System.err.println("usage: bench/run load [--uploads N] [--seed N] [--no-kills | --kills-only] [--workers N]"
-                            + " [--clients N] [--kills K] [--jit c1|tiered]; found '" + args[i] + "'");
+                            + " [--clients N] [--kills K] [--jit c1|tiered] [--jfr FILE]; found '" + args[i] + "'");
                     System.exit(2);
                 }
             }
+        }
+        if (jfr != null) {
+            // a CPU profile of the stack's JVM (JDK Flight Recorder, profile settings: 20 ms samples per thread)
+            jvmFlags = new java.util.ArrayList<>(jvmFlags);
+            jvmFlags.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
+            jvmFlags.add("-Xlog:jfr+startup=error"); // its start line would go to stdout, which carries the stack's JSON
         }
         if (uploads < 20) {
             System.err.println("--uploads is " + uploads + ", expected at least 20 (the mix needs some of each kind)");

@@ -5,6 +5,8 @@ import com.mediaflow.shared.codec.ExifReader;
 import com.mediaflow.shared.codec.MediaProbe;
 import com.mediaflow.shared.codec.document.PackageInfo;
 import com.mediaflow.shared.codec.document.TextInfo;
+import com.mediaflow.shared.codec.document.PdfInfo;
+import com.mediaflow.shared.codec.document.PdfLimits;
 import com.mediaflow.shared.codec.still.StillProperties;
 import com.mediaflow.shared.codec.still.StillPropertiesReader;
 import com.mediaflow.shared.config.Config;
@@ -38,14 +40,20 @@ import java.util.TreeMap;
  * ({@link PackageInfo}), read again through the bounded ZIP reader; text: encoding, line count and
  * excerpt ({@link TextInfo}). As for stills, what cannot be read is a {@code PROPERTIES_INCOMPLETE}
  * warning.
+ *
+ * <p>PDFs: page count, title, author, encryption, the first page's size in points and whether the
+ * first pages have text, from PDFBox ({@link PdfInfo}), within the PDF limits; a limit passed or an
+ * unreadable part is a warning, never a refusal.
  */
 public final class MetadataStep implements MediaStep {
     private final Limits limits;
     private final ZipLimits zipLimits;
+    private final PdfLimits pdfLimits;
 
     public MetadataStep(Config config) {
         this.limits = config.limits();
         this.zipLimits = limits.documents().zip();
+        this.pdfLimits = config.pdfLimits();
     }
 
     @Override
@@ -65,7 +73,13 @@ public final class MetadataStep implements MediaStep {
         };
     }
 
+    /** PDFs: {@link PdfInfo}; packages: {@link PackageInfo}; text: {@link TextInfo}. */
     private Output document(MediaFormat format, Path original, Map<String, Object> meta) {
+        if (format == MediaFormat.PDF) {
+            PdfInfo info = PdfInfo.read(original, original.toAbsolutePath().getParent(), pdfLimits);
+            meta.putAll(info.toMetadata());
+            return new Output(List.of(), meta, info.warnings());
+        }
         if (format == MediaFormat.TEXT) {
             meta.putAll(TextInfo.read(original));
             return new Output(List.of(), meta);

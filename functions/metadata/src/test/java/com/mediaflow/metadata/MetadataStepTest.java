@@ -259,4 +259,48 @@ class MetadataStepTest {
                     }).toArray(URL[]::new);
         }
     }
+
+    private MediaStep.Output document(Path file, MediaFormat type) {
+        return step.process(new StepMessage(ID, "metadata", type, MediaCategory.DOCUMENT, "media", "media/" + ID + "/original"),
+                file);
+    }
+
+    @Test
+    void process_pdf_givesPagesTitleAuthorSizeAndText() {
+        Path pdf = com.mediaflow.testkit.PdfFixtures.textPages(tmp.resolve("ten.pdf"), 10, "Annual report", "Jane Doe");
+
+        MediaStep.Output out = document(pdf, MediaFormat.PDF);
+
+        assertThat(out.warnings()).isEmpty();
+        assertThat(out.renditions()).isEmpty();
+        assertThat(out.metadata()).containsEntry("mimeType", "application/pdf").containsEntry("pageCount", 10)
+                .containsEntry("title", "Annual report").containsEntry("author", "Jane Doe")
+                .containsEntry("encrypted", false).containsEntry("textPresent", true)
+                .containsEntry("pageWidthPoints", 595.28).containsEntry("pageHeightPoints", 841.89)
+                .doesNotContainKey("preview");
+    }
+
+    @Test
+    void process_pdfAboveThePageLimit_keepsItsMetadataWithAWarning() {
+        Path pdf = com.mediaflow.testkit.PdfFixtures.textPages(tmp.resolve("four.pdf"), 4, "Four", null);
+        MetadataStep limited = new MetadataStep(Config.of(Map.of(Config.MAX_PDF_PAGES, "3")));
+
+        MediaStep.Output out = limited.process(new StepMessage(ID, "metadata", MediaFormat.PDF, MediaCategory.DOCUMENT,
+                "media", "media/" + ID + "/original"), pdf);
+
+        assertThat(out.metadata()).containsEntry("pageCount", 4).containsEntry("title", "Four")
+                .doesNotContainKey("textPresent");
+        assertThat(out.warnings()).extracting(r -> r.code()).containsExactly(ReasonCode.PDF_PAGE_LIMIT);
+    }
+
+    @Test
+    void process_ownerPasswordPdf_isEncryptedAndRead() {
+        Path pdf = com.mediaflow.testkit.PdfFixtures.encrypted(tmp.resolve("owner.pdf"), "", "owner", "Owner only");
+
+        MediaStep.Output out = document(pdf, MediaFormat.PDF);
+
+        assertThat(out.warnings()).isEmpty();
+        assertThat(out.metadata()).containsEntry("encrypted", true).containsEntry("title", "Owner only")
+                .containsEntry("pageCount", 1);
+    }
 }

@@ -6,6 +6,8 @@ import com.mediaflow.shared.codec.ImageRenditions;
 import com.mediaflow.shared.codec.RenditionPlan;
 import com.mediaflow.shared.codec.Thumbnailer;
 import com.mediaflow.shared.codec.document.EmbeddedPreview;
+import com.mediaflow.shared.codec.document.PdfPreview;
+import com.mediaflow.shared.codec.document.PdfLimits;
 import com.mediaflow.shared.config.Config;
 import com.mediaflow.shared.error.CodecException;
 import com.mediaflow.shared.error.ReasonCode;
@@ -38,12 +40,18 @@ import java.util.TreeMap;
  * is validated as an uploaded image would be, then made into the same renditions; metadata
  * {@code preview} says {@code embedded}, or {@code none} when there is none or it failed (a
  * {@code DOCUMENT_PREVIEW_INVALID} warning, never a quarantine of the document).
+ *
+ * <p>PDFs: the first page is rendered with PDFBox ({@link PdfPreview}) and goes through the same
+ * image path; {@code preview} says {@code rendered}, or {@code none} with the warning that says why.
  */
 public final class ThumbnailStep implements MediaStep {
     private final Thumbnailer thumbnailer;
     private final RenditionPlan plan;
     private final int posterMaxSide;
     private final EmbeddedPreview embedded;
+    private final PdfLimits pdfLimits;
+    /** The longer side of a PDF's rendered first page: the largest picture the plan makes. */
+    private final int previewSide;
 
     public ThumbnailStep(Config config) {
         this.thumbnailer = new Thumbnailer(config.jpegQuality());
@@ -52,6 +60,9 @@ public final class ThumbnailStep implements MediaStep {
                 config.webpEffort());
         this.posterMaxSide = config.posterMaxSide();
         this.embedded = new EmbeddedPreview(config.limits().documents().zip(), config.limits());
+        this.pdfLimits = config.pdfLimits();
+        this.previewSide = Math.max(plan.displayMaxSide(), Math.max(plan.squareSize(),
+                plan.thumbnailBoxes().stream().mapToInt(Integer::intValue).max().orElse(0)));
     }
 
     @Override
@@ -89,6 +100,9 @@ public final class ThumbnailStep implements MediaStep {
 
     /** A package's embedded preview through the image path; {@code preview: none} for anything else. */
     private Output document(MediaFormat format, Path original) {
+        if (format == MediaFormat.PDF) {
+            return documentPreview(format, original);
+        }
         Map<String, Object> metadata = new TreeMap<>();
         metadata.put("preview", "none");
         if (!format.isPackage()) {
@@ -118,5 +132,31 @@ public final class ThumbnailStep implements MediaStep {
                 // a scratch file in the step's folder, cleared after the message
             }
         }
+    }
+
+    /**
+     * A PDF's first page, rendered by {@link PdfPreview} at the largest size the plan needs, then
+     * through the image path from its pixels ({@link Thumbnailer#pictureRenditions}): the
+     * renditions and placeholder of a photo.
+     * {@code preview} says {@code rendered} or {@code none} (a limit passed, a password, or a
+     * document type without a rendered preview), with the warning that says why.
+     */
+    private Output documentPreview(MediaFormat type, Path original) {
+        Map<String, Object> metadata = new TreeMap<>();
+        metadata.put("preview", "none");
+        if (type != MediaFormat.PDF) {
+            return new Output(List.of(), metadata);
+        }
+        PdfPreview.Rendered page = PdfPreview.firstPage(original, previewSide, original.toAbsolutePath().getParent(),
+                pdfLimits);
+        if (page.image() == null) {
+            return new Output(List.of(), metadata, page.warnings());
+        }
+        ImageRenditions made = thumbnailer.pictureRenditions(page.image(), "page 1 of " + original, plan);
+        metadata.put("preview", "rendered");
+        if (made.placeholder() != null) {
+            metadata.put("placeholder", made.placeholder().toMetadata());
+        }
+        return new Output(made.renditions(), metadata, page.warnings());
     }
 }

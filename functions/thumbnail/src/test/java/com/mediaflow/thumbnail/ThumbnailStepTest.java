@@ -9,7 +9,13 @@ import com.mediaflow.shared.format.MediaCategory;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
+import com.mediaflow.shared.codec.Rendition;
+import com.mediaflow.shared.error.ReasonCode;
 import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.PdfFixtures;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import javax.imageio.ImageIO;
 import com.mediaflow.testkit.SyntheticMedia;
 import java.nio.file.Path;
 import java.util.Map;
@@ -80,6 +86,72 @@ class ThumbnailStepTest {
 
         assertThat(hash).matches("[0-9a-f]{16}");
         assertThat(PerceptualHash.hammingDistance(hash, todaysHash(file))).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void process_pdf_rendersTheFirstPageThroughTheImageRenditions() throws java.io.IOException {
+        Path pdf = PdfFixtures.textAndPicturePages(tmp.resolve("ten.pdf"), 10, "Ten pages", 200);
+
+        MediaStep.Output out = process(pdf, MediaFormat.PDF, MediaCategory.DOCUMENT);
+
+        assertThat(out.warnings()).isEmpty();
+        assertThat(out.metadata()).containsEntry("preview", "rendered").containsKey("placeholder")
+                .doesNotContainKey("perceptualHash");
+        assertThat(out.renditions()).extracting(Rendition::name)
+                .contains("thumb-square-160.jpg", "thumb-320.jpg", "thumb-640.jpg", "thumb-1280.jpg", "display.jpg",
+                        "display.webp");
+        int portraitWidth2048 = (int) Math.round(2048 * PdfFixtures.A4_WIDTH / PdfFixtures.A4_HEIGHT);
+        for (Rendition r : out.renditions()) {
+            if (r.name().equals("display.jpg") || r.name().equals("display.webp")) {
+                assertThat(r.height()).as(r.name()).isEqualTo(2048);
+                assertThat(r.width()).as(r.name()).isBetween(portraitWidth2048 - 1, portraitWidth2048 + 1);
+            }
+            if (r.name().equals("thumb-320.jpg")) {
+                BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(r.bytes()));
+                assertThat(decoded.getHeight()).isEqualTo(320).isEqualTo(r.height());
+                assertThat(decoded.getWidth()).isEqualTo(r.width()).isBetween(224, 228);
+                assertThat(decoded.getRGB(2, 2) & 0xff).as("white paper in the corner").isGreaterThan(240);
+            }
+        }
+    }
+
+    @Test
+    void process_pdfAboveThePageLimit_noRenditionsPreviewNoneAndAWarning() {
+        Path pdf = PdfFixtures.textPages(tmp.resolve("four.pdf"), 4, null, null);
+        ThumbnailStep limited = new ThumbnailStep(Config.of(Map.of(Config.MAX_PDF_PAGES, "3")));
+
+        MediaStep.Output out = limited.process(new StepMessage(ID, "thumbnail", MediaFormat.PDF, MediaCategory.DOCUMENT,
+                "media", "media/" + ID + "/original"), pdf);
+
+        assertThat(out.renditions()).isEmpty();
+        assertThat(out.metadata()).containsExactly(Map.entry("preview", "none"));
+        assertThat(out.warnings()).singleElement().satisfies(w -> {
+            assertThat(w.code()).isEqualTo(ReasonCode.PDF_PAGE_LIMIT);
+            assertThat(w.rejects()).isFalse();
+        });
+    }
+
+    @Test
+    void process_pdfWithAUserPassword_previewNone() {
+        Path pdf = PdfFixtures.encrypted(tmp.resolve("locked.pdf"), "user", "owner", "Locked");
+
+        MediaStep.Output out = process(pdf, MediaFormat.PDF, MediaCategory.DOCUMENT);
+
+        assertThat(out.renditions()).isEmpty();
+        assertThat(out.metadata()).containsEntry("preview", "none");
+        assertThat(out.warnings()).extracting(w -> w.code()).containsExactly(ReasonCode.PDF_ENCRYPTED);
+    }
+
+    /** Office and text documents get no rendered preview here; they still say so. */
+    @Test
+    void process_otherDocument_noRenditionsAndPreviewNone() throws java.io.IOException {
+        Path text = java.nio.file.Files.writeString(tmp.resolve("notes.txt"), "hello\n");
+
+        MediaStep.Output out = process(text, MediaFormat.byFileName("notes.txt").orElseThrow(), MediaCategory.DOCUMENT);
+
+        assertThat(out.renditions()).isEmpty();
+        assertThat(out.warnings()).isEmpty();
+        assertThat(out.metadata()).containsExactly(Map.entry("preview", "none"));
     }
 
     @Test

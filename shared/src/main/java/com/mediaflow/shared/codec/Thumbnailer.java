@@ -1,5 +1,8 @@
 package com.mediaflow.shared.codec;
 
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -131,6 +134,49 @@ public final class Thumbnailer {
             }
         }
         throw new IllegalStateException("the last StillDecoder takes every file, yet none took " + file);
+    }
+
+    /**
+     * Every rendition of the plan from a picture already in memory, opaque, upright and sRGB (a
+     * document's rendered page, {@link com.mediaflow.shared.codec.document.PdfPreview}): the same
+     * {@link StillRenderer} as a photo's, from packed RGB24, with no decode and no perceptual hash.
+     *
+     * @param what names the picture in error messages, e.g. "page 1 of /tmp/x.pdf"
+     * @throws CodecException when FFmpeg cannot filter or encode it
+     */
+    public ImageRenditions pictureRenditions(BufferedImage picture, String what, RenditionPlan plan) {
+        List<Targets.Target> targets = Targets.of(null, plan);
+        if (targets.isEmpty()) {
+            return new ImageRenditions(List.of(), null);
+        }
+        int w = picture.getWidth();
+        int h = picture.getHeight();
+        try (Frame frame = new Frame(w, h, Frame.DEPTH_UBYTE, 3)) {
+            ByteBuffer pixels = (ByteBuffer) frame.image[0];
+            int stride = frame.imageStride;
+            int[] row = new int[w];
+            int[] all = picture.getType() == BufferedImage.TYPE_INT_RGB
+                    ? ((DataBufferInt) picture.getRaster().getDataBuffer()).getData() : null;
+            for (int y = 0; y < h; y++) {
+                int[] src = row;
+                int offset = 0;
+                if (all != null) {
+                    src = all;
+                    offset = y * w;
+                } else {
+                    picture.getRGB(0, y, w, 1, row, 0, w);
+                }
+                int at = y * stride;
+                for (int x = 0; x < w; x++) {
+                    int rgb = src[offset + x];
+                    pixels.put(at++, (byte) (rgb >> 16));
+                    pixels.put(at++, (byte) (rgb >> 8));
+                    pixels.put(at++, (byte) rgb);
+                }
+            }
+            return renderer.render(what, frame, org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24, Transform.NONE,
+                    new int[] {w, h}, targets, null, false, EarlyRenditions.NONE);
+        }
     }
 
     /**

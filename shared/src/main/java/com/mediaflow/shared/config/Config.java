@@ -60,6 +60,10 @@ public final class Config {
     public static final String WEBP_EFFORT = "WEBP_EFFORT";
     public static final String PLACEHOLDER_MAX_BYTES = "PLACEHOLDER_MAX_BYTES";
     public static final String WORK_DIR = "WORK_DIR";
+    /** PDFs: most pages for a preview and a text scan; then the render's time and pixels. */
+    public static final String MAX_PDF_PAGES = "MAX_PDF_PAGES";
+    public static final String PDF_RENDER_TIMEOUT_MS = "PDF_RENDER_TIMEOUT_MS";
+    public static final String PDF_RENDER_MAX_PIXELS = "PDF_RENDER_MAX_PIXELS";
     /** The transcode function's own queue: segment and stitch jobs of long videos go back onto it. */
     public static final String TRANSCODE_QUEUE_URL = "TRANSCODE_QUEUE_URL";
     /** The video ladder: comma-separated rungs {@code name:shortSide:crf:maxrateKbps:bufsizeKbps}. */
@@ -247,6 +251,15 @@ public final class Config {
             throw new ConfigException(setting.name() + " is '" + v + "', expected quarantine or warn");
         }
         return parsed;
+    }
+
+    /** The limits of the metadata and preview of a PDF; see the table of limits in docs/validation.md. */
+    public com.mediaflow.shared.codec.document.PdfLimits pdfLimits() {
+        return new com.mediaflow.shared.codec.document.PdfLimits(
+                (int) longValue(MAX_PDF_PAGES, Setting.MAX_PDF_PAGES.defaultLong(), 1, 1_000_000),
+                longValue(PDF_RENDER_TIMEOUT_MS, Setting.PDF_RENDER_TIMEOUT_MS.defaultLong(), 100, 600_000),
+                longValue(PDF_RENDER_MAX_PIXELS, Setting.PDF_RENDER_MAX_PIXELS.defaultLong(), 65_536, 1L << 31),
+                com.mediaflow.shared.codec.document.PdfLimits.DEFAULTS.maxCacheBytes());
     }
 
     public List<Integer> thumbnailSizes() {

@@ -3,6 +3,7 @@ package com.mediaflow.shared.config;
 import com.mediaflow.shared.codec.RenditionPlan;
 
 import com.mediaflow.shared.codec.audio.AudioSettings;
+import com.mediaflow.shared.codec.document.PdfLimits;
 import com.mediaflow.shared.codec.video.VideoSettings;
 import com.mediaflow.shared.validation.DocumentLimits;
 import com.mediaflow.shared.validation.Limits;
@@ -73,6 +74,13 @@ public enum Setting {
     WEBP_EFFORT(Integer.toString(RenditionPlan.DEFAULT_WEBP_EFFORT), "0-6", "WebpEffort", "thumbnail",
             "libwebp method of the display WebP: 0 fastest, 6 smallest (libwebp's own default is 4)"),
     PLACEHOLDER_MAX_BYTES("1024", "bytes", "PlaceholderMaxBytes", "thumbnail", "largest placeholder JPEG, 512-65536"),
+    MAX_PDF_PAGES(Integer.toString(PdfLimits.DEFAULTS.maxPages()), "pages", "MaxPdfPages", "thumbnail, metadata",
+            "most pages of a PDF for a preview and a text scan (PDF_PAGE_LIMIT, a warning: READY, no preview)"),
+    PDF_RENDER_TIMEOUT_MS(Long.toString(PdfLimits.DEFAULTS.timeoutMillis()), "ms", "PdfRenderTimeoutMs", "thumbnail, metadata",
+            "longest render of a PDF's first page, and of the text scan of its first pages (PDF_RENDER_LIMIT, a warning: no preview)"),
+    PDF_RENDER_MAX_PIXELS(Long.toString(PdfLimits.DEFAULTS.maxPixels()), "pixels", "PdfRenderMaxPixels", "thumbnail",
+            "most pixels of a PDF's rendered preview (its scale is lowered to fit) and of any image its first page draws"
+                    + " (PDF_RENDER_LIMIT, a warning: no preview)"),
     WORK_DIR(null, "path", null, "thumbnail, metadata, transcode", "scratch space; unset: the JVM's temp dir (/tmp on Lambda)"),
     VIDEO_LADDER("360p:360:26:1000:2000,720p:720:24:3000:6000,1080p:1080:23:6000:12000", "rungs", "VideoLadder", "transcode",
             "the H.264 rungs, `name:shortSide:crf:maxrateKbps:bufsizeKbps`, comma-separated"),

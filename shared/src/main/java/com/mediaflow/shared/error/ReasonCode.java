@@ -38,6 +38,10 @@ public enum ReasonCode {
     METADATA_DAMAGED(false, "a warning: the image's metadata (EXIF, XMP, IPTC) is broken or out of range; what was readable was kept, the rest ignored (an orientation outside 1-8 counts as upright)"),
     ICC_PROFILE_IGNORED(false, "a warning: the embedded ICC colour profile could not be read or is not RGB, so the renditions keep the stored pixel values instead of being converted to sRGB"),
     FRAME_UNDECODABLE(false, "a warning: a frame of the animation could not be decoded; its still was chosen among the frames before it"),
+    PDF_PAGE_LIMIT(false, "a warning: the PDF has more pages than MAX_PDF_PAGES; its metadata was kept, but it has no preview and its text was not scanned"),
+    PDF_RENDER_LIMIT(false, "a warning: the PDF's first page could not be rendered within PDF_RENDER_TIMEOUT_MS, or draws an image larger than PDF_RENDER_MAX_PIXELS; it has no preview"),
+    PDF_ENCRYPTED(false, "a warning: the PDF is encrypted with a password needed to open it; only that it is encrypted is known, and it has no preview"),
+    PDF_UNREADABLE(false, "a warning: PDFBox could not read a PDF our parser accepted (or its first page); what was readable was kept, and it has no preview"),
     MESSAGE_INVALID(false, "a queue message about the item or upload was malformed, named another bucket, a forged media id or a key that is not the item's; it was consumed, not retried"),
     STEP_FAILED(false, "a step (or validate, or finalize) failed on its last attempt; the message went to the dead-letter queue and a redrive can still complete the item"),
     STALLED(false, "the sweeper found an upload without a receipt, or an item PROCESSING with no change, past its limits and after its re-drives; a later completion still makes the item READY");
