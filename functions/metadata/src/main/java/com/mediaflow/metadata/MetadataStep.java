@@ -15,7 +15,6 @@ import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.pipeline.MediaStep;
 import com.mediaflow.shared.validation.Limits;
-import com.mediaflow.shared.validation.internal.parsers.zip.ZipLimits;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -47,12 +46,10 @@ import java.util.TreeMap;
  */
 public final class MetadataStep implements MediaStep {
     private final Limits limits;
-    private final ZipLimits zipLimits;
     private final PdfLimits pdfLimits;
 
     public MetadataStep(Config config) {
         this.limits = config.limits();
-        this.zipLimits = limits.documents().zip();
         this.pdfLimits = config.pdfLimits();
     }
 
@@ -85,7 +82,7 @@ public final class MetadataStep implements MediaStep {
             return new Output(List.of(), meta);
         }
         if (format.isPackage()) {
-            PackageInfo.Result info = PackageInfo.read(original, format, zipLimits, limits.maxDepth());
+            PackageInfo.Result info = PackageInfo.read(original, format, limits);
             meta.putAll(info.metadata());
             return new Output(List.of(), meta, info.warnings());
         }

@@ -70,6 +70,16 @@ public final class PackageInfo {
     }
 
     /**
+     * Within the limits validation used: the document rows (the ZIP reader's) and MAX_NESTING_DEPTH.
+     *
+     * @param file a package that passed validation
+     * @param format its detected format (DOCX, XLSX, PPTX and their macro-enabled kinds, ODT, ODS, ODP, EPUB)
+     */
+    public static Result read(Path file, MediaFormat format, com.mediaflow.shared.validation.Limits limits) {
+        return read(file, format, limits.documents().zip(), limits.maxDepth());
+    }
+
+    /**
      * @param file a package that passed validation
      * @param format its detected format (DOCX, XLSX, PPTX and their macro-enabled kinds, ODT, ODS, ODP, EPUB)
      * @param maxDepth MAX_NESTING_DEPTH, as validation used it
