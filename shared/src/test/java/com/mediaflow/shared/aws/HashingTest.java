@@ -87,6 +87,16 @@ class HashingTest {
         assertThat(over.size()).isEqualTo(data.length);
     }
 
+    @Test
+    void warm_isTheSha256OfThatManyZeros_aPartialLastBufferIncluded() throws IOException {
+        int bytes = 3 * 256 * 1024 + 1234;
+        Hashing.Pass reference = Hashing.hash(new ByteArrayInputStream(new byte[bytes]), 16);
+
+        assertThat(HexFormat.of().formatHex(Hashing.warm(bytes))).isEqualTo(reference.sha256());
+        assertThat(HexFormat.of().formatHex(Hashing.warm(0)))
+                .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    }
+
     /** Returns at most {@code chunk} bytes per read, as network streams do. */
     private static final class Trickle extends FilterInputStream {
         private final int chunk;
