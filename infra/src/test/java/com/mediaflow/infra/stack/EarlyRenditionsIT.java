@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.mediaflow.shared.aws.Keys;
 import com.mediaflow.shared.codec.EarlyRenditions;
 import com.mediaflow.shared.config.Config;
+import com.mediaflow.shared.error.CodecException;
 import com.mediaflow.shared.format.MediaCategory;
 import com.mediaflow.shared.format.MediaFormat;
 import com.mediaflow.shared.model.Json;
@@ -89,15 +90,8 @@ class EarlyRenditionsIT {
             }
         };
         StepHandler handler = new StepHandler(watched, config) { };
-        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
-        m.setMessageId("early-1");
-        m.setBody(Json.write(new StepMessage(id, "thumbnail", MediaFormat.JPEG, MediaCategory.IMAGE, fx.media,
-                Keys.original(id))));
-        m.setAttributes(Map.of("ApproximateReceiveCount", "1"));
-        SQSEvent event = new SQSEvent();
-        event.setRecords(List.of(m));
 
-        SQSBatchResponse response = handler.handleRequest(event, null);
+        SQSBatchResponse response = handler.handleRequest(thumbnailMessage(id, "early-1"), null);
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(handed.get()).as("handed on first").containsExactlyInAnyOrder("thumb-square-160.jpg", "thumb-320.jpg",
@@ -137,17 +131,65 @@ class EarlyRenditionsIT {
         fx.store.putJson(fx.media, Keys.manifest(id), ready);
         Config config = Config.of(fx.stack.environment("ThumbnailFunction"));
         StepHandler handler = new StepHandler(new ThumbnailStep(config), config) { };
+
+        assertThat(handler.handleRequest(thumbnailMessage(id, "early-2"), null).getBatchItemFailures()).isEmpty();
+
+        assertThat(fx.store.getJson(fx.media, Keys.manifest(id), Manifest.class)).hasValue(ready);
+        assertThat(fx.store.exists(fx.media, Keys.rendition(id, "thumbnail", "thumb-320.jpg"))).isTrue();
+    }
+
+    /** A decoder that fails after the first renditions were stored: they are deleted, and the item publishes nothing. */
+    @Test
+    void codecFailureAfterTheEarlyRenditions_deletesThem() throws Exception {
+        Path photo = Corpus.dir().resolve("exif-orientation/Landscape_5.jpg");
+        String id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(photo)));
+        fx.store.putFile(fx.media, Keys.original(id), photo, "image/jpeg");
+        fx.store.putJson(fx.media, Keys.manifest(id), new Manifest(id, MediaStatus.PROCESSING, MediaFormat.JPEG,
+                MediaCategory.IMAGE, Files.size(photo), new Manifest.Location(fx.media, Keys.original(id)),
+                Map.of(), List.of(), List.of(), Map.of()));
+        Config config = Config.of(fx.stack.environment("ThumbnailFunction"));
+        ThumbnailStep real = new ThumbnailStep(config);
+        MediaStep failing = new MediaStep() {
+            @Override
+            public String name() {
+                return real.name();
+            }
+
+            @Override
+            public Output process(StepMessage message, Path original) {
+                throw new AssertionError("the runner calls the step with an early-renditions sink");
+            }
+
+            @Override
+            public Output process(StepMessage message, Path original, EarlyRenditions early) {
+                return real.process(message, original, renditions -> {
+                    early.publish(renditions);
+                    throw new CodecException("Cannot encode display.jpg of " + original + ": expected the encoder to"
+                            + " accept the frame, found EINVAL (a fault made by this test)");
+                });
+            }
+        };
+
+        assertThat(new StepHandler(failing, config) { }.handleRequest(thumbnailMessage(id, "early-3"), null)
+                .getBatchItemFailures()).isEmpty();
+
+        StepResult result = fx.store.getJson(fx.media, Keys.stepResult(id, "thumbnail"), StepResult.class).orElseThrow();
+        assertThat(result.outputs()).isEmpty();
+        assertThat(result.reasons()).extracting(r -> r.code().name()).containsExactly("DECODE_FAILED");
+        for (String name : List.of("thumb-320.jpg", "thumb-square-160.jpg", "placeholder.jpg")) {
+            assertThat(fx.store.exists(fx.media, Keys.rendition(id, "thumbnail", name))).as(name + " withdrawn").isFalse();
+        }
+    }
+
+    /** The thumbnail step's queue message for the JPEG item {@code id}, as validate sends it, in an SQS event. */
+    private static SQSEvent thumbnailMessage(String id, String messageId) {
         SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
-        m.setMessageId("early-2");
+        m.setMessageId(messageId);
         m.setBody(Json.write(new StepMessage(id, "thumbnail", MediaFormat.JPEG, MediaCategory.IMAGE, fx.media,
                 Keys.original(id))));
         m.setAttributes(Map.of("ApproximateReceiveCount", "1"));
         SQSEvent event = new SQSEvent();
         event.setRecords(List.of(m));
-
-        assertThat(handler.handleRequest(event, null).getBatchItemFailures()).isEmpty();
-
-        assertThat(fx.store.getJson(fx.media, Keys.manifest(id), Manifest.class)).hasValue(ready);
-        assertThat(fx.store.exists(fx.media, Keys.rendition(id, "thumbnail", "thumb-320.jpg"))).isTrue();
+        return event;
     }
 }
