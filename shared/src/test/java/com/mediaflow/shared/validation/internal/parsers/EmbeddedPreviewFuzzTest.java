@@ -39,7 +39,16 @@ public class EmbeddedPreviewFuzzTest {
         MediaFormat detected = Detector.detect(data);
         MediaFormat format = detected.isPackage() ? detected : MediaFormat.DOCX;
         FuzzSupport.write(FILE, data);
-        EmbeddedPreview.Result r = EXTRACTOR.extract(FILE, format, SCRATCH);
+        check(EXTRACTOR.extract(FILE, format, SCRATCH));
+    }
+
+    /** Extracts the preview of {@code pkg} into the scratch folder and checks the contract on the result. */
+    static void extract(java.nio.file.Path pkg, MediaFormat format) {
+        check(EXTRACTOR.extract(pkg, format, SCRATCH));
+    }
+
+    /** The contract: a kept preview is an image file in the scratch folder; a refused one leaves no file and one warning. */
+    private static void check(EmbeddedPreview.Result r) {
         try {
             if (r.image() != null) {
                 if (!r.warnings().isEmpty() || r.format() == null || r.format().category() != MediaCategory.IMAGE
