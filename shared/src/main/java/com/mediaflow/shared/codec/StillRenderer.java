@@ -30,7 +30,7 @@ import org.bytedeco.javacv.FrameFilter;
 
 /**
  * Renders every target of a picture from one decoded packed frame: crop, Lanczos scale and the
- * orientation transform per rendition, each cut from the previous larger output where it can be,
+ * orientation transform per rendition, each cut from the smallest larger output made before it where it can be,
  * the ICC conversion to sRGB at rendition size, and the encoders (mjpeg, libwebp, the placeholder
  * JPEG within its budget and its BlurHash). The JPEG and WebP encodes run beside the scaling
  * ({@link BackgroundEncodes}); the renditions come out in plan order either way.
@@ -66,7 +66,9 @@ final class StillRenderer {
      *       smallest. Each is scaled from the smallest earlier fitted output that is still at
      *       least as large (already upright; a square is cropped from its centre), else from the
      *       decoded frame, in which case cropping and scaling happen before the orientation
-     *       transform so that transform only ever touches rendition-sized pixels.
+     *       transform so that transform only ever touches rendition-sized pixels. When some are
+     *       published early, the largest (the display images) come first, then the early ones,
+     *       cut from them, then the rest.
      *   <li>The placeholder's pixels also give the BlurHash.
      *   <li>The {@link PerceptualHash} of an opaque picture is taken from its smallest fitted
      *       output of at least 32x32 (upright): area-scaling a 320-px thumbnail to 32x32 costs
@@ -94,10 +96,11 @@ final class StillRenderer {
      * @param perceptualHash whether to take the picture's hash from a rendition (images; video
      *     posters have none)
      * @param early told of the {@link Targets#early} renditions (the square and smallest
-     *     thumbnails and the placeholder) as soon as they are encoded: they are scaled in the usual
-     *     order (the smallest come last, each cut from a larger output) but encoded on this thread
-     *     at once, while a larger rendition's encode runs only on an idle pool thread or waits
-     *     until they are handed on; {@link EarlyRenditions#NONE} when nobody publishes early
+     *     thumbnails and the placeholder) as soon as they are encoded: they are scaled right after
+     *     the largest targets, from the display image rather than through the chain of thumbnails,
+     *     and encoded on this thread at once, while a larger rendition's encode runs only on an
+     *     idle pool thread or waits until they are handed on; {@link EarlyRenditions#NONE} when
+     *     nobody publishes early
      */
     ImageRenditions render(String file, Frame decoded, int decodedFormat,
             Transform upright, int[] stored, List<Target> targets, SrgbConverter toSrgb,
@@ -125,15 +128,22 @@ final class StillRenderer {
             for (int i = 0; i < targets.size(); i++) {
                 order.add(i);
             }
-            order.sort(Comparator.comparingLong(
-                    (Integer i) -> targets.get(i).need(uprightW, uprightH)).reversed());
+            Comparator<Integer> byNeed = Comparator.comparingLong(
+                    (Integer i) -> targets.get(i).need(uprightW, uprightH)).reversed();
+            order.sort(byNeed);
+            if (!first.isEmpty()) {
+                // the largest targets (the display images), then the early ones cut from them, then the rest
+                long largest = targets.get(order.get(0)).need(uprightW, uprightH);
+                order.sort(Comparator.comparingInt((Integer i) -> targets.get(i).need(uprightW, uprightH) == largest ? 0
+                        : first.contains(i) ? 1 : 2).thenComparing(byNeed));
+            }
             // Publishing early: the scaling order stays (each target cut from the last, no extra pass
             // over the decoded picture), but only the early targets are encoded on this thread at
             // once; a larger one's encode goes to an idle pool thread or waits until they are handed on.
             Set<Integer> earlyLeft = new java.util.HashSet<>(first);
             List<Runnable> deferred = new ArrayList<>();
 
-            Frame previous = null; // smallest upright RGB24 fitted output so far
+            List<Frame> fitted = new ArrayList<>(); // upright RGB24 fitted outputs so far
             Frame hashSource = null; // the same, of at least PerceptualHash.SIDE on both sides
             for (int i : order) {
                 long renditionStarted = System.nanoTime();
@@ -145,8 +155,8 @@ final class StillRenderer {
                     result = fromSource(filters, t, decoded, AV_PIX_FMT_RGBA, upright, size,
                             "rgba", file);
                     resultFormat = AV_PIX_FMT_RGBA;
-                } else if (previous != null && fits(t, previous, size)) {
-                    result = fromUpright(filters, t, previous, size, file);
+                } else if (smallestFitting(fitted, t, size) != null) {
+                    result = fromUpright(filters, t, smallestFitting(fitted, t, size), size, file);
                     resultFormat = AV_PIX_FMT_RGB24;
                 } else {
                     result = fromSource(filters, t, base, baseFormat, upright, size, "rgb24",
@@ -205,7 +215,7 @@ final class StillRenderer {
                 }
                 if (t.shape() == Shape.FIT && resultFormat == AV_PIX_FMT_RGB24
                         && (t.encoding() != Encoding.WEBP || !alpha)) {
-                    previous = result;
+                    fitted.add(result);
                     if (perceptualHash && !alpha && result.imageWidth >= PerceptualHash.SIDE
                             && result.imageHeight >= PerceptualHash.SIDE
                             && (hashSource == null || result.imageWidth < hashSource.imageWidth)) {
@@ -242,6 +252,18 @@ final class StillRenderer {
             converted.forEach(Frame::close);
             closeAll(filters, file);
         }
+    }
+
+    /** The smallest of the upright outputs that target {@code t} of {@code size} can be cut from; null for none. */
+    private static Frame smallestFitting(List<Frame> fitted, Target t, int[] size) {
+        Frame best = null;
+        for (Frame f : fitted) {
+            if (fits(t, f, size) && (best == null || (long) f.imageWidth * f.imageHeight
+                    < (long) best.imageWidth * best.imageHeight)) {
+                best = f;
+            }
+        }
+        return best;
     }
 
     /** Whether target {@code t} of {@code size} can be cut and scaled from this upright output. */
