@@ -208,7 +208,9 @@ public final class VideoTranscoder {
                 "-g", Integer.toString(keyint(fps))));
         for (String[] option : videoOptions(rung)) {
             args.add("-" + option[0]);
-            args.add(option[1]);
+            // the CLI hands -profile to libx264's own option, which takes a name ("invalid profile: 100")
+            args.add(option[0].equals("profile") && option[1].equals(Integer.toString(AV_PROFILE_H264_HIGH)) ? "high"
+                    : option[1]);
         }
         return args;
     }

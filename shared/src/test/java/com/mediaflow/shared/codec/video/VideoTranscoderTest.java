@@ -31,6 +31,15 @@ class VideoTranscoderTest {
     Path tmp;
 
     @Test
+    void cliVideoArguments_nameTheProfile_asTheFfmpegClisLibx264OptionTakesIt() {
+        // the benchmark's anchor: libx264's own -profile option refuses a number ("invalid profile: 100")
+        List<String> args = new VideoTranscoder(SMALL).cliVideoArguments(SMALL.rungs().get(0), 30);
+
+        assertThat(args).containsSubsequence("-c:v", "libx264", "-g", "60", "-profile", "high");
+        assertThat(args.get(args.indexOf("-profile") + 1)).isEqualTo("high");
+    }
+
+    @Test
     void transcode_h264WithAudio_h264HighAacFaststartLadder() throws Exception {
         // given: 320x240, 15 fps, 2 s, stereo AAC
         Path src = VideoFixtures.record(tmp.resolve("h264-aac-320x240-2s.mp4"),
