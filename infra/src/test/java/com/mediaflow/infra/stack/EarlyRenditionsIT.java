@@ -55,40 +55,21 @@ class EarlyRenditionsIT {
     @Test
     void photo_firstThumbnailsStoredAndListedWhileProcessing_theRestAfter() throws Exception {
         Path photo = Corpus.dir().resolve("exif-orientation/Landscape_3.jpg");
-        String id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(photo)));
-        fx.store.putFile(fx.media, Keys.original(id), photo, "image/jpeg");
-        fx.store.putJson(fx.media, Keys.manifest(id), new Manifest(id, MediaStatus.PROCESSING, MediaFormat.JPEG,
-                MediaCategory.IMAGE, Files.size(photo), new Manifest.Location(fx.media, Keys.original(id)),
-                Map.of(), List.of(), List.of(), Map.of()));
+        String id = processingItem(photo);
 
         Config config = Config.of(fx.stack.environment("ThumbnailFunction"));
         ThumbnailStep real = new ThumbnailStep(config);
         AtomicReference<Manifest> seen = new AtomicReference<>();
         AtomicReference<List<String>> handed = new AtomicReference<>();
         AtomicReference<Boolean> displayStoredYet = new AtomicReference<>();
-        MediaStep watched = new MediaStep() {
-            @Override
-            public String name() {
-                return real.name();
-            }
-
-            @Override
-            public Output process(StepMessage message, Path original) {
-                throw new AssertionError("the runner calls the step with an early-renditions sink");
-            }
-
-            @Override
-            public Output process(StepMessage message, Path original, EarlyRenditions early) {
-                return real.process(message, original, renditions -> {
-                    early.publish(renditions);
-                    handed.set(renditions.stream().map(r -> r.name()).toList());
-                    // the step waits here: what a client polling the manifest sees before the display images exist
-                    seen.set(StackFixture.await(() -> fx.store.getJson(fx.media, Keys.manifest(id), Manifest.class)
-                            .filter(m -> !m.outputs().isEmpty()), WAIT, "the early renditions listed in the manifest"));
-                    displayStoredYet.set(fx.store.exists(fx.media, Keys.rendition(id, "thumbnail", "display.jpg")));
-                });
-            }
-        };
+        MediaStep watched = onEarly(real, (early, renditions) -> {
+            early.publish(renditions);
+            handed.set(renditions.stream().map(r -> r.name()).toList());
+            // the step waits here: what a client polling the manifest sees before the display images exist
+            seen.set(StackFixture.await(() -> fx.store.getJson(fx.media, Keys.manifest(id), Manifest.class)
+                    .filter(m -> !m.outputs().isEmpty()), WAIT, "the early renditions listed in the manifest"));
+            displayStoredYet.set(fx.store.exists(fx.media, Keys.rendition(id, "thumbnail", "display.jpg")));
+        });
         StepHandler handler = new StepHandler(watched, config) { };
 
         SQSBatchResponse response = handler.handleRequest(thumbnailMessage(id, "early-1"), null);
@@ -142,14 +123,40 @@ class EarlyRenditionsIT {
     @Test
     void codecFailureAfterTheEarlyRenditions_deletesThem() throws Exception {
         Path photo = Corpus.dir().resolve("exif-orientation/Landscape_5.jpg");
+        String id = processingItem(photo);
+        Config config = Config.of(fx.stack.environment("ThumbnailFunction"));
+        ThumbnailStep real = new ThumbnailStep(config);
+        MediaStep failing = onEarly(real, (early, renditions) -> {
+            early.publish(renditions);
+            throw new CodecException("Cannot encode display.jpg of " + photo + ": expected the encoder to"
+                    + " accept the frame, found EINVAL (a fault made by this test)");
+        });
+
+        assertThat(new StepHandler(failing, config) { }.handleRequest(thumbnailMessage(id, "early-3"), null)
+                .getBatchItemFailures()).isEmpty();
+
+        StepResult result = fx.store.getJson(fx.media, Keys.stepResult(id, "thumbnail"), StepResult.class).orElseThrow();
+        assertThat(result.outputs()).isEmpty();
+        assertThat(result.reasons()).extracting(r -> r.code().name()).containsExactly("DECODE_FAILED");
+        for (String name : List.of("thumb-320.jpg", "thumb-square-160.jpg", "placeholder.jpg")) {
+            assertThat(fx.store.exists(fx.media, Keys.rendition(id, "thumbnail", name))).as(name + " withdrawn").isFalse();
+        }
+    }
+
+    /** The photo as validate leaves it: its original in the media bucket and a PROCESSING manifest; its media id. */
+    private static String processingItem(Path photo) throws Exception {
         String id = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(photo)));
         fx.store.putFile(fx.media, Keys.original(id), photo, "image/jpeg");
         fx.store.putJson(fx.media, Keys.manifest(id), new Manifest(id, MediaStatus.PROCESSING, MediaFormat.JPEG,
                 MediaCategory.IMAGE, Files.size(photo), new Manifest.Location(fx.media, Keys.original(id)),
                 Map.of(), List.of(), List.of(), Map.of()));
-        Config config = Config.of(fx.stack.environment("ThumbnailFunction"));
-        ThumbnailStep real = new ThumbnailStep(config);
-        MediaStep failing = new MediaStep() {
+        return id;
+    }
+
+    /** The real step, with {@code onEarly} called in place of the runner's sink when it hands its first renditions on. */
+    private static MediaStep onEarly(ThumbnailStep real,
+            java.util.function.BiConsumer<EarlyRenditions, List<com.mediaflow.shared.codec.Rendition>> onEarly) {
+        return new MediaStep() {
             @Override
             public String name() {
                 return real.name();
@@ -162,23 +169,9 @@ class EarlyRenditionsIT {
 
             @Override
             public Output process(StepMessage message, Path original, EarlyRenditions early) {
-                return real.process(message, original, renditions -> {
-                    early.publish(renditions);
-                    throw new CodecException("Cannot encode display.jpg of " + original + ": expected the encoder to"
-                            + " accept the frame, found EINVAL (a fault made by this test)");
-                });
+                return real.process(message, original, renditions -> onEarly.accept(early, renditions));
             }
         };
-
-        assertThat(new StepHandler(failing, config) { }.handleRequest(thumbnailMessage(id, "early-3"), null)
-                .getBatchItemFailures()).isEmpty();
-
-        StepResult result = fx.store.getJson(fx.media, Keys.stepResult(id, "thumbnail"), StepResult.class).orElseThrow();
-        assertThat(result.outputs()).isEmpty();
-        assertThat(result.reasons()).extracting(r -> r.code().name()).containsExactly("DECODE_FAILED");
-        for (String name : List.of("thumb-320.jpg", "thumb-square-160.jpg", "placeholder.jpg")) {
-            assertThat(fx.store.exists(fx.media, Keys.rendition(id, "thumbnail", name))).as(name + " withdrawn").isFalse();
-        }
     }
 
     /** The thumbnail step's queue message for the JPEG item {@code id}, as validate sends it, in an SQS event. */
