@@ -66,9 +66,10 @@ final class StillRenderer {
      *       smallest. Each is scaled from the smallest earlier fitted output that is still at
      *       least as large (already upright; a square is cropped from its centre), else from the
      *       decoded frame, in which case cropping and scaling happen before the orientation
-     *       transform so that transform only ever touches rendition-sized pixels. When some are
-     *       published early, the largest (the display images) come first, then the early ones,
-     *       cut from them, then the rest.
+     *       transform so that transform only ever touches rendition-sized pixels. When the plan has
+     *       {@link Targets#early} targets, the largest (the display images) come first, then
+     *       those, cut from them, then the rest: the same order, and so the same bytes, whether or
+     *       not anybody publishes early.
      *   <li>The placeholder's pixels also give the BlurHash.
      *   <li>The {@link PerceptualHash} of an opaque picture is taken from its smallest fitted
      *       output of at least 32x32 (upright): area-scaling a 320-px thumbnail to 32x32 costs
@@ -123,7 +124,9 @@ final class StillRenderer {
                         decoded, baseFormat, file);
                 baseFormat = AV_PIX_FMT_RGB24;
             }
-            Set<Integer> first = early == EarlyRenditions.NONE ? Set.of() : Targets.early(targets);
+            // the same order whether or not anybody publishes early, so the outputs are the same bytes either way
+            // (shadow mode compares a copy run without a sink against the live one)
+            Set<Integer> first = Targets.early(targets);
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < targets.size(); i++) {
                 order.add(i);
@@ -140,7 +143,8 @@ final class StillRenderer {
             // Publishing early: the scaling order stays (each target cut from the last, no extra pass
             // over the decoded picture), but only the early targets are encoded on this thread at
             // once; a larger one's encode goes to an idle pool thread or waits until they are handed on.
-            Set<Integer> earlyLeft = new java.util.HashSet<>(first);
+            Set<Integer> earlyLeft = early == EarlyRenditions.NONE ? new java.util.HashSet<>()
+                    : new java.util.HashSet<>(first);
             List<Runnable> deferred = new ArrayList<>();
 
             List<Frame> fitted = new ArrayList<>(); // upright RGB24 fitted outputs so far

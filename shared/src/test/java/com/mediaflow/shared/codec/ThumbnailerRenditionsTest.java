@@ -70,12 +70,14 @@ class ThumbnailerRenditionsTest {
         for (Rendition r : handed.get(0)) {
             assertThat(made.renditions()).as(r.name()).contains(r);
         }
-        // the same renditions, in plan order and of the same sizes, as without an early sink
+        // the very same bytes as without an early sink (shadow mode compares a copy run without one)
         assertThat(sizes(made.renditions())).isEqualTo(sizes(plain.renditions()));
-        assertThat(made.placeholder().blurHash()).isNotBlank();
-        assertThat(made.perceptualHash()).isNotNull();
-        assertThat(PerceptualHash.hammingDistance(made.perceptualHash(), plain.perceptualHash()))
-                .as("the hash still comes from a 320-px rendition").isLessThanOrEqualTo(4);
+        for (int i = 0; i < made.renditions().size(); i++) {
+            assertThat(made.renditions().get(i).bytes()).as(made.renditions().get(i).name())
+                    .isEqualTo(plain.renditions().get(i).bytes());
+        }
+        assertThat(made.placeholder().blurHash()).isNotBlank().isEqualTo(plain.placeholder().blurHash());
+        assertThat(made.perceptualHash()).isNotNull().isEqualTo(plain.perceptualHash());
         assertRealSizes(made.renditions());
     }
 
