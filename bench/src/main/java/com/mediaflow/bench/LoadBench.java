@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * Then the same again with 3 SIGKILLs of the stack's JVM at points drawn from a printed seed, each
  * followed by a restart on the same data folder and ports.
  *
- * <p>Usage: {@code bench/run load [--uploads N] [--seed N] [--no-kills | --kills-only] [--workers N] [--jit c1|tiered] [--jfr FILE]
+ * <p>Usage: {@code bench/run load [--uploads N] [--seed N] [--no-kills | --kills-only] [--workers N] [--jit c1|tiered] [--jvm FLAG]... [--jfr FILE]
  * [--clients N] [--kills K]}. Exit 1 when an upload was lost, an upload's events were not exactly
  * one after dedup, or identical bytes were processed twice.
  */
@@ -48,6 +48,7 @@ public final class LoadBench {
         int killCount = 3;
         List<String> jvmFlags = StackProcess.LAUNCHER_JVM_FLAGS;
         String jfr = null;
+        List<String> extraJvm = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--uploads" -> uploads = Integer.parseInt(args[++i]);
@@ -67,12 +68,18 @@ public final class LoadBench {
                     }
                 };
                 case "--jfr" -> jfr = Path.of(args[++i]).toAbsolutePath().toString();
+                case "--jvm" -> extraJvm.add(args[++i]);
                 default -> {
                     System.err.println("usage: bench/run load [--uploads N] [--seed N] [--no-kills | --kills-only] [--workers N]"
-                            + " [--clients N] [--kills K] [--jit c1|tiered] [--jfr FILE]; found '" + args[i] + "'");
+                            + " [--clients N] [--kills K] [--jit c1|tiered] [--jvm FLAG]... [--jfr FILE]; found '" + args[i] + "'");
                     System.exit(2);
                 }
             }
+        }
+        if (!extraJvm.isEmpty()) {
+            // after the --jit flags, so that a later -XX flag wins (HotSpot takes the last of each)
+            jvmFlags = new ArrayList<>(jvmFlags);
+            jvmFlags.addAll(extraJvm);
         }
         if (jfr != null) {
             // a CPU profile of the stack's JVM (JDK Flight Recorder, profile settings: 20 ms samples per thread)
