@@ -17,7 +17,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * Builds the SDK clients once per function, with the light url-connection HTTP client and an
  * explicit region. Off AWS ({@code AWS_ENDPOINT_URL} set) they talk path-style to that endpoint,
- * with the credentials from the same environment.
+ * with the credentials from the same environment, and S3 request bodies go unsigned as they do
+ * over HTTPS on AWS ({@link LocalEndpointSigning}).
  */
 public final class AwsClients {
     private AwsClients() {
@@ -29,7 +30,9 @@ public final class AwsClients {
                 .region(Region.of(config.region()))
                 .credentialsProvider(credentials(config));
         config.s3Endpoint().ifPresent(uri -> builder.endpointOverride(uri)
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()));
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                // bodies unsigned, as over HTTPS on AWS: see LocalEndpointSigning
+                .putAuthScheme(new LocalEndpointSigning()));
         return builder.build();
     }
 
