@@ -65,11 +65,34 @@ class InFlightWritesIT {
         List<String> during = stack.s3().listObjectsV2(b -> b.bucket(bucket).prefix("records/")).contents().stream()
                 .map(S3Object::key).toList();
         listed.countDown();
-        put.get(60, TimeUnit.SECONDS);
+        try {
+            put.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // The SDK retries a failed attempt, which this one-shot body cannot replay: say what the
+            // earlier attempts met (the SDK keeps them as suppressed exceptions), not only the replay's failure
+            throw new AssertionError("the slow PUT failed: " + attempts(e.getCause()), e.getCause());
+        }
         List<String> after = stack.s3().listObjectsV2(b -> b.bucket(bucket).prefix("records/")).contents().stream()
                 .map(S3Object::key).toList();
 
         assertThat(during).as("keys listed while records/writing.json is being written").containsExactly("records/done.json");
         assertThat(after).containsExactlyInAnyOrder("records/done.json", "records/writing.json");
+    }
+
+    /** The failure with its causes, then each earlier attempt's with its causes. */
+    private static String attempts(Throwable failure) {
+        StringBuilder out = new StringBuilder();
+        chain(out, failure);
+        for (Throwable earlier : failure.getSuppressed()) {
+            chain(out.append(" | "), earlier);
+        }
+        return out.toString();
+    }
+
+    private static void chain(StringBuilder out, Throwable t) {
+        out.append(t);
+        for (Throwable cause = t.getCause(); cause != null && cause != t; cause = cause.getCause()) {
+            out.append(" <- ").append(cause);
+        }
     }
 }
