@@ -76,14 +76,11 @@ public final class LoadBench {
                 }
             }
         }
-        if (!extraJvm.isEmpty()) {
-            // after the --jit flags, so that a later -XX flag wins (HotSpot takes the last of each)
-            jvmFlags = new ArrayList<>(jvmFlags);
-            jvmFlags.addAll(extraJvm);
-        }
+        // --jvm's flags after --jit's, so that a later -XX flag wins (HotSpot takes the last of each)
+        jvmFlags = new ArrayList<>(jvmFlags);
+        jvmFlags.addAll(extraJvm);
         if (jfr != null) {
             // a CPU profile of the stack's JVM (JDK Flight Recorder, profile settings: 20 ms samples per thread)
-            jvmFlags = new java.util.ArrayList<>(jvmFlags);
             jvmFlags.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
             jvmFlags.add("-Xlog:jfr+startup=error"); // its start line would go to stdout, which carries the stack's JSON
         }
