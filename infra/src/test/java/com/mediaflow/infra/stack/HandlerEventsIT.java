@@ -12,6 +12,7 @@ import com.mediaflow.shared.model.Json;
 import com.mediaflow.shared.model.Manifest;
 import com.mediaflow.shared.model.MediaStatus;
 import com.mediaflow.shared.model.Receipt;
+import com.mediaflow.shared.model.StepMessage;
 import com.mediaflow.shared.model.StepResult;
 import com.mediaflow.shared.model.StepState;
 import com.mediaflow.shared.model.Upload;
@@ -59,8 +60,8 @@ class HandlerEventsIT {
     @Test
     void eventFiles_takeTheirPhoto_fromValidateThroughTheSteps_toReady() throws Exception {
         validateEvent_storesOriginal_writesReceipt_fansOut();
-        thumbnailEvent_writesThumbnails_andTellsFinalize();
-        metadataEvent_recordsDimensionsAndCamera();
+        thumbnailEvent_writesThumbnails_andLeavesFinalizeToTheStepStillRunning();
+        metadataEvent_recordsDimensionsAndCamera_andTellsFinalize_asTheLastStep();
         finalizeEvent_marksReady_andAnnouncesCompletion();
     }
 
@@ -79,24 +80,39 @@ class HandlerEventsIT {
         assertThat(m.steps()).isEqualTo(Map.of("metadata", StepState.PENDING, "thumbnail", StepState.PENDING));
         assertThat(messagesIn("ThumbnailQueue")).isEqualTo(1);
         assertThat(messagesIn("MetadataQueue")).isEqualTo(1);
+        // what validate sent is what the step events hold (a peek: visible again at once)
+        for (String step : new String[] {"thumbnail", "metadata"}) {
+            String queue = step.substring(0, 1).toUpperCase() + step.substring(1) + "Queue";
+            var sent = fx.stack.sqs().receiveMessage(b -> b.queueUrl(fx.stack.queueUrl(queue)).visibilityTimeout(0)
+                    .waitTimeSeconds(1)).messages();
+            assertThat(sent).singleElement().satisfies(msg -> assertThat(Json.read(msg.body(), StepMessage.class))
+                    .isEqualTo(Json.read(eventBody(step + "-sqs.json"), StepMessage.class)));
+        }
     }
 
-    private static void thumbnailEvent_writesThumbnails_andTellsFinalize() throws Exception {
+    private static String eventBody(String file) throws Exception {
+        return Json.MAPPER.readTree(Files.readString(TestPaths.events(file))).get("Records").get(0).get("body").asText();
+    }
+
+    private static void thumbnailEvent_writesThumbnails_andLeavesFinalizeToTheStepStillRunning() throws Exception {
         SQSBatchResponse response = invoke("ThumbnailFunction", "thumbnail-sqs.json");
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         StepResult r = fx.store.getJson(fx.media, Keys.stepResult(MEDIA_ID, "thumbnail"), StepResult.class).orElseThrow();
         assertThat(r.reasons()).isEmpty();
         assertThat(r.outputs()).isNotEmpty().allSatisfy(o -> assertThat(fx.store.exists(fx.media, o.key())).isTrue());
-        assertThat(messagesIn("FinalizeQueue")).isGreaterThanOrEqualTo(1);
+        assertThat(messagesIn("FinalizeQueue")).as("the message names both steps, and metadata's result is not stored yet")
+                .isZero();
     }
 
-    private static void metadataEvent_recordsDimensionsAndCamera() throws Exception {
+    private static void metadataEvent_recordsDimensionsAndCamera_andTellsFinalize_asTheLastStep() throws Exception {
         SQSBatchResponse response = invoke("MetadataFunction", "metadata-sqs.json");
 
         assertThat(response.getBatchItemFailures()).isEmpty();
         StepResult r = fx.store.getJson(fx.media, Keys.stepResult(MEDIA_ID, "metadata"), StepResult.class).orElseThrow();
         assertThat(r.metadata()).containsEntry("width", 1800).containsEntry("height", 1200).containsEntry("orientation", 1);
+        assertThat(messagesIn("FinalizeQueue")).as("thumbnail's result is stored: metadata, the last step, tells finalize")
+                .isEqualTo(1);
     }
 
     private static void finalizeEvent_marksReady_andAnnouncesCompletion() throws Exception {

@@ -118,7 +118,8 @@ class SweeperIT {
             assertThat(status(fx, id)).isEqualTo(MediaStatus.PROCESSING);
             List<Message> redriven = take(fx.stack, "ThumbnailQueue");
             assertThat(redriven).singleElement().satisfies(m -> assertThat(Json.read(m.body(), StepMessage.class))
-                    .isEqualTo(new StepMessage(id, "thumbnail", MediaFormat.JPEG, MediaCategory.IMAGE, fx.media, Keys.original(id))));
+                    .isEqualTo(new StepMessage(id, "thumbnail", MediaFormat.JPEG, MediaCategory.IMAGE, fx.media, Keys.original(id))
+                            .withSteps(List.of("metadata", "thumbnail"))));
             assertThat(take(fx.stack, "MetadataQueue")).hasSize(1);
             sweeper.invoke(EmbeddedStack.scheduledEvent("SweeperFunction"));
             assertThat(count(fx.stack, "ThumbnailQueue")).as("a second run right after re-drives nothing").isZero();

@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a {@link MediaStep} for one queue message: fetch the original, process it, store the
- * renditions under fixed keys, store the step's result, tell finalize. Running it twice for the
- * same message writes the same objects again and sends one more (harmless) notice to finalize.
+ * renditions under fixed keys, store the step's result, tell finalize if the item's other steps are
+ * done too. Running it twice for the same message writes the same objects again and sends one more
+ * (harmless) notice to finalize.
  *
  * <p>A shadow copy of the message ({@link StepMessage#shadowCopy()}, shadow mode) runs the same step
  * with every key under {@code shadow/<id>/<step>/} instead ({@link Keys#shadowRendition},
@@ -178,7 +179,26 @@ final class StepRunner {
             return; // handed on: the later work writes the result and tells finalize
         }
         store.putJson(mediaBucket, resultKey, result.get());
-        queue.send(finalizeQueue, new StepDone(message.mediaId(), name));
+        tellFinalizeIfLast(message);
+    }
+
+    /**
+     * Tells finalize, once this step's result is stored, unless another step of the item has not
+     * stored its own yet: that one tells finalize when it has, and finalize could do nothing before
+     * (it merges only when every result is there). Each step stores its result before it looks for
+     * the others', and S3 reads what was written before them, so of two steps finishing at the same
+     * moment at least one sees the other's result (both may, and finalize runs twice, harmlessly). A
+     * message that does not name the item's steps (the previous version's) always tells.
+     */
+    private void tellFinalizeIfLast(StepMessage message) {
+        String id = message.mediaId();
+        for (String other : message.otherSteps()) {
+            if (!store.exists(mediaBucket, Keys.stepResult(id, other))) {
+                LOG.info("{} for {} done; {} is not, and tells finalize when it is", name, id, other);
+                return;
+            }
+        }
+        queue.send(finalizeQueue, new StepDone(id, name));
     }
 
     /** A shadow copy: its own result under shadow/ (made once, kept across retries), then the comparison. */

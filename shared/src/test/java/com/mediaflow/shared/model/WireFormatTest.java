@@ -37,6 +37,10 @@ class WireFormatTest {
     /** events/transcode-sqs.json's body (version 1), as written now. */
     static final String TRANSCODE_MESSAGE = "{\"mediaId\":\"" + VIDEO_ID + "\",\"step\":\"transcode\",\"type\":\"video/mp4\","
             + "\"category\":\"video\",\"bucket\":\"" + MEDIA + "\",\"key\":\"media/" + VIDEO_ID + "/original\",\"v\":2}";
+    /** What validate sends now: the item's steps named, so that only the last step to finish tells finalize. */
+    static final String THUMBNAIL_MESSAGE_WITH_STEPS = "{\"mediaId\":\"" + ID + "\",\"step\":\"thumbnail\",\"type\":\"image/jpeg\","
+            + "\"category\":\"image\",\"bucket\":\"" + MEDIA + "\",\"key\":\"media/" + ID + "/original\","
+            + "\"steps\":[\"metadata\",\"thumbnail\"],\"v\":2}";
     static final String SHADOW_MESSAGE = "{\"mediaId\":\"" + ID + "\",\"step\":\"metadata\",\"type\":\"audio/mpeg\","
             + "\"category\":\"audio\",\"bucket\":\"" + MEDIA + "\",\"key\":\"media/" + ID + "/original\",\"shadow\":true,\"v\":2}";
     /** events/finalize-sqs.json's body (version 1), as written now. */
@@ -90,7 +94,7 @@ class WireFormatTest {
 
     @Test
     void everyDocument_readAndWrittenAgain_isTheSameBytes() {
-        for (String m : List.of(THUMBNAIL_MESSAGE, TRANSCODE_MESSAGE, SHADOW_MESSAGE)) {
+        for (String m : List.of(THUMBNAIL_MESSAGE, THUMBNAIL_MESSAGE_WITH_STEPS, TRANSCODE_MESSAGE, SHADOW_MESSAGE)) {
             sameBytes(m, StepMessage.class);
         }
         sameBytes(STEP_DONE, StepDone.class);
@@ -121,6 +125,11 @@ class WireFormatTest {
         String original = "media/" + ID + "/original";
         assertThat(Json.write(new StepMessage(ID, "thumbnail", MediaFormat.JPEG, MediaCategory.IMAGE, MEDIA, original)))
                 .isEqualTo(THUMBNAIL_MESSAGE);
+        assertThat(Json.write(new StepMessage(ID, "thumbnail", MediaFormat.JPEG, MediaCategory.IMAGE, MEDIA, original)
+                .withSteps(List.of("thumbnail", "metadata")))).isEqualTo(THUMBNAIL_MESSAGE_WITH_STEPS);
+        assertThat(Json.read(THUMBNAIL_MESSAGE_WITH_STEPS, StepMessage.class).otherSteps()).containsExactly("metadata");
+        assertThat(Json.read(THUMBNAIL_MESSAGE, StepMessage.class).otherSteps()).as("the previous version's: always tells")
+                .isEmpty();
         assertThat(Json.write(new StepMessage(VIDEO_ID, "transcode", MediaFormat.MP4, MediaCategory.VIDEO, MEDIA,
                 "media/" + VIDEO_ID + "/original"))).isEqualTo(TRANSCODE_MESSAGE);
         assertThat(Json.write(new StepMessage(ID, "metadata", MediaFormat.MP3, MediaCategory.AUDIO, MEDIA, original).asShadow()))
