@@ -22,7 +22,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.bytedeco.javacv.FFmpegFrameFilter;
 import org.bytedeco.javacv.Frame;
@@ -33,7 +35,9 @@ import org.bytedeco.javacv.FrameFilter;
  * orientation transform per rendition, each cut from the smallest larger output made before it where it can be,
  * the ICC conversion to sRGB at rendition size, and the encoders (mjpeg, libwebp, the placeholder
  * JPEG within its budget and its BlurHash). The JPEG and WebP encodes run beside the scaling
- * ({@link BackgroundEncodes}); the renditions come out in plan order either way.
+ * ({@link BackgroundEncodes}); the renditions come out in plan order either way. Two JPEG targets
+ * of the very same pixels (a box larger than the picture gets the display image's) are encoded once,
+ * and share the bytes.
  */
 final class StillRenderer {
     /** Packed formats whose bytes start R, G, B: used as they are when no filter is needed. */
@@ -148,6 +152,10 @@ final class StillRenderer {
             List<Runnable> deferred = new ArrayList<>();
 
             List<Frame> fitted = new ArrayList<>(); // upright RGB24 fitted outputs so far
+            // A picture smaller than a box gives that box's JPEG the very pixels of a larger target's
+            // (a 1,000-px photo's thumb-1280 is its display JPEG, at the same quality): encoded once.
+            Map<Frame, Integer> jpegOf = new IdentityHashMap<>();
+            List<int[]> sameJpeg = new ArrayList<>(); // {target, the earlier target whose bytes it takes}
             Frame hashSource = null; // the same, of at least PerceptualHash.SIDE on both sides
             for (int i : order) {
                 long renditionStarted = System.nanoTime();
@@ -200,9 +208,15 @@ final class StillRenderer {
                     };
                     default -> null;
                 };
+                Integer sameAs = t.encoding() == Encoding.JPEG && !first.contains(i) ? jpegOf.get(result) : null;
+                if (t.encoding() == Encoding.JPEG) {
+                    jpegOf.putIfAbsent(result, i);
+                }
                 switch (t.encoding()) {
                     case JPEG, WEBP -> {
-                        if (earlyLeft.isEmpty()) {
+                        if (sameAs != null) {
+                            sameJpeg.add(new int[] {i, sameAs});
+                        } else if (earlyLeft.isEmpty()) {
                             encodes.submit(encode);
                         } else if (earlyLeft.contains(i)) {
                             encode.run();
@@ -240,6 +254,12 @@ final class StillRenderer {
                 }
             }
             encodes.awaitAll();
+            for (int[] same : sameJpeg) {
+                Target t = targets.get(same[0]);
+                Rendition from = out[same[1]];
+                out[same[0]] = new Rendition(t.kind(), t.name(), from.contentType(), from.bytes(), from.width(),
+                        from.height());
+            }
             for (int i : order) {
                 StepMetrics.current().millis(StepMetrics.RENDITION_DURATION_PREFIX + targets.get(i).name(),
                         (renderNanos[i] + encodeNanos[i]) / 1_000_000);

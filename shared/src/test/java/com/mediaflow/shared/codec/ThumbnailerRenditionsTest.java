@@ -54,6 +54,25 @@ class ThumbnailerRenditionsTest {
     }
 
     @Test
+    void renditions_photoSmallerThanABox_thatBoxsJpegIsTheDisplayJpeg_encodedOnce() {
+        // given a photo smaller than the 1280 box, so thumb-1280 and display.jpg are the same pixels
+        Path jpeg = SyntheticMedia.jpeg(tmp.resolve("jpeg-1000x750.jpg"), 1000, 750, 0);
+
+        // when
+        ImageRenditions made = THUMBNAILER.imageRenditions(jpeg, 1, PLAN);
+
+        // then: one encode, its bytes under both names; the smaller thumbnails have their own
+        Map<String, Rendition> byName = new LinkedHashMap<>();
+        made.renditions().forEach(r -> byName.put(r.name(), r));
+        assertThat(sizes(made.renditions())).containsEntry("thumb-1280.jpg", "1000x750").containsEntry("display.jpg",
+                "1000x750");
+        assertThat(byName.get("thumb-1280.jpg").bytes()).isSameAs(byName.get("display.jpg").bytes());
+        assertThat(byName.get("thumb-1280.jpg").kind()).isEqualTo("thumbnail");
+        assertThat(byName.get("thumb-640.jpg").bytes()).isNotSameAs(byName.get("display.jpg").bytes());
+        assertRealSizes(made.renditions());
+    }
+
+    @Test
     void earlyRenditions_realPhoto_squareSmallestAndPlaceholderHandedOnOnce_sameAsInTheResult() {
         // given a corpus photo with an EXIF rotation, and a sink that records what it is handed
         Path photo = Corpus.dir().resolve("exif-orientation/Landscape_6.jpg");
