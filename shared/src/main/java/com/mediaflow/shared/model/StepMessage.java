@@ -2,6 +2,7 @@ package com.mediaflow.shared.model;
 
 import com.mediaflow.shared.format.MediaCategory;
 import com.mediaflow.shared.format.MediaFormat;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -38,7 +39,7 @@ public record StepMessage(String mediaId, String step, MediaFormat type, MediaCa
     }
 
     /** The same work, naming every step of the item ({@link #steps()}). */
-    public StepMessage withSteps(List<String> itemSteps) {
+    public StepMessage withSteps(Collection<String> itemSteps) {
         return new StepMessage(mediaId, step, type, category, bucket, key, shadow, itemSteps.stream().sorted().toList());
     }
 

@@ -271,7 +271,7 @@ public final class IngestService {
             for (StepRoute route : steps) {
                 if (route.appliesTo(category, verdict.detectedType())) {
                     StepMessage message = new StepMessage(mediaId, route.name(), verdict.detected(), category,
-                            mediaBucket, Keys.original(mediaId)).withSteps(List.copyOf(item.steps().keySet()));
+                            mediaBucket, Keys.original(mediaId)).withSteps(item.steps().keySet());
                     queue.send(route.queueUrl(), message);
                     // shadow mode: a marked copy for the version under test, for a fraction of the items chosen by id
                     shadow.copy(message);

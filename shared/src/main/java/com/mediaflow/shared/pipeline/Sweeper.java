@@ -382,7 +382,7 @@ public final class Sweeper {
                 continue;
             }
             queue.send(route.get().queueUrl(), new StepMessage(id, step, item.type(), item.category(), mediaBucket,
-                    Keys.original(id)).withSteps(List.copyOf(item.steps().keySet())));
+                    Keys.original(id)).withSteps(item.steps().keySet()));
             sent.add(step);
         }
         return sent;
