@@ -212,8 +212,8 @@ class MetadataStepTest {
                     .getMethod("byMimeType", String.class).invoke(null, type)).orElseThrow();
             Object kind = loader.loadClass(MediaCategory.class.getName()).getMethod("fromId", String.class)
                     .invoke(null, category);
-            Object message = messageType.getConstructors()[0].newInstance(ID, "metadata", format,
-                    kind, "media", "media/" + ID + "/original");
+            Object message = messageType.getConstructor(String.class, String.class, format.getClass(), kind.getClass(),
+                    String.class, String.class).newInstance(ID, "metadata", format, kind, "media", "media/" + ID + "/original");
             try {
                 Object out = step.getClass().getMethod("process", messageType, Path.class)
                         .invoke(step, message, file);
