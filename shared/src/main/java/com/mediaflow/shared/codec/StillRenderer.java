@@ -180,8 +180,12 @@ final class StillRenderer {
                             + ": expected " + size[0] + "x" + size[1] + ", found "
                             + result.imageWidth + "x" + result.imageHeight);
                 }
+                Integer sameAs = t.encoding() == Encoding.JPEG && !first.contains(i) ? jpegOf.get(result) : null;
+                if (t.encoding() == Encoding.JPEG) {
+                    jpegOf.putIfAbsent(result, i);
+                }
                 Frame pixels = result;
-                if (toSrgb != null) {
+                if (toSrgb != null && sameAs == null) { // a reused JPEG needs no pixels of its own
                     pixels = toSrgb.convert(result, resultFormat == AV_PIX_FMT_RGB24 ? 3 : 4);
                     converted.add(pixels);
                 }
@@ -208,10 +212,6 @@ final class StillRenderer {
                     };
                     default -> null;
                 };
-                Integer sameAs = t.encoding() == Encoding.JPEG && !first.contains(i) ? jpegOf.get(result) : null;
-                if (t.encoding() == Encoding.JPEG) {
-                    jpegOf.putIfAbsent(result, i);
-                }
                 switch (t.encoding()) {
                     case JPEG, WEBP -> {
                         if (sameAs != null) {
