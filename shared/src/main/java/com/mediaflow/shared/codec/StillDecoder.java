@@ -14,13 +14,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes one kind of still picture into packed pixels for {@link StillRenderer}. {@link #CHAIN}
  * is the order {@link Thumbnailer} asks them in: HEIF (our own item reader), animated WebP, plain
- * JPEG through libjpeg-turbo, and FFmpeg, which takes every file the others leave.
+ * JPEG through libjpeg-turbo, plain PNG through FFmpeg's decoder without the demuxer, and FFmpeg's grabber, which takes every file the others leave.
  */
 interface StillDecoder {
 
     /** Asked in this order; the last takes every file. */
     List<StillDecoder> CHAIN = List.of(new HeifStillDecoder(), new AnimatedWebpStillDecoder(),
-            new TurboJpegStillDecoder(), new FfmpegStillDecoder());
+            new TurboJpegStillDecoder(), new PngStillDecoder(), new FfmpegStillDecoder());
 
     /**
      * @param exifOrientation EXIF Orientation 1-8 (0 or anything else: none); decoders of formats
