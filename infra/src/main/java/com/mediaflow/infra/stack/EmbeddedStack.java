@@ -1022,6 +1022,31 @@ public final class EmbeddedStack implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        removeWorkDir();
+    }
+
+    /** The functions' scratch folder of this run, under the system's temporary folder; gone once closed. */
+    Path workDir() {
+        return workDir;
+    }
+
+    /**
+     * Deletes the functions' scratch folder (a new one per start: every test class, demo and {@code up}
+     * left one behind before). Left, with a warning, when an invocation still runs after close's wait,
+     * since it may still be writing there.
+     */
+    private void removeWorkDir() {
+        if (pollers.stream().anyMatch(Thread::isAlive)) {
+            LOG.warn("An invocation still runs; leaving its scratch folder {}", workDir);
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(workDir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            LOG.warn("Cannot remove the functions' scratch folder {}: {}", workDir, e.toString());
+        }
     }
 
     private void closeQuietly() {
