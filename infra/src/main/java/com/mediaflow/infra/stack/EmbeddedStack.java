@@ -233,7 +233,7 @@ public final class EmbeddedStack implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final List<Thread> pollers = new ArrayList<>();
     private java.util.concurrent.ScheduledExecutorService scheduler;
-    private final Path workDir = Files.createTempDirectory("mediaflow-work-");
+    private final Path workDir;
     private final PersistentQueues persistentQueues;
     private int restoredMessages;
     private final MetricLines metricLines = new MetricLines();
@@ -266,6 +266,7 @@ public final class EmbeddedStack implements AutoCloseable {
             sqsPort = options.port() + 1;
         }
         this.persistentQueues = options.dataDir() == null ? null : PersistentQueues.open(options.dataDir().resolve("sqs"));
+        this.workDir = scratchFolder(options.dataDir()); // after the queues' store: a second stack on the folder stops there
         try {
             var builder = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(sqsPort)
                     .withAWSAccountId(ACCOUNT).withAWSRegion(REGION);
@@ -1025,9 +1026,35 @@ public final class EmbeddedStack implements AutoCloseable {
         removeWorkDir();
     }
 
-    /** The functions' scratch folder of this run, under the system's temporary folder; gone once closed. */
+    /** The functions' scratch folder of this run ({@code <data>/work}, else a new temporary one); gone once closed. */
     Path workDir() {
         return workDir;
+    }
+
+    /**
+     * {@code <data>/work} with a data folder, emptied first (what an invocation of a killed run left there:
+     * no invocation survives a restart), else a new folder under the system's temporary folder.
+     */
+    private static Path scratchFolder(Path dataDir) throws java.io.IOException {
+        if (dataDir == null) {
+            return Files.createTempDirectory("mediaflow-work-");
+        }
+        Path dir = dataDir.resolve("work");
+        deleteTree(dir);
+        return Files.createDirectories(dir);
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /**
@@ -1040,11 +1067,9 @@ public final class EmbeddedStack implements AutoCloseable {
             LOG.warn("An invocation still runs; leaving its scratch folder {}", workDir);
             return;
         }
-        try (java.util.stream.Stream<Path> all = Files.walk(workDir)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        try {
+            deleteTree(workDir);
+        } catch (java.io.IOException e) {
             LOG.warn("Cannot remove the functions' scratch folder {}: {}", workDir, e.toString());
         }
     }

@@ -2,19 +2,24 @@ package com.mediaflow.infra.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.mediaflow.infra.TestPaths;
 import com.mediaflow.shared.model.Receipt;
 import com.mediaflow.testkit.Corpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The functions' scratch folder: one per stack, under the system's temporary folder, and removed
- * when the stack closes (before, every test class, demo and {@code up} left one behind: over a
- * thousand on a developer's machine).
+ * The functions' scratch folder: one per stack, removed when the stack closes (before, every test
+ * class, demo and {@code up} left one under the system's temporary folder: over a thousand on a
+ * developer's machine); with a data folder, {@code DIR/work}, emptied at start of what a killed
+ * run left there.
  */
 class ScratchFolderIT {
+    @TempDir
+    Path data;
 
     @Test
     void aPhotoProcessedThenTheStackClosed_leavesNoScratchFolder() throws Exception {
@@ -31,5 +36,19 @@ class ScratchFolderIT {
             }
         }
         assertThat(scratch).doesNotExist();
+    }
+
+    @Test
+    void withADataFolder_whatAKilledRunLeftInItsScratchFolder_isGoneAtStart() throws Exception {
+        Path leftover = Files.createDirectories(data.resolve("work/TranscodeFunction/0123abcd"))
+                .resolve("original");
+        Files.write(leftover, new byte[4096]);
+        try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.defaults(TestPaths.template())
+                .withFunctions(false).withDataDir(data))) {
+            assertThat(stack.workDir()).isEqualTo(data.resolve("work")).isEmptyDirectory();
+            assertThat(leftover).doesNotExist();
+        }
+        assertThat(data.resolve("work")).doesNotExist();
+        assertThat(data.resolve("s3")).as("the data folder's objects stay").isDirectory();
     }
 }
