@@ -266,7 +266,12 @@ public final class EmbeddedStack implements AutoCloseable {
             sqsPort = options.port() + 1;
         }
         this.persistentQueues = options.dataDir() == null ? null : PersistentQueues.open(options.dataDir().resolve("sqs"));
-        this.workDir = scratchFolder(options.dataDir()); // after the queues' store: a second stack on the folder stops there
+        try {
+            this.workDir = scratchFolder(options.dataDir()); // after the queues' store: a second stack on the folder stops there
+        } catch (java.io.IOException | RuntimeException e) {
+            closeQuietly(); // the queues' store: this JVM may start another stack
+            throw e;
+        }
         try {
             var builder = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(sqsPort)
                     .withAWSAccountId(ACCOUNT).withAWSRegion(REGION);
