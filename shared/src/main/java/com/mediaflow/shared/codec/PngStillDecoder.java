@@ -161,9 +161,10 @@ final class PngStillDecoder implements StillDecoder {
     static BytePointer read(Path file) {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = in.size();
-            if (size < 16 || size > MAX_BYTES) {
-                return null;
+            if (size < 16 || size > MAX_BYTES || !startsWithSignature(in)) {
+                return null; // a GIF, WebP, TIFF ... is not read whole only to be turned away
             }
+            in.position(0);
             org.bytedeco.javacpp.Pointer raw = av_malloc(size + AV_INPUT_BUFFER_PADDING_SIZE);
             if (raw == null || raw.isNull()) {
                 return null;
@@ -193,6 +194,14 @@ final class PngStillDecoder implements StillDecoder {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    private static boolean startsWithSignature(FileChannel in) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate(8);
+        while (head.hasRemaining() && in.read(head) >= 0) {
+            // read on
+        }
+        return !head.hasRemaining() && head.getLong(0) == SIGNATURE;
     }
 
     /** PNG's signature, and no {@code acTL} among the chunks before the first {@code IDAT}. */
