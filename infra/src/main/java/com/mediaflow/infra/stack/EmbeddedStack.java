@@ -1,5 +1,6 @@
 package com.mediaflow.infra.stack;
 
+import com.mediaflow.infra.packaging.LambdaPackager;
 import com.mediaflow.infra.template.Conditions;
 import com.mediaflow.infra.template.Resolver;
 import com.mediaflow.infra.template.Template;
@@ -1045,21 +1046,8 @@ public final class EmbeddedStack implements AutoCloseable {
             return Files.createTempDirectory("mediaflow-work-");
         }
         Path dir = dataDir.resolve("work");
-        deleteTree(dir);
+        LambdaPackager.deleteTree(dir);
         return Files.createDirectories(dir);
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
     }
 
     /**
@@ -1073,8 +1061,8 @@ public final class EmbeddedStack implements AutoCloseable {
             return;
         }
         try {
-            deleteTree(workDir);
-        } catch (java.io.IOException e) {
+            LambdaPackager.deleteTree(workDir);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
             LOG.warn("Cannot remove the functions' scratch folder {}: {}", workDir, e.toString());
         }
     }
