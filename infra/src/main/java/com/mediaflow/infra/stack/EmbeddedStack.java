@@ -268,7 +268,7 @@ public final class EmbeddedStack implements AutoCloseable {
         }
         this.persistentQueues = options.dataDir() == null ? null : PersistentQueues.open(options.dataDir().resolve("sqs"));
         try {
-            this.workDir = scratchFolder(options.dataDir()); // after the queues' store: a second stack on the folder stops there
+            this.workDir = ScratchFolders.create(options.dataDir()); // after the queues' store: a second stack on the folder stops there
         } catch (java.io.IOException | RuntimeException e) {
             closeQuietly(); // the queues' store: this JVM may start another stack
             throw e;
@@ -1035,19 +1035,6 @@ public final class EmbeddedStack implements AutoCloseable {
     /** The functions' scratch folder of this run ({@code <data>/work}, else a new temporary one); gone once closed. */
     Path workDir() {
         return workDir;
-    }
-
-    /**
-     * {@code <data>/work} with a data folder, emptied first (what an invocation of a killed run left there:
-     * no invocation survives a restart), else a new folder under the system's temporary folder.
-     */
-    private static Path scratchFolder(Path dataDir) throws java.io.IOException {
-        if (dataDir == null) {
-            return Files.createTempDirectory("mediaflow-work-");
-        }
-        Path dir = dataDir.resolve("work");
-        LambdaPackager.deleteTree(dir);
-        return Files.createDirectories(dir);
     }
 
     /**
