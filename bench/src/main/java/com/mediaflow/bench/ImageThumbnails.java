@@ -1,6 +1,7 @@
 package com.mediaflow.bench;
 
 import com.mediaflow.infra.load.PhotoLike;
+import com.mediaflow.infra.packaging.LambdaPackager;
 import com.mediaflow.shared.codec.ExifReader;
 import com.mediaflow.shared.codec.ImageRenditions;
 import com.mediaflow.shared.codec.Rendition;
@@ -169,7 +170,7 @@ public final class ImageThumbnails {
                         hwm < 1024 * 1024 ? "met" : "MISSED");
             }
         }
-        deleteTree(out);
+        LambdaPackager.deleteTree(out);
 
         if (mediaflow.ok() && sharp.ok()) {
             double ratio = mediaflow.imagesPerSecond() / sharp.imagesPerSecond();
@@ -307,7 +308,7 @@ public final class ImageThumbnails {
         }
         System.out.printf("RESULT images=%d seconds=%.4f cpu_seconds=%.4f hwm_kb=%d ffmpeg=%s failed=%s%n",
                 good.size(), walls.isEmpty() ? 0 : median(walls), cpus.isEmpty() ? 0 : median(cpus),
-                vmHwmKb(), avutil.av_version_info().getString(), String.join("; ", failed));
+                PeakRss.vmHwmKb(), avutil.av_version_info().getString(), String.join("; ", failed));
     }
 
     private static Rendition thumbnail(Thumbnailer thumbnailer, RenditionPlan plan, Path f) {
@@ -331,20 +332,7 @@ public final class ImageThumbnails {
         String names = made.renditions().stream().map(r -> r.name() + ":" + r.width() + "x" + r.height())
                 .collect(Collectors.joining(","));
         System.out.printf("RESULT seconds=%.2f hwm_kb=%d renditions=%d renditions (%s)%n",
-                seconds, vmHwmKb(), made.renditions().size(), names);
-    }
-
-    static long vmHwmKb() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException e) {
-            // fall through
-        }
-        return -1;
+                seconds, PeakRss.vmHwmKb(), made.renditions().size(), names);
     }
 
     private static Map<String, String> resultLine(Proc r) {
@@ -626,11 +614,5 @@ public final class ImageThumbnails {
         }
         List<String> kept = lines.subList(0, cut);
         return kept.isEmpty() ? "(no message)" : kept.get(kept.size() - 1);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 }

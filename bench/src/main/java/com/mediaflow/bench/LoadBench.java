@@ -5,18 +5,17 @@ import com.mediaflow.infra.load.LoadMix;
 import com.mediaflow.infra.load.LoadRun;
 import com.mediaflow.infra.load.Report;
 import com.mediaflow.infra.load.StackProcess;
+import com.mediaflow.infra.packaging.LambdaPackager;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 /**
  * {@code bench/run load}: 1,000 uploads through the SDK's S3 client into {@code mediaflow up --data
@@ -143,7 +142,7 @@ public final class LoadBench {
                                List<String> upArgs,
                                LoadRun.Options options) throws Exception {
         Path data = target.resolve("load-data");
-        deleteTree(data);
+        LambdaPackager.deleteTree(data);
         Path log = target.resolve("load-" + name.replace(' ', '-') + ".log");
         Files.deleteIfExists(log);
         int port = StackProcess.freePortPair();
@@ -190,16 +189,5 @@ public final class LoadBench {
                 r.lost().size(), r.eventsPerUpload(), r.uploadsPerSecond(),
                 kept && r.uploadsPerSecond() >= 10 ? "met" : kept ? "guarantee kept, throughput below the goal" : "NOT MET");
         return kept;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
