@@ -2,6 +2,7 @@ package com.mediaflow.infra.cli;
 
 import com.mediaflow.infra.stack.EmbeddedStack;
 import com.mediaflow.shared.model.Json;
+import com.mediaflow.testkit.PdfFixtures;
 import com.mediaflow.testkit.SyntheticMedia;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,7 +20,7 @@ import java.util.zip.ZipOutputStream;
 /**
  * {@code ./mediaflow demo}: makes a handful of sample media (the repository's phone photo with EXIF
  * orientation 6, {@code corpus/exif-orientation/Portrait_6.jpg}, a PNG with alpha, an MP4, a voice
- * note, an animated GIF, two hostile uploads), puts them through the whole
+ * note, an animated GIF, a three-page PDF, two hostile uploads), puts them through the whole
  * pipeline on the embedded stack, then uploads the photo again to show deduplication.
  */
 final class Demo {
@@ -87,6 +88,7 @@ final class Demo {
         files.add(SyntheticMedia.mp4(dir.resolve("clip.mp4"), 640, 360, 3.0, 25, true, 0));
         files.add(SyntheticMedia.voiceNoteWav(dir.resolve("voice-note.wav"), 48_000, 4.0, 0.5));
         files.add(SyntheticMedia.animatedGif(dir.resolve("reaction.gif"), 320, 240, 20));
+        files.add(PdfFixtures.textAndPicturePages(dir.resolve("report.pdf"), 3, "Quarterly report", 300));
         files.add(apk(dir.resolve("holiday.jpg")));
         Path mislabelled = dir.resolve("invoice.pdf");
         Files.copy(photo, mislabelled, StandardCopyOption.REPLACE_EXISTING);
@@ -165,6 +167,17 @@ final class Demo {
             sb.append(Boolean.TRUE.equals(video.get("loop")) ? ", looping MP4 " : ", H.264 ");
             sb.append(rungs.stream().map(r -> String.valueOf(((java.util.Map<?, ?>) r).get("name")))
                     .collect(java.util.stream.Collectors.joining("/")));
+        }
+        if (m.get("pageCount") != null) {
+            sb.append(m.get("pageCount")).append(Integer.valueOf(1).equals(m.get("pageCount")) ? " page" : " pages");
+            if (m.get("title") != null) {
+                sb.append(", '").append(m.get("title")).append('\'');
+            }
+            if ("rendered".equals(m.get("preview"))) {
+                sb.append(", preview: its first page");
+            } else if ("embedded".equals(m.get("preview"))) {
+                sb.append(", preview: the one it embeds");
+            }
         }
         if (m.get("audio") instanceof java.util.Map<?, ?> audio && audio.get("loudnessLufs") != null) {
             sb.append(String.format(", %.1f LUFS", ((Number) audio.get("loudnessLufs")).doubleValue()));
