@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
 public final class TemplateChecks {
     /** Set by Lambda or read by the JVM, not by our Config. */
     private static final Set<String> RUNTIME_VARIABLES = Set.of("JAVA_TOOL_OPTIONS", "POWERTOOLS_SERVICE_NAME",
-            "POWERTOOLS_LOG_LEVEL", "AWS_LAMBDA_LOG_FORMAT");
+            "POWERTOOLS_LOG_LEVEL", "AWS_LAMBDA_LOG_FORMAT", "MALLOC_MMAP_MAX_", "MALLOC_TRIM_THRESHOLD_");
     /** SnapStart works only with ephemeral storage of at most this many MB (Lambda's default). */
     static final long SNAPSTART_MAX_EPHEMERAL_MB = 512;
     private static final Pattern SUB_REF = Pattern.compile("\\$\\{([A-Za-z0-9:]+)(\\.[A-Za-z]+)?}");
