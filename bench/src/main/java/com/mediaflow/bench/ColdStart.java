@@ -82,6 +82,11 @@ public final class ColdStart {
                         + " or --photo 12mp|2mp");
             }
         }
+        for (String id : only) {
+            if (!ORDER.contains(id)) {
+                throw new IllegalArgumentException("--only names " + id + "; expected logical ids from " + ORDER);
+            }
+        }
         if (work == null) {
             work = Files.createTempDirectory("mediaflow-coldstart-");
         }
@@ -159,6 +164,12 @@ public final class ColdStart {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false);
         pb.environment().putAll(environment);
         pb.environment().remove("LD_LIBRARY_PATH");
+        // glibc's malloc settings as the template gives them (the stack hands them to no function: its JVM has its own)
+        f.environment().forEach((name, value) -> {
+            if (name.startsWith("MALLOC_")) {
+                pb.environment().put(name, String.valueOf(value));
+            }
+        });
         // the template's JVM options, with JavaCPP's cache in a fresh folder so that nothing is reused
         String options = String.valueOf(f.environment().getOrDefault("JAVA_TOOL_OPTIONS", ""))
                 .replaceAll("-Dorg\\.bytedeco\\.javacpp\\.cachedir=\\S+", "").trim();
