@@ -165,11 +165,7 @@ public final class ColdStart {
         pb.environment().putAll(environment);
         pb.environment().remove("LD_LIBRARY_PATH");
         // glibc's malloc settings as the template gives them (the stack hands them to no function: its JVM has its own)
-        f.environment().forEach((name, value) -> {
-            if (name.startsWith("MALLOC_")) {
-                pb.environment().put(name, String.valueOf(value));
-            }
-        });
+        pb.environment().putAll(f.mallocSettings());
         // the template's JVM options, with JavaCPP's cache in a fresh folder so that nothing is reused
         String options = String.valueOf(f.environment().getOrDefault("JAVA_TOOL_OPTIONS", ""))
                 .replaceAll("-Dorg\\.bytedeco\\.javacpp\\.cachedir=\\S+", "").trim();

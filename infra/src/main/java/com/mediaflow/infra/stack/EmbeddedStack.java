@@ -577,28 +577,26 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     /**
-     * Removes glibc's malloc settings ({@code MALLOC_*}) from a function's environment: glibc read them
-     * when this JVM started, and logs when they differ from what this process runs with (a stack started
-     * from an IDE, not through {@code ./mediaflow}): big pictures then cost more system time than on Lambda.
+     * Removes glibc's malloc settings ({@link FunctionDef#mallocSettings()}) from a function's environment:
+     * glibc read them when this JVM started, and logs when they differ from what this process runs with (a
+     * stack started from an IDE, not through {@code ./mediaflow}): big pictures then cost more system time
+     * than on Lambda.
      */
-    private static void dropMallocSettings(String function, Map<String, String> env) {
-        for (var it = env.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            if (e.getKey().startsWith("MALLOC_")) {
-                it.remove();
-                if (!e.getValue().equals(System.getenv(e.getKey()))) {
-                    LOG.info("{} sets {}={} on Lambda; this JVM started with {} (glibc reads it at start: ./mediaflow sets it)",
-                            function, e.getKey(), e.getValue(), System.getenv(e.getKey()));
-                }
+    private static void dropMallocSettings(FunctionDef f, Map<String, String> env) {
+        f.mallocSettings().forEach((name, value) -> {
+            env.remove(name);
+            if (!value.equals(System.getenv(name))) {
+                LOG.info("{} sets {}={} on Lambda; this JVM started with {} (glibc reads it at start: ./mediaflow sets it)",
+                        f.logicalId(), name, value, System.getenv(name));
             }
-        }
+        });
     }
 
     private Map<String, String> environmentOf(FunctionDef f, Resolver resolver) {
         Map<String, String> env = new LinkedHashMap<>();
         f.environment().forEach((k, v) -> env.put(k, resolver.resolveString(v, f.logicalId() + ".Environment." + k)));
         env.remove("JAVA_TOOL_OPTIONS"); // a JVM flag for Lambda; this JVM is already running
-        dropMallocSettings(f.logicalId(), env);
+        dropMallocSettings(f, env);
         env.put(Config.AWS_REGION, REGION);
         env.put(Config.AWS_ENDPOINT_URL_S3, s3Endpoint.toString());
         env.put(Config.AWS_ENDPOINT_URL_SQS, sqsEndpoint.toString());

@@ -66,6 +66,20 @@ public final class Template {
             int sep = handler.indexOf("::");
             return sep < 0 ? "handleRequest" : handler.substring(sep + 2);
         }
+
+        /**
+         * The environment variables glibc's malloc reads when the process starts ({@code MALLOC_*}), with
+         * their literal values: settings of the function's process, not configuration its code reads.
+         */
+        public Map<String, String> mallocSettings() {
+            Map<String, String> settings = new java.util.TreeMap<>();
+            environment.forEach((name, value) -> {
+                if (name.startsWith("MALLOC_")) {
+                    settings.put(name, String.valueOf(value));
+                }
+            });
+            return settings;
+        }
     }
 
     private final Path file;

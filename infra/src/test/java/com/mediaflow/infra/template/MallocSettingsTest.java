@@ -6,7 +6,6 @@ import com.mediaflow.infra.TestPaths;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,15 +17,8 @@ import org.junit.jupiter.api.Test;
 class MallocSettingsTest {
 
     private static Map<String, String> templateSettings() throws IOException {
-        Template.FunctionDef thumbnail = Template.load(TestPaths.template()).functions().stream()
-                .filter(f -> f.logicalId().equals("ThumbnailFunction")).findFirst().orElseThrow();
-        Map<String, String> settings = new TreeMap<>();
-        thumbnail.environment().forEach((name, value) -> {
-            if (name.startsWith("MALLOC_")) {
-                settings.put(name, String.valueOf(value));
-            }
-        });
-        return settings;
+        return Template.load(TestPaths.template()).functions().stream()
+                .filter(f -> f.logicalId().equals("ThumbnailFunction")).findFirst().orElseThrow().mallocSettings();
     }
 
     @Test
