@@ -2,7 +2,13 @@ package com.mediaflow.testkit;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSString;
 import org.apache.pdfbox.pdfwriter.compress.CompressParameters;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
@@ -86,6 +92,13 @@ public final class PdfFixtures {
             PDDocumentInformation info = doc.getDocumentInformation();
             info.setTitle(title);
             info.setAuthor(author);
+            // PDFBox writes a file identifier from the clock when there is none: one derived from what
+            // is drawn makes the same fixture the same bytes, and so the same media id, in every run
+            COSString id = new COSString(identifier(pages, title, author, pictureSide));
+            COSArray ids = new COSArray();
+            ids.add(id);
+            ids.add(id);
+            doc.getDocument().getTrailer().setItem(COSName.ID, ids);
             if (userPassword != null) {
                 StandardProtectionPolicy policy = new StandardProtectionPolicy(ownerPassword, userPassword,
                         new AccessPermission());
@@ -99,6 +112,15 @@ public final class PdfFixtures {
             return out;
         } catch (IOException e) {
             throw new SyntheticMediaException("cannot write the PDF " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] identifier(int pages, String title, String author, int pictureSide) {
+        String drawn = pages + "\n" + title + "\n" + author + "\n" + pictureSide;
+        try {
+            return MessageDigest.getInstance("MD5").digest(drawn.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no MD5", e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
@@ -103,17 +104,26 @@ final class Demo {
         return corpus.resolve("exif-orientation/Portrait_6.jpg").toAbsolutePath().normalize();
     }
 
-    /** A minimal Android package: what an attacker would rename to .jpg. */
+    /**
+     * A minimal Android package: what an attacker would rename to .jpg. Its entries carry a fixed
+     * time, so the file, and the media id it is quarantined under, are the same in every run.
+     */
     static Path apk(Path target) throws IOException {
         try (OutputStream os = Files.newOutputStream(target); ZipOutputStream zip = new ZipOutputStream(os)) {
-            zip.putNextEntry(new ZipEntry("AndroidManifest.xml"));
+            zip.putNextEntry(fixedTime(new ZipEntry("AndroidManifest.xml")));
             zip.write("<manifest package=\"com.example.notaphoto\"/>".getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
-            zip.putNextEntry(new ZipEntry("classes.dex"));
+            zip.putNextEntry(fixedTime(new ZipEntry("classes.dex")));
             zip.write(new byte[] {'d', 'e', 'x', '\n', '0', '3', '5', 0});
             zip.closeEntry();
         }
         return target;
+    }
+
+    /** The entry's time as a DOS date-time of its own, not converted through the machine's time zone. */
+    private static ZipEntry fixedTime(ZipEntry entry) {
+        entry.setTimeLocal(LocalDateTime.of(2026, 1, 1, 0, 0));
+        return entry;
     }
 
     static void printTable(PrintStream out, List<ResultLine> lines, Path inputs) {
