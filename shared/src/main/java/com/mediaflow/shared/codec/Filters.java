@@ -6,11 +6,8 @@ import com.mediaflow.shared.error.CodecException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacv.FFmpegFrameFilter;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameFilter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * FFmpeg filter graphs run on one packed frame (JavaCV's push/pull carry a single plane, so frames
@@ -18,8 +15,6 @@ import org.slf4j.LoggerFactory;
  * hash is made from.
  */
 final class Filters {
-    private static final Logger LOG = LoggerFactory.getLogger(Filters.class);
-
     private Filters() {
     }
 
@@ -43,7 +38,7 @@ final class Filters {
      */
     static double[] lumaSquare(Frame rgba, int pixelFormat, Transform upright, int side,
             String file) {
-        List<FFmpegFrameFilter> filters = new ArrayList<>();
+        List<StillGraph> filters = new ArrayList<>();
         try {
             String graph = "scale=w=" + side + ":h=" + side + ":flags=area+accurate_rnd"
                     + (upright.filter() == null ? "" : "," + upright.filter()) + ",format=rgba";
@@ -65,7 +60,7 @@ final class Filters {
                     + rgba.imageHeight + ") to " + side + "x" + side + ": expected FFmpeg's filter"
                     + " graph to run, found: " + e.getMessage(), e);
         } finally {
-            closeAll(filters, file);
+            closeAll(filters);
         }
     }
 
@@ -95,21 +90,15 @@ final class Filters {
     }
 
     /**
-     * Pushes one packed frame through a new filter and returns its single output frame, which
-     * stays valid until the filter (added to {@code filters}) is closed.
+     * Runs one packed frame through a new single-threaded graph ({@link StillGraph}, added to
+     * {@code graphs}) and returns its single output frame, which stays valid until that graph is
+     * closed.
      */
-    static Frame runFilter(List<FFmpegFrameFilter> filters, String graph, Frame in,
+    static Frame runFilter(List<StillGraph> graphs, String graph, Frame in,
             int pixelFormat, String file) throws FrameFilter.Exception {
-        FFmpegFrameFilter filter = new FFmpegFrameFilter(graph, in.imageWidth, in.imageHeight);
-        filters.add(filter);
-        filter.setPixelFormat(pixelFormat);
-        filter.start();
-        filter.push(in, pixelFormat);
-        Frame out = filter.pull();
-        if (out == null) {
-            filter.push(null); // end of stream flushes filters that wait for more input
-            out = filter.pull();
-        }
+        StillGraph g = new StillGraph(graph);
+        graphs.add(g);
+        Frame out = g.run(in, pixelFormat);
         if (out == null || out.image == null) {
             throw new CodecException("Cannot filter " + file + " with '" + graph
                     + "': expected one output picture, found none");
@@ -117,14 +106,7 @@ final class Filters {
         return out;
     }
 
-    static void closeAll(List<FFmpegFrameFilter> filters, String file) {
-        for (FFmpegFrameFilter f : filters) {
-            try {
-                f.close();
-            } catch (FrameFilter.Exception e) {
-                LOG.warn("Cannot release an FFmpeg filter graph used for {}: {}", file,
-                        e.getMessage());
-            }
-        }
+    static void closeAll(List<StillGraph> graphs) {
+        graphs.forEach(StillGraph::close);
     }
 }

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.bytedeco.javacv.FFmpegFrameFilter;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameFilter;
 
@@ -97,7 +96,7 @@ public final class OnDemandRender {
     }
 
     private static Pixels packed(StillDecoder.DecodedStill still, String file) {
-        List<FFmpegFrameFilter> filters = new ArrayList<>();
+        List<StillGraph> filters = new ArrayList<>();
         Frame in = still.frame();
         try {
             int format = still.renderFormat();
@@ -109,7 +108,7 @@ public final class OnDemandRender {
             throw new CodecException("Cannot convert " + file + " to RGB: expected FFmpeg's filter graph to run, found: "
                     + e.getMessage(), e);
         } finally {
-            Filters.closeAll(filters, file);
+            Filters.closeAll(filters);
         }
     }
 
@@ -147,7 +146,7 @@ public final class OnDemandRender {
 
     private static <T> T scaled(Pixels source, int boxW, int boxH, Fit fit, String file, java.util.function.Function<Frame, T> use) {
         int[] size = size(source.width(), source.height(), boxW, boxH, fit);
-        List<FFmpegFrameFilter> filters = new ArrayList<>();
+        List<StillGraph> filters = new ArrayList<>();
         try (Frame in = copyIn(source)) {
             List<String> graph = new ArrayList<>();
             if (fit == Fit.COVER) {
@@ -170,7 +169,7 @@ public final class OnDemandRender {
             throw new CodecException("Cannot render " + file + " at " + boxW + "x" + boxH + ": expected FFmpeg's filter"
                     + " graph to run, found: " + e.getMessage(), e);
         } finally {
-            Filters.closeAll(filters, file);
+            Filters.closeAll(filters);
         }
     }
 

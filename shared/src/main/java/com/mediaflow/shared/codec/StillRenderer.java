@@ -26,7 +26,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.bytedeco.javacv.FFmpegFrameFilter;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameFilter;
 
@@ -113,7 +112,7 @@ final class StillRenderer {
         boolean alpha = decodedFormat == AV_PIX_FMT_RGBA;
         int uprightW = upright.swapsAxes() ? stored[1] : stored[0];
         int uprightH = upright.swapsAxes() ? stored[0] : stored[1];
-        List<FFmpegFrameFilter> filters = new ArrayList<>();
+        List<StillGraph> filters = new ArrayList<>();
         List<Frame> converted = new ArrayList<>();
         Rendition[] out = new Rendition[targets.size()];
         long[] renderNanos = new long[targets.size()];
@@ -274,7 +273,7 @@ final class StillRenderer {
         } finally {
             encodes.close(); // the encodes read these frames: wait for them before freeing
             converted.forEach(Frame::close);
-            closeAll(filters, file);
+            closeAll(filters);
         }
     }
 
@@ -299,7 +298,7 @@ final class StillRenderer {
     }
 
     /** Target from an earlier upright RGB24 output: centre crop for a square, then scale. */
-    private static Frame fromUpright(List<FFmpegFrameFilter> filters, Target t, Frame upright,
+    private static Frame fromUpright(List<StillGraph> filters, Target t, Frame upright,
             int[] size, String file) throws FrameFilter.Exception {
         List<String> graph = new ArrayList<>();
         int w = upright.imageWidth;
@@ -326,7 +325,7 @@ final class StillRenderer {
      * {@code source} itself when nothing is to be done and its bytes are in R, G, B order (what
      * the ICC conversion and the BlurHash read).
      */
-    private static Frame fromSource(List<FFmpegFrameFilter> filters, Target t, Frame source,
+    private static Frame fromSource(List<StillGraph> filters, Target t, Frame source,
             int sourceFormat, Transform upright, int[] size, String outFormat, String file)
             throws FrameFilter.Exception {
         int sw = upright.swapsAxes() ? size[1] : size[0];
@@ -358,7 +357,7 @@ final class StillRenderer {
      * until it fits the budget, and halved in size when even the lowest quality does not; its
      * pixels, flattened onto white, give the BlurHash.
      */
-    private Placeholder placeholder(List<FFmpegFrameFilter> filters, Target t, Frame frame,
+    private Placeholder placeholder(List<StillGraph> filters, Target t, Frame frame,
             int format, String file) throws FrameFilter.Exception {
         String blurHash = BlurHash.encode(packedRgb(frame, format), frame.imageWidth,
                 frame.imageHeight, BLURHASH_X, BLURHASH_Y);

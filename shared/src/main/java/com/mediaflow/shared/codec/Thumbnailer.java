@@ -40,8 +40,8 @@ import com.mediaflow.shared.metrics.StepMetrics;
  *       source survives, so no rendition carries GPS coordinates.
  * </ol>
  *
- * <p>Frames cross the JavaCV/FFmpeg boundary only in packed formats: JavaCV's filter push/pull
- * carry a single plane, so planar YUV through {@code FFmpegFrameFilter} is corrupted.
+ * <p>Frames cross the JavaCV/FFmpeg boundary only in packed formats: JavaCV's frames, and the
+ * single-threaded filter graphs ({@link StillGraph}) that take and give them, carry a single plane.
  *
  * <p>Thread-safe: instances hold only the quality; every call opens its own FFmpeg contexts.
  *

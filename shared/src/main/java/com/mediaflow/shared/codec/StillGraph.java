@@ -1,0 +1,154 @@
+package com.mediaflow.shared.codec;
+
+import static org.bytedeco.ffmpeg.global.avfilter.AV_BUFFERSRC_FLAG_KEEP_REF;
+import static org.bytedeco.ffmpeg.global.avfilter.av_buffersink_get_frame;
+import static org.bytedeco.ffmpeg.global.avfilter.av_buffersrc_add_frame_flags;
+import static org.bytedeco.ffmpeg.global.avfilter.avfilter_get_by_name;
+import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_alloc;
+import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_config;
+import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_create_filter;
+import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_free;
+import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_parse_ptr;
+import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_alloc;
+import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_strdup;
+
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import org.bytedeco.ffmpeg.avfilter.AVFilterContext;
+import org.bytedeco.ffmpeg.avfilter.AVFilterGraph;
+import org.bytedeco.ffmpeg.avfilter.AVFilterInOut;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameFilter;
+
+/**
+ * One FFmpeg filter graph run on one packed frame, single-threaded: what JavaCV's
+ * {@code FFmpegFrameFilter} does for a still (a buffer source named {@code in}, a buffer sink
+ * named {@code out}, the description parsed between them; the input copied in, the output frame
+ * owned by the graph until {@link #close()}), with the graph's {@code nb_threads} set to 1.
+ *
+ * <p>Why: {@code FFmpegFrameFilter} leaves {@code nb_threads} at auto and offers no hook to set it
+ * before the graph's first filter is created, so every graph started a slice-thread pool, and
+ * each of its swscale contexts one more (6 threads on a 2-core machine), and joined them all on
+ * close. A photo's renditions run about eight graphs, each on a frame that one thread scales in
+ * a few milliseconds: the thread starts cost about 6 % of a photo's rendition CPU (bench/README,
+ * 5 December). The pictures are the same: the same filters run on the same pixels.
+ */
+final class StillGraph implements AutoCloseable {
+    /** The labels of the source's output and the sink's input, as a description names them ({@code [in]}). */
+    private static final BytePointer IN = new BytePointer("in");
+    private static final BytePointer OUT = new BytePointer("out");
+
+    private final String description;
+    private AVFilterGraph graph;
+    private AVFilterContext source;
+    private AVFilterContext sink;
+    private AVFrame output;
+
+    StillGraph(String description) {
+        this.description = description;
+    }
+
+    /**
+     * Runs the graph on {@code in} (one packed plane in {@code pixelFormat}) and returns its single
+     * output picture, packed, valid until this graph is closed; null when the graph gave none.
+     * Close the graph whatever happens.
+     */
+    Frame run(Frame in, int pixelFormat) throws FrameFilter.Exception {
+        configure(in.imageWidth, in.imageHeight, pixelFormat);
+        push(in, pixelFormat);
+        return pull();
+    }
+
+    private void configure(int width, int height, int pixelFormat) throws FrameFilter.Exception {
+        graph = avfilter_graph_alloc();
+        if (graph == null) {
+            throw new FrameFilter.Exception("Cannot allocate a filter graph for '" + description + "': out of memory");
+        }
+        graph.nb_threads(1); // before the first filter: that is when FFmpeg starts the graph's thread pool
+        String args = String.format(Locale.ROOT, "video_size=%dx%d:pix_fmt=%d:time_base=1/30:pixel_aspect=1/1",
+                width, height, pixelFormat);
+        source = new AVFilterContext();
+        check(avfilter_graph_create_filter(source, avfilter_get_by_name("buffer"), "in", args, null, graph),
+                "create its buffer source (" + args + ")");
+        sink = new AVFilterContext();
+        check(avfilter_graph_create_filter(sink, avfilter_get_by_name("buffersink"), "out", null, null, graph),
+                "create its buffer sink");
+        AVFilterInOut outputs = avfilter_inout_alloc();
+        AVFilterInOut inputs = avfilter_inout_alloc();
+        try {
+            outputs.name(av_strdup(IN)).filter_ctx(source).pad_idx(0).next(null);
+            inputs.name(av_strdup(OUT)).filter_ctx(sink).pad_idx(0).next(null);
+            check(avfilter_graph_parse_ptr(graph, description, inputs, outputs, null), "parse it");
+            check(avfilter_graph_config(graph, null), "configure it for " + width + "x" + height + " pixel format "
+                    + pixelFormat);
+        } finally {
+            avfilter_inout_free(inputs);
+            avfilter_inout_free(outputs);
+        }
+    }
+
+    private void push(Frame in, int pixelFormat) throws FrameFilter.Exception {
+        if (!(in.image[0] instanceof ByteBuffer bytes) || in.image.length != 1) {
+            throw new FrameFilter.Exception("Cannot run '" + description + "': expected one packed plane of bytes, found "
+                    + in.image.length + " plane(s) of " + in.image[0].getClass().getSimpleName());
+        }
+        AVFrame frame = av_frame_alloc();
+        try {
+            frame.format(pixelFormat).width(in.imageWidth).height(in.imageHeight).pts(0); // the overlay of a flatten syncs on it
+            frame.data(0, new BytePointer(bytes).position(0));
+            frame.linesize(0, in.imageStride);
+            // KEEP_REF on a frame without buffers of its own: the source copies the pixels
+            check(av_buffersrc_add_frame_flags(source, frame, AV_BUFFERSRC_FLAG_KEEP_REF), "take its input picture");
+            check(av_buffersrc_add_frame_flags(source, null, 0), "end its input"); // one picture: flushes what waits
+        } finally {
+            av_frame_free(frame);
+        }
+    }
+
+    private Frame pull() throws FrameFilter.Exception {
+        output = av_frame_alloc();
+        if (av_buffersink_get_frame(sink, output) < 0 || output.data(0) == null) {
+            return null; // end of stream, nothing came out
+        }
+        if (output.data(1) != null) {
+            throw new FrameFilter.Exception("Cannot filter with '" + description
+                    + "': expected a packed output picture, found a planar one (pixel format " + output.format() + ")");
+        }
+        // as FFmpegFrameFilter's pullImage makes it
+        Frame out = new Frame();
+        out.type = Frame.Type.VIDEO;
+        out.imageWidth = output.width();
+        out.imageHeight = output.height();
+        out.imageDepth = Frame.DEPTH_UBYTE;
+        out.imageStride = output.linesize(0);
+        int size = out.imageHeight * Math.abs(out.imageStride);
+        out.image = new ByteBuffer[] {output.data(0).capacity(size).asBuffer()};
+        out.imageChannels = Math.abs(out.imageStride) / out.imageWidth;
+        out.opaque = output;
+        return out;
+    }
+
+    private void check(int ret, String what) throws FrameFilter.Exception {
+        if (ret < 0) {
+            throw new FrameFilter.Exception("Cannot " + what + " in the filter graph '" + description + "': FFmpeg error "
+                    + ret + " (" + FfmpegSupport.errorText(ret) + ")");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (output != null) {
+            av_frame_free(output);
+            output = null;
+        }
+        if (graph != null) {
+            avfilter_graph_free(graph);
+            graph = null;
+        }
+    }
+}
