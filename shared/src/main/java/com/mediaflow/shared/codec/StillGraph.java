@@ -35,8 +35,9 @@ import org.bytedeco.javacv.FrameFilter;
  * before the graph's first filter is created, so every graph started a slice-thread pool, and
  * each of its swscale contexts one more (6 threads on a 2-core machine), and joined them all on
  * close. A photo's renditions run about eight graphs, each on a frame that one thread scales in
- * a few milliseconds: the thread starts cost about 6 % of a photo's rendition CPU (bench/README,
- * 5 December). The pictures are the same: the same filters run on the same pixels.
+ * a few milliseconds: the thread starts cost about 8 % of a photo's rendition CPU, and 5-7 % of
+ * the load bench's throughput (bench/README, 5 December). The pictures are the same: the same
+ * filters run on the same pixels.
  */
 final class StillGraph implements AutoCloseable {
     /** The labels of the source's output and the sink's input, as a description names them ({@code [in]}). */
@@ -93,9 +94,9 @@ final class StillGraph implements AutoCloseable {
     }
 
     private void push(Frame in, int pixelFormat) throws FrameFilter.Exception {
-        if (!(in.image[0] instanceof ByteBuffer bytes) || in.image.length != 1) {
-            throw new FrameFilter.Exception("Cannot run '" + description + "': expected one packed plane of bytes, found "
-                    + in.image.length + " plane(s) of " + in.image[0].getClass().getSimpleName());
+        if (!(in.image[0] instanceof ByteBuffer bytes) || !bytes.isDirect() || in.image.length != 1) {
+            throw new FrameFilter.Exception("Cannot run '" + description + "': expected one packed plane of bytes in"
+                    + " native memory, found " + in.image.length + " plane(s), the first a " + in.image[0].getClass().getName());
         }
         AVFrame frame = av_frame_alloc();
         try {
