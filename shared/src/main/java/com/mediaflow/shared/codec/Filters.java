@@ -92,7 +92,7 @@ final class Filters {
     /**
      * Runs one packed frame through a new single-threaded graph ({@link StillGraph}, added to
      * {@code graphs}) and returns its single output frame, which stays valid until that graph is
-     * closed.
+     * closed. A {@link StillGraph#PADDED} {@code in} is read in place: keep its pixels until the graph is closed.
      */
     static Frame runFilter(List<StillGraph> graphs, String graph, Frame in,
             int pixelFormat, String file) throws FrameFilter.Exception {

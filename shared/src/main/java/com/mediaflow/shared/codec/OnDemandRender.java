@@ -132,8 +132,7 @@ public final class OnDemandRender {
             throw new IllegalArgumentException("AVIF is not encoded here: scale() the pixels and encode them with an AV1 encoder");
         }
         return scaled(source, boxW, boxH, fit, file, out -> switch (format) {
-            case JPEG -> FfmpegSupport.encodeStill(out, AV_PIX_FMT_RGB24, AV_CODEC_ID_MJPEG, AV_PIX_FMT_YUVJ420P,
-                    FfmpegSupport.qscaleForQuality(quality), Path.of(file));
+            case JPEG -> StillRenderer.jpeg(out, AV_PIX_FMT_RGB24, quality, file);
             case WEBP, AVIF -> FfmpegSupport.encodeStill(out, AV_PIX_FMT_RGB24, WEBP_ENCODER, AV_PIX_FMT_YUV420P, quality,
                     Path.of(file));
         });

@@ -11,6 +11,8 @@ import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_free;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_parse_ptr;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_alloc;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_free;
+import static org.bytedeco.ffmpeg.global.avutil.AV_BUFFER_FLAG_READONLY;
+import static org.bytedeco.ffmpeg.global.avutil.av_buffer_create;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_strdup;
@@ -20,16 +22,21 @@ import java.util.Locale;
 import org.bytedeco.ffmpeg.avfilter.AVFilterContext;
 import org.bytedeco.ffmpeg.avfilter.AVFilterGraph;
 import org.bytedeco.ffmpeg.avfilter.AVFilterInOut;
+import org.bytedeco.ffmpeg.avutil.AVBufferRef;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.Free_Pointer_BytePointer;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.FrameFilter;
 
 /**
  * One FFmpeg filter graph run on one packed frame, single-threaded: what JavaCV's
  * {@code FFmpegFrameFilter} does for a still (a buffer source named {@code in}, a buffer sink
- * named {@code out}, the description parsed between them; the input copied in, the output frame
- * owned by the graph until {@link #close()}), with the graph's {@code nb_threads} set to 1.
+ * named {@code out}, the description parsed between them; the output frame owned by the graph
+ * until {@link #close()}), with the graph's {@code nb_threads} set to 1, and a {@link #PADDED}
+ * input referenced rather than copied: <b>its pixels must stay valid until the graph is closed</b>,
+ * and the output may share them (a crop, a format the input already has).
  *
  * <p>Why: {@code FFmpegFrameFilter} leaves {@code nb_threads} at auto and offers no hook to set it
  * before the graph's first filter is created, so every graph started a slice-thread pool, and
@@ -44,6 +51,34 @@ final class StillGraph implements AutoCloseable {
     private static final BytePointer IN = new BytePointer("in");
     private static final BytePointer OUT = new BytePointer("out");
 
+    /**
+     * The free callback of the input's buffer reference: nothing, since the caller owns the pixels
+     * (FFmpeg calls it once the graph drops its last reference, at the latest on {@link #close()}).
+     */
+    private static final Free_Pointer_BytePointer NOT_OURS = new Free_Pointer_BytePointer() {
+        @Override
+        public void call(Pointer opaque, BytePointer data) {
+            // the caller frees its own memory
+        }
+    };
+
+    /**
+     * The {@code opaque} of a frame laid out as FFmpeg lays out its own, which a graph may read in
+     * place: every row starts at a multiple of {@link #PADDING} bytes, the bytes between a row's end
+     * and the next row's start are zero, and so are {@link #PADDING} bytes after the last row.
+     * swscale reads past a row's end (its area scaler's last column depends on those bytes: they
+     * must be the zeros a copy would have, and must exist). Any other frame is copied in.
+     */
+    static final Object PADDED = new Object() {
+        @Override
+        public String toString() {
+            return "rows padded for FFmpeg";
+        }
+    };
+
+    /** The row alignment and the tail of a {@link #PADDED} frame, in bytes. */
+    static final int PADDING = 64;
+
     private final String description;
     private AVFilterGraph graph;
     private AVFilterContext source;
@@ -57,7 +92,7 @@ final class StillGraph implements AutoCloseable {
     /**
      * Runs the graph on {@code in} (one packed plane in {@code pixelFormat}) and returns its single
      * output picture, packed, valid until this graph is closed; null when the graph gave none.
-     * Close the graph whatever happens.
+     * Close the graph whatever happens, and keep a {@link #PADDED} {@code in}'s pixels until then.
      */
     Frame run(Frame in, int pixelFormat) throws FrameFilter.Exception {
         configure(in.imageWidth, in.imageHeight, pixelFormat);
@@ -100,10 +135,22 @@ final class StillGraph implements AutoCloseable {
         }
         AVFrame frame = av_frame_alloc();
         try {
+            BytePointer pixels = new BytePointer(bytes).position(0);
             frame.format(pixelFormat).width(in.imageWidth).height(in.imageHeight).pts(0); // the overlay of a flatten syncs on it
-            frame.data(0, new BytePointer(bytes).position(0));
+            frame.data(0, pixels);
             frame.linesize(0, in.imageStride);
-            // KEEP_REF on a frame without buffers of its own: the source copies the pixels
+            if (in.opaque == PADDED && in.imageStride % PADDING == 0) {
+                // The caller's pixels as a read-only buffer that FFmpeg never frees: the source takes
+                // a reference instead of a copy (a 12 MB copy, into a fresh 12 MB buffer, per graph
+                // for a 12 MP photo decoded at half size), and a filter that would write copies first.
+                AVBufferRef ref = av_buffer_create(pixels, (long) in.imageStride * in.imageHeight + PADDING, NOT_OURS,
+                        null, AV_BUFFER_FLAG_READONLY);
+                if (ref == null) {
+                    throw new FrameFilter.Exception("Cannot run '" + description + "': out of memory for a buffer reference");
+                }
+                frame.buf(0, ref); // av_frame_free below drops this reference; the graph keeps its own
+            }
+            // else KEEP_REF on a frame without buffers of its own: the source copies the pixels
             check(av_buffersrc_add_frame_flags(source, frame, AV_BUFFERSRC_FLAG_KEEP_REF), "take its input picture");
             check(av_buffersrc_add_frame_flags(source, null, 0), "end its input"); // one picture: flushes what waits
         } finally {

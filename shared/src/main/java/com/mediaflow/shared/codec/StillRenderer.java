@@ -49,12 +49,28 @@ final class StillRenderer {
     private static final String WEBP_ENCODER = "libwebp";
 
     private final int jpegQuality;
-    private final int qscale;
 
-    /** @param jpegQuality 1-100 on libjpeg's scale; see {@link FfmpegSupport#qscaleForQuality(int)} */
+    /** @param jpegQuality 1-100 on libjpeg's scale */
     StillRenderer(int jpegQuality) {
+        FfmpegSupport.qscaleForQuality(jpegQuality); // the range check
         this.jpegQuality = jpegQuality;
-        this.qscale = FfmpegSupport.qscaleForQuality(jpegQuality);
+    }
+
+    /**
+     * The JPEG of a packed frame at libjpeg quality {@code quality}: libjpeg-turbo's encoder
+     * ({@link TurboJpeg#encodeRgb24}) for RGB24, FFmpeg's mjpeg encoder (at the nearest qscale,
+     * {@link FfmpegSupport#qscaleForQuality}) for other formats and wherever libmediaflowjpeg is
+     * missing.
+     */
+    static byte[] jpeg(Frame px, int pxFormat, int quality, String file) {
+        if (pxFormat == AV_PIX_FMT_RGB24) {
+            byte[] jpeg = TurboJpeg.encodeRgb24(px, quality);
+            if (jpeg != null) {
+                return jpeg;
+            }
+        }
+        return FfmpegSupport.encodeStill(px, pxFormat, AV_CODEC_ID_MJPEG, AV_PIX_FMT_YUVJ420P,
+                FfmpegSupport.qscaleForQuality(quality), Path.of(file));
     }
 
     /**
@@ -195,8 +211,7 @@ final class StillRenderer {
                     case JPEG -> () -> {
                         long started = System.nanoTime();
                         out[at] = new Rendition(t.kind(), t.name(), "image/jpeg",
-                                FfmpegSupport.encodeStill(px, pxFormat, AV_CODEC_ID_MJPEG,
-                                        AV_PIX_FMT_YUVJ420P, qscale, Path.of(file)),
+                                jpeg(px, pxFormat, jpegQuality, file),
                                 size[0], size[1]);
                         encodeNanos[at] = System.nanoTime() - started;
                     };
@@ -366,9 +381,7 @@ final class StillRenderer {
         byte[] smallest = null;
         while (true) {
             for (int quality = jpegQuality; quality > 0; quality -= PLACEHOLDER_QUALITY_STEP) {
-                byte[] jpeg = FfmpegSupport.encodeStill(current, currentFormat,
-                        AV_CODEC_ID_MJPEG, AV_PIX_FMT_YUVJ420P,
-                        FfmpegSupport.qscaleForQuality(quality), Path.of(file));
+                byte[] jpeg = jpeg(current, currentFormat, quality, file);
                 if (jpeg.length <= t.maxBytes()) {
                     return new Placeholder(blurHash, jpeg, current.imageWidth,
                             current.imageHeight);

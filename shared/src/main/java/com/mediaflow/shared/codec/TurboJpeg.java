@@ -50,6 +50,16 @@ final class TurboJpeg {
 
     private static final boolean AVAILABLE = load();
 
+    /** Results of {@link #decodeXbgr}, as mediaflow_jpeg.c defines them. */
+    static final int SHIM_OK = 0;
+    static final int SHIM_REFUSED = 1;
+    static final int SHIM_WARNED = 2;
+    static final int SHIM_SIZE = 3;
+    static final int SHIM_ARGS = 4;
+
+    /** Whether libmediaflowjpeg (the direct decode, see {@link JpegShim}) loaded; else Leptonica decodes. */
+    private static final boolean SHIM = AVAILABLE && JpegShim.load(TurboJpeg.class);
+
     private TurboJpeg() {
     }
 
@@ -71,6 +81,46 @@ final class TurboJpeg {
     /** Whether the natives loaded (the function packages ship them; a missing one is logged). */
     static boolean available() {
         return AVAILABLE;
+    }
+
+    /** Whether JPEGs are decoded by libmediaflowjpeg (true wherever the project ships it) rather than Leptonica. */
+    static boolean direct() {
+        return SHIM;
+    }
+
+    /**
+     * libmediaflowjpeg's decode (shared/src/main/c/mediaflow_jpeg.c): the {@code length} bytes at
+     * {@code src} decoded at 1/{@code reduction} size into packed X,B,G,R rows of {@code stride}
+     * bytes at {@code dst}, {@code capacity} bytes (the rows and a tail), whose row padding and
+     * tail it then zeroes; {@code width x height} must be libjpeg's output size. Touches no Java
+     * object.
+     *
+     * @return {@link #SHIM_OK}, or why not: {@link #SHIM_REFUSED}, {@link #SHIM_WARNED},
+     *     {@link #SHIM_SIZE}, {@link #SHIM_ARGS}
+     */
+    static native int decodeXbgr(long src, long length, int reduction, long dst, int width, int height, int stride,
+            long capacity);
+
+    /**
+     * libmediaflowjpeg's encode: {@code height} rows of {@code width} packed R, G, B pixels,
+     * {@code stride} bytes apart from {@code src}, as a baseline JPEG of libjpeg quality
+     * {@code quality} (4:2:0, optimised Huffman tables); null when libjpeg stopped with an error or
+     * an argument is out of range.
+     */
+    static native byte[] encodeRgb(long src, int width, int height, int stride, int quality);
+
+    /**
+     * The JPEG of a packed RGB24 frame at libjpeg quality {@code quality} (1-100), by libjpeg-turbo;
+     * null when libmediaflowjpeg is not loaded or refuses it (the caller encodes with FFmpeg).
+     */
+    static byte[] encodeRgb24(Frame frame, int quality) {
+        if (!SHIM || frame.image == null || frame.image.length != 1 || !(frame.image[0] instanceof ByteBuffer buf)
+                || !buf.isDirect() || frame.imageDepth != Frame.DEPTH_UBYTE) {
+            return null;
+        }
+        try (BytePointer pixels = new BytePointer(buf)) {
+            return encodeRgb(pixels.address() + pixels.position(), frame.imageWidth, frame.imageHeight, frame.imageStride, quality);
+        }
     }
 
     /**
@@ -151,15 +201,62 @@ final class TurboJpeg {
 
     /**
      * Decodes {@code jpeg} at 1/{@code reduction} size (libjpeg rounds the size up) into packed
-     * 0BGR (bytes A, B, G, R; the first undefined). The frame views the native picture: use it only until the result is closed.
+     * 0BGR (bytes X, B, G, R; the X undefined), with libmediaflowjpeg where it loaded and through
+     * Leptonica otherwise: the same libjpeg-turbo and settings, the same pixels. The frame views
+     * the native picture: use it only until the result is closed.
      *
+     * @param width the JPEG's width, from {@link #header}
+     * @param height its height
      * @param reduction 1, 2, 4 or 8
      * @return the picture, or null when libjpeg-turbo refuses the data or warns about it
      */
-    static Decoded decode(BytePointer jpeg, int reduction, int components) {
+    static Decoded decode(BytePointer jpeg, int width, int height, int reduction, int components) {
         if (!AVAILABLE) {
             return null;
         }
+        return SHIM ? decodeDirect(jpeg, width, height, reduction) : decodeLeptonica(jpeg, reduction, components);
+    }
+
+    /**
+     * The decode through libmediaflowjpeg straight into native memory laid out as FFmpeg's own
+     * frames are ({@link StillGraph#PADDED}: 64-byte aligned rows, zero padding and tail), which the
+     * rendition graphs then read in place.
+     */
+    static Decoded decodeDirect(BytePointer jpeg, int width, int height, int reduction) {
+        int w = (width + reduction - 1) / reduction;
+        int h = (height + reduction - 1) / reduction;
+        int align = StillGraph.PADDING;
+        long stride = (4L * w + align - 1) / align * align;
+        long size = stride * h + align;
+        if (size > Integer.MAX_VALUE) {
+            return null;
+        }
+        BytePointer block = new BytePointer(size + align); // room to start on a 64-byte boundary
+        long skew = -block.address() & (align - 1);
+        int status = decodeXbgr(jpeg.address() + jpeg.position(), jpeg.capacity() - jpeg.position(), reduction,
+                block.address() + skew, w, h, (int) stride, size);
+        if (status != SHIM_OK) {
+            block.close();
+            if (status == SHIM_SIZE || status == SHIM_ARGS) {
+                LOG.warn("libmediaflowjpeg answered {} for a {}x{} JPEG at 1/{}: expected a {}x{} picture",
+                        status == SHIM_SIZE ? "another output size" : "bad arguments", width, height, reduction, w, h);
+            }
+            return null;
+        }
+        Frame frame = new Frame();
+        frame.imageWidth = w;
+        frame.imageHeight = h;
+        frame.imageDepth = Frame.DEPTH_UBYTE;
+        frame.imageChannels = 4;
+        frame.imageStride = (int) stride;
+        ByteBuffer all = block.capacity(size + align).asByteBuffer(); // from the block's start
+        frame.image = new Buffer[] {all.position((int) skew).limit((int) (skew + size)).slice()};
+        frame.opaque = StillGraph.PADDED;
+        return new Decoded(frame, block::close);
+    }
+
+    /** The decode through Leptonica's {@code pixReadMemJpeg}, repacked by Leptonica into its pixel words. */
+    static Decoded decodeLeptonica(BytePointer jpeg, int reduction, int components) {
         PIX pix = pixReadMemJpeg(jpeg, jpeg.capacity(), 0, reduction, (IntPointer) null, 0);
         if (pix == null || pix.isNull()) {
             return null;
@@ -178,26 +275,25 @@ final class TurboJpeg {
         }
         // Leptonica keeps a pixel as the word R<<24|G<<16|B<<8|A: on a little-endian machine the
         // bytes A, B, G, R, which FFmpeg reads as 0BGR.
-        return new Decoded(pix);
+        Frame frame = new Frame();
+        frame.imageWidth = pixGetWidth(pix);
+        frame.imageHeight = pixGetHeight(pix);
+        frame.imageDepth = Frame.DEPTH_UBYTE;
+        frame.imageChannels = 4;
+        frame.imageStride = pixGetWpl(pix) * 4;
+        frame.image = new Buffer[] {pix.createBuffer()};
+        PIX owned = pix;
+        return new Decoded(frame, () -> pixDestroy(owned));
     }
 
     /** A decoded picture, owned: {@link #frame()} views its pixels until {@link #close()}. */
     static final class Decoded implements AutoCloseable {
-        private PIX pix;
         private final Frame frame;
+        private Runnable release;
 
-        private Decoded(PIX pix) {
-            this.pix = pix;
-            int w = pixGetWidth(pix);
-            int h = pixGetHeight(pix);
-            int stride = pixGetWpl(pix) * 4;
-            frame = new Frame();
-            frame.imageWidth = w;
-            frame.imageHeight = h;
-            frame.imageDepth = Frame.DEPTH_UBYTE;
-            frame.imageChannels = 4;
-            frame.imageStride = stride;
-            frame.image = new Buffer[] {pix.createBuffer()};
+        private Decoded(Frame frame, Runnable release) {
+            this.frame = frame;
+            this.release = release;
         }
 
         /** Packed 0BGR (the first byte undefined), {@code imageStride} in bytes. */
@@ -207,10 +303,10 @@ final class TurboJpeg {
 
         @Override
         public void close() {
-            if (pix != null) {
+            if (release != null) {
                 frame.image = null;
-                pixDestroy(pix);
-                pix = null;
+                release.run();
+                release = null;
             }
         }
     }

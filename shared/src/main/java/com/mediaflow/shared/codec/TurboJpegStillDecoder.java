@@ -38,7 +38,7 @@ final class TurboJpegStillDecoder implements StillDecoder {
             int w = header.width();
             int h = header.height();
             int reduction = TurboJpeg.reductionFor(w, h, largestNeed.applyAsInt(w, h));
-            decoded = TurboJpeg.decode(jpeg, reduction, header.components());
+            decoded = TurboJpeg.decode(jpeg, w, h, reduction, header.components());
             if (decoded == null) {
                 LOG.debug("libjpeg-turbo refused {}; decoding it with FFmpeg", file);
                 return Optional.empty();

@@ -68,7 +68,7 @@ class TurboJpegTest {
         try (BytePointer data = TurboJpeg.read(jpeg, Long.MAX_VALUE)) {
             TurboJpeg.Header header = TurboJpeg.header(data);
             assertThat(header).isEqualTo(new TurboJpeg.Header(1600, 1200, 3));
-            try (TurboJpeg.Decoded decoded = TurboJpeg.decode(data, reduction, 3)) {
+            try (TurboJpeg.Decoded decoded = TurboJpeg.decode(data, 1600, 1200, reduction, 3)) {
                 got = rgb(decoded.frame());
             }
         }
@@ -217,7 +217,7 @@ class TurboJpegTest {
         try (BytePointer data = TurboJpeg.read(cut, Long.MAX_VALUE)) {
             assertThat(TurboJpeg.header(data)).isEqualTo(new TurboJpeg.Header(800, 600, 3));
             // then libjpeg-turbo warns about the data and refuses it
-            assertThat(TurboJpeg.decode(data, 4, 3)).isNull();
+            assertThat(TurboJpeg.decode(data, 800, 600, 4, 3)).isNull();
         }
         // and the thumbnail comes from FFmpeg, which decodes what is there
         Rendition r = THUMBNAILER.imageThumbnails(cut, 1, List.of(200)).get(0);
@@ -241,7 +241,7 @@ class TurboJpegTest {
         try (BytePointer data = TurboJpeg.read(jpeg, Long.MAX_VALUE)) {
             for (int i = 0; i < 300; i++) {
                 int reduction = 1 << (i % 4);
-                try (TurboJpeg.Decoded decoded = TurboJpeg.decode(data, reduction, 3)) {
+                try (TurboJpeg.Decoded decoded = TurboJpeg.decode(data, 400, 300, reduction, 3)) {
                     assertThat(decoded).isNotNull();
                     if (reduction == 2) {
                         int[] pixels = rgb(decoded.frame()).argb();

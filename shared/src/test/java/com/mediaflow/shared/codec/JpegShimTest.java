@@ -1,0 +1,224 @@
+package com.mediaflow.shared.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mediaflow.shared.natives.ElfFile;
+import com.mediaflow.shared.validation.internal.parsers.ImageFixtures;
+import com.mediaflow.testkit.Corpus;
+import com.mediaflow.testkit.SyntheticMedia;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBuffer;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacv.Frame;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * libmediaflowjpeg, the direct libjpeg-turbo decode: it loads from the project's own natives, gives
+ * exactly the pixels of the Leptonica route it replaces, refuses what libjpeg refuses or warns
+ * about, checks the caller's sizes, and is built from the source that is checked in.
+ */
+class JpegShimTest {
+
+    private static final Path SOURCE_DIR = Path.of(System.getProperty("mediaflow.root", "..")).resolve("shared/src/main");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void load_fromTheProjectsNativesForThisMachine() {
+        assertThat(JpegShim.platform()).isEqualTo("linux-x86_64");
+        assertThat(TurboJpeg.direct()).as("libmediaflowjpeg loaded; see the log for why not").isTrue();
+    }
+
+    @ParameterizedTest(name = "{0} at 1/{1}")
+    @CsvSource({
+        "exif-orientation/Landscape_1.jpg, 1", "exif-orientation/Landscape_1.jpg, 2",
+        "exif-orientation/Landscape_6.jpg, 4", "exif-orientation/Portrait_8.jpg, 8",
+        "exif-orientation/Portrait_3.jpg, 2"})
+    void decodeDirect_realPhotos_givesLeptonicasPixelsExactly(String file, int reduction) throws Exception {
+        assertSamePixels(Corpus.dir().resolve(file), reduction, 3);
+    }
+
+    @ParameterizedTest(name = "{0}x{1} at 1/{2}")
+    @CsvSource({"1601, 1199, 8", "1601, 1199, 4", "333, 77, 2", "17, 9, 1"})
+    void decodeDirect_oddSizes_roundUpLikeLibjpegAndMatchLeptonica(int w, int h, int reduction) throws Exception {
+        Path jpeg = SyntheticMedia.jpeg(tmp.resolve("pattern.jpg"), w, h, 0);
+        Frame f = assertSamePixels(jpeg, reduction, 3);
+        assertThat(new int[] {f.imageWidth, f.imageHeight})
+                .containsExactly((w + reduction - 1) / reduction, (h + reduction - 1) / reduction);
+    }
+
+    @Test
+    void decodeDirect_greyJpeg_givesLeptonicasGreyAsXbgr() throws Exception {
+        BufferedImage grey = new BufferedImage(300, 200, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 200; y++) {
+            for (int x = 0; x < 300; x++) {
+                grey.getRaster().setSample(x, y, 0, (x * 7 + y * 3) % 256);
+            }
+        }
+        Path jpeg = Files.write(tmp.resolve("grey.jpg"), ImageFixtures.jpeg(grey, false));
+        assertSamePixels(jpeg, 2, 1);
+    }
+
+    @Test
+    void decodeXbgr_answersWhyNot() throws Exception {
+        Path jpeg = SyntheticMedia.jpeg(tmp.resolve("pattern-800x600.jpg"), 800, 600, 0);
+        byte[] whole = Files.readAllBytes(jpeg);
+        try (BytePointer ok = bytes(whole); BytePointer out = new BytePointer(200L * 150 * 4);
+                BytePointer cut = bytes(Arrays.copyOf(whole, whole.length * 2 / 3));
+                BytePointer notJpeg = bytes("this is not a JPEG, only text".getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
+            assertThat(TurboJpeg.decodeXbgr(ok.address(), whole.length, 4, out.address(), 200, 150, 800, 200L * 150 * 4))
+                    .isEqualTo(TurboJpeg.SHIM_OK);
+            assertThat(TurboJpeg.decodeXbgr(ok.address(), whole.length, 4, out.address(), 199, 150, 796, 200L * 150 * 4))
+                    .as("a size other than libjpeg's output").isEqualTo(TurboJpeg.SHIM_SIZE);
+            assertThat(TurboJpeg.decodeXbgr(ok.address(), whole.length, 4, out.address(), 200, 150, 799, 200L * 150 * 4))
+                    .as("a stride shorter than a row").isEqualTo(TurboJpeg.SHIM_ARGS);
+            assertThat(TurboJpeg.decodeXbgr(ok.address(), whole.length, 3, out.address(), 267, 200, 1068, 200L * 150 * 4))
+                    .as("a reduction libjpeg-turbo has no fast IDCT for").isEqualTo(TurboJpeg.SHIM_ARGS);
+            assertThat(TurboJpeg.decodeXbgr(cut.address(), cut.capacity(), 4, out.address(), 200, 150, 800, 200L * 150 * 4))
+                    .as("truncated: libjpeg warns").isEqualTo(TurboJpeg.SHIM_WARNED);
+            assertThat(TurboJpeg.decodeXbgr(notJpeg.address(), notJpeg.capacity(), 4, out.address(), 200, 150, 800, 200L * 150 * 4))
+                    .as("not a JPEG: libjpeg's error_exit, caught").isEqualTo(TurboJpeg.SHIM_REFUSED);
+            assertThat(TurboJpeg.decodeXbgr(ok.address(), 20, 4, out.address(), 200, 150, 800, 200L * 150 * 4))
+                    .as("the header cut short").isEqualTo(TurboJpeg.SHIM_REFUSED);
+            assertThat(TurboJpeg.decodeXbgr(ok.address(), whole.length, 4, out.address(), 200, 150, 800, 200L * 149 * 4))
+                    .as("a buffer smaller than the rows").isEqualTo(TurboJpeg.SHIM_ARGS);
+        }
+    }
+
+    @Test
+    void decodeDirect_laysThePictureOutAsFfmpegDoes_alignedRowsZeroPaddingAndTail() throws Exception {
+        Path jpeg = SyntheticMedia.jpeg(tmp.resolve("pattern-1001x751.jpg"), 1001, 751, 0);
+        try (BytePointer data = TurboJpeg.read(jpeg, Long.MAX_VALUE);
+                TurboJpeg.Decoded d = TurboJpeg.decodeDirect(data, 1001, 751, 2)) {
+            Frame f = d.frame();
+            assertThat(new int[] {f.imageWidth, f.imageHeight}).containsExactly(501, 376);
+            assertThat(f.imageStride).isEqualTo(2048); // 501 * 4 = 2004, rounded up to 64
+            assertThat(f.opaque).isSameAs(StillGraph.PADDED);
+            ByteBuffer buf = (ByteBuffer) f.image[0];
+            try (BytePointer at = new BytePointer(buf)) {
+                assertThat(at.address() % 64).as("start address modulo 64").isZero();
+            }
+            assertThat(buf.capacity()).isEqualTo(2048 * 376 + 64);
+            for (int y = 0; y < 376; y++) {
+                for (int o = y * 2048 + 2004; o < (y + 1) * 2048; o++) {
+                    assertThat(buf.get(o)).as("padding byte %d of row %d", o - y * 2048, y).isZero();
+                }
+            }
+            for (int o = 2048 * 376; o < buf.capacity(); o++) {
+                assertThat(buf.get(o)).as("tail byte %d", o).isZero();
+            }
+        }
+    }
+
+    @Test
+    void encodeRgb24_isAJpegOfThePictureAtLibjpegQuality() throws Exception {
+        // given a photo's pixels as packed RGB24
+        TestImages.Rgb source = TestImages.decode(Corpus.dir().resolve("exif-orientation/Landscape_1.jpg"));
+        Frame rgb = new Frame(source.width(), source.height(), Frame.DEPTH_UBYTE, 3);
+        ByteBuffer buf = (ByteBuffer) rgb.image[0];
+        for (int y = 0; y < source.height(); y++) {
+            for (int x = 0; x < source.width(); x++) {
+                int p = source.argb()[y * source.width() + x];
+                int o = y * rgb.imageStride + x * 3;
+                buf.put(o, (byte) (p >> 16)).put(o + 1, (byte) (p >> 8)).put(o + 2, (byte) p);
+            }
+        }
+
+        // when
+        byte[] q90 = TurboJpeg.encodeRgb24(rgb, 90);
+        byte[] q30 = TurboJpeg.encodeRgb24(rgb, 30);
+
+        // then: JPEGs of the same picture, the lower quality smaller
+        assertThat(q90).isNotNull().startsWith((byte) 0xff, (byte) 0xd8);
+        TestImages.Rgb back = TestImages.decode(q90);
+        assertThat(new int[] {back.width(), back.height()}).containsExactly(source.width(), source.height());
+        assertThat(ImageQuality.psnr(source, back)).isGreaterThan(34.0);
+        assertThat(q30.length).isLessThan(q90.length * 2 / 3);
+        assertThat(TurboJpeg.encodeRgb24(rgb, 0)).as("quality out of range").isNull();
+        rgb.close();
+    }
+
+    @Test
+    void decodeXbgr_cmykJpeg_isRefused() throws Exception {
+        WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 64, 48, 4, null);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                raster.setPixel(x, y, new int[] {x * 4, y * 5, 128, 30});
+            }
+        }
+        byte[] cmyk = ImageFixtures.jpeg(raster, false);
+        try (BytePointer data = bytes(cmyk); BytePointer out = new BytePointer(64L * 48 * 4)) {
+            assertThat(TurboJpeg.decodeXbgr(data.address(), cmyk.length, 1, out.address(), 64, 48, 256, 64L * 48 * 4))
+                    .isEqualTo(TurboJpeg.SHIM_REFUSED);
+        }
+    }
+
+    @Test
+    void binaries_builtFromTheCheckedInSource_forBothArchitectures() throws Exception {
+        // build.sh records the source's digest beside the binaries it builds
+        Path natives = SOURCE_DIR.resolve("natives/com/mediaflow/natives");
+        String recorded = Files.readString(natives.resolve("mediaflow_jpeg.c.sha256")).trim();
+        String actual = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(SOURCE_DIR.resolve("c/mediaflow_jpeg.c"))));
+        assertThat(actual).as("mediaflow_jpeg.c changed: run shared/src/main/c/build.sh").isEqualTo(recorded);
+        assertThat(ElfFile.read(natives.resolve("linux-x86_64/libmediaflowjpeg.so")).machine()).isEqualTo(ElfFile.EM_X86_64);
+        assertThat(ElfFile.read(natives.resolve("linux-arm64/libmediaflowjpeg.so")).machine()).isEqualTo(ElfFile.EM_AARCH64);
+    }
+
+    /** Decodes {@code jpeg} both ways and asserts the same B, G, R bytes; returns the direct frame's size. */
+    private static Frame assertSamePixels(Path jpeg, int reduction, int components) throws Exception {
+        try (BytePointer data = TurboJpeg.read(jpeg, Long.MAX_VALUE)) {
+            TurboJpeg.Header header = TurboJpeg.header(data);
+            assertThat(header).isNotNull();
+            assertThat(header.components()).isEqualTo(components);
+            try (TurboJpeg.Decoded direct = TurboJpeg.decodeDirect(data, header.width(), header.height(), reduction);
+                    TurboJpeg.Decoded leptonica = TurboJpeg.decodeLeptonica(data, reduction, components)) {
+                assertThat(direct).isNotNull();
+                assertThat(leptonica).isNotNull();
+                Frame d = direct.frame();
+                Frame l = leptonica.frame();
+                assertThat(new int[] {d.imageWidth, d.imageHeight}).containsExactly(l.imageWidth, l.imageHeight);
+                byte[] dp = bgr(d);
+                assertThat(dp).as("B, G, R of every pixel").isEqualTo(bgr(l));
+                Frame size = new Frame();
+                size.imageWidth = d.imageWidth;
+                size.imageHeight = d.imageHeight;
+                return size;
+            }
+        }
+    }
+
+    /** Bytes 1..3 (B, G, R) of each 0BGR pixel, row by row. */
+    private static byte[] bgr(Frame f) {
+        ByteBuffer buf = (ByteBuffer) f.image[0];
+        byte[] out = new byte[f.imageWidth * f.imageHeight * 3];
+        int k = 0;
+        for (int y = 0; y < f.imageHeight; y++) {
+            for (int x = 0; x < f.imageWidth; x++) {
+                int o = y * f.imageStride + x * 4;
+                out[k++] = buf.get(o + 1);
+                out[k++] = buf.get(o + 2);
+                out[k++] = buf.get(o + 3);
+            }
+        }
+        return out;
+    }
+
+    private static BytePointer bytes(byte[] b) {
+        BytePointer p = new BytePointer(b.length);
+        p.put(b);
+        return p;
+    }
+}
