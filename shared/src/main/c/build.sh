@@ -10,7 +10,7 @@
 #
 # The library links against libleptonica.so.6 (its NEEDED entry), whose statically linked
 # libjpeg-turbo 3.0.1 exports the jpeg_* API; the headers in include/ are libjpeg-turbo's
-# (JPEG_LIB_VERSION 62, the ABI of both). -O2 without _FORTIFY_SOURCE keeps the glibc symbol
+# (JPEG_LIB_VERSION 62, the ABI of both). -O3 without _FORTIFY_SOURCE keeps the glibc symbol
 # versions at GLIBC_2.2.5 (x86_64) and GLIBC_2.17 (arm64), far below Lambda's 2.34.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,7 +28,7 @@ build() { # arch compiler
   [ -f "$jar" ] || { echo "missing $jar (mvn dependency:get -Dartifact=org.bytedeco:leptonica:$version:jar:linux-$arch)" >&2; exit 1; }
   mkdir -p "$work/$arch" "$out/linux-$arch"
   (cd "$work/$arch" && unzip -q -j -o "$jar" "org/bytedeco/leptonica/linux-$arch/libleptonica.so.6")
-  "$cc" -std=c99 -O2 -fPIC -shared -U_FORTIFY_SOURCE -fno-stack-protector -Wall -Wextra -Werror \
+  "$cc" -std=c99 -O3 -fPIC -shared -U_FORTIFY_SOURCE -fno-stack-protector -Wall -Wextra -Werror \
     -I "$here/include" -I "$java_home/include" -I "$java_home/include/linux" \
     -o "$out/linux-$arch/libmediaflowjpeg.so" "$here/mediaflow_jpeg.c" \
     -L "$work/$arch" -l:libleptonica.so.6 -Wl,--no-undefined -Wl,-soname,libmediaflowjpeg.so \

@@ -1,12 +1,12 @@
 /*
- * mediaflow_jpeg: a JPEG decode at 1/1, 1/2, 1/4 or 1/8 size straight into a caller's buffer, and a
+ * mediaflow_jpeg: a JPEG decode at 1/1, 1/2, 1/4 or 1/8 size straight into a caller's planes, and a
  * JPEG encode of packed RGB, with libjpeg-turbo's API, for com.mediaflow.shared.codec.TurboJpeg.
  *
  * Why it exists: Leptonica's pixReadMemJpeg (the route before this one) decodes the same way but
  * then repacks every pixel into its own words, a C loop that cost about 5.5 ms of a 31 ms 1/4
- * decode of a 12 MP photo (bench/README.md). Here libjpeg-turbo writes packed X,B,G,R itself
- * (JCS_EXT_XBGR, its SIMD colour conversion): the same bytes Leptonica's words hold on a
- * little-endian machine, so everything after the decode is unchanged.
+ * decode of a 12 MP photo (bench/README.md). Here libjpeg-turbo's rows (its SIMD colour
+ * conversion) are split straight into the planes G, B, R that FFmpeg's scalers work on, which
+ * also saves every rendition graph its conversion from packed RGB.
  *
  * The encode is libjpeg-turbo's own, with libjpeg's quality scale (the one sharp, libvips and
  * every image tool mean by "quality 85"), Huffman tables optimised per picture, 4:2:0 chroma, the
@@ -16,8 +16,8 @@
  * Why it is C: libjpeg reports a fatal error by calling error_exit, which must not return. Only
  * longjmp out of it is safe; neither JNI nor an FFM upcall can do that from Java. This file is
  * that handler and nothing more. It reads only what the caller passes (a memory source of the
- * given length) and writes only rows of the caller's buffer, after checking that libjpeg's output
- * size is the one the caller allocated for.
+ * given length) and writes only the caller's planes, after checking that libjpeg's output size is
+ * the one the caller allocated for.
  *
  * It links against no libjpeg of its own: the jpeg_* symbols come from the libjpeg-turbo 3.0.1
  * that Leptonica's JavaCPP natives (libleptonica.so.6) link statically and export, which the Java
@@ -53,11 +53,18 @@ static void mf_error_exit(j_common_ptr cinfo) {
 /* libjpeg's default prints warnings and errors to stderr; a refusal here is not an error. */
 static void mf_output_message(j_common_ptr cinfo) { (void)cinfo; }
 
-static jint mf_decode(const unsigned char *src, unsigned long length, int reduction, unsigned char *dst,
-                      int width, int height, long stride, long capacity) {
+/*
+ * Decodes at 1/reduction size into three planes G, B, R (FFmpeg's gbrp, which its scalers read
+ * without a conversion), once libjpeg's output size is checked to be width x height: libjpeg-turbo writes 16 rows of packed R,G,B into a strip, split here into the
+ * planes; plane p starts at dst + p * planeBytes, each has height rows of stride bytes, and the
+ * padding after every row and the (planeBytes - height * stride) bytes after every plane are zeroed.
+ */
+static jint mf_decode_gbr(const unsigned char *src, unsigned long length, int reduction, unsigned char *dst,
+                          int width, int height, long stride, long planeBytes) {
   struct jpeg_decompress_struct cinfo;
   struct mf_error err;
   JSAMPROW rows[16];
+  unsigned char *volatile strip = NULL; /* read after a longjmp: volatile */
   jint status;
 
   cinfo.err = jpeg_std_error(&err.pub);
@@ -65,16 +72,17 @@ static jint mf_decode(const unsigned char *src, unsigned long length, int reduct
   err.pub.output_message = mf_output_message;
   if (setjmp(err.jump)) {
     jpeg_destroy_decompress(&cinfo);
+    free((void *)strip);
     return MF_REFUSED;
   }
   jpeg_create_decompress(&cinfo);
   jpeg_mem_src(&cinfo, src, length);
   jpeg_read_header(&cinfo, TRUE);
   if (cinfo.num_components != 1 && cinfo.num_components != 3) {
-    jpeg_destroy_decompress(&cinfo); /* CMYK, YCCK: left to FFmpeg */
+    jpeg_destroy_decompress(&cinfo);
     return MF_REFUSED;
   }
-  cinfo.out_color_space = JCS_EXT_XBGR;
+  cinfo.out_color_space = JCS_EXT_RGBX; /* 4 bytes a pixel: the split below vectorises with SSE2 and NEON */
   cinfo.scale_num = 1;
   cinfo.scale_denom = (unsigned int)reduction;
   jpeg_start_decompress(&cinfo);
@@ -83,6 +91,14 @@ static jint mf_decode(const unsigned char *src, unsigned long length, int reduct
     jpeg_destroy_decompress(&cinfo);
     return MF_SIZE;
   }
+  strip = malloc((size_t)width * 4 * 16);
+  if (strip == NULL) {
+    jpeg_destroy_decompress(&cinfo);
+    return MF_REFUSED;
+  }
+  unsigned char *g = dst;
+  unsigned char *b = dst + planeBytes;
+  unsigned char *r = dst + 2 * planeBytes;
   while (cinfo.output_scanline < cinfo.output_height) {
     JDIMENSION first = cinfo.output_scanline;
     JDIMENSION n = cinfo.output_height - first;
@@ -90,39 +106,62 @@ static jint mf_decode(const unsigned char *src, unsigned long length, int reduct
       n = 16;
     }
     for (JDIMENSION i = 0; i < n; i++) {
-      rows[i] = dst + (size_t)(first + i) * (size_t)stride;
+      rows[i] = (JSAMPROW)strip + (size_t)i * (size_t)width * 4;
     }
-    jpeg_read_scanlines(&cinfo, rows, n);
+    JDIMENSION got = jpeg_read_scanlines(&cinfo, rows, n);
+    for (JDIMENSION i = 0; i < got; i++) {
+      const uint32_t *restrict in = (const uint32_t *)(const void *)rows[i]; /* malloc'd: aligned */
+      size_t at = (size_t)(first + i) * (size_t)stride;
+      unsigned char *restrict go = g + at;
+      unsigned char *restrict bo = b + at;
+      unsigned char *restrict ro = r + at;
+      for (int x = 0; x < width; x++) {
+        uint32_t px; /* bytes R, G, B, X in memory */
+        memcpy(&px, in + x, 4);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        ro[x] = (unsigned char)px;
+        go[x] = (unsigned char)(px >> 8);
+        bo[x] = (unsigned char)(px >> 16);
+#else
+        ro[x] = (unsigned char)(px >> 24);
+        go[x] = (unsigned char)(px >> 16);
+        bo[x] = (unsigned char)(px >> 8);
+#endif
+      }
+    }
   }
   jpeg_finish_decompress(&cinfo);
   status = cinfo.err->num_warnings > 0 ? MF_WARNED : MF_OK;
   jpeg_destroy_decompress(&cinfo);
-  /* zeros after every row and after the last: FFmpeg's scalers read past a row's end */
-  if (stride > (long)width * 4) {
-    for (int y = 0; y < height; y++) {
-      memset(dst + (size_t)y * (size_t)stride + (size_t)width * 4, 0, (size_t)(stride - (long)width * 4));
+  free((void *)strip);
+  for (int p = 0; p < 3; p++) {
+    unsigned char *plane = dst + p * planeBytes;
+    if (stride > width) {
+      for (int y = 0; y < height; y++) {
+        memset(plane + (size_t)y * (size_t)stride + (size_t)width, 0, (size_t)(stride - width));
+      }
     }
+    memset(plane + (size_t)height * (size_t)stride, 0, (size_t)(planeBytes - (long)height * stride));
   }
-  memset(dst + (size_t)height * (size_t)stride, 0, (size_t)(capacity - (long)height * stride));
   return status;
 }
 
 /*
- * Decodes the length bytes at src at 1/reduction size into packed X,B,G,R rows of stride bytes at dst
- * (capacity bytes: height rows and a tail), then zeroes each row's padding and the tail.
+ * Decodes the length bytes at src at 1/reduction size into the planes G, B, R at dst (see
+ * mf_decode_gbr): rows of stride bytes, plane p at dst + p * planeBytes.
  */
-JNIEXPORT jint JNICALL Java_com_mediaflow_shared_codec_TurboJpeg_decodeXbgr(JNIEnv *env, jclass cls, jlong src,
-                                                                          jlong length, jint reduction, jlong dst,
-                                                                          jint width, jint height, jint stride,
-                                                                          jlong capacity) {
+JNIEXPORT jint JNICALL Java_com_mediaflow_shared_codec_TurboJpeg_decodeGbr(JNIEnv *env, jclass cls, jlong src,
+                                                                         jlong length, jint reduction, jlong dst,
+                                                                         jint width, jint height, jint stride,
+                                                                         jlong planeBytes) {
   (void)env;
   (void)cls;
-  if (src == 0 || dst == 0 || length <= 0 || width <= 0 || height <= 0 || stride < (jlong)width * 4 ||
-      capacity < (jlong)height * stride || (reduction != 1 && reduction != 2 && reduction != 4 && reduction != 8)) {
+  if (src == 0 || dst == 0 || length <= 0 || width <= 0 || height <= 0 || stride < width ||
+      planeBytes < (jlong)height * stride || (reduction != 1 && reduction != 2 && reduction != 4 && reduction != 8)) {
     return MF_ARGS;
   }
-  return mf_decode((const unsigned char *)(intptr_t)src, (unsigned long)length, reduction,
-                   (unsigned char *)(intptr_t)dst, width, height, stride, capacity);
+  return mf_decode_gbr((const unsigned char *)(intptr_t)src, (unsigned long)length, reduction,
+                       (unsigned char *)(intptr_t)dst, width, height, stride, planeBytes);
 }
 
 /*

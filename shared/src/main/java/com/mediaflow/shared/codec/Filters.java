@@ -33,8 +33,8 @@ final class Filters {
     }
 
     /**
-     * As {@link #lumaSquare(Frame, Transform, int, String)} for a packed frame in
-     * {@code pixelFormat} (RGBA, or an opaque format with a padding byte: RGB0, 0BGR).
+     * As {@link #lumaSquare(Frame, Transform, int, String)} for a frame in {@code pixelFormat}
+     * (packed RGBA, an opaque packed format with a padding byte: RGB0, 0BGR; or planar GBRP).
      */
     static double[] lumaSquare(Frame rgba, int pixelFormat, Transform upright, int side,
             String file) {

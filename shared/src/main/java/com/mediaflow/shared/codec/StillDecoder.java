@@ -35,7 +35,8 @@ interface StillDecoder {
     /**
      * A decoded picture in its stored orientation.
      *
-     * @param pixelFormat the packed layout of {@code frame}: RGBA, or 0BGR (libjpeg-turbo)
+     * @param pixelFormat the layout of {@code frame}: packed RGBA, planar GBRP (libjpeg-turbo), or packed
+     *     0BGR (libjpeg-turbo through Leptonica)
      * @param alpha whether the picture has transparency worth keeping
      * @param upright the transform that makes it upright
      * @param stored the full stored size {w, h}; the frame may be smaller when decoded at scale

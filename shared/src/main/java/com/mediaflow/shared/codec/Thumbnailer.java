@@ -21,7 +21,7 @@ import com.mediaflow.shared.metrics.StepMetrics;
  * <p>Pipeline, one decode per call:
  * <ol>
  *   <li>Ordinary JPEGs (8-bit YCbCr or grey): libjpeg-turbo ({@link TurboJpeg}) decodes them
- *       to packed 0BGR at the largest DCT reduction (1/2, 1/4, 1/8, like libvips'
+ *       to planar GBRP (the planes FFmpeg's scalers work on) at the largest DCT reduction (1/2, 1/4, 1/8, like libvips'
  *       shrink-on-load) whose picture still covers the largest rendition. Everything else
  *       (CMYK, 12-bit, damaged JPEGs, other formats): packed RGBA with
  *       {@code FFmpegFrameGrabber}, JPEGs much larger than every rendition with the mjpeg
@@ -61,9 +61,9 @@ public final class Thumbnailer {
     private final StillRenderer renderer;
 
     /**
-     * @param jpegQuality 1-100 on libjpeg's scale (85 is a good default for thumbnails), mapped
-     *     to the mjpeg encoder's fixed qscale so the quantisation roughly matches libjpeg's at
-     *     that quality (see {@link FfmpegSupport#qscaleForQuality(int)})
+     * @param jpegQuality 1-100 on libjpeg's scale (85 is a good default for thumbnails): libjpeg-turbo
+     *     encodes the JPEGs at it ({@link TurboJpeg#encodeRgb24}); where libmediaflowjpeg is missing,
+     *     FFmpeg's mjpeg encoder at the nearest fixed qscale ({@link FfmpegSupport#qscaleForQuality(int)})
      * @throws IllegalArgumentException outside 1-100
      */
     public Thumbnailer(int jpegQuality) {

@@ -1,5 +1,7 @@
 package com.mediaflow.shared.codec;
 
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_0BGR;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GBRP;
 import static org.bytedeco.leptonica.global.leptonica.L_SEVERITY_NONE;
 import static org.bytedeco.leptonica.global.leptonica.pixConvert8To32;
 import static org.bytedeco.leptonica.global.leptonica.pixDestroy;
@@ -50,7 +52,7 @@ final class TurboJpeg {
 
     private static final boolean AVAILABLE = load();
 
-    /** Results of {@link #decodeXbgr}, as mediaflow_jpeg.c defines them. */
+    /** Results of {@link #decodeGbr}, as mediaflow_jpeg.c defines them. */
     static final int SHIM_OK = 0;
     static final int SHIM_REFUSED = 1;
     static final int SHIM_WARNED = 2;
@@ -90,16 +92,16 @@ final class TurboJpeg {
 
     /**
      * libmediaflowjpeg's decode (shared/src/main/c/mediaflow_jpeg.c): the {@code length} bytes at
-     * {@code src} decoded at 1/{@code reduction} size into packed X,B,G,R rows of {@code stride}
-     * bytes at {@code dst}, {@code capacity} bytes (the rows and a tail), whose row padding and
-     * tail it then zeroes; {@code width x height} must be libjpeg's output size. Touches no Java
-     * object.
+     * {@code src} decoded at 1/{@code reduction} size into the planes G, B, R (FFmpeg's gbrp) of
+     * {@code height} rows of {@code stride} bytes, plane p at {@code dst + p * planeBytes}; it
+     * zeroes each row's padding and each plane's tail. {@code width x height} must be libjpeg's
+     * output size. Touches no Java object.
      *
      * @return {@link #SHIM_OK}, or why not: {@link #SHIM_REFUSED}, {@link #SHIM_WARNED},
      *     {@link #SHIM_SIZE}, {@link #SHIM_ARGS}
      */
-    static native int decodeXbgr(long src, long length, int reduction, long dst, int width, int height, int stride,
-            long capacity);
+    static native int decodeGbr(long src, long length, int reduction, long dst, int width, int height, int stride,
+            long planeBytes);
 
     /**
      * libmediaflowjpeg's encode: {@code height} rows of {@code width} packed R, G, B pixels,
@@ -200,10 +202,10 @@ final class TurboJpeg {
     }
 
     /**
-     * Decodes {@code jpeg} at 1/{@code reduction} size (libjpeg rounds the size up) into packed
-     * 0BGR (bytes X, B, G, R; the X undefined), with libmediaflowjpeg where it loaded and through
-     * Leptonica otherwise: the same libjpeg-turbo and settings, the same pixels. The frame views
-     * the native picture: use it only until the result is closed.
+     * Decodes {@code jpeg} at 1/{@code reduction} size (libjpeg rounds the size up), with
+     * libmediaflowjpeg (planar GBRP) where it loaded and through Leptonica (packed 0BGR)
+     * otherwise: the same libjpeg-turbo and settings, the same pixels. The frame views the native
+     * picture: use it only until the result is closed.
      *
      * @param width the JPEG's width, from {@link #header}
      * @param height its height
@@ -218,23 +220,24 @@ final class TurboJpeg {
     }
 
     /**
-     * The decode through libmediaflowjpeg straight into native memory laid out as FFmpeg's own
-     * frames are ({@link StillGraph#PADDED}: 64-byte aligned rows, zero padding and tail), which the
-     * rendition graphs then read in place.
+     * The decode through libmediaflowjpeg straight into planar G, B, R (FFmpeg's gbrp, what its
+     * scalers work on) laid out as FFmpeg's own frames are ({@link StillGraph#PADDED}: 64-byte
+     * aligned rows and planes, zero padding and tails), which the rendition graphs then read in
+     * place.
      */
     static Decoded decodeDirect(BytePointer jpeg, int width, int height, int reduction) {
         int w = (width + reduction - 1) / reduction;
         int h = (height + reduction - 1) / reduction;
         int align = StillGraph.PADDING;
-        long stride = (4L * w + align - 1) / align * align;
-        long size = stride * h + align;
-        if (size > Integer.MAX_VALUE) {
+        long stride = (w + align - 1L) / align * align;
+        long planeBytes = stride * h + align;
+        if (3 * planeBytes + align > Integer.MAX_VALUE) {
             return null;
         }
-        BytePointer block = new BytePointer(size + align); // room to start on a 64-byte boundary
+        BytePointer block = new BytePointer(3 * planeBytes + align); // room to start on a 64-byte boundary
         long skew = -block.address() & (align - 1);
-        int status = decodeXbgr(jpeg.address() + jpeg.position(), jpeg.capacity() - jpeg.position(), reduction,
-                block.address() + skew, w, h, (int) stride, size);
+        int status = decodeGbr(jpeg.address() + jpeg.position(), jpeg.capacity() - jpeg.position(), reduction,
+                block.address() + skew, w, h, (int) stride, planeBytes);
         if (status != SHIM_OK) {
             block.close();
             if (status == SHIM_SIZE || status == SHIM_ARGS) {
@@ -243,16 +246,21 @@ final class TurboJpeg {
             }
             return null;
         }
+        ByteBuffer all = block.capacity(3 * planeBytes + align).asByteBuffer(); // from the block's start
+        Buffer[] planes = new Buffer[3];
+        for (int p = 0; p < 3; p++) {
+            int at = (int) (skew + p * planeBytes);
+            planes[p] = all.duplicate().position(at).limit(at + (int) planeBytes).slice();
+        }
         Frame frame = new Frame();
         frame.imageWidth = w;
         frame.imageHeight = h;
         frame.imageDepth = Frame.DEPTH_UBYTE;
-        frame.imageChannels = 4;
+        frame.imageChannels = 1;
         frame.imageStride = (int) stride;
-        ByteBuffer all = block.capacity(size + align).asByteBuffer(); // from the block's start
-        frame.image = new Buffer[] {all.position((int) skew).limit((int) (skew + size)).slice()};
+        frame.image = planes;
         frame.opaque = StillGraph.PADDED;
-        return new Decoded(frame, block::close);
+        return new Decoded(frame, AV_PIX_FMT_GBRP, block::close);
     }
 
     /** The decode through Leptonica's {@code pixReadMemJpeg}, repacked by Leptonica into its pixel words. */
@@ -283,22 +291,32 @@ final class TurboJpeg {
         frame.imageStride = pixGetWpl(pix) * 4;
         frame.image = new Buffer[] {pix.createBuffer()};
         PIX owned = pix;
-        return new Decoded(frame, () -> pixDestroy(owned));
+        return new Decoded(frame, AV_PIX_FMT_0BGR, () -> pixDestroy(owned));
     }
 
     /** A decoded picture, owned: {@link #frame()} views its pixels until {@link #close()}. */
     static final class Decoded implements AutoCloseable {
         private final Frame frame;
+        private final int pixelFormat;
         private Runnable release;
 
-        private Decoded(Frame frame, Runnable release) {
+        private Decoded(Frame frame, int pixelFormat, Runnable release) {
             this.frame = frame;
+            this.pixelFormat = pixelFormat;
             this.release = release;
         }
 
-        /** Packed 0BGR (the first byte undefined), {@code imageStride} in bytes. */
+        /** The picture in {@link #pixelFormat()}, {@code imageStride} in bytes. */
         Frame frame() {
             return frame;
+        }
+
+        /**
+         * FFmpeg's name for the layout: planar GBRP (three planes G, B, R) from libmediaflowjpeg,
+         * packed 0BGR (bytes X, B, G, R; X undefined) from Leptonica.
+         */
+        int pixelFormat() {
+            return pixelFormat;
         }
 
         @Override

@@ -1,7 +1,5 @@
 package com.mediaflow.shared.codec;
 
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_0BGR;
-
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.IntBinaryOperator;
@@ -10,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An ordinary JPEG (YCbCr or grey, 8-bit) decoded by libjpeg-turbo ({@link TurboJpeg}) to packed
- * 0BGR at the largest DCT reduction (1/2, 1/4, 1/8, like libvips' shrink-on-load) that still covers
+ * An ordinary JPEG (YCbCr or grey, 8-bit) decoded by libjpeg-turbo ({@link TurboJpeg}) to planar
+ * GBRP (packed 0BGR through Leptonica) at the largest DCT reduction (1/2, 1/4, 1/8, like libvips' shrink-on-load) that still covers
  * the largest rendition. It leaves every other file, and any JPEG libjpeg-turbo refuses or warns
  * about, to FFmpeg.
  */
@@ -46,7 +44,7 @@ final class TurboJpegStillDecoder implements StillDecoder {
             LOG.debug("{}: {}x{} decoded at 1/{} by libjpeg-turbo", file, w, h, reduction);
             TurboJpeg.Decoded owned = decoded;
             BytePointer bytes = jpeg;
-            DecodedStill still = new DecodedStill(decoded.frame(), AV_PIX_FMT_0BGR, false, Transform.ofExif(exifOrientation),
+            DecodedStill still = new DecodedStill(decoded.frame(), decoded.pixelFormat(), false, Transform.ofExif(exifOrientation),
                     new int[] {w, h}, () -> {
                         try (bytes; owned) {
                             // the decoded pixels first, then the file's bytes

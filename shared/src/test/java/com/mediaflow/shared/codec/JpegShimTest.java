@@ -1,6 +1,7 @@
 package com.mediaflow.shared.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GBRP;
 
 import com.mediaflow.shared.natives.ElfFile;
 import com.mediaflow.shared.validation.internal.parsers.ImageFixtures;
@@ -32,6 +33,9 @@ class JpegShimTest {
 
     private static final Path SOURCE_DIR = Path.of(System.getProperty("mediaflow.root", "..")).resolve("shared/src/main");
 
+    /** The plane size of a 200x150 picture at a 256-byte stride, with its 64-byte tail. */
+    private static final long PLANE = 256L * 150 + 64;
+
     @TempDir
     Path tmp;
 
@@ -60,7 +64,7 @@ class JpegShimTest {
     }
 
     @Test
-    void decodeDirect_greyJpeg_givesLeptonicasGreyAsXbgr() throws Exception {
+    void decodeDirect_greyJpeg_givesLeptonicasGrey() throws Exception {
         BufferedImage grey = new BufferedImage(300, 200, BufferedImage.TYPE_BYTE_GRAY);
         for (int y = 0; y < 200; y++) {
             for (int x = 0; x < 300; x++) {
@@ -72,52 +76,64 @@ class JpegShimTest {
     }
 
     @Test
-    void decodeXbgr_answersWhyNot() throws Exception {
+    void decodeGbr_answersWhyNot() throws Exception {
         Path jpeg = SyntheticMedia.jpeg(tmp.resolve("pattern-800x600.jpg"), 800, 600, 0);
         byte[] whole = Files.readAllBytes(jpeg);
-        try (BytePointer ok = bytes(whole); BytePointer out = new BytePointer(200L * 150 * 4);
+        try (BytePointer ok = bytes(whole); BytePointer out = new BytePointer(3L * (256 * 150 + 64));
                 BytePointer cut = bytes(Arrays.copyOf(whole, whole.length * 2 / 3));
                 BytePointer notJpeg = bytes("this is not a JPEG, only text".getBytes(java.nio.charset.StandardCharsets.US_ASCII))) {
-            assertThat(TurboJpeg.decodeXbgr(ok.address(), whole.length, 4, out.address(), 200, 150, 800, 200L * 150 * 4))
+            assertThat(TurboJpeg.decodeGbr(ok.address(), whole.length, 4, out.address(), 200, 150, 256, PLANE))
                     .isEqualTo(TurboJpeg.SHIM_OK);
-            assertThat(TurboJpeg.decodeXbgr(ok.address(), whole.length, 4, out.address(), 199, 150, 796, 200L * 150 * 4))
+            assertThat(TurboJpeg.decodeGbr(ok.address(), whole.length, 4, out.address(), 199, 150, 256, PLANE))
                     .as("a size other than libjpeg's output").isEqualTo(TurboJpeg.SHIM_SIZE);
-            assertThat(TurboJpeg.decodeXbgr(ok.address(), whole.length, 4, out.address(), 200, 150, 799, 200L * 150 * 4))
+            assertThat(TurboJpeg.decodeGbr(ok.address(), whole.length, 4, out.address(), 200, 150, 199, PLANE))
                     .as("a stride shorter than a row").isEqualTo(TurboJpeg.SHIM_ARGS);
-            assertThat(TurboJpeg.decodeXbgr(ok.address(), whole.length, 3, out.address(), 267, 200, 1068, 200L * 150 * 4))
+            assertThat(TurboJpeg.decodeGbr(ok.address(), whole.length, 3, out.address(), 267, 200, 267, PLANE))
                     .as("a reduction libjpeg-turbo has no fast IDCT for").isEqualTo(TurboJpeg.SHIM_ARGS);
-            assertThat(TurboJpeg.decodeXbgr(cut.address(), cut.capacity(), 4, out.address(), 200, 150, 800, 200L * 150 * 4))
+            assertThat(TurboJpeg.decodeGbr(cut.address(), cut.capacity(), 4, out.address(), 200, 150, 256, PLANE))
                     .as("truncated: libjpeg warns").isEqualTo(TurboJpeg.SHIM_WARNED);
-            assertThat(TurboJpeg.decodeXbgr(notJpeg.address(), notJpeg.capacity(), 4, out.address(), 200, 150, 800, 200L * 150 * 4))
+            assertThat(TurboJpeg.decodeGbr(notJpeg.address(), notJpeg.capacity(), 4, out.address(), 200, 150, 256, PLANE))
                     .as("not a JPEG: libjpeg's error_exit, caught").isEqualTo(TurboJpeg.SHIM_REFUSED);
-            assertThat(TurboJpeg.decodeXbgr(ok.address(), 20, 4, out.address(), 200, 150, 800, 200L * 150 * 4))
+            assertThat(TurboJpeg.decodeGbr(ok.address(), 20, 4, out.address(), 200, 150, 256, PLANE))
                     .as("the header cut short").isEqualTo(TurboJpeg.SHIM_REFUSED);
-            assertThat(TurboJpeg.decodeXbgr(ok.address(), whole.length, 4, out.address(), 200, 150, 800, 200L * 149 * 4))
+            assertThat(TurboJpeg.decodeGbr(ok.address(), whole.length, 4, out.address(), 200, 150, 256, 256L * 149))
                     .as("a buffer smaller than the rows").isEqualTo(TurboJpeg.SHIM_ARGS);
         }
     }
 
     @Test
-    void decodeDirect_laysThePictureOutAsFfmpegDoes_alignedRowsZeroPaddingAndTail() throws Exception {
+    void decodeDirect_laysThePlanesOutAsFfmpegDoes_alignedRowsZeroPaddingAndTails() throws Exception {
         Path jpeg = SyntheticMedia.jpeg(tmp.resolve("pattern-1001x751.jpg"), 1001, 751, 0);
         try (BytePointer data = TurboJpeg.read(jpeg, Long.MAX_VALUE);
                 TurboJpeg.Decoded d = TurboJpeg.decodeDirect(data, 1001, 751, 2)) {
             Frame f = d.frame();
+            assertThat(d.pixelFormat()).isEqualTo(AV_PIX_FMT_GBRP);
             assertThat(new int[] {f.imageWidth, f.imageHeight}).containsExactly(501, 376);
-            assertThat(f.imageStride).isEqualTo(2048); // 501 * 4 = 2004, rounded up to 64
+            assertThat(f.imageStride).isEqualTo(512); // 501 rounded up to 64
             assertThat(f.opaque).isSameAs(StillGraph.PADDED);
-            ByteBuffer buf = (ByteBuffer) f.image[0];
-            try (BytePointer at = new BytePointer(buf)) {
-                assertThat(at.address() % 64).as("start address modulo 64").isZero();
-            }
-            assertThat(buf.capacity()).isEqualTo(2048 * 376 + 64);
-            for (int y = 0; y < 376; y++) {
-                for (int o = y * 2048 + 2004; o < (y + 1) * 2048; o++) {
-                    assertThat(buf.get(o)).as("padding byte %d of row %d", o - y * 2048, y).isZero();
+            assertThat(f.image).hasSize(3);
+            long previous = -1;
+            for (int p = 0; p < 3; p++) {
+                ByteBuffer buf = (ByteBuffer) f.image[p];
+                long address;
+                try (BytePointer at = new BytePointer(buf)) {
+                    address = at.address() + at.position();
                 }
-            }
-            for (int o = 2048 * 376; o < buf.capacity(); o++) {
-                assertThat(buf.get(o)).as("tail byte %d", o).isZero();
+                assertThat(address % 64).as("plane %d's address modulo 64", p).isZero();
+                if (previous >= 0) {
+                    assertThat(address).as("plane %d follows plane %d's rows and tail", p, p - 1)
+                            .isEqualTo(previous + 512L * 376 + 64);
+                }
+                previous = address;
+                assertThat(buf.capacity()).isEqualTo(512 * 376 + 64);
+                for (int y = 0; y < 376; y++) {
+                    for (int o = y * 512 + 501; o < (y + 1) * 512; o++) {
+                        assertThat(buf.get(o)).as("plane %d, padding byte %d of row %d", p, o - y * 512, y).isZero();
+                    }
+                }
+                for (int o = 512 * 376; o < buf.capacity(); o++) {
+                    assertThat(buf.get(o)).as("plane %d, tail byte %d", p, o).isZero();
+                }
             }
         }
     }
@@ -151,7 +167,7 @@ class JpegShimTest {
     }
 
     @Test
-    void decodeXbgr_cmykJpeg_isRefused() throws Exception {
+    void decodeGbr_cmykJpeg_isRefused() throws Exception {
         WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 64, 48, 4, null);
         for (int y = 0; y < 48; y++) {
             for (int x = 0; x < 64; x++) {
@@ -159,8 +175,8 @@ class JpegShimTest {
             }
         }
         byte[] cmyk = ImageFixtures.jpeg(raster, false);
-        try (BytePointer data = bytes(cmyk); BytePointer out = new BytePointer(64L * 48 * 4)) {
-            assertThat(TurboJpeg.decodeXbgr(data.address(), cmyk.length, 1, out.address(), 64, 48, 256, 64L * 48 * 4))
+        try (BytePointer data = bytes(cmyk); BytePointer out = new BytePointer(3L * (64 * 48 + 64))) {
+            assertThat(TurboJpeg.decodeGbr(data.address(), cmyk.length, 1, out.address(), 64, 48, 64, 64L * 48 + 64))
                     .isEqualTo(TurboJpeg.SHIM_REFUSED);
         }
     }
@@ -200,17 +216,24 @@ class JpegShimTest {
         }
     }
 
-    /** Bytes 1..3 (B, G, R) of each 0BGR pixel, row by row. */
+    /** B, G, R of each pixel, row by row, from planar GBRP or packed 0BGR. */
     private static byte[] bgr(Frame f) {
-        ByteBuffer buf = (ByteBuffer) f.image[0];
         byte[] out = new byte[f.imageWidth * f.imageHeight * 3];
         int k = 0;
         for (int y = 0; y < f.imageHeight; y++) {
             for (int x = 0; x < f.imageWidth; x++) {
-                int o = y * f.imageStride + x * 4;
-                out[k++] = buf.get(o + 1);
-                out[k++] = buf.get(o + 2);
-                out[k++] = buf.get(o + 3);
+                if (f.image.length == 3) {
+                    int o = y * f.imageStride + x;
+                    out[k++] = ((ByteBuffer) f.image[1]).get(o);
+                    out[k++] = ((ByteBuffer) f.image[0]).get(o);
+                    out[k++] = ((ByteBuffer) f.image[2]).get(o);
+                } else {
+                    int o = y * f.imageStride + x * 4;
+                    ByteBuffer buf = (ByteBuffer) f.image[0];
+                    out[k++] = buf.get(o + 1);
+                    out[k++] = buf.get(o + 2);
+                    out[k++] = buf.get(o + 3);
+                }
             }
         }
         return out;

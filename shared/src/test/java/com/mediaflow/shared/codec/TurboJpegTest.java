@@ -258,17 +258,29 @@ class TurboJpegTest {
         }
     }
 
-    /** The 0BGR frame (bytes X, B, G, R) as ARGB pixels. */
+    /** The frame (planar GBRP from libmediaflowjpeg, packed 0BGR from Leptonica) as ARGB pixels. */
     private static TestImages.Rgb rgb(Frame frame) {
-        ByteBuffer buf = (ByteBuffer) frame.image[0];
         int w = frame.imageWidth;
         int h = frame.imageHeight;
         int[] argb = new int[w * h];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                int o = y * frame.imageStride + x * 4;
-                argb[y * w + x] = 0xff000000 | (buf.get(o + 3) & 0xff) << 16
-                        | (buf.get(o + 2) & 0xff) << 8 | buf.get(o + 1) & 0xff;
+                int r;
+                int g;
+                int b;
+                if (frame.image.length == 3) {
+                    int o = y * frame.imageStride + x;
+                    g = ((ByteBuffer) frame.image[0]).get(o) & 0xff;
+                    b = ((ByteBuffer) frame.image[1]).get(o) & 0xff;
+                    r = ((ByteBuffer) frame.image[2]).get(o) & 0xff;
+                } else {
+                    ByteBuffer buf = (ByteBuffer) frame.image[0];
+                    int o = y * frame.imageStride + x * 4;
+                    r = buf.get(o + 3) & 0xff;
+                    g = buf.get(o + 2) & 0xff;
+                    b = buf.get(o + 1) & 0xff;
+                }
+                argb[y * w + x] = 0xff000000 | r << 16 | g << 8 | b;
             }
         }
         return new TestImages.Rgb(w, h, argb);
