@@ -12,9 +12,12 @@ import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_parse_ptr;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_alloc;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_free;
 import static org.bytedeco.ffmpeg.global.avutil.AV_BUFFER_FLAG_READONLY;
+import static org.bytedeco.ffmpeg.global.avutil.av_buffer_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_buffer_create;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_image_copy_plane;
+import static org.bytedeco.ffmpeg.global.avutil.av_image_fill_linesizes;
 import static org.bytedeco.ffmpeg.global.avutil.av_strdup;
 
 import java.nio.ByteBuffer;
@@ -65,7 +68,8 @@ final class StillGraph implements AutoCloseable {
     /**
      * The {@code opaque} of a frame laid out as FFmpeg lays out its own, which a graph may read in
      * place: every row starts at a multiple of {@link #PADDING} bytes, the bytes between a row's end
-     * and the next row's start are zero, and so are {@link #PADDING} bytes after the last row.
+     * and the next row's start are zero, and so are {@link #PADDING} bytes after each plane's last
+     * row; a planar frame's planes lie in that order in one block.
      * swscale reads past a row's end (its area scaler's last column depends on those bytes: they
      * must be the zeros a copy would have, and must exist). Any other frame is copied in.
      */
@@ -90,7 +94,8 @@ final class StillGraph implements AutoCloseable {
     }
 
     /**
-     * Runs the graph on {@code in} (one packed plane in {@code pixelFormat}) and returns its single
+     * Runs the graph on {@code in} (one packed plane, or three planes with one stride, in
+     * {@code pixelFormat}) and returns its single
      * output picture, packed, valid until this graph is closed; null when the graph gave none.
      * Close the graph whatever happens, and keep a {@link #PADDED} {@code in}'s pixels until then.
      */
@@ -129,33 +134,88 @@ final class StillGraph implements AutoCloseable {
     }
 
     private void push(Frame in, int pixelFormat) throws FrameFilter.Exception {
-        if (!(in.image[0] instanceof ByteBuffer bytes) || !bytes.isDirect() || in.image.length != 1) {
-            throw new FrameFilter.Exception("Cannot run '" + description + "': expected one packed plane of bytes in"
-                    + " native memory, found " + in.image.length + " plane(s), the first a " + in.image[0].getClass().getName());
+        int planes = in.image == null ? 0 : in.image.length;
+        if (planes != 1 && planes != 3) {
+            throw new FrameFilter.Exception("Cannot run '" + description + "': expected one packed plane or three"
+                    + " planes of bytes, found " + planes + " plane(s)");
+        }
+        long[] addresses = new long[planes];
+        for (int p = 0; p < planes; p++) {
+            if (!(in.image[p] instanceof ByteBuffer bytes) || !bytes.isDirect()) {
+                throw new FrameFilter.Exception("Cannot run '" + description + "': expected planes of bytes in native"
+                        + " memory, found a " + in.image[p].getClass().getName() + " as plane " + p);
+            }
+            try (BytePointer at = new BytePointer(bytes)) {
+                addresses[p] = at.address() + at.position();
+            }
         }
         AVFrame frame = av_frame_alloc();
         try {
-            BytePointer pixels = new BytePointer(bytes).position(0);
             frame.format(pixelFormat).width(in.imageWidth).height(in.imageHeight).pts(0); // the overlay of a flatten syncs on it
-            frame.data(0, pixels);
-            frame.linesize(0, in.imageStride);
-            if (in.opaque == PADDED && in.imageStride % PADDING == 0) {
-                // The caller's pixels as a read-only buffer that FFmpeg never frees: the source takes
-                // a reference instead of a copy (a 12 MB copy, into a fresh 12 MB buffer, per graph
-                // for a 12 MP photo decoded at half size), and a filter that would write copies first.
-                AVBufferRef ref = av_buffer_create(pixels, (long) in.imageStride * in.imageHeight + PADDING, NOT_OURS,
-                        null, AV_BUFFER_FLAG_READONLY);
-                if (ref == null) {
-                    throw new FrameFilter.Exception("Cannot run '" + description + "': out of memory for a buffer reference");
-                }
-                frame.buf(0, ref); // av_frame_free below drops this reference; the graph keeps its own
+            for (int p = 0; p < planes; p++) {
+                frame.data(p, new BytePointer((ByteBuffer) in.image[p]).position(0));
+                frame.linesize(p, in.imageStride);
             }
-            // else KEEP_REF on a frame without buffers of its own: the source copies the pixels
+            long first = addresses[0];
+            long end = addresses[planes - 1] + (long) in.imageStride * in.imageHeight + PADDING;
+            AVBufferRef ref;
+            if (in.opaque == PADDED && in.imageStride % PADDING == 0 && addresses[planes - 1] >= first) {
+                // The caller's pixels (all planes, one block) as a read-only buffer that FFmpeg never
+                // frees: the source takes a reference instead of a copy (a 9-12 MB copy, into a fresh
+                // buffer, per graph for a 12 MP photo decoded at half size), and a filter that would
+                // write copies first.
+                ref = av_buffer_create(frame.data(0), end - first, NOT_OURS, null, AV_BUFFER_FLAG_READONLY);
+            } else {
+                ref = copyPadded(in, pixelFormat, planes, frame);
+            }
+            if (ref == null) {
+                throw new FrameFilter.Exception("Cannot run '" + description + "': out of memory for its input picture");
+            }
+            frame.buf(0, ref); // av_frame_free below drops this reference; the graph keeps its own
             check(av_buffersrc_add_frame_flags(source, frame, AV_BUFFERSRC_FLAG_KEEP_REF), "take its input picture");
             check(av_buffersrc_add_frame_flags(source, null, 0), "end its input"); // one picture: flushes what waits
         } finally {
             av_frame_free(frame);
         }
+    }
+
+    /**
+     * A copy of {@code in} in the {@link #PADDED} layout, zero padding included, with {@code frame}'s
+     * data and line sizes pointed at it; null when out of memory. What FFmpeg's buffer source would
+     * do with a frame it cannot reference, except that its new buffer's padding is whatever the
+     * allocator held, and swscale's area scaler reads it (its last column changed with the heap's
+     * contents: two runs of one graph on one picture could differ).
+     */
+    private static AVBufferRef copyPadded(Frame in, int pixelFormat, int planes, AVFrame frame) {
+        int[] rowBytes = new int[4];
+        if (av_image_fill_linesizes(rowBytes, pixelFormat, in.imageWidth) < 0) {
+            return null;
+        }
+        int stride = 0;
+        for (int p = 0; p < planes; p++) {
+            stride = Math.max(stride, (rowBytes[p] + PADDING - 1) / PADDING * PADDING);
+        }
+        long planeBytes = (long) stride * in.imageHeight + PADDING;
+        AVBufferRef ref = av_buffer_alloc(planes * planeBytes); // av_malloc: 64-byte aligned
+        if (ref == null) {
+            return null;
+        }
+        BytePointer block = ref.data();
+        for (int p = 0; p < planes; p++) {
+            BytePointer dst = new BytePointer(block).position(p * planeBytes);
+            BytePointer src = frame.data(p);
+            av_image_copy_plane(dst, stride, src, in.imageStride, rowBytes[p], in.imageHeight);
+            if (stride > rowBytes[p]) {
+                for (int y = 0; y < in.imageHeight; y++) {
+                    Pointer.memset(new BytePointer(block).position(p * planeBytes + (long) y * stride + rowBytes[p]), 0,
+                            stride - rowBytes[p]);
+                }
+            }
+            Pointer.memset(new BytePointer(block).position(p * planeBytes + (long) stride * in.imageHeight), 0, PADDING);
+            frame.data(p, new BytePointer(block).position(p * planeBytes));
+            frame.linesize(p, stride);
+        }
+        return ref;
     }
 
     private Frame pull() throws FrameFilter.Exception {

@@ -53,6 +53,12 @@ class StillGraphTest {
                 expected = javacv.pull();
             }
             Frame actual = ours.run(in, pixelFormat);
+            if (graph.contains("area")) {
+                // swscale's area scaler reads past a row's end for its last column: zeros in
+                // StillGraph's copy, whatever the heap held in FFmpegFrameFilter's
+                expected = withoutLastColumn(expected);
+                actual = withoutLastColumn(actual);
+            }
 
             assertThat(actual).isNotNull();
             assertThat(new int[] {actual.imageWidth, actual.imageHeight, actual.imageStride, actual.imageChannels})
@@ -71,12 +77,7 @@ class StillGraphTest {
         try (StillGraph a = new StillGraph(graph); StillGraph b = new StillGraph(graph)) {
             Frame expected = a.run(copied, pixelFormat);
             Frame actual = b.run(padded, pixelFormat);
-            if (graph.contains("area")) {
-                // swscale's area scaler reads past a row's end for its last column: zeros in a
-                // padded frame, whatever FFmpeg's fresh buffer holds in a copy
-                expected = withoutLastColumn(expected, outBytesPerPixel);
-                actual = withoutLastColumn(actual, outBytesPerPixel);
-            }
+            // the area scaler's last column included: the copy's padding is zeros too
             assertThat(bytes(actual, outBytesPerPixel)).as("pixels of '%s'", graph)
                     .isEqualTo(bytes(expected, outBytesPerPixel));
         }
@@ -93,11 +94,12 @@ class StillGraphTest {
         }
     }
 
-    private static Frame withoutLastColumn(Frame f, int bytesPerPixel) {
+    private static Frame withoutLastColumn(Frame f) {
         Frame out = new Frame();
         out.imageWidth = f.imageWidth - 1;
         out.imageHeight = f.imageHeight;
         out.imageStride = f.imageStride;
+        out.imageChannels = f.imageChannels;
         out.image = f.image;
         return out;
     }
