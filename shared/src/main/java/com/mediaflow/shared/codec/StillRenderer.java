@@ -110,8 +110,9 @@ final class StillRenderer {
 
     /**
      * As {@link #render(String, Frame, boolean, Transform, int[], List, SrgbConverter)}, for a
-     * frame in {@code decodedFormat}: RGBA (transparent), or an opaque packed format with a
-     * padding byte (RGB0, or 0BGR as libjpeg-turbo's pixels come out of Leptonica).
+     * frame in {@code decodedFormat}: RGBA (transparent), an opaque packed format with a padding
+     * byte (RGB0, or 0BGR as libjpeg-turbo's pixels come out of Leptonica), or planar GBRP (as
+     * they come out of libmediaflowjpeg).
      *
      * @param perceptualHash whether to take the picture's hash from a rendition (images; video
      *     posters have none)
@@ -267,6 +268,9 @@ final class StillRenderer {
                     deferred.clear();
                 }
             }
+            // the hash while the last encodes run (it only reads its source, as they do)
+            String hash = hashSource == null ? null
+                    : Filters.hashOf(hashSource, AV_PIX_FMT_RGB24, Transform.NONE, file);
             encodes.awaitAll();
             for (int[] same : sameJpeg) {
                 Target t = targets.get(same[0]);
@@ -278,8 +282,6 @@ final class StillRenderer {
                 StepMetrics.current().millis(StepMetrics.RENDITION_DURATION_PREFIX + targets.get(i).name(),
                         (renderNanos[i] + encodeNanos[i]) / 1_000_000);
             }
-            String hash = hashSource == null ? null
-                    : Filters.hashOf(hashSource, AV_PIX_FMT_RGB24, Transform.NONE, file);
             return new ImageRenditions(List.of(out), placeholder, hash);
         } catch (FrameFilter.Exception e) {
             throw new CodecException("Cannot filter " + file + " (" + decoded.imageWidth + "x"
