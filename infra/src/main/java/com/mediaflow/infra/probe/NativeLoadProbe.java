@@ -14,7 +14,9 @@ import java.util.stream.Stream;
  * Runs in a fresh JVM whose class path is one Lambda package (plus this class alone): loads every
  * native library the package ships, first through JavaCPP's own loader for each preset it holds (as
  * the codecs load them), then every remaining shared object of this machine's platform with
- * {@link System#load}. Prints one line per library, {@code LOADED <path>} or
+ * {@link System#load}. Before those, where the package has the codecs, it asks {@code TurboJpeg}
+ * whether libmediaflowjpeg loaded ({@code MEDIAFLOWJPEG true|false}). Prints one line per library,
+ * {@code LOADED <path>} or
  * {@code FAILED <path> <error>}, then {@code JAVACPP <name> <path>} for each library JavaCPP
  * reports loaded; exits 1 if any failed.
  *
@@ -63,6 +65,18 @@ public final class NativeLoadProbe {
                     failed = true;
                 }
             }
+        }
+        try {
+            // the project's own native (libmediaflowjpeg), loaded as the thumbnail step loads it
+            Method direct = Class.forName("com.mediaflow.shared.codec.TurboJpeg").getDeclaredMethod("direct");
+            direct.setAccessible(true);
+            System.out.println("MEDIAFLOWJPEG " + direct.invoke(null));
+        } catch (ClassNotFoundException e) {
+            // a package without the codecs
+        } catch (ReflectiveOperationException | LinkageError e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            System.out.println("FAILED libmediaflowjpeg " + cause);
+            failed = true;
         }
         for (Path lib : sharedObjects(pkg, platform)) {
             try {

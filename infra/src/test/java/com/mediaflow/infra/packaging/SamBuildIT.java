@@ -238,6 +238,12 @@ class SamBuildIT {
                     .allMatch(s -> s.startsWith(pkg.dir().toString()));
             soft.assertThat(written).as("%s: native libraries written under the JVM's tmpdir and JavaCPP's cachedir", f.logicalId())
                     .isEmpty();
+            if (c.natives.stream().anyMatch(n -> n.endsWith("/libmediaflowjpeg.so"))) {
+                soft.assertThat(out.lines().filter(l -> l.startsWith("MEDIAFLOWJPEG ")).toList())
+                        .as("%s: TurboJpeg's answer whether libmediaflowjpeg loaded (in place: nothing written); output:\n%s",
+                                f.logicalId(), out)
+                        .containsExactly("MEDIAFLOWJPEG true");
+            }
         });
     }
 
