@@ -14,8 +14,8 @@ import java.util.stream.Stream;
  * Runs in a fresh JVM whose class path is one Lambda package (plus this class alone): loads every
  * native library the package ships, first through JavaCPP's own loader for each preset it holds (as
  * the codecs load them), then every remaining shared object of this machine's platform with
- * {@link System#load}. Before those, where the package has the codecs, it asks {@code TurboJpeg}
- * whether libmediaflowjpeg loaded ({@code MEDIAFLOWJPEG true|false}). Prints one line per library,
+ * {@link System#load}. Before those, where the package ships libmediaflowjpeg, it asks
+ * {@code TurboJpeg} whether it loaded ({@code MEDIAFLOWJPEG true|false}). Prints one line per library,
  * {@code LOADED <path>} or
  * {@code FAILED <path> <error>}, then {@code JAVACPP <name> <path>} for each library JavaCPP
  * reports loaded; exits 1 if any failed.
@@ -66,17 +66,17 @@ public final class NativeLoadProbe {
                 }
             }
         }
-        try {
-            // the project's own native (libmediaflowjpeg), loaded as the thumbnail step loads it
-            Method direct = Class.forName("com.mediaflow.shared.codec.TurboJpeg").getDeclaredMethod("direct");
-            direct.setAccessible(true);
-            System.out.println("MEDIAFLOWJPEG " + direct.invoke(null));
-        } catch (ClassNotFoundException e) {
-            // a package without the codecs
-        } catch (ReflectiveOperationException | LinkageError e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            System.out.println("FAILED libmediaflowjpeg " + cause);
-            failed = true;
+        if (Files.isRegularFile(pkg.resolve("com/mediaflow/natives/" + platform + "/libmediaflowjpeg.so"))) {
+            try {
+                // the project's own native, loaded as the thumbnail step loads it
+                Method direct = Class.forName("com.mediaflow.shared.codec.TurboJpeg").getDeclaredMethod("direct");
+                direct.setAccessible(true);
+                System.out.println("MEDIAFLOWJPEG " + direct.invoke(null));
+            } catch (ReflectiveOperationException | LinkageError e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                System.out.println("FAILED libmediaflowjpeg " + cause);
+                failed = true;
+            }
         }
         for (Path lib : sharedObjects(pkg, platform)) {
             try {

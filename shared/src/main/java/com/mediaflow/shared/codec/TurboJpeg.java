@@ -73,7 +73,7 @@ final class TurboJpeg {
             Loader.load(leptonica.class);
             setMsgSeverity(L_SEVERITY_NONE);
             return true;
-        } catch (UnsatisfiedLinkError | RuntimeException e) {
+        } catch (LinkageError | RuntimeException e) {
             LOG.warn("libjpeg-turbo (Leptonica's JavaCPP natives) cannot be loaded, JPEGs are "
                     + "decoded with FFmpeg: {}", e.toString());
             return false;
