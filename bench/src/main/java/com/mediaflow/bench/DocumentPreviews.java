@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  *       with a Helvetica banner, 20 lines of text and a 600x600 colour picture.</li>
  *   <li>Mediaflow: what the thumbnail step does for a plan of one 640-pixel box:
  *       {@link PdfPreview#firstPage} (PDFBox, within the default PDF limits), then
- *       {@link Thumbnailer#pictureRenditions} from its pixels (FFmpeg scale, JPEG quality 85). In this
+ *       {@link Thumbnailer#pictureRenditions} from its pixels (FFmpeg scale, JPEG quality 75). In this
  *       JVM, one thread, untimed warm-up passes, then timed passes; the render alone is timed too.</li>
  *   <li>pdftoppm: one process per pass, process start included, one untimed warm-up; absent, the
  *       bench says so and reports Mediaflow alone.</li>
@@ -44,7 +44,8 @@ import java.util.regex.Pattern;
  */
 public final class DocumentPreviews {
     static final int SIDE = 640;
-    static final int QUALITY = 85;
+    /** The template's JpegQuality default. */
+    static final int QUALITY = 75;
     static final String PDFTOPPM = "/usr/bin/pdftoppm";
 
     private DocumentPreviews() {

@@ -33,7 +33,7 @@ import org.bytedeco.ffmpeg.global.avutil;
  * <ul>
  *   <li>Mediaflow: {@link Thumbnailer#imageRenditions} with the EXIF orientation read by
  *       {@link ExifReader}, exactly what the thumbnail function calls, at the template's JPEG
- *       quality (85), one box of 512. In a forked JVM (Lambda's JIT flags, {@code -Xmx768m}), so
+ *       quality (75), one box of 512. In a forked JVM (Lambda's JIT flags, {@code -Xmx768m}), so
  *       its peak RSS (VmHWM) is its own: one thread, one untimed warm-up pass, then timed passes.
  *   <li>sharp ({@code bench/node/thumbs.js}): one Node process, {@code sharp.concurrency(1)}, one
  *       untimed warm-up pass, then timed passes; peak RSS from {@code process.resourceUsage()}.
@@ -45,7 +45,7 @@ import org.bytedeco.ffmpeg.global.avutil;
  *       and Mediaflow, when {@code HeifDecoder} exists.
  * </ul>
  *
- * <p>Every tool writes JPEG at quality 85, and every figure is the median pass. A missing anchor
+ * <p>Every tool writes JPEG at quality 75 (libjpeg's scale), and every figure is the median pass. A missing anchor
  * is reported and skipped. Last line: Mediaflow's throughput over sharp's.
  *
  * <p>Usage: {@code bench/run images [--count N] [--passes P] [--no-50mp]} (defaults: 12 JPEGs, 5
@@ -54,8 +54,8 @@ import org.bytedeco.ffmpeg.global.avutil;
 public final class ImageThumbnails {
 
     static final int BOX = 512;
-    /** The template's JpegQuality default; every tool encodes at it. */
-    static final int QUALITY = 85;
+    /** The template's JpegQuality default; every tool encodes at it (libjpeg's scale, as sharp's is). */
+    static final int QUALITY = 75;
     static final String GENERATOR = "g1";
     /** What the thumbnail function's JVM gets on Lambda (template's JAVA_TOOL_OPTIONS), and a heap that fits 1024 MB. */
     static final List<String> CHILD_JVM = List.of("-XX:+UseSerialGC", "-XX:+TieredCompilation",

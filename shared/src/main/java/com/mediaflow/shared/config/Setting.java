@@ -69,7 +69,7 @@ public enum Setting {
     SQUARE_THUMBNAIL_SIZE("160", "px", "SquareThumbnailSize", "thumbnail", "side of the centre-cropped square list thumbnail"),
     DISPLAY_MAX_SIDE("2048", "px", "DisplayMaxSide", "thumbnail", "longest side of display.jpg and display.webp"),
     POSTER_MAX_SIDE("1280", "px", "PosterMaxSide", "thumbnail", "longest side of a video poster"),
-    JPEG_QUALITY("85", "1-100", "JpegQuality", "thumbnail", "every JPEG, and where the placeholder's quality starts"),
+    JPEG_QUALITY("75", "1-100", "JpegQuality", "thumbnail", "every JPEG (libjpeg's quality scale, as libjpeg-turbo encodes them), and where the placeholder's quality starts"),
     WEBP_QUALITY("80", "1-100", "WebpQuality", "thumbnail", "libwebp quality of the display WebP"),
     WEBP_EFFORT(Integer.toString(RenditionPlan.DEFAULT_WEBP_EFFORT), "0-6", "WebpEffort", "thumbnail",
             "libwebp method of the display WebP: 0 fastest, 6 smallest (libwebp's own default is 4)"),

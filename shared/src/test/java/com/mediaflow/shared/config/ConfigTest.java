@@ -54,7 +54,7 @@ class ConfigTest {
 
         assertThat(config.maxUploadBytes()).isEqualTo(4L * 1024 * 1024 * 1024);
         assertThat(config.posterMaxSide()).isEqualTo(1280);
-        assertThat(config.jpegQuality()).isEqualTo(85);
+        assertThat(config.jpegQuality()).isEqualTo(75);
         assertThat(config.thumbnailSizes()).containsExactly(320, 640, 1280);
         assertThat(config.squareThumbnailSize()).isEqualTo(160);
         assertThat(config.displayMaxSide()).isEqualTo(2048);
