@@ -167,6 +167,46 @@ class JpegShimTest {
     }
 
     @Test
+    void decodeDirect_damagedJpegs_areRefusedOrDecoded_neverAFault() throws Exception {
+        // given a small progressive and a baseline JPEG, and 400 copies with bytes changed, cut or
+        // repeated (a fault in the native code would end this JVM, not fail an assertion)
+        byte[] baseline = Files.readAllBytes(SyntheticMedia.jpeg(tmp.resolve("b.jpg"), 96, 64, 0));
+        byte[] progressive = ImageFixtures.jpeg(new BufferedImage(80, 48, BufferedImage.TYPE_INT_RGB), true);
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(2026);
+        int decoded = 0;
+        int refused = 0;
+        for (int i = 0; i < 400; i++) {
+            byte[] jpeg = (i % 2 == 0 ? baseline : progressive).clone();
+            switch (i % 4) {
+                case 0 -> {
+                    for (int k = 0; k < 1 + rnd.nextInt(8); k++) {
+                        jpeg[rnd.nextInt(2, jpeg.length)] = (byte) rnd.nextInt(256);
+                    }
+                }
+                case 1 -> jpeg = Arrays.copyOf(jpeg, rnd.nextInt(4, jpeg.length));
+                case 2 -> {
+                    int at = rnd.nextInt(2, jpeg.length - 16);
+                    System.arraycopy(jpeg, at, jpeg, at + 8, 8);
+                }
+                default -> jpeg[rnd.nextInt(2, Math.min(jpeg.length, 700))] ^= (byte) (1 << rnd.nextInt(8));
+            }
+            int w = i % 2 == 0 ? 96 : 80;
+            int h = i % 2 == 0 ? 64 : 48;
+            try (BytePointer data = bytes(jpeg); TurboJpeg.Decoded d = TurboJpeg.decodeDirect(data, w, h, 1 << (i % 4))) {
+                if (d == null) {
+                    refused++;
+                } else {
+                    decoded++;
+                    assertThat(d.frame().imageWidth).isEqualTo((w + (1 << (i % 4)) - 1) >> (i % 4));
+                }
+            }
+        }
+        // then: both happen, and nothing else
+        assertThat(decoded).as("damaged copies decoded").isPositive();
+        assertThat(refused).as("damaged copies refused").isPositive();
+    }
+
+    @Test
     void decodeGbr_cmykJpeg_isRefused() throws Exception {
         WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, 64, 48, 4, null);
         for (int y = 0; y < 48; y++) {
