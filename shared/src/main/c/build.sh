@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds libmediaflowjpeg.so (mediaflow_jpeg.c) for both Lambda architectures into
 # ../natives/com/mediaflow/natives/linux-{x86_64,arm64}/ and records the source's SHA-256 beside
-# them (JpegShimSourceTest fails when the source changes without a rebuild). The binaries are
+# them (JpegShimTest fails when the source changes without a rebuild). The binaries are
 # checked in, so neither `mvn verify` nor a fresh machine needs a C compiler.
 #
 # Needs: gcc and gcc-aarch64-linux-gnu (Debian: apt-get install gcc gcc-aarch64-linux-gnu), a JDK
@@ -9,9 +9,11 @@
 # architectures (mvn verify puts the x86_64 ones there; the function packages' build the arm64).
 #
 # The library links against libleptonica.so.6 (its NEEDED entry), whose statically linked
-# libjpeg-turbo 3.0.1 exports the jpeg_* API; the headers in include/ are libjpeg-turbo's
-# (JPEG_LIB_VERSION 62, the ABI of both). -O3 without _FORTIFY_SOURCE keeps the glibc symbol
-# versions at GLIBC_2.2.5 (x86_64) and GLIBC_2.17 (arm64), far below Lambda's 2.34.
+# libjpeg-turbo 3.0.1 exports the jpeg_* API, and compiles against that libjpeg-turbo's own
+# headers, which the same Leptonica jar carries (include/jpeglib.h, jconfig.h, jmorecfg.h;
+# JPEG_LIB_VERSION 62). -O3 without _FORTIFY_SOURCE keeps the glibc symbol versions at GLIBC_2.2.5
+# (x86_64) and GLIBC_2.17 (arm64), far below Lambda's 2.34. The builds are reproducible (no build
+# id): the same source gives the same bytes. check-arm64.sh runs the arm64 build under qemu.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out="$here/../natives/com/mediaflow/natives"
@@ -27,9 +29,11 @@ build() { # arch compiler
   local jar="$m2/leptonica-$version-linux-$arch.jar"
   [ -f "$jar" ] || { echo "missing $jar (mvn dependency:get -Dartifact=org.bytedeco:leptonica:$version:jar:linux-$arch)" >&2; exit 1; }
   mkdir -p "$work/$arch" "$out/linux-$arch"
-  (cd "$work/$arch" && unzip -q -j -o "$jar" "org/bytedeco/leptonica/linux-$arch/libleptonica.so.6")
+  (cd "$work/$arch" && unzip -q -j -o "$jar" "org/bytedeco/leptonica/linux-$arch/libleptonica.so.6" \
+    "org/bytedeco/leptonica/linux-$arch/include/jpeglib.h" "org/bytedeco/leptonica/linux-$arch/include/jconfig.h" \
+    "org/bytedeco/leptonica/linux-$arch/include/jmorecfg.h")
   "$cc" -std=c99 -O3 -fPIC -shared -U_FORTIFY_SOURCE -fno-stack-protector -Wall -Wextra -Werror \
-    -I "$here/include" -I "$java_home/include" -I "$java_home/include/linux" \
+    -I "$work/$arch" -I "$java_home/include" -I "$java_home/include/linux" \
     -o "$out/linux-$arch/libmediaflowjpeg.so" "$here/mediaflow_jpeg.c" \
     -L "$work/$arch" -l:libleptonica.so.6 -Wl,--no-undefined -Wl,-soname,libmediaflowjpeg.so \
     -Wl,--build-id=none -Wl,--hash-style=gnu
