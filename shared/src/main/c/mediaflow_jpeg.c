@@ -53,11 +53,21 @@ static void mf_error_exit(j_common_ptr cinfo) {
 /* libjpeg's default prints warnings and errors to stderr; a refusal here is not an error. */
 static void mf_output_message(j_common_ptr cinfo) { (void)cinfo; }
 
+/* The error manager of every call: errors longjmp to err->jump, which the caller sets with setjmp
+ * in its own frame (setjmp cannot be moved into a helper); messages are dropped. */
+static struct jpeg_error_mgr *mf_errors(struct mf_error *err) {
+  struct jpeg_error_mgr *pub = jpeg_std_error(&err->pub);
+  pub->error_exit = mf_error_exit;
+  pub->output_message = mf_output_message;
+  return pub;
+}
+
 /*
  * Decodes at 1/reduction size into three planes G, B, R (FFmpeg's gbrp, which its scalers read
- * without a conversion), once libjpeg's output size is checked to be width x height: libjpeg-turbo writes 16 rows of packed R,G,B into a strip, split here into the
- * planes; plane p starts at dst + p * planeBytes, each has height rows of stride bytes, and the
- * padding after every row and the (planeBytes - height * stride) bytes after every plane are zeroed.
+ * without a conversion), once libjpeg's output size is checked to be width x height: libjpeg-turbo
+ * writes 16 rows of packed R,G,B,X into a strip, split here into the planes; plane p starts at
+ * dst + p * planeBytes, each has height rows of stride bytes, and the padding after every row and
+ * the (planeBytes - height * stride) bytes after every plane are zeroed.
  */
 static jint mf_decode_gbr(const unsigned char *src, unsigned long length, int reduction, unsigned char *dst,
                           int width, int height, long stride, long planeBytes) {
@@ -67,9 +77,7 @@ static jint mf_decode_gbr(const unsigned char *src, unsigned long length, int re
   unsigned char *volatile strip = NULL; /* read after a longjmp: volatile */
   jint status;
 
-  cinfo.err = jpeg_std_error(&err.pub);
-  err.pub.error_exit = mf_error_exit;
-  err.pub.output_message = mf_output_message;
+  cinfo.err = mf_errors(&err);
   if (setjmp(err.jump)) {
     jpeg_destroy_decompress(&cinfo);
     free((void *)strip);
@@ -185,9 +193,7 @@ JNIEXPORT jbyteArray JNICALL Java_com_mediaflow_shared_codec_TurboJpeg_encodeRgb
       quality < 1 || quality > 100) {
     return NULL;
   }
-  cinfo.err = jpeg_std_error(&err.pub);
-  err.pub.error_exit = mf_error_exit;
-  err.pub.output_message = mf_output_message;
+  cinfo.err = mf_errors(&err);
   if (setjmp(err.jump)) {
     jpeg_destroy_compress(&cinfo);
     free(out); /* the memory destination's buffer, if it got one */
