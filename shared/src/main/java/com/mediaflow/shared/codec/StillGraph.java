@@ -139,21 +139,21 @@ final class StillGraph implements AutoCloseable {
             throw new FrameFilter.Exception("Cannot run '" + description + "': expected one packed plane or three"
                     + " planes of bytes, found " + planes + " plane(s)");
         }
+        BytePointer[] data = new BytePointer[planes];
         long[] addresses = new long[planes];
         for (int p = 0; p < planes; p++) {
             if (!(in.image[p] instanceof ByteBuffer bytes) || !bytes.isDirect()) {
                 throw new FrameFilter.Exception("Cannot run '" + description + "': expected planes of bytes in native"
                         + " memory, found a " + in.image[p].getClass().getName() + " as plane " + p);
             }
-            try (BytePointer at = new BytePointer(bytes)) {
-                addresses[p] = at.address() + at.position();
-            }
+            data[p] = new BytePointer(bytes).position(0); // views the buffer, owns nothing
+            addresses[p] = data[p].address();
         }
         AVFrame frame = av_frame_alloc();
         try {
             frame.format(pixelFormat).width(in.imageWidth).height(in.imageHeight).pts(0); // the overlay of a flatten syncs on it
             for (int p = 0; p < planes; p++) {
-                frame.data(p, new BytePointer((ByteBuffer) in.image[p]).position(0));
+                frame.data(p, data[p]);
                 frame.linesize(p, in.imageStride);
             }
             long first = addresses[0];

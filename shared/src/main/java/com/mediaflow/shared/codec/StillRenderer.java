@@ -52,7 +52,9 @@ final class StillRenderer {
 
     /** @param jpegQuality 1-100 on libjpeg's scale */
     StillRenderer(int jpegQuality) {
-        FfmpegSupport.qscaleForQuality(jpegQuality); // the range check
+        if (jpegQuality < 1 || jpegQuality > 100) {
+            throw new IllegalArgumentException("JPEG quality must be 1-100 (libjpeg scale), found " + jpegQuality);
+        }
         this.jpegQuality = jpegQuality;
     }
 
