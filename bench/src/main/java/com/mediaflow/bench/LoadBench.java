@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code bench/run load}: 1,000 uploads through the SDK's S3 client into {@code mediaflow up --data
- * DIR --json} running in a child JVM with its default workers, concurrently: 900 photo-like JPEGs
+ * DIR --json} started through the launcher ({@code ./mediaflow}, with its JVM flags and class-data
+ * archive) in a child JVM with its default workers, concurrently: 900 photo-like JPEGs
  * and PNGs of 0.3-2 MP, 50 identical 12 MP JPEGs released at the same moment, 40 hostile files,
  * 10 videos of 2-5 s at 360p. Reports uploads per second to all final, p50 and p99 from upload to
  * final, events per upload (after dedup by eventId, and raw), lost uploads and duplicate outputs.
@@ -45,7 +46,7 @@ public final class LoadBench {
         Integer workers = null;
         int clients = 8;
         int killCount = 3;
-        List<String> jvmFlags = StackProcess.LAUNCHER_JVM_FLAGS;
+        List<String> jvmFlags = List.of(); // beyond the launcher's own
         String jfr = null;
         List<String> extraJvm = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -58,8 +59,8 @@ public final class LoadBench {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--kills" -> killCount = Integer.parseInt(args[++i]);
                 case "--jit" -> jvmFlags = switch (args[++i]) {
-                    case "c1" -> StackProcess.LAUNCHER_JVM_FLAGS;
-                    case "tiered" -> StackProcess.LAUNCHER_JVM_FLAGS.stream().filter(f -> !f.startsWith("-XX:TieredStopAtLevel")).toList();
+                    case "c1" -> List.of();
+                    case "tiered" -> List.of("-XX:TieredStopAtLevel=4"); // over the launcher's 1: C1, then C2
                     default -> {
                         System.err.println("--jit is '" + args[i] + "', expected c1 (the launcher's) or tiered (C1 then C2)");
                         System.exit(2);
@@ -81,7 +82,6 @@ public final class LoadBench {
         if (jfr != null) {
             // a CPU profile of the stack's JVM (JDK Flight Recorder, profile settings: 20 ms samples per thread)
             jvmFlags.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
-            jvmFlags.add("-Xlog:jfr+startup=error"); // its start line would go to stdout, which carries the stack's JSON
         }
         if (uploads < 20) {
             System.err.println("--uploads is " + uploads + ", expected at least 20 (the mix needs some of each kind)");
@@ -111,34 +111,32 @@ public final class LoadBench {
         System.err.printf(Locale.ROOT, "bench: %d files, %.0f MB, ready in %.0f s%n", mix.items().size(), mix.bytes() / 1e6,
                 (System.nanoTime() - t) / 1e9);
 
-        Map<String, String> properties = Map.of(
-                "mediaflow.root", root.toString(),
-                "mediaflow.corpus", corpus.toString(),
-                "org.bytedeco.javacpp.cachedir", System.getProperty("org.bytedeco.javacpp.cachedir",
-                        target.resolve("javacpp-cache").toString()));
+        // the launcher's corpus (the stack's JavaCPP cache is the launcher's too: infra/target/javacpp-cache)
+        Map<String, String> environment = Map.of("MEDIAFLOW_CORPUS", corpus.toString());
         List<String> upArgs = new ArrayList<>();
         if (workers != null) {
             upArgs.addAll(List.of("--workers", String.valueOf(workers)));
         }
         System.out.printf(Locale.ROOT, "load: %d uploads, seed %d, %d clients, workers %s, %d cores, stack JVM %s%n", uploads, seed,
-                clients, workers == null ? "default (2)" : workers, Runtime.getRuntime().availableProcessors(), String.join(" ", jvmFlags));
+                clients, workers == null ? "default (2)" : workers, Runtime.getRuntime().availableProcessors(),
+                "./mediaflow's" + (jvmFlags.isEmpty() ? "" : " + " + String.join(" ", jvmFlags)));
         boolean ok = true;
         if (!killsOnly) {
-            Report r = pass("no kills", mix, target, jvmFlags, properties, upArgs,
+            Report r = pass("no kills", mix, target, root, jvmFlags, environment, upArgs,
                     new LoadRun.Options(clients, List.of(), burstAt, Duration.ofSeconds(180), System.err, "load"));
             ok &= verdict(r);
         }
         if (!noKills) {
             System.err.printf(Locale.ROOT, "bench: kill points %s (progress: (acknowledged + final) / (2 x uploads)), seed %d%n",
                     killPoints.stream().map(p -> String.format(Locale.ROOT, "%.2f", p)).toList(), seed);
-            Report r = pass(killCount + " kills", mix, target, jvmFlags, properties, upArgs,
+            Report r = pass(killCount + " kills", mix, target, root, jvmFlags, environment, upArgs,
                     new LoadRun.Options(clients, killPoints, burstAt, Duration.ofSeconds(180), System.err, "load+kills"));
             ok &= verdict(r);
         }
         System.exit(ok ? 0 : 1);
     }
 
-    private static Report pass(String name, LoadMix mix, Path target, List<String> jvmFlags, Map<String, String> properties,
+    private static Report pass(String name, LoadMix mix, Path target, Path root, List<String> jvmFlags, Map<String, String> environment,
                                List<String> upArgs,
                                LoadRun.Options options) throws Exception {
         Path data = target.resolve("load-data");
@@ -153,7 +151,7 @@ public final class LoadBench {
         LoadRun.Stack stack = new LoadRun.Stack() {
             @Override
             public JsonNode start() throws Exception {
-                current.set(StackProcess.start(log, Duration.ofSeconds(180), jvmFlags, properties, Map.of(), args));
+                current.set(StackProcess.startLauncher(root, log, Duration.ofSeconds(300), jvmFlags, environment, args));
                 return current.get().line();
             }
 

@@ -44,6 +44,8 @@ public final class Main {
               validate [--include-hidden] PATH...   the validation verdict, offline, one JSON line per file
               redrive [QUEUE] (--endpoint URL | --port N | --region R | --profile P)
                                                     move dead-lettered messages back to their source queues
+              warm-up                               the demo's samples through a stack, quietly: what the launcher runs to
+                                                    record its class-data archive after a build
             mediaflow --version                     the version
             """;
 
@@ -106,7 +108,8 @@ public final class Main {
                     The validation verdict, offline, no stack: one JSON line per file, status ACCEPTED or QUARANTINED
                     (infra/src/main/resources/mediaflow-result.schema.json). Exit 0 only when all are accepted.
                     """ + HIDDEN_HELP,
-            "redrive", Redrive.HELP);
+            "redrive", Redrive.HELP,
+            "warm-up", WarmUp.HELP);
 
 
     private final PrintStream out;
@@ -163,6 +166,7 @@ public final class Main {
             case "invoke" -> invoke(rest);
             case "validate" -> validate(rest);
             case "redrive" -> new Redrive(this).run(rest);
+            case "warm-up" -> new WarmUp(this).run(rest);
             default -> throw new UsageException("unknown command '" + args[0] + "', expected one of " + new java.util.TreeSet<>(HELP.keySet()));
         };
     }

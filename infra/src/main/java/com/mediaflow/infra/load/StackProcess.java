@@ -74,6 +74,29 @@ public final class StackProcess implements AutoCloseable {
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "up", "--json"));
         command.addAll(upArgs);
+        return start(command, log, timeout, environment);
+    }
+
+    /**
+     * {@code ROOT/mediaflow up --json upArgs} through the launcher, exactly as a user starts it: its
+     * JVM flags, its class path of jars and its class-data archive (recorded first when missing or
+     * older than a jar, which takes about 20 s more). The launcher execs the JVM, so {@link #pid()}
+     * and {@link #kill()} are the JVM's. {@code extraJvmFlags} go to {@code MEDIAFLOW_JAVA_OPTS}, after
+     * the launcher's own (so a later -XX flag wins); {@code environment} adds to this process's.
+     */
+    public static StackProcess startLauncher(Path root, Path log, Duration timeout, List<String> extraJvmFlags,
+                                             Map<String, String> environment, List<String> upArgs) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", root.resolve("mediaflow").toString(), "up", "--json"));
+        command.addAll(upArgs);
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        if (!extraJvmFlags.isEmpty()) {
+            env.put("MEDIAFLOW_JAVA_OPTS", String.join(" ", extraJvmFlags));
+        }
+        return start(command, log, timeout, env);
+    }
+
+    private static StackProcess start(List<String> command, Path log, Duration timeout, Map<String, String> environment)
+            throws IOException, InterruptedException {
         Files.createDirectories(log.toAbsolutePath().getParent());
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.PIPE);

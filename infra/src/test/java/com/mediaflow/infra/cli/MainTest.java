@@ -71,7 +71,7 @@ class MainTest {
         assertThatThrownBy(() -> main.run(new String[] {"validate", "--strict", "x"}))
                 .hasMessageContaining("unknown option --strict for validate");
         assertThatThrownBy(() -> main.run(new String[] {"frobnicate"}))
-                .hasMessageContaining("unknown command 'frobnicate', expected one of [demo, invoke, process, redrive, up, validate]");
+                .hasMessageContaining("unknown command 'frobnicate', expected one of [demo, invoke, process, redrive, up, validate, warm-up]");
         assertThatThrownBy(() -> main.run(new String[] {"up", "--env", "NOPE=1"}))
                 .hasMessageContaining("--env names NOPE, which no function reads");
     }
