@@ -64,6 +64,30 @@ class LauncherIT {
     }
 
     @Test
+    void aWarmUpThatFails_isSaid_theCommandStillRuns_andItIsNotTriedAgainForThisBuild() throws Exception {
+        Path archive = tmp.resolve("failing.jsa");
+        Path photo = TestPaths.root().resolve("corpus/exif-orientation/Portrait_6.jpg");
+        // warm-up reads MEDIAFLOW_TIME_SCALE and stops at once on a bad one; validate does not read it
+        Map<String, String> env = Map.of("MEDIAFLOW_CDS", archive.toString(), "MEDIAFLOW_TIME_SCALE", "not-a-number");
+
+        Run first = launch(env, "validate", photo.toString());
+        assertThat(first.code).as(first.err).isZero();
+        assertThat(first.err).contains("recording the class-data archive").contains("no class-data archive recorded");
+        assertThat(verdict(first.out)).isEqualTo("ACCEPTED");
+        assertThat(archive).doesNotExist();
+        assertThat(tmp.resolve("failing.jsa.failed")).exists();
+
+        Run second = launch(env, "validate", photo.toString());
+        assertThat(second.code).as(second.err).isZero();
+        assertThat(second.err).doesNotContain("recording the class-data archive");
+        assertThat(verdict(second.out)).isEqualTo("ACCEPTED");
+
+        Run forced = launch(env, "warm-up");
+        assertThat(forced.code).as("warm-up itself says it failed").isEqualTo(1);
+        assertThat(forced.err).contains("recording the class-data archive");
+    }
+
+    @Test
     void helpAndVersion_neverRecordAnArchive() throws Exception {
         Path archive = tmp.resolve("never.jsa");
         Run version = launch(Map.of("MEDIAFLOW_CDS", archive.toString()), "--version");
