@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,19 +40,14 @@ final class WarmUp {
         long t0 = System.nanoTime();
         Path tmp = Files.createTempDirectory("mediaflow-warm-up");
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        List<String> statuses = new ArrayList<>();
-        int samples = 0;
+        List<String> statuses;
+        int samples;
         try {
             List<Path> files = Demo.samples(Files.createDirectories(tmp.resolve("inputs")), quiet);
-            EmbeddedStack.Options options = Main.shortWaits(EmbeddedStack.Options.defaults(main.template()).withWorkers(2))
-                    .withDataDir(tmp.resolve("data"));
             samples = files.size();
-            try (EmbeddedStack stack = EmbeddedStack.start(options)) {
-                Pipeline pipeline = new Pipeline(stack, quiet, false);
-                Path out = tmp.resolve("out");
-                pipeline.await(pipeline.upload(files), Duration.ofMinutes(5),
-                        u -> statuses.add(pipeline.collect(u, out).status()));
-            }
+            // process's own path, its lines and progress unheard
+            statuses = new Main(quiet, quiet, main.root()).processFiles(files, tmp.resolve("out"), Duration.ofMinutes(5),
+                    Main.shortWaits(EmbeddedStack.Options.defaults(main.template()).withWorkers(2)).withDataDir(tmp.resolve("data")));
         } finally {
             LambdaPackager.deleteTree(tmp);
         }
