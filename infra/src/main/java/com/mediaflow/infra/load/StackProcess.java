@@ -80,7 +80,7 @@ public final class StackProcess implements AutoCloseable {
     /**
      * {@code ROOT/mediaflow up --json upArgs} through the launcher, exactly as a user starts it: its
      * JVM flags, its class path of jars and its class-data archive (recorded first when missing or
-     * older than a jar, which takes about 20 s more). The launcher execs the JVM, so {@link #pid()}
+     * recorded for other jars, which takes about 20 s more). The launcher execs the JVM, so {@link #pid()}
      * and {@link #kill()} are the JVM's. {@code extraJvmFlags} go to {@code MEDIAFLOW_JAVA_OPTS}, after
      * the launcher's own (so a later -XX flag wins); {@code environment} adds to this process's.
      */

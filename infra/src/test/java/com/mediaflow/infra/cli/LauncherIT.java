@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ./mediaflow} itself, the bash launcher, after the build: it records the class-data archive
- * (by running {@code warm-up}) when there is none or it is older than a jar of the class path, and
+ * (by running {@code warm-up}) when there is none or it was recorded for another JVM or class path
+ * (other jars, or the same jars with another time or size), and
  * every later JVM it starts maps its classes from it. What it saves is in bench/README.md ("bench/run
  * load": a restart takes about 2 s instead of 4).
  */
@@ -33,7 +34,8 @@ class LauncherIT {
     @Test
     void recordsTheArchiveWhenStale_thenStartsFromIt_andMediaflowCdsOffStartsWithout() throws Exception {
         Path archive = tmp.resolve("classes.jsa");
-        // an archive older than every jar, and not one at all: the launcher must not hand it to the JVM
+        // an archive older than every jar, with no record of what it was recorded for, and not one at all:
+        // the launcher must not hand it to the JVM
         Files.writeString(archive, "left over from an earlier build");
         Files.setLastModifiedTime(archive, FileTime.from(Instant.parse("2000-01-01T00:00:00Z")));
         Path photo = TestPaths.root().resolve("corpus/exif-orientation/Portrait_6.jpg");
@@ -44,6 +46,8 @@ class LauncherIT {
                 .containsPattern("mediaflow warm-up: (\\d+) of \\1 sample\\(s\\) READY or QUARANTINED");
         assertThat(Files.size(archive)).isGreaterThan(10_000_000L);
         assertThat(Files.getLastModifiedTime(archive).toInstant()).isAfter(Instant.now().minusSeconds(600));
+        assertThat(Files.readString(tmp.resolve("classes.jsa.key"))).as("what the archive was recorded for")
+                .startsWith("java /").contains(TestPaths.root().resolve("infra/target").toString() + "/mediaflow-infra-");
         assertThat(verdict(first.out)).isEqualTo("ACCEPTED");
 
         Path classLog = tmp.resolve("classes-second.log");
@@ -85,6 +89,26 @@ class LauncherIT {
         Run forced = launch(env, "warm-up");
         assertThat(forced.code).as("warm-up itself says it failed").isEqualTo(1);
         assertThat(forced.err).contains("recording the class-data archive");
+    }
+
+    @Test
+    void anArchiveRecordedForAnotherClassPath_isRecordedAgain_thoughNoJarIsNewer() throws Exception {
+        // newer than every jar, but recorded for the jars `mvn -pl infra` (without -am) puts in
+        // cli.classpath: the JVM would refuse it without a word, and every start would pay for that
+        Path archive = tmp.resolve("other.jsa");
+        Files.writeString(archive, "recorded for another class path");
+        Files.writeString(tmp.resolve("other.jsa.key"), "java /usr/bin/java\n"
+                + "/root/.m2/repository/com/mediaflow/mediaflow-shared/0.1.0-SNAPSHOT/mediaflow-shared-0.1.0-SNAPSHOT.jar 1764940820 902200\n");
+        Path photo = TestPaths.root().resolve("corpus/exif-orientation/Portrait_6.jpg");
+        // a warm-up that stops at once (as in the test above): recording is what is checked, not its outcome
+        Map<String, String> env = Map.of("MEDIAFLOW_CDS", archive.toString(), "MEDIAFLOW_TIME_SCALE", "not-a-number");
+
+        Run run = launch(env, "validate", photo.toString());
+        assertThat(run.code).as(run.err).isZero();
+        assertThat(run.err).contains("recording the class-data archive").contains("no class-data archive recorded");
+        assertThat(verdict(run.out)).isEqualTo("ACCEPTED");
+        assertThat(archive).as("the archive for the other class path, removed").doesNotExist();
+        assertThat(tmp.resolve("other.jsa.key")).doesNotExist();
     }
 
     @Test
