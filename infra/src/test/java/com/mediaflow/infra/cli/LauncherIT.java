@@ -27,6 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherIT {
     private static final String MAIN_FROM_ARCHIVE = "com.mediaflow.infra.cli.Main source: shared objects file (top)";
+    private static final Path PHOTO = TestPaths.root().resolve("corpus/exif-orientation/Portrait_6.jpg");
+    /** A line of an archive's key naming a jar of ours from a Maven repository (time and size as stat prints them). */
+    private static final String OTHER_JAR =
+            "/root/.m2/repository/com/mediaflow/mediaflow-shared/0.1.0-SNAPSHOT/mediaflow-shared-0.1.0-SNAPSHOT.jar 1764940820 902200";
 
     @TempDir
     Path tmp;
@@ -38,9 +42,8 @@ class LauncherIT {
         // the launcher must not hand it to the JVM
         Files.writeString(archive, "left over from an earlier build");
         Files.setLastModifiedTime(archive, FileTime.from(Instant.parse("2000-01-01T00:00:00Z")));
-        Path photo = TestPaths.root().resolve("corpus/exif-orientation/Portrait_6.jpg");
 
-        Run first = launch(Map.of("MEDIAFLOW_CDS", archive.toString()), "validate", photo.toString());
+        Run first = launch(Map.of("MEDIAFLOW_CDS", archive.toString()), "validate", PHOTO.toString());
         assertThat(first.code).as(first.err).isZero();
         assertThat(first.err).contains("recording the class-data archive")
                 .containsPattern("mediaflow warm-up: (\\d+) of \\1 sample\\(s\\) READY or QUARANTINED");
@@ -52,7 +55,7 @@ class LauncherIT {
 
         Path classLog = tmp.resolve("classes-second.log");
         Run second = launch(Map.of("MEDIAFLOW_CDS", archive.toString(),
-                "MEDIAFLOW_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), "validate", photo.toString());
+                "MEDIAFLOW_JAVA_OPTS", "-Xlog:class+load=info:file=" + classLog), "validate", PHOTO.toString());
         assertThat(second.code).as(second.err).isZero();
         assertThat(second.err).doesNotContain("recording the class-data archive");
         assertThat(verdict(second.out)).isEqualTo("ACCEPTED");
@@ -60,7 +63,7 @@ class LauncherIT {
 
         Path offLog = tmp.resolve("classes-off.log");
         Run off = launch(Map.of("MEDIAFLOW_CDS", "off", "MEDIAFLOW_JAVA_OPTS", "-Xlog:class+load=info:file=" + offLog),
-                "validate", photo.toString());
+                "validate", PHOTO.toString());
         assertThat(off.code).as(off.err).isZero();
         assertThat(off.err).doesNotContain("recording the class-data archive");
         assertThat(Files.readString(offLog)).contains("com.mediaflow.infra.cli.Main source: file:")
@@ -70,21 +73,20 @@ class LauncherIT {
     @Test
     void aWarmUpThatFails_isSaid_theCommandStillRuns_andItIsNotTriedAgainForThisBuild() throws Exception {
         Path archive = tmp.resolve("failing.jsa");
-        Path photo = TestPaths.root().resolve("corpus/exif-orientation/Portrait_6.jpg");
-        // warm-up reads MEDIAFLOW_TIME_SCALE and stops at once on a bad one; validate does not read it
-        Map<String, String> env = Map.of("MEDIAFLOW_CDS", archive.toString(), "MEDIAFLOW_TIME_SCALE", "not-a-number");
+        Map<String, String> env = failingWarmUp(archive);
 
-        Run first = launch(env, "validate", photo.toString());
-        assertThat(first.code).as(first.err).isZero();
-        assertThat(first.err).contains("recording the class-data archive").contains("no class-data archive recorded");
-        assertThat(verdict(first.out)).isEqualTo("ACCEPTED");
+        assertTriedAndFailed(launch(env, "validate", PHOTO.toString()));
         assertThat(archive).doesNotExist();
         assertThat(tmp.resolve("failing.jsa.failed")).exists();
 
-        Run second = launch(env, "validate", photo.toString());
+        Run second = launch(env, "validate", PHOTO.toString());
         assertThat(second.code).as(second.err).isZero();
         assertThat(second.err).doesNotContain("recording the class-data archive");
         assertThat(verdict(second.out)).isEqualTo("ACCEPTED");
+
+        // the failure was for another class path (a build since): tried again
+        Files.writeString(tmp.resolve("failing.jsa.failed"), "java /usr/bin/java\n" + OTHER_JAR + "\n");
+        assertTriedAndFailed(launch(env, "validate", PHOTO.toString()));
 
         Run forced = launch(env, "warm-up");
         assertThat(forced.code).as("warm-up itself says it failed").isEqualTo(1);
@@ -97,18 +99,24 @@ class LauncherIT {
         // cli.classpath: the JVM would refuse it without a word, and every start would pay for that
         Path archive = tmp.resolve("other.jsa");
         Files.writeString(archive, "recorded for another class path");
-        Files.writeString(tmp.resolve("other.jsa.key"), "java /usr/bin/java\n"
-                + "/root/.m2/repository/com/mediaflow/mediaflow-shared/0.1.0-SNAPSHOT/mediaflow-shared-0.1.0-SNAPSHOT.jar 1764940820 902200\n");
-        Path photo = TestPaths.root().resolve("corpus/exif-orientation/Portrait_6.jpg");
-        // a warm-up that stops at once (as in the test above): recording is what is checked, not its outcome
-        Map<String, String> env = Map.of("MEDIAFLOW_CDS", archive.toString(), "MEDIAFLOW_TIME_SCALE", "not-a-number");
+        Files.writeString(tmp.resolve("other.jsa.key"), "java /usr/bin/java\n" + OTHER_JAR + "\n");
 
-        Run run = launch(env, "validate", photo.toString());
+        // recording is what is checked here, not its outcome
+        assertTriedAndFailed(launch(failingWarmUp(archive), "validate", PHOTO.toString()));
+        assertThat(archive).as("the archive for the other class path, removed").doesNotExist();
+        assertThat(tmp.resolve("other.jsa.key")).doesNotExist();
+    }
+
+    /** A warm-up that stops at once: it reads MEDIAFLOW_TIME_SCALE and refuses a bad one; validate does not read it. */
+    private static Map<String, String> failingWarmUp(Path archive) {
+        return Map.of("MEDIAFLOW_CDS", archive.toString(), "MEDIAFLOW_TIME_SCALE", "not-a-number");
+    }
+
+    /** The launcher tried to record the archive, said that it could not, and ran the command all the same. */
+    private static void assertTriedAndFailed(Run run) throws IOException {
         assertThat(run.code).as(run.err).isZero();
         assertThat(run.err).contains("recording the class-data archive").contains("no class-data archive recorded");
         assertThat(verdict(run.out)).isEqualTo("ACCEPTED");
-        assertThat(archive).as("the archive for the other class path, removed").doesNotExist();
-        assertThat(tmp.resolve("other.jsa.key")).doesNotExist();
     }
 
     @Test
