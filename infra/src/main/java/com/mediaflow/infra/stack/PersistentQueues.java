@@ -21,7 +21,6 @@ import org.apache.pekko.pattern.Patterns;
 import org.elasticmq.StrictSQSLimits$;
 import org.elasticmq.actor.QueueManagerActor;
 import org.elasticmq.actor.queue.QueueEvent;
-import org.elasticmq.persistence.sql.SqlQueuePersistenceActor;
 import org.elasticmq.persistence.sql.SqlQueuePersistenceConfig;
 import org.elasticmq.rest.sqs.TheSQSRestServerBuilder;
 import org.elasticmq.util.NowProvider;
@@ -43,6 +42,8 @@ import scalikejdbc.ConnectionPoolSettings;
  *   <li>Messages that were in flight (received, not yet deleted) become visible at once on restart:
  *       whoever received them died with the process, and waiting out the queue's VisibilityTimeout
  *       (minutes for some queues) would only stall the pipeline.</li>
+ *   <li>The persistence actor goes on storing after a failure to store one event
+ *       ({@link DurableQueuePersistence}); ElasticMQ's own stops storing anything, silently.</li>
  * </ul>
  *
  * <p>ElasticMQ keeps its database connection in a JVM-wide singleton, so one JVM can run one
@@ -71,8 +72,9 @@ final class PersistentQueues implements AutoCloseable {
         this.system = ActorSystem.create("elasticmq", ConfigFactory
                 .parseString("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off").withFallback(ConfigFactory.load()));
         SqlQueuePersistenceConfig config = new SqlQueuePersistenceConfig(true, "org.h2.Driver", url, USER, PASSWORD, false);
-        this.listener = system.actorOf(Props.create(SqlQueuePersistenceActor.class, config,
-                scala.collection.immutable.List$.MODULE$.empty()), "persistence");
+        // ElasticMQ's own persistence actor, kept storing through its own failures (DurableQueuePersistence)
+        this.listener = system.actorOf(Props.create(DurableQueuePersistence.class,
+                () -> new DurableQueuePersistence(config, scala.collection.immutable.List$.MODULE$.empty())), "persistence");
         this.queueManager = system.actorOf(Props.create(QueueManagerActor.class, new NowProvider(), StrictSQSLimits$.MODULE$,
                 scala.Option.apply(listener)), "queue-manager");
     }
@@ -89,6 +91,11 @@ final class PersistentQueues implements AutoCloseable {
             IN_USE.set(false);
             throw e;
         }
+    }
+
+    /** The actor the queues tell each change, which stores it ({@link DurableQueuePersistence}). */
+    ActorRef listener() {
+        return listener;
     }
 
     /** The REST server built on this actor system, queue manager and listener. */
