@@ -183,7 +183,7 @@ public final class LoadBench {
 
     private static boolean verdict(Report r) {
         boolean kept = r.problems().isEmpty();
-        System.out.printf(Locale.ROOT, "  goal: 0 lost (%d), exactly 1 event per upload after dedup (%.3f), >= 10 uploads/s (%.1f): %s%n",
+        System.out.printf(Locale.ROOT, "  goal: 0 lost (%d), exactly 1 event per upload after dedup (%.3f), >= 10 uploads/s (%.2f): %s%n",
                 r.lost().size(), r.eventsPerUpload(), r.uploadsPerSecond(),
                 kept && r.uploadsPerSecond() >= 10 ? "met" : kept ? "guarantee kept, throughput below the goal" : "NOT MET");
         return kept;

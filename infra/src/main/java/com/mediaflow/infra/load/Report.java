@@ -34,8 +34,25 @@ public record Report(String label, LoadMix mix, int acknowledged, int gaveUp, in
     public record Kill(double atSeconds, double progress, int acknowledged, int finalKeys, double restartSeconds) {
     }
 
+    /** Whether every acknowledged upload became final: only then is there a throughput "to all final". */
+    public boolean allFinal() {
+        return lost.isEmpty() && notFinal.isEmpty();
+    }
+
+    /** Acknowledged uploads per second from the first PUT to the last upload final; NaN when some never became final. */
     public double uploadsPerSecond() {
-        return seconds <= 0 ? 0 : acknowledged / seconds;
+        return !allFinal() ? Double.NaN : seconds <= 0 ? 0 : acknowledged / seconds;
+    }
+
+    /** The report's throughput line; it names no figure when uploads never became final. */
+    String throughputLine() {
+        if (!allFinal()) {
+            return String.format(Locale.ROOT, "  throughput: none to all final: %d acknowledged upload(s) lost, %d receipt(s) not final "
+                    + "(%d acknowledged; the last final at %.1f s; %d PUTs failed and were sent again)", lost.size(), notFinal.size(),
+                    acknowledged, seconds, failedPuts);
+        }
+        return String.format(Locale.ROOT, "  throughput: %.1f uploads/s to all final (%d acknowledged in %.1f s; %d PUTs failed and were "
+                + "sent again)", uploadsPerSecond(), acknowledged, seconds, failedPuts);
     }
 
     /** Percentile (nearest rank) of the upload-to-final latencies, in ms; NaN when there are none. */
@@ -85,8 +102,7 @@ public record Report(String label, LoadMix mix, int acknowledged, int gaveUp, in
             out.printf(Locale.ROOT, "  SIGKILL at %.1f s (progress %.2f: %d acknowledged, %d final), restarted in %.1f s%n",
                     k.atSeconds(), k.progress(), k.acknowledged(), k.finalKeys(), k.restartSeconds());
         }
-        out.printf(Locale.ROOT, "  throughput: %.1f uploads/s to all final (%d acknowledged in %.1f s; %d PUTs failed and were sent again)%n",
-                uploadsPerSecond(), acknowledged, seconds, failedPuts);
+        out.println(throughputLine());
         if (!Double.isNaN(stackCpuSeconds)) {
             out.printf(Locale.ROOT, "  stack CPU: %.0f s in all, %.2f s per upload (%.1f of the machine's cores busy on average)%n",
                     stackCpuSeconds, stackCpuSeconds / Math.max(1, acknowledged), stackCpuSeconds / Math.max(1e-9, seconds));
