@@ -18,8 +18,9 @@ import scala.runtime.BoxedUnit;
  * leaves that event unanswered (the SQS call then hangs until its client gives up) and, worse,
  * Pekko restarts the actor: the new instance has no repository for any queue, so it answers every
  * later event as stored and stores nothing. From then on the H2 file no longer follows the queues,
- * and the next {@code kill -9} loses every message sent since: `bench/run load` lost 45 uploads that
- * way (their step messages were never stored; bench/README.md, "bench/run load").
+ * and the next {@code kill -9} loses every message sent since. One pass of `bench/run load` with
+ * kills lost 45 uploads, their items stuck PROCESSING after the last restart, most likely that way
+ * (bench/README.md, "bench/run load").
  *
  * <p>What fails in practice: {@code DBMessage.from} reading a message's delivery receipts while its
  * queue actor appends one (the message object is shared and mutable: {@code requirement failed}),
