@@ -54,8 +54,15 @@ final class DurableQueuePersistence extends SqlQueuePersistenceActor {
         if (!repositories().contains(queue)) {
             // this actor was restarted (or never told of the queue): without a repository ElasticMQ
             // would answer the event as stored, and store nothing
-            repositories().put(queue, new MessageRepository(queue, org$elasticmq$persistence$sql$SqlQueuePersistenceActor$$db()));
-            LOG.warn("ElasticMQ's store had no table open for queue {}; opened it again", queue);
+            try {
+                repositories().put(queue, new MessageRepository(queue, org$elasticmq$persistence$sql$SqlQueuePersistenceActor$$db()));
+                LOG.warn("ElasticMQ's store had no table open for queue {}; opened it again", queue);
+            } catch (Exception e) {
+                LOG.error("ElasticMQ's store has no table for queue {} and could not open one, so {} is not stored; the queue keeps "
+                        + "it in memory", queue, describe(message), e);
+                reply();
+                return;
+            }
         }
         Exception last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
