@@ -36,7 +36,7 @@ public final class StackProcess implements AutoCloseable {
     private final Path log;
 
     /** The launcher's JVM flags ({@code ./mediaflow}): serial GC, C1 only. */
-    public static final List<String> LAUNCHER_JVM_FLAGS = List.of("-Xss2m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    private static final List<String> LAUNCHER_JVM_FLAGS = List.of("-Xss2m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
     private StackProcess(Process process, JsonNode line, Path log) {
         this.process = process;
@@ -45,32 +45,19 @@ public final class StackProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code up --json upArgs} and waits for its line.
+     * Starts {@code up --json upArgs} in a child JVM on this process's class path, with the launcher's
+     * JVM flags, and waits for its line.
      *
      * @param systemProperties passed on as {@code -Dname=value} (mediaflow.root, mediaflow.corpus,
      *     the JavaCPP cache folder)
+     * @param environment variables for the child over this process's, such as {@code MEDIAFLOW_SWEEP_SECONDS}
      * @throws IllegalStateException when the child prints no line within the timeout, or exits first
-     */
-    public static StackProcess start(Path log, Duration timeout, Map<String, String> systemProperties, List<String> upArgs)
-            throws IOException, InterruptedException {
-        return start(log, timeout, systemProperties, Map.of(), upArgs);
-    }
-
-    /**
-     * As {@link #start(Path, Duration, Map, List)}, with environment variables for the child over
-     * this process's, such as {@code MEDIAFLOW_SWEEP_SECONDS}.
      */
     public static StackProcess start(Path log, Duration timeout, Map<String, String> systemProperties,
                                      Map<String, String> environment, List<String> upArgs) throws IOException, InterruptedException {
-        return start(log, timeout, LAUNCHER_JVM_FLAGS, systemProperties, environment, upArgs);
-    }
-
-    /** As {@link #start(Path, Duration, Map, Map, List)}, with these JVM flags instead of the launcher's. */
-    public static StackProcess start(Path log, Duration timeout, List<String> jvmFlags, Map<String, String> systemProperties,
-                                     Map<String, String> environment, List<String> upArgs) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmFlags);
+        command.addAll(LAUNCHER_JVM_FLAGS);
         systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "up", "--json"));
         command.addAll(upArgs);
