@@ -158,6 +158,7 @@ public final class LoadBench {
             @Override
             public void kill() throws Exception {
                 killedCpu[0] += current.get().cpuSeconds();
+                System.err.println("bench: the life the kill ends, " + threadCpu(current.get()));
                 current.get().kill();
             }
 
@@ -170,6 +171,7 @@ public final class LoadBench {
         Report r;
         try {
             r = LoadRun.run(mix, stack, options);
+            System.err.println("bench: the stack's last life, " + threadCpu(current.get()));
         } finally {
             if (current.get() != null) {
                 current.get().close();
@@ -179,6 +181,19 @@ public final class LoadBench {
         r.print(System.out);
         System.out.flush();
         return r;
+    }
+
+    /** Where one life of the stack's JVM spent its CPU: the thread groups above 2 % of it. */
+    private static String threadCpu(StackProcess p) {
+        double all = p.cpuSeconds();
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%.1f CPU-s by thread:", all));
+        p.cpuByThread().forEach((name, s) -> {
+            if (s >= 0.02 * all) {
+                sb.append(String.format(Locale.ROOT, " %s %.1f,", name, s));
+            }
+        });
+        sb.setLength(sb.length() - 1);
+        return sb.toString();
     }
 
     private static boolean verdict(Report r) {

@@ -155,6 +155,45 @@ public final class StackProcess implements AutoCloseable {
         }
     }
 
+    /** CPU seconds of the child's live threads by name: {@link #cpuByThread(long)}. */
+    public Map<String, Double> cpuByThread() {
+        return cpuByThread(process.pid());
+    }
+
+    /**
+     * CPU seconds (user + system) of a process's live threads so far, from {@code /proc/<pid>/task},
+     * grouped by thread name without its trailing number ({@code S3Proxy-Jetty-12} and
+     * {@code S3Proxy-Jetty-13} are {@code S3Proxy-Jetty}; Linux keeps 15 characters of a name, so
+     * {@code ThumbnailFunction-Work-0} is {@code ThumbnailFunctio}), largest first; empty where there
+     * is no such process. Threads that already ended are not counted.
+     */
+    public static Map<String, Double> cpuByThread(long pid) {
+        Map<String, Double> byName = new LinkedHashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = threadGroup(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    byName.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        Map<String, Double> sorted = new LinkedHashMap<>();
+        byName.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    /** A thread's name without its trailing number and the {@code -} or {@code #} before it. */
+    static String threadGroup(String name) {
+        return name.replaceAll("[-#]?\\d+$", "");
+    }
+
     /** SIGKILL: no shutdown hook, no flush, as a crash or an OOM killer would. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
