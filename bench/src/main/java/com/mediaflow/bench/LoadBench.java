@@ -183,17 +183,17 @@ public final class LoadBench {
         return r;
     }
 
-    /** Where one life of the stack's JVM spent its CPU: the thread groups above 2 % of it. */
+    /** Where one life of the stack's JVM spent its CPU: the thread groups of at least 2 % of it. */
     private static String threadCpu(StackProcess p) {
         double all = p.cpuSeconds();
-        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%.1f CPU-s by thread:", all));
+        List<String> groups = new ArrayList<>();
         p.cpuByThread().forEach((name, s) -> {
             if (s >= 0.02 * all) {
-                sb.append(String.format(Locale.ROOT, " %s %.1f,", name, s));
+                groups.add(String.format(Locale.ROOT, "%s %.1f", name, s));
             }
         });
-        sb.setLength(sb.length() - 1);
-        return sb.toString();
+        return String.format(Locale.ROOT, "%.1f CPU-s by thread: %s", all,
+                groups.isEmpty() ? "(not readable from /proc)" : String.join(", ", groups));
     }
 
     private static boolean verdict(Report r) {

@@ -145,11 +145,7 @@ public final class StackProcess implements AutoCloseable {
      */
     public double cpuSeconds() {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
-            // fields after the command name, which is in parentheses and may hold spaces
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
-            return ticks / 100.0; // USER_HZ, 100 on Linux
+            return cpuOf(Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat")));
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
@@ -174,8 +170,7 @@ public final class StackProcess implements AutoCloseable {
                 try {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = threadGroup(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    byName.merge(name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
+                    byName.merge(name, cpuOf(stat), Double::sum);
                 } catch (IOException | RuntimeException e) {
                     // the thread ended between the listing and the read
                 }
@@ -187,6 +182,14 @@ public final class StackProcess implements AutoCloseable {
         byName.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
         return sorted;
+    }
+
+    /** User + system CPU seconds of a {@code /proc/.../stat} line, a process's or a thread's. */
+    private static double cpuOf(String stat) {
+        // fields after the command name, which is in parentheses and may hold spaces
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+        return ticks / 100.0; // USER_HZ, 100 on Linux
     }
 
     /** A thread's name without its trailing number and the {@code -} or {@code #} before it. */
