@@ -157,8 +157,9 @@ public final class LoadBench {
 
             @Override
             public void kill() throws Exception {
-                killedCpu[0] += current.get().cpuSeconds();
-                System.err.println("bench: the life the kill ends, " + threadCpu(current.get()));
+                double cpu = current.get().cpuSeconds();
+                killedCpu[0] += cpu;
+                System.err.println("bench: the life the kill ends, " + threadCpu(current.get(), cpu));
                 current.get().kill();
             }
 
@@ -171,7 +172,7 @@ public final class LoadBench {
         Report r;
         try {
             r = LoadRun.run(mix, stack, options);
-            System.err.println("bench: the stack's last life, " + threadCpu(current.get()));
+            System.err.println("bench: the stack's last life, " + threadCpu(current.get(), current.get().cpuSeconds()));
         } finally {
             if (current.get() != null) {
                 current.get().close();
@@ -183,9 +184,8 @@ public final class LoadBench {
         return r;
     }
 
-    /** Where one life of the stack's JVM spent its CPU: the thread groups of at least 2 % of it. */
-    private static String threadCpu(StackProcess p) {
-        double all = p.cpuSeconds();
+    /** Where one life of the stack's JVM, {@code all} CPU-s so far, spent it: the thread groups of at least 2 %. */
+    private static String threadCpu(StackProcess p, double all) {
         List<String> groups = new ArrayList<>();
         p.cpuByThread().forEach((name, s) -> {
             if (s >= 0.02 * all) {

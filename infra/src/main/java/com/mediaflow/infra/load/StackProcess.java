@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * {@code mediaflow up --json ARGS} in a child JVM, as a script runs it: this JVM's classpath, the
@@ -164,7 +166,7 @@ public final class StackProcess implements AutoCloseable {
      * is no such process. Threads that already ended are not counted.
      */
     public static Map<String, Double> cpuByThread(long pid) {
-        Map<String, Double> byName = new LinkedHashMap<>();
+        Map<String, Double> byName = new HashMap<>();
         try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
@@ -178,10 +180,8 @@ public final class StackProcess implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return Map.of();
         }
-        Map<String, Double> sorted = new LinkedHashMap<>();
-        byName.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
-        return sorted;
+        return byName.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, Double::sum, LinkedHashMap::new));
     }
 
     /** User + system CPU seconds of a {@code /proc/.../stat} line, a process's or a thread's. */

@@ -3,9 +3,13 @@ package com.mediaflow.infra.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class StackProcessTest {
@@ -25,11 +29,11 @@ class StackProcessTest {
         assumeTrue(Files.isDirectory(Path.of("/proc", String.valueOf(pid), "task")), "needs Linux's /proc");
         // two threads of one group that stay alive (an ended thread leaves /proc/PID/task) after 0.4 s of CPU each,
         // by their own CPU clock, so that a busy machine only makes it take longer
-        var done = new java.util.concurrent.CountDownLatch(2);
-        var release = new java.util.concurrent.CountDownLatch(1);
+        var done = new CountDownLatch(2);
+        var release = new CountDownLatch(1);
         for (int i = 1; i <= 2; i++) {
             Thread t = new Thread(() -> {
-                var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                var threads = ManagementFactory.getThreadMXBean();
                 long x = 0;
                 while (threads.getCurrentThreadCpuTime() < 400_000_000L) {
                     for (int k = 0; k < 10_000; k++) {
@@ -52,7 +56,7 @@ class StackProcessTest {
 
             assertThat(cpu).containsKey("burner").doesNotContainKeys("burner-1", "burner-2");
             assertThat(cpu.get("burner")).as("two threads' CPU, 0.8 s").isBetween(0.5, 5.0);
-            assertThat(new java.util.ArrayList<>(cpu.values())).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+            assertThat(new ArrayList<>(cpu.values())).isSortedAccordingTo(Comparator.reverseOrder());
         } finally {
             release.countDown();
         }
