@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Validate reads a photo from the ingest bucket once: the hashing pass keeps an object of up to
  * 8 MiB and the structural pass reads it from memory, not with ranged GETs ({@link RangedReadsIT}
- * has those, for a large video).
+ * has those, for a large video). Nor does it read back the manifest it claimed the item with.
  */
 class IngestReadsIT {
 
@@ -34,5 +34,10 @@ class IngestReadsIT {
         assertThat(calls).filteredOn(c -> c.function().equals("ValidateFunction") && c.operation().equals("GetObject")
                 && "reads/photo.jpg".equals(c.key())).as("validate's GETs of the upload").singleElement()
                 .satisfies(c -> assertThat(c.status()).isEqualTo(200));
+        // the claimer's fan-out leaves the completion to finalize, which lists the upload: validate
+        // creates the manifest (its claim) and never reads it back
+        assertThat(calls).filteredOn(c -> c.function().equals("ValidateFunction") && c.key() != null
+                && c.key().endsWith("/manifest.json")).as("validate's calls on the manifest")
+                .extracting(Call::operation).containsExactly("PutObject");
     }
 }
