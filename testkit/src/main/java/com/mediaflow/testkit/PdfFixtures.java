@@ -1,8 +1,11 @@
 package com.mediaflow.testkit;
 
 import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -105,9 +108,15 @@ public final class PdfFixtures {
                 policy.setEncryptionKeyLength(128);
                 policy.setPreferAES(false);
                 doc.protect(policy);
-                doc.save(out.toFile(), CompressParameters.NO_COMPRESSION);
-            } else {
-                doc.save(out.toFile());
+            }
+            // through a stream: PDFBox's save(File) warns, at WARN, whenever the file exists already (the
+            // demo writes its samples again into the same folder on every run)
+            try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out))) {
+                if (userPassword != null) {
+                    doc.save(os, CompressParameters.NO_COMPRESSION);
+                } else {
+                    doc.save(os);
+                }
             }
             return out;
         } catch (IOException e) {

@@ -2,6 +2,10 @@ package com.mediaflow.infra.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +16,12 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The demo's inputs are the same bytes in every run, so a user who runs it twice, or compares it
- * with the README's sample table, sees the same media ids: content addresses of these bytes.
+ * with the README's sample table, sees the same media ids: content addresses of these bytes. And a
+ * second run, which writes them again into the same folder, logs nothing at WARN.
  */
 class DemoSamplesTest {
 
@@ -33,6 +39,24 @@ class DemoSamplesTest {
                     .isEqualTo(sha256(a.get(i)));
         }
         assertThat(a).extracting(p -> p.getFileName().toString()).contains("report.pdf", "holiday.jpg");
+    }
+
+    @Test
+    void samplesWrittenAgainIntoTheSameFolder_logNothingAtWarn(@TempDir Path dir) throws Exception {
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        Demo.samples(dir, quiet);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(logged);
+        try {
+            Demo.samples(dir, quiet); // what every `./mediaflow demo` after the first does
+        } finally {
+            root.detachAppender(logged);
+        }
+
+        assertThat(logged.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .extracting(e -> e.getLoggerName() + ": " + e.getFormattedMessage()).isEmpty();
     }
 
     private static String sha256(Path file) throws Exception {
