@@ -112,11 +112,7 @@ public final class PdfFixtures {
             // through a stream: PDFBox's save(File) warns, at WARN, whenever the file exists already (the
             // demo writes its samples again into the same folder on every run)
             try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(out))) {
-                if (userPassword != null) {
-                    doc.save(os, CompressParameters.NO_COMPRESSION);
-                } else {
-                    doc.save(os);
-                }
+                doc.save(os, userPassword != null ? CompressParameters.NO_COMPRESSION : CompressParameters.DEFAULT_COMPRESSION);
             }
             return out;
         } catch (IOException e) {

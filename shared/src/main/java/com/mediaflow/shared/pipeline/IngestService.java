@@ -254,8 +254,10 @@ public final class IngestService {
             release(upload, mediaId);
             throw deleting(upload, mediaId);
         }
-        boolean fannedOut = false;
-        if (claimer && item.status() == MediaStatus.PROCESSING) {
+        boolean storesOriginal = claimer && item.status() == MediaStatus.PROCESSING;
+        // and sends the item's step messages: finalize, after them, ends the item
+        boolean fansOut = storesOriginal && !pending.isEmpty();
+        if (storesOriginal) {
             long copyStarted = System.nanoTime();
             boolean copied = store.copyIfMatch(ingestBucket, upload.key(), upload.etag(), mediaBucket, original.key(),
                     verdict.detectedType());
@@ -281,8 +283,6 @@ public final class IngestService {
             if (pending.isEmpty()) {
                 store.putJson(mediaBucket, Keys.manifest(mediaId), claim.withOutcome(MediaStatus.READY, original, pending,
                         claim.reasons(), List.of(), Map.of()));
-            } else {
-                fannedOut = true;
             }
         } else if (!claimer) {
             LOG.info("{} is a duplicate of media {} ({}, claimed by upload {}); nothing is processed again", upload.key(),
@@ -290,14 +290,12 @@ public final class IngestService {
         }
         // A receipt that exists was written final by a run that completed this upload meanwhile.
         store.putJsonIfAbsent(mediaBucket, Keys.receipt(upload), attached);
-        if (fannedOut) {
-            // The item's final state can only be written by finalize, after the steps this run has just
-            // sent, and this upload was attached before they were sent: the run that writes the final
-            // state lists it and completes it. Reading the manifest again could only find PROCESSING,
-            // or a final state whose events are that run's to send.
-            return;
+        // After a fan-out the item's final state can only be written by finalize, after the steps just
+        // sent, and this upload was attached before they were sent: that run lists it and completes it.
+        // Reading the manifest again could only find PROCESSING, or a final state that run publishes.
+        if (!fansOut) {
+            finish(attached);
         }
-        finish(attached);
     }
 
     /**
